@@ -1,0 +1,215 @@
+//! `arflow-bench`: train one flow natively and print one JSON line of quality and speed.
+//!
+//! `cargo run --release --bin arflow-bench -- --dataset moons --flow maf --layers 4
+//! --hidden 64,64 --batch 256 --steps 2000 --lr 1e-3 --seed 0` (every flag optional, these
+//! the defaults); `--target u1..u4` trains by reverse KL instead. Bad flags: exit code 2.
+
+use arflow::data::{flatten, DataSet};
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::grid::{Grid, Window};
+use arflow::target::Target;
+use arflow::train::{mean_finite_nll, Objective, StepOutcome, TrainConfig, Trainer};
+use serde_json::json;
+use std::time::Instant;
+
+const USAGE: &str = "usage: arflow-bench [--dataset NAME | --target u1..u4] [--flow maf|iaf] \
+[--layers K] [--hidden W,W,..] [--batch N] [--steps N] [--lr X] [--seed N] \
+[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X]";
+
+const WARMUP_STEPS: usize = 20;
+const CURVE_EVERY: usize = 200;
+const FRESH_TEST_POINTS: usize = 20_000;
+
+struct Args {
+    flow: FlowConfig,
+    train: TrainConfig,
+    steps: usize,
+}
+
+fn parse(argv: &[String]) -> Result<Args, String> {
+    let mut flow = FlowConfig::default();
+    let mut train = TrainConfig::default();
+    let mut steps = 2000;
+    let mut order = "alternate".to_string();
+    let mut it = argv.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let num = |what: &str| -> Result<f64, String> {
+            value
+                .parse::<f64>()
+                .map_err(|_| format!("{what}: '{value}' is not a number"))
+        };
+        let whole = |what: &str| -> Result<usize, String> {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{what}: '{value}' is not a whole number"))
+        };
+        match flag.as_str() {
+            "--dataset" => {
+                train.objective =
+                    Objective::ForwardKl(DataSet::from_name(value).map_err(|e| e.to_string())?)
+            }
+            "--target" => {
+                train.objective =
+                    Objective::ReverseKl(Target::from_name(value).map_err(|e| e.to_string())?)
+            }
+            "--flow" => {
+                flow.direction = match value.as_str() {
+                    "maf" => Direction::Maf,
+                    "iaf" => Direction::Iaf,
+                    _ => return Err(format!("--flow: '{value}' is not maf or iaf")),
+                }
+            }
+            "--scale" => {
+                flow.scale = match value.as_str() {
+                    "exp" => Scale::Exp,
+                    "tanh" => Scale::Tanh,
+                    "softplus" => Scale::Softplus,
+                    _ => return Err(format!("--scale: '{value}' is not exp, tanh or softplus")),
+                }
+            }
+            "--order" => order = value.clone(),
+            "--layers" => flow.layers = whole("--layers")?,
+            "--hidden" => {
+                flow.hidden = value
+                    .split(',')
+                    .map(|w| {
+                        w.trim()
+                            .parse::<usize>()
+                            .map_err(|_| format!("--hidden: '{w}' is not a whole number"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "--batch" => train.batch = whole("--batch")?,
+            "--steps" => steps = whole("--steps")?,
+            "--lr" => train.lr = num("--lr")?,
+            "--clip" => train.clip = Some(num("--clip")?),
+            "--seed" => train.seed = whole("--seed")? as u64,
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+    }
+    flow.seed = train.seed;
+    flow.order = match order.as_str() {
+        "alternate" => LayerOrder::Alternate,
+        "same" => LayerOrder::Same,
+        "random" => LayerOrder::Random(train.seed),
+        _ => {
+            return Err(format!(
+                "--order: '{order}' is not alternate, same or random"
+            ))
+        }
+    };
+    if steps < WARMUP_STEPS + 1 {
+        return Err(format!("--steps must be at least {}", WARMUP_STEPS + 1));
+    }
+    flow.validate().map_err(|e| e.to_string())?;
+    train.validate().map_err(|e| e.to_string())?;
+    Ok(Args { flow, train, steps })
+}
+
+fn seconds(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
+    let args = match parse(&argv) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("arflow-bench: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let flow = Flow::new(args.flow.clone()).unwrap_or_else(|e| fail(&e.to_string()));
+    let mut trainer = Trainer::new(flow, args.train).unwrap_or_else(|e| fail(&e.to_string()));
+    let fresh = match args.train.objective {
+        Objective::ForwardKl(d) => Some(flatten(
+            &d.sample_seeded(FRESH_TEST_POINTS, args.train.seed + 1_000_003),
+        )),
+        Objective::ReverseKl(_) => None,
+    };
+    let evaluate = |t: &mut Trainer| match &fresh {
+        Some(points) => mean_finite_nll(&t.flow.log_prob_points(points)),
+        None => t.evaluate(),
+    };
+
+    let mut curve = Vec::new();
+    let mut rollbacks = 0;
+    let mut train_seconds = 0.0;
+    for step in 1..=args.steps {
+        let start = Instant::now();
+        if let StepOutcome::RolledBack { .. } = trainer.step() {
+            rollbacks += 1;
+        }
+        if step > WARMUP_STEPS {
+            train_seconds += start.elapsed().as_secs_f64();
+        }
+        if step % CURVE_EVERY == 0 || step == args.steps {
+            curve.push(json!([step, evaluate(&mut trainer)]));
+        }
+    }
+    let final_value = evaluate(&mut trainer);
+
+    let grid = Grid::new(Window::default(), 256, 256).expect("a valid grid");
+    let mut density = None;
+    let grid_seconds =
+        seconds(|| density = Some(grid.evaluate(|p| trainer.flow.log_prob_points(p))));
+    let density = density.expect("evaluated");
+    let sample_seconds = seconds(|| drop(trainer.flow.sample(10_000)));
+
+    let mut out = json!({
+        "config": {
+            "objective": match args.train.objective {
+                Objective::ForwardKl(d) => format!("forward-kl:{}", d.name()),
+                Objective::ReverseKl(t) => format!("reverse-kl:{}", t.name()),
+            },
+            "flow": format!("{:?}", args.flow.direction).to_lowercase(),
+            "layers": args.flow.layers,
+            "hidden": args.flow.hidden,
+            "scale": format!("{:?}", args.flow.scale).to_lowercase(),
+            "order": format!("{:?}", args.flow.order).to_lowercase(),
+            "batch": args.train.batch,
+            "steps": args.steps,
+            "lr": args.train.lr,
+            "clip": args.train.clip,
+            "seed": args.train.seed,
+            "threads": std::env::var("RAYON_NUM_THREADS").ok(),
+        },
+        "steps_per_second": (args.steps - WARMUP_STEPS) as f64 / train_seconds,
+        "grid_256_seconds": grid_seconds,
+        "sample_10k_seconds": sample_seconds,
+        "grid_mass": density.mass(),
+        "grid_non_finite": density.non_finite,
+        "rollbacks": rollbacks,
+        "made_passes_per_density": trainer.flow.passes_per_density(),
+        "made_passes_per_sample": trainer.flow.passes_per_sample(),
+    });
+    match args.train.objective {
+        Objective::ForwardKl(d) => {
+            out["test_nll"] = json!(final_value);
+            out["nll_curve"] = json!(curve);
+            out["entropy"] = json!(d.entropy());
+            out["grid_kl"] = json!(trainer.grid_kl(&grid));
+        }
+        Objective::ReverseKl(_) => {
+            let est = trainer.estimate().expect("reverse KL has estimates");
+            out["kl_estimate"] = json!(final_value);
+            out["kl_curve"] = json!(curve);
+            out["ess"] = json!(est.ess);
+            out["log_z"] = json!(trainer.target_log_z());
+            out["grid_kl"] = json!(trainer.grid_kl(&grid));
+        }
+    }
+    println!("{out}");
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("arflow-bench: {msg}");
+    std::process::exit(2);
+}

@@ -1,0 +1,392 @@
+//! Autoregressive affine flows: MAF (Papamakarios et al., 2017) and IAF (Kingma et al., 2016).
+//!
+//! A layer is `T_k`, mapping the prior side `u` to the data side; a flow is
+//! `T = T_K o ... o T_1` on an `N(0, I)` prior, so `x = T(z)` and
+//! `log p(x) = log N(T^-1(x)) + sum_k log|det dT_k^-1|`.
+//! Both directions of every layer return `(output, log_det)`.
+
+use crate::made::{ordering, HiddenDegrees, Ordering};
+use crate::masked::Made;
+use crate::tensor::{device, log_normal, matrix, row_sum, Col, Dev, Mat};
+use crate::{Error, Result};
+use dfdx::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+
+/// Which direction of the layer costs one MADE pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Masked autoregressive flow: density `z = x * a(x) + t(x)` in one pass; sampling
+    /// inverts it in `D` sequential passes.
+    Maf,
+    /// Inverse autoregressive flow: sampling `x = z * a(z) + t(z)` in one pass; density
+    /// inverts it in `D` sequential passes.
+    Iaf,
+}
+
+/// How the MADE output `s` becomes the scale `a = exp(ln a)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// `ln a = s`, as in the MAF and IAF papers.
+    Exp,
+    /// `ln a = 3 tanh(s / 3)`: the scale stays in `[e^-3, e^3]` per layer.
+    Tanh,
+    /// `a = softplus(s + c) + 1e-3`, with `c` chosen so that `s = 0` gives `a = 1`.
+    Softplus,
+}
+
+/// The bound of [`Scale::Tanh`]: `|ln a| <= 3`.
+pub const TANH_BOUND: f32 = 3.0;
+/// The floor of [`Scale::Softplus`].
+pub const SOFTPLUS_FLOOR: f32 = 1e-3;
+
+impl Scale {
+    /// `ln a` from the raw MADE output `s`.
+    pub fn log_scale<T: Tape<f32, Dev>>(self, s: Mat<T>) -> Mat<T> {
+        match self {
+            Scale::Exp => s,
+            Scale::Tanh => (s / TANH_BOUND).tanh() * TANH_BOUND,
+            Scale::Softplus => {
+                // softplus(c) = 1 - floor, so a(0) = 1.
+                let c = ((1.0 - SOFTPLUS_FLOOR).exp() - 1.0).ln();
+                let v = s + c;
+                // softplus(v) = relu(v) + ln(1 + exp(-|v|)), stable for any v.
+                let tail = (v.with_empty_tape().abs().negate().exp() + 1.0).ln();
+                (v.relu() + tail + SOFTPLUS_FLOOR).ln()
+            }
+        }
+    }
+}
+
+/// How the autoregressive ordering changes from layer to layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerOrder {
+    /// Natural order in every layer: in 2-D the first coordinate never sees the second.
+    Same,
+    /// Natural, reversed, natural, ...: every coordinate is conditioned on the other.
+    Alternate,
+    /// A fresh seeded permutation per layer.
+    Random(u64),
+}
+
+/// Everything that fixes a flow's structure and its initial parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowConfig {
+    /// The dimension `D >= 2`.
+    pub dim: usize,
+    /// The number of layers `K >= 1`.
+    pub layers: usize,
+    /// MADE hidden widths, e.g. `[64, 64]`.
+    pub hidden: Vec<usize>,
+    /// MAF or IAF.
+    pub direction: Direction,
+    /// The scale parameterisation.
+    pub scale: Scale,
+    /// Orderings across layers.
+    pub order: LayerOrder,
+    /// Deterministic hidden degrees, or seeded random ones as in the MADE paper.
+    pub random_degrees: bool,
+    /// Seed of the initial parameters, the degrees and every draw.
+    pub seed: u64,
+}
+
+impl Default for FlowConfig {
+    /// The standard config: 2-D MAF, K = 4, hidden 64,64, exp scale, alternating order.
+    fn default() -> Self {
+        FlowConfig {
+            dim: 2,
+            layers: 4,
+            hidden: vec![64, 64],
+            direction: Direction::Maf,
+            scale: Scale::Exp,
+            order: LayerOrder::Alternate,
+            random_degrees: false,
+            seed: 0,
+        }
+    }
+}
+
+/// Largest number of layers a flow may have.
+pub const MAX_LAYERS: usize = 64;
+/// Largest MADE hidden width.
+pub const MAX_WIDTH: usize = 1024;
+
+impl FlowConfig {
+    /// Checks every field, with a message that names the field.
+    pub fn validate(&self) -> Result<()> {
+        if !(2..=64).contains(&self.dim) {
+            return Err(Error::Invalid(
+                "dimension",
+                format!("must be 2 to 64, got {}", self.dim),
+            ));
+        }
+        if !(1..=MAX_LAYERS).contains(&self.layers) {
+            let msg = format!("must be 1 to {MAX_LAYERS}, got {}", self.layers);
+            return Err(Error::Invalid("layers", msg));
+        }
+        if let Some(w) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
+            let msg = format!("each width must be 1 to {MAX_WIDTH}, got {w}");
+            return Err(Error::Invalid("hidden widths", msg));
+        }
+        Ok(())
+    }
+
+    /// The input ordering of layer `k` (`order[p]` = the input at position `p`).
+    pub fn layer_ordering(&self, k: usize) -> Vec<usize> {
+        let o = match self.order {
+            LayerOrder::Same => Ordering::Natural,
+            LayerOrder::Alternate if k % 2 == 1 => Ordering::Reversed,
+            LayerOrder::Alternate => Ordering::Natural,
+            LayerOrder::Random(seed) => Ordering::Random(mix(seed, k as u64)),
+        };
+        ordering(self.dim, o)
+    }
+}
+
+/// A distinct seed per `(seed, k)`.
+fn mix(seed: u64, k: u64) -> u64 {
+    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k.wrapping_add(1).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+}
+
+/// One autoregressive affine layer `T_k` with its MADE.
+#[derive(Debug)]
+pub struct ArLayer {
+    /// The conditioner: `(s, t)` from the inputs before each coordinate.
+    pub made: Made,
+    /// MAF or IAF.
+    pub direction: Direction,
+    /// The scale parameterisation.
+    pub scale: Scale,
+    /// MADE passes run so far (both directions).
+    passes: AtomicU64,
+}
+
+impl Clone for ArLayer {
+    fn clone(&self) -> Self {
+        ArLayer {
+            made: self.made.clone(),
+            direction: self.direction,
+            scale: self.scale,
+            passes: AtomicU64::new(self.passes()),
+        }
+    }
+}
+
+impl ArLayer {
+    /// A layer with a fresh MADE over `order`.
+    pub fn new(dev: &Dev, order: &[usize], cfg: &FlowConfig, k: usize) -> Result<ArLayer> {
+        let rule = if cfg.random_degrees {
+            HiddenDegrees::Random(mix(cfg.seed ^ 0xD1CE, k as u64))
+        } else {
+            HiddenDegrees::Deterministic
+        };
+        Ok(ArLayer {
+            made: Made::new(dev, order, &cfg.hidden, rule)?,
+            direction: cfg.direction,
+            scale: cfg.scale,
+            passes: AtomicU64::new(0),
+        })
+    }
+
+    /// MADE passes this layer has run.
+    pub fn passes(&self) -> u64 {
+        self.passes.load(AtomicOrdering::Relaxed)
+    }
+
+    fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Mat<T>) {
+        self.passes.fetch_add(1, AtomicOrdering::Relaxed);
+        let (s, t) = self.made.forward(u);
+        (self.scale.log_scale(s), t)
+    }
+
+    /// One pass: `y = u * a(u) + t(u)`, `log|det dy/du| = sum_i ln a_i(u)`.
+    fn direct<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Col<T>) {
+        let (ls, t) = self.conditioner(u.with_empty_tape());
+        let log_det = row_sum(ls.with_empty_tape());
+        (u * ls.exp() + t, log_det)
+    }
+
+    /// `D` passes: `u <- (y - t(u)) / a(u)`; after pass `p` the first `p` coordinates in the
+    /// ordering are exact, so `D` passes give the exact inverse of [`Self::direct`], and
+    /// `log|det du/dy| = -sum_i ln a_i(u)`.
+    fn solve<T: Tape<f32, Dev>>(&self, y: Mat<T>) -> (Mat<T>, Col<T>) {
+        let mut u = y.with_empty_tape();
+        for _ in 1..self.made.dim {
+            let (ls, t) = self.conditioner(u);
+            u = (y.with_empty_tape() - t) * ls.negate().exp();
+        }
+        let (ls, t) = self.conditioner(u);
+        let log_det = row_sum(ls.with_empty_tape()).negate();
+        ((y - t) * ls.negate().exp(), log_det)
+    }
+
+    /// `x = T_k(u)` (towards the data) and `log|det dx/du|`.
+    pub fn forward<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Col<T>) {
+        match self.direction {
+            Direction::Maf => self.solve(u),
+            Direction::Iaf => self.direct(u),
+        }
+    }
+
+    /// `u = T_k^-1(x)` (towards the prior) and `log|det du/dx|`.
+    pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
+        match self.direction {
+            Direction::Maf => self.direct(x),
+            Direction::Iaf => self.solve(x),
+        }
+    }
+}
+
+/// `N(0, I)` prior and `K` autoregressive layers, `T = T_K o ... o T_1`.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// The structure this flow was built from.
+    pub config: FlowConfig,
+    /// `T_1, ..., T_K` (`T_1` next to the prior).
+    pub layers: Vec<ArLayer>,
+    dev: Dev,
+}
+
+impl Flow {
+    /// A freshly initialised flow; all randomness follows from `config.seed`.
+    pub fn new(config: FlowConfig) -> Result<Flow> {
+        config.validate()?;
+        let dev = device(config.seed);
+        let layers = (0..config.layers)
+            .map(|k| ArLayer::new(&dev, &config.layer_ordering(k), &config, k))
+            .collect::<Result<_>>()?;
+        Ok(Flow {
+            config,
+            layers,
+            dev,
+        })
+    }
+
+    /// The device (and its seeded generator) this flow draws from.
+    pub fn device(&self) -> &Dev {
+        &self.dev
+    }
+
+    /// The dimension `D`.
+    pub fn dim(&self) -> usize {
+        self.config.dim
+    }
+
+    /// `log p(x) = log N(z) + sum_k log|det dT_k^-1|` per row, `z = T^-1(x)`.
+    pub fn log_prob<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Col<T> {
+        let mut u = x;
+        let mut total: Option<Col<T>> = None;
+        for layer in self.layers.iter().rev() {
+            let (v, ld) = layer.inverse(u);
+            u = v;
+            total = Some(match total {
+                Some(acc) => acc + ld,
+                None => ld,
+            });
+        }
+        match total {
+            Some(ld) => log_normal(u) + ld,
+            None => log_normal(u),
+        }
+    }
+
+    /// `x = T(z)` and `log q(x) = log N(z) - sum_k log|det dT_k|` per row.
+    pub fn push<T: Tape<f32, Dev>>(&self, z: Mat<T>) -> (Mat<T>, Col<T>) {
+        let mut log_q = log_normal(z.with_empty_tape());
+        let mut u = z;
+        for layer in &self.layers {
+            let (v, ld) = layer.forward(u);
+            u = v;
+            log_q = log_q - ld;
+        }
+        (u, log_q)
+    }
+
+    /// `n` latent draws `z ~ N(0, I)` from the flow's seeded generator.
+    pub fn draw_latent(&self, n: usize) -> Mat {
+        self.dev.sample_normal_like(&(n, self.dim()))
+    }
+
+    /// `n` samples `x = T(z)` with their `log q(x)`, row-major `n x D` (no tape).
+    pub fn sample(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
+        let (x, log_q) = self.push(self.draw_latent(n));
+        (x.as_vec(), log_q.as_vec())
+    }
+
+    /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
+    pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
+        const CHUNK: usize = 8192;
+        let d = self.dim();
+        points
+            .chunks(CHUNK * d)
+            .flat_map(|c| self.log_prob(matrix(&self.dev, c.to_vec(), d)).as_vec())
+            .collect()
+    }
+
+    /// The composition: `[z, T_1(z), T_2(T_1(z)), ..., x]`, each row-major `n x D`.
+    pub fn trace(&self, z: &[f32]) -> Vec<Vec<f32>> {
+        let mut u = matrix(&self.dev, z.to_vec(), self.dim());
+        let mut points = vec![u.as_vec()];
+        for layer in &self.layers {
+            u = layer.forward(u).0;
+            points.push(u.as_vec());
+        }
+        points
+    }
+
+    /// MADE passes one density evaluation costs: `K` for MAF, `K * D` for IAF.
+    pub fn passes_per_density(&self) -> usize {
+        self.passes_for(Direction::Iaf)
+    }
+
+    /// MADE passes one sample costs: `K * D` for MAF, `K` for IAF.
+    pub fn passes_per_sample(&self) -> usize {
+        self.passes_for(Direction::Maf)
+    }
+
+    fn passes_for(&self, sequential: Direction) -> usize {
+        let per_layer = if self.config.direction == sequential {
+            self.dim()
+        } else {
+            1
+        };
+        per_layer * self.layers.len()
+    }
+
+    /// MADE passes run so far, over all layers and calls.
+    pub fn passes_run(&self) -> u64 {
+        self.layers.iter().map(ArLayer::passes).sum()
+    }
+
+    /// Every trainable scalar, flattened in a fixed order (layer, then weight and bias).
+    pub fn parameters(&self) -> Vec<f32> {
+        let mut out = Vec::new();
+        for l in self.layers.iter().flat_map(|l| &l.made.layers) {
+            out.extend(l.weight.as_vec());
+            out.extend(l.bias.as_vec());
+        }
+        out
+    }
+
+    /// Restores what [`Self::parameters`] returned.
+    pub fn set_parameters(&mut self, values: &[f32]) -> Result<()> {
+        let expected = self.parameters_len();
+        if values.len() != expected {
+            let msg = format!("expected {expected} values, got {}", values.len());
+            return Err(Error::Invalid("parameters", msg));
+        }
+        let mut rest = values;
+        for l in self.layers.iter_mut().flat_map(|l| &mut l.made.layers) {
+            let (w, r) = rest.split_at(l.weight.shape().num_elements());
+            l.weight.copy_from(w);
+            let (b, r) = r.split_at(l.bias.shape().0);
+            l.bias.copy_from(b);
+            rest = r;
+        }
+        Ok(())
+    }
+
+    /// The number of trainable scalars.
+    pub fn parameters_len(&self) -> usize {
+        self.layers.iter().map(|l| l.made.num_params()).sum()
+    }
+}

@@ -1,0 +1,31 @@
+//! arflow: an in-browser laboratory for autoregressive normalizing flows.
+//!
+//! A flow maps data `x` to a latent `z = T^-1(x)` with a standard normal prior, so
+//! `log p(x) = log N(z; 0, I) + log|det dz/dx|`, and a composition of K layers adds their
+//! log-determinants.
+//!
+//! - MADE: Germain, Gregor, Murray, Larochelle, *MADE: Masked Autoencoder for Distribution
+//!   Estimation*, ICML 2015 ([`made`]).
+//! - MAF: Papamakarios, Pavlakou, Murray, *Masked Autoregressive Flow for Density
+//!   Estimation*, NeurIPS 2017 ([`flow`]).
+//! - IAF: Kingma, Salimans, Jozefowicz, Chen, Sutskever, Welling, *Improved Variational
+//!   Inference with Inverse Autoregressive Flow*, NeurIPS 2016 ([`flow`]).
+//! - Energy targets: Rezende, Mohamed, *Variational Inference with Normalizing Flows*,
+//!   ICML 2015, Table 1 ([`target`]).
+//! - Toy data: Grathwohl et al., *FFJORD*, ICLR 2019 ([`data`]).
+//!
+//! Everything here is plain Rust on dfdx's CPU tensors and is tested natively; the web
+//! shell and the drawing layer sit on top of it.
+
+pub mod data;
+pub mod error;
+pub mod flow;
+pub mod grid;
+pub mod made;
+pub mod masked;
+pub mod metrics;
+pub mod target;
+pub mod tensor;
+pub mod train;
+
+pub use error::{Error, Result};

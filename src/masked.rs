@@ -1,0 +1,124 @@
+//! MADE as a dfdx network on runtime shapes: masked linear layers whose masks come from
+//! [`crate::made`]. Output `(s, t)`, each `(n, D)`, with `s_i, t_i` functions of `x_<i` only.
+
+use crate::made::{self, HiddenDegrees, Mask};
+use crate::tensor::{Col, Dev, Mat};
+use crate::Result;
+use dfdx::prelude::*;
+use rand_distr::Uniform;
+
+/// Initial weights of the output layer are scaled by this, so an untrained flow starts
+/// close to the identity (its first picture is nearly the prior) but not exactly on it.
+const OUTPUT_INIT_SCALE: f32 = 0.1;
+
+/// `y = x (W * M)^T + b`: a linear layer whose masked weights are never used or trained.
+#[derive(Debug, Clone)]
+pub struct MaskedLinear {
+    /// `W`, shape `(out, in)`; entries where the mask is 0 are ignored.
+    pub weight: Mat,
+    /// `b`, shape `(out,)`.
+    pub bias: Col,
+    /// `M` as a constant 0/1 tensor (it has no tape, so it is never trained).
+    mask_tensor: Mat,
+    /// `M` as plain booleans, for drawing and checking.
+    pub mask: Mask,
+}
+
+impl MaskedLinear {
+    /// Weights and biases uniform in `+-scale / sqrt(in)`, like dfdx's `Linear`.
+    fn new(dev: &Dev, mask: Mask, scale: f32) -> MaskedLinear {
+        let (out, inp) = (mask.rows, mask.cols);
+        let b = 1.0 / (inp as f32).sqrt();
+        let weight = dev.sample_like(&(out, inp), Uniform::new(-b, b)) * scale;
+        let bias = dev.sample_like(&(out,), Uniform::new(-b, b)) * scale;
+        let mask_tensor = dev.tensor_from_vec(mask.to_f32(), (out, inp));
+        MaskedLinear {
+            weight,
+            bias,
+            mask_tensor,
+            mask,
+        }
+    }
+
+    /// `x (W * M)^T + b` for a batch `x` of shape `(n, in)`.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
+        let n = x.shape().0;
+        let w = self.weight.retaped::<T>() * self.mask_tensor.clone();
+        let y = x.matmul(w.permute::<_, Axes2<1, 0>>());
+        let shape = (n, self.mask.rows);
+        y + self
+            .bias
+            .retaped::<T>()
+            .broadcast_like::<_, Axis<0>>(&shape)
+    }
+
+    /// The weights actually used, `W * M`, row-major `(out, in)`.
+    pub fn masked_weight(&self) -> Vec<f32> {
+        (self.weight.clone() * self.mask_tensor.clone()).as_vec()
+    }
+}
+
+/// A MADE with any list of hidden widths and `tanh` hidden units.
+#[derive(Debug, Clone)]
+pub struct Made {
+    /// The dimension `D`.
+    pub dim: usize,
+    /// `[m0, m1, ..., mL]`: input degrees then each hidden layer's.
+    pub degrees: Vec<Vec<usize>>,
+    /// Hidden layers then the output layer (`2D` units: `s` then `t`).
+    pub layers: Vec<MaskedLinear>,
+}
+
+impl Made {
+    /// A MADE over the inputs in `order` (`order[p]` = the input at position `p`).
+    pub fn new(dev: &Dev, order: &[usize], hidden: &[usize], rule: HiddenDegrees) -> Result<Made> {
+        let degrees = made::degrees(order, hidden, rule)?;
+        let masks = made::masks(&degrees);
+        let last = masks.len() - 1;
+        let layers = masks
+            .into_iter()
+            .enumerate()
+            .map(|(l, m)| {
+                MaskedLinear::new(dev, m, if l == last { OUTPUT_INIT_SCALE } else { 1.0 })
+            })
+            .collect();
+        Ok(Made {
+            dim: order.len(),
+            degrees,
+            layers,
+        })
+    }
+
+    /// The masks of every layer, in order.
+    pub fn masks(&self) -> Vec<&Mask> {
+        self.layers.iter().map(|l| &l.mask).collect()
+    }
+
+    /// `(s, t)` for a batch `x` of shape `(n, D)`: one MADE pass.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Mat<T>) {
+        let (last, hidden) = self
+            .layers
+            .split_last()
+            .expect("a MADE has an output layer");
+        let h = hidden.iter().fold(x, |h, layer| tanh(layer.forward(h)));
+        let out = last.forward(h);
+        let d = self.dim;
+        let s = out.with_empty_tape().slice((.., 0..d));
+        let t = out.slice((.., d..2 * d));
+        (s, t)
+    }
+
+    /// Number of trainable scalars (masked entries included: they exist but never move).
+    pub fn num_params(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.weight.shape().num_elements() + l.bias.shape().0)
+            .sum()
+    }
+}
+
+/// `tanh(v) = 2 sigmoid(2v) - 1`: the same function, but libm's `tanhf` (through `expm1f`)
+/// costs several times the `expf` that dfdx's sigmoid uses, and it dominated the profile.
+fn tanh<T: Tape<f32, Dev>>(v: Mat<T>) -> Mat<T> {
+    (v * 2.0).sigmoid() * 2.0 - 1.0
+}

@@ -1,0 +1,105 @@
+//! Unnormalised 2-D targets `p~(z) = exp(-U(z))` of Rezende & Mohamed (2015, Table 1), for
+//! reverse-KL training. Written once with tensor ops, so the same code gives values for the
+//! picture and gradients for training.
+//!
+//! `w1 = sin(2 pi z1 / 4)`, `w2 = 3 exp(-((z1 - 1)/0.6)^2 / 2)`, `w3 = 3 sigmoid((z1 - 1)/0.3)`.
+
+use crate::tensor::{device, matrix, row_sum, Col, Dev, Mat};
+use crate::{Error, Result};
+use dfdx::prelude::*;
+
+/// An energy target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `U1 = ((|z| - 2)/0.4)^2 / 2 - ln(exp(-((z1-2)/0.6)^2/2) + exp(-((z1+2)/0.6)^2/2))`.
+    U1,
+    /// `U2 = ((z2 - w1)/0.4)^2 / 2`, restricted to `[-4, 4]^2`.
+    U2,
+    /// `U3 = -ln(exp(-((z2-w1)/0.35)^2/2) + exp(-((z2-w1+w2)/0.35)^2/2))`, restricted.
+    U3,
+    /// `U4 = -ln(exp(-((z2-w1)/0.4)^2/2) + exp(-((z2-w1+w3)/0.35)^2/2))`, restricted.
+    U4,
+}
+
+/// Half-width of the box that makes U2-U4 normalisable.
+pub const BOX: f32 = 4.0;
+/// Outside the box, `U += sum_i ((|z_i| - 4)_+ / BOX_SOFTNESS)^2 / 2`: a steep wall.
+pub const BOX_SOFTNESS: f32 = 0.05;
+
+impl Target {
+    /// Every target.
+    pub const ALL: [Target; 4] = [Target::U1, Target::U2, Target::U3, Target::U4];
+
+    /// The short name used in URLs and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::U1 => "u1",
+            Target::U2 => "u2",
+            Target::U3 => "u3",
+            Target::U4 => "u4",
+        }
+    }
+
+    /// The target called `name`.
+    pub fn from_name(name: &str) -> Result<Target> {
+        Target::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| Error::Unknown("target", name.to_string()))
+    }
+
+    /// Whether the wall at `|z_i| = 4` is part of the target (it is not normalisable without).
+    pub fn boxed(self) -> bool {
+        self != Target::U1
+    }
+
+    /// `U(z)` per row of an `(n, 2)` batch.
+    pub fn energy<T: Tape<f32, Dev>>(self, z: Mat<T>) -> Col<T> {
+        let z1 = z.with_empty_tape().slice((.., 0..1));
+        let z2 = z.with_empty_tape().slice((.., 1..2));
+        let w1 = || (z1.with_empty_tape() * (std::f32::consts::PI / 2.0)).sin();
+        let gauss = |v: Mat<T>, sd: f32| (v / sd).square() * -0.5;
+        let u = match self {
+            Target::U1 => {
+                let r = ((z1.with_empty_tape().square() + z2.with_empty_tape().square()) + 1e-12)
+                    .sqrt();
+                let ring = gauss(r - 2.0, 0.4) * -1.0;
+                let left = gauss(z1.with_empty_tape() - 2.0, 0.6);
+                let right = gauss(z1.with_empty_tape() + 2.0, 0.6);
+                ring - log_add_exp(left, right)
+            }
+            Target::U2 => gauss(z2.with_empty_tape() - w1(), 0.4) * -1.0,
+            Target::U3 => {
+                let w2 = gauss(z1.with_empty_tape() - 1.0, 0.6).exp() * 3.0;
+                let a = gauss(z2.with_empty_tape() - w1(), 0.35);
+                let b = gauss(z2.with_empty_tape() - w1() + w2, 0.35);
+                log_add_exp(a, b).negate()
+            }
+            Target::U4 => {
+                let w3 = ((z1.with_empty_tape() - 1.0) / 0.3).sigmoid() * 3.0;
+                let a = gauss(z2.with_empty_tape() - w1(), 0.4);
+                let b = gauss(z2.with_empty_tape() - w1() + w3, 0.35);
+                log_add_exp(a, b).negate()
+            }
+        };
+        // The original tape of `z` joins here, so every branch above reaches the result.
+        let wall = (z.abs() - BOX).relu() / BOX_SOFTNESS;
+        let wall = wall.square() * if self.boxed() { 0.5 } else { 0.0 };
+        row_sum(u) + row_sum(wall)
+    }
+
+    /// `log p~(z) = -U(z)` for row-major points `n x 2`, no tape.
+    pub fn log_unnormalised(self, points: &[f32]) -> Vec<f32> {
+        let dev = device(0);
+        self.energy(matrix(&dev, points.to_vec(), 2))
+            .negate()
+            .as_vec()
+    }
+}
+
+/// `ln(exp(a) + exp(b)) = m + ln(exp(a - m) + exp(b - m))`, `m = max(a, b)`.
+fn log_add_exp<T: Tape<f32, Dev>>(a: Mat<T>, b: Mat<T>) -> Mat<T> {
+    let m = a.with_empty_tape().maximum(b.with_empty_tape());
+    let sum = (a - m.with_empty_tape()).exp() + (b - m.with_empty_tape()).exp();
+    m + sum.ln()
+}

@@ -1,0 +1,32 @@
+//! Shorthands for the runtime-shaped dfdx tensors every module uses.
+
+use dfdx::prelude::*;
+
+/// The CPU device (seeded, so every draw is reproducible).
+pub type Dev = Cpu;
+/// A `(rows, cols)` matrix, optionally carrying an autodiff tape.
+pub type Mat<T = NoneTape> = Tensor<(usize, usize), f32, Dev, T>;
+/// A vector of `n` values, optionally carrying an autodiff tape.
+pub type Col<T = NoneTape> = Tensor<(usize,), f32, Dev, T>;
+
+/// A device whose random draws all follow from `seed`.
+pub fn device(seed: u64) -> Dev {
+    Cpu::seed_from_u64(seed)
+}
+
+/// `rows x dim` row-major values as a matrix.
+pub fn matrix(dev: &Dev, values: Vec<f32>, dim: usize) -> Mat {
+    let rows = values.len() / dim.max(1);
+    dev.tensor_from_vec(values, (rows, dim))
+}
+
+/// Sums each row: `(n, d) -> (n,)`.
+pub fn row_sum<T: Tape<f32, Dev>>(x: Mat<T>) -> Col<T> {
+    x.sum::<(usize,), Axis<1>>()
+}
+
+/// `log N(z; 0, I)` per row: `-|z|^2 / 2 - (d / 2) ln 2 pi`.
+pub fn log_normal<T: Tape<f32, Dev>>(z: Mat<T>) -> Col<T> {
+    let d = z.shape().1 as f32;
+    row_sum(z.square()) * -0.5 - 0.5 * d * (2.0 * std::f32::consts::PI).ln()
+}
