@@ -271,8 +271,8 @@ impl Flow {
         self.config.dim
     }
 
-    /// `log p(x) = log N(z) + sum_k log|det dT_k^-1|` per row, `z = T^-1(x)`.
-    pub fn log_prob<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Col<T> {
+    /// `z = T^-1(x)` and `log|det dz/dx| = sum_k log|det dT_k^-1|` per row.
+    pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
         let mut u = x;
         let mut total: Option<Col<T>> = None;
         for layer in self.layers.iter().rev() {
@@ -283,10 +283,14 @@ impl Flow {
                 None => ld,
             });
         }
-        match total {
-            Some(ld) => log_normal(u) + ld,
-            None => log_normal(u),
-        }
+        let total = total.expect("a flow has at least one layer");
+        (u, total)
+    }
+
+    /// `log p(x) = log N(z) + log|det dz/dx|` per row, `z = T^-1(x)`.
+    pub fn log_prob<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Col<T> {
+        let (z, log_det) = self.inverse(x);
+        log_normal(z) + log_det
     }
 
     /// `x = T(z)` and `log q(x) = log N(z) - sum_k log|det dT_k|` per row.
@@ -306,10 +310,15 @@ impl Flow {
         self.dev.sample_normal_like(&(n, self.dim()))
     }
 
+    /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
+    pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
+        let (x, log_q) = self.push(matrix(&self.dev, z.to_vec(), self.dim()));
+        (x.as_vec(), log_q.as_vec())
+    }
+
     /// `n` samples `x = T(z)` with their `log q(x)`, row-major `n x D` (no tape).
     pub fn sample(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
-        let (x, log_q) = self.push(self.draw_latent(n));
-        (x.as_vec(), log_q.as_vec())
+        self.forward_points(&self.draw_latent(n).as_vec())
     }
 
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.

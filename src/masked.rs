@@ -103,6 +103,8 @@ impl Made {
         let h = hidden.iter().fold(x, |h, layer| tanh(layer.forward(h)));
         let out = last.forward(h);
         let d = self.dim;
+        // Two disjoint slices, each taken once: safe although dfdx 0.13's slice backward
+        // assigns rather than adds (see `tensor::column`).
         let s = out.with_empty_tape().slice((.., 0..d));
         let t = out.slice((.., d..2 * d));
         (s, t)

@@ -4,7 +4,7 @@
 //!
 //! `w1 = sin(2 pi z1 / 4)`, `w2 = 3 exp(-((z1 - 1)/0.6)^2 / 2)`, `w3 = 3 sigmoid((z1 - 1)/0.3)`.
 
-use crate::tensor::{device, matrix, row_sum, Col, Dev, Mat};
+use crate::tensor::{column, device, matrix, row_sum, Col, Dev, Mat};
 use crate::{Error, Result};
 use dfdx::prelude::*;
 
@@ -55,30 +55,31 @@ impl Target {
 
     /// `U(z)` per row of an `(n, 2)` batch.
     pub fn energy<T: Tape<f32, Dev>>(self, z: Mat<T>) -> Col<T> {
-        let z1 = z.with_empty_tape().slice((.., 0..1));
-        let z2 = z.with_empty_tape().slice((.., 1..2));
-        let w1 = || (z1.with_empty_tape() * (std::f32::consts::PI / 2.0)).sin();
+        // A fresh column per use: each carries its own op to the result, so every use of
+        // z1 or z2 sends its gradient back to z.
+        let z1 = || column(z.with_empty_tape(), 0);
+        let z2 = || column(z.with_empty_tape(), 1);
+        let w1 = || (z1() * (std::f32::consts::PI / 2.0)).sin();
         let gauss = |v: Mat<T>, sd: f32| (v / sd).square() * -0.5;
         let u = match self {
             Target::U1 => {
-                let r = ((z1.with_empty_tape().square() + z2.with_empty_tape().square()) + 1e-12)
-                    .sqrt();
+                let r = ((z1().square() + z2().square()) + 1e-12).sqrt();
                 let ring = gauss(r - 2.0, 0.4) * -1.0;
-                let left = gauss(z1.with_empty_tape() - 2.0, 0.6);
-                let right = gauss(z1.with_empty_tape() + 2.0, 0.6);
+                let left = gauss(z1() - 2.0, 0.6);
+                let right = gauss(z1() + 2.0, 0.6);
                 ring - log_add_exp(left, right)
             }
-            Target::U2 => gauss(z2.with_empty_tape() - w1(), 0.4) * -1.0,
+            Target::U2 => gauss(z2() - w1(), 0.4) * -1.0,
             Target::U3 => {
-                let w2 = gauss(z1.with_empty_tape() - 1.0, 0.6).exp() * 3.0;
-                let a = gauss(z2.with_empty_tape() - w1(), 0.35);
-                let b = gauss(z2.with_empty_tape() - w1() + w2, 0.35);
+                let w2 = gauss(z1() - 1.0, 0.6).exp() * 3.0;
+                let a = gauss(z2() - w1(), 0.35);
+                let b = gauss(z2() - w1() + w2, 0.35);
                 log_add_exp(a, b).negate()
             }
             Target::U4 => {
-                let w3 = ((z1.with_empty_tape() - 1.0) / 0.3).sigmoid() * 3.0;
-                let a = gauss(z2.with_empty_tape() - w1(), 0.4);
-                let b = gauss(z2.with_empty_tape() - w1() + w3, 0.35);
+                let w3 = ((z1() - 1.0) / 0.3).sigmoid() * 3.0;
+                let a = gauss(z2() - w1(), 0.4);
+                let b = gauss(z2() - w1() + w3, 0.35);
                 log_add_exp(a, b).negate()
             }
         };
@@ -97,9 +98,11 @@ impl Target {
     }
 }
 
-/// `ln(exp(a) + exp(b)) = m + ln(exp(a - m) + exp(b - m))`, `m = max(a, b)`.
+/// `ln(exp(a) + exp(b)) = m + ln(exp(a - m) + exp(b - m))` with `m = max(a, b)` taken as a
+/// constant: the identity holds for any `m`, so the gradient is exact without flowing through
+/// `m` (dfdx 0.13's `maximum` backward gave wrong gradients here, caught by the FD test).
 fn log_add_exp<T: Tape<f32, Dev>>(a: Mat<T>, b: Mat<T>) -> Mat<T> {
-    let m = a.with_empty_tape().maximum(b.with_empty_tape());
-    let sum = (a - m.with_empty_tape()).exp() + (b - m.with_empty_tape()).exp();
-    m + sum.ln()
+    let m: Mat = a.retaped::<NoneTape>().maximum(b.retaped::<NoneTape>());
+    let sum = (a - m.clone()).exp() + (b - m.clone()).exp();
+    sum.ln() + m
 }

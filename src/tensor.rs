@@ -30,3 +30,14 @@ pub fn log_normal<T: Tape<f32, Dev>>(z: Mat<T>) -> Col<T> {
     let d = z.shape().1 as f32;
     row_sum(z.square()) * -0.5 - 0.5 * d * (2.0 * std::f32::consts::PI).ln()
 }
+
+/// Column `j` of `x` as `(n, 1)`, as `x e_j` with a constant one-hot `e_j`. Unlike a slice
+/// this may be taken many times: dfdx 0.13's slice backward *assigns* the input gradient
+/// instead of adding to it, so a second slice of the same tensor would erase the first's.
+pub fn column<T: Tape<f32, Dev>>(x: Mat<T>, j: usize) -> Mat<T> {
+    let d = x.shape().1;
+    let mut e = vec![0.0; d];
+    e[j] = 1.0;
+    let e_j: Mat = x.device().tensor_from_vec(e, (d, 1));
+    x.matmul(e_j)
+}

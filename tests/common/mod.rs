@@ -1,0 +1,77 @@
+//! Independent oracles shared by the native tests: finite-difference Jacobians, an LU
+//! determinant in f64, and autodiff Jacobians read straight from dfdx.
+#![allow(dead_code)]
+
+use arflow::tensor::{Dev, Mat};
+use dfdx::prelude::*;
+
+/// `J[i][j] = d f_i / d x_j` by central differences with step `eps`.
+pub fn jacobian_fd(f: impl Fn(&[f32]) -> Vec<f32>, x: &[f32], eps: f32) -> Vec<Vec<f64>> {
+    let n_out = f(x).len();
+    let mut jac = vec![vec![0.0; x.len()]; n_out];
+    for j in 0..x.len() {
+        let mut hi = x.to_vec();
+        let mut lo = x.to_vec();
+        hi[j] += eps;
+        lo[j] -= eps;
+        let (fh, fl) = (f(&hi), f(&lo));
+        let step = (hi[j] as f64) - (lo[j] as f64);
+        for i in 0..n_out {
+            jac[i][j] = (fh[i] as f64 - fl[i] as f64) / step;
+        }
+    }
+    jac
+}
+
+/// `J[i][j] = d f_i / d x_j` by dfdx's reverse mode, one backward pass per output.
+pub fn jacobian_autodiff(
+    dev: &Dev,
+    f: impl Fn(Mat<OwnedTape<f32, Dev>>) -> Mat<OwnedTape<f32, Dev>>,
+    x: &[f32],
+) -> Vec<Vec<f64>> {
+    let d = x.len();
+    let probe: Mat = dev.tensor_from_vec(x.to_vec(), (1, d));
+    let n_out = f(probe.clone().leaky_traced()).shape().1;
+    (0..n_out)
+        .map(|i| {
+            let y = f(probe.clone().leaky_traced());
+            let yi = y.slice((.., i..i + 1)).sum::<(), _>();
+            let grads = yi.backward();
+            grads
+                .get(&probe)
+                .as_vec()
+                .into_iter()
+                .map(f64::from)
+                .collect()
+        })
+        .collect()
+}
+
+/// `ln |det A|` by LU with partial pivoting.
+pub fn log_abs_det(a: &[Vec<f64>]) -> f64 {
+    let n = a.len();
+    let mut m = a.to_vec();
+    let mut total = 0.0;
+    for c in 0..n {
+        let p = (c..n)
+            .max_by(|&i, &j| m[i][c].abs().total_cmp(&m[j][c].abs()))
+            .unwrap();
+        m.swap(c, p);
+        let pivot = m[c][c];
+        total += pivot.abs().ln();
+        for r in c + 1..n {
+            let factor = m[r][c] / pivot;
+            for k in c..n {
+                m[r][k] -= factor * m[c][k];
+            }
+        }
+    }
+    total
+}
+
+/// Row-major `n x d` points, each coordinate uniform in `[-h, h]`, from a fixed seed.
+pub fn points(n: usize, d: usize, h: f32, seed: u64) -> Vec<f32> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..n * d).map(|_| rng.gen_range(-h..h)).collect()
+}

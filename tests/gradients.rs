@@ -1,0 +1,99 @@
+//! dfdx's gradients of both losses match central finite differences of the same loss on
+//! the same batch, for every parameter with a gradient large enough to measure in f32.
+
+mod common;
+
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::target::Target;
+use arflow::tensor::matrix;
+use arflow::train::{forward_kl_loss, reverse_kl_loss, Scalar};
+use common::points;
+use dfdx::prelude::*;
+
+fn check(name: &str, mut f: Flow, loss: impl Fn(&Flow) -> Scalar) {
+    let grads = loss(&f).backward();
+    let mut analytic = Vec::new();
+    for l in f.layers.iter().flat_map(|l| &l.made.layers) {
+        analytic.extend(grads.get(&l.weight).as_vec());
+        analytic.extend(grads.get(&l.bias).as_vec());
+    }
+    let params = f.parameters();
+    assert_eq!(analytic.len(), params.len());
+    // The 40 largest gradients, and a spread of others above the f32 noise floor.
+    let mut order: Vec<usize> = (0..params.len()).collect();
+    order.sort_by(|&a, &b| analytic[b].abs().total_cmp(&analytic[a].abs()));
+    let picked: Vec<usize> = order
+        .iter()
+        .take(40)
+        .chain(order.iter().skip(40).step_by(97))
+        .copied()
+        .collect();
+    let mut checked = 0;
+    for i in picked {
+        if analytic[i].abs() < 5e-2 {
+            continue;
+        }
+        let eps = 5e-3;
+        let mut p = params.clone();
+        p[i] += eps;
+        f.set_parameters(&p).unwrap();
+        let hi = loss(&f).array() as f64;
+        p[i] -= 2.0 * eps;
+        f.set_parameters(&p).unwrap();
+        let lo = loss(&f).array() as f64;
+        let fd = (hi - lo) / (2.0 * eps as f64);
+        let rel = (fd - analytic[i] as f64).abs() / (analytic[i] as f64).abs();
+        assert!(
+            rel < 1e-2,
+            "{name}: parameter {i}: autodiff {} vs finite difference {fd}",
+            analytic[i]
+        );
+        checked += 1;
+    }
+    f.set_parameters(&params).unwrap();
+    assert!(
+        checked >= 20,
+        "{name}: only {checked} gradients were large enough to check"
+    );
+}
+
+fn small(direction: Direction, scale: Scale) -> Flow {
+    Flow::new(FlowConfig {
+        layers: 2,
+        hidden: vec![12, 12],
+        direction,
+        scale,
+        order: LayerOrder::Alternate,
+        seed: 3,
+        ..FlowConfig::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn forward_kl_gradients_match_finite_differences() {
+    for direction in [Direction::Maf, Direction::Iaf] {
+        for scale in [Scale::Exp, Scale::Tanh, Scale::Softplus] {
+            let f = small(direction, scale);
+            let x = points(64, 2, 3.0, 1);
+            let dev = f.device().clone();
+            check(&format!("forward {direction:?} {scale:?}"), f, |f| {
+                forward_kl_loss(f, matrix(&dev, x.clone(), 2))
+            });
+        }
+    }
+}
+
+#[test]
+fn reverse_kl_gradients_match_finite_differences() {
+    for direction in [Direction::Iaf, Direction::Maf] {
+        for target in [Target::U3, Target::U1] {
+            let f = small(direction, Scale::Exp);
+            let z = f.draw_latent(64).as_vec();
+            let dev = f.device().clone();
+            check(&format!("reverse {direction:?} {target:?}"), f, |f| {
+                reverse_kl_loss(f, target, matrix(&dev, z.clone(), 2))
+            });
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! MADE's masks are autoregressive: output `i` depends only on inputs before `i` in the
+//! ordering, checked on the masks themselves and on the network's Jacobian (autodiff and
+//! finite differences).
+
+mod common;
+
+use arflow::made::{self, input_degrees, ordering, HiddenDegrees, Ordering};
+use arflow::masked::Made;
+use arflow::tensor::{device, matrix};
+use arflow::tensor::{Dev, Mat};
+use common::{jacobian_autodiff, jacobian_fd};
+use dfdx::prelude::*;
+
+/// The MADE's whole output `[s, t]`, `(n, 2D)`.
+fn both<T: Tape<f32, Dev>>(net: &Made, x: Mat<T>) -> Mat<T> {
+    let (s, t) = net.forward(x);
+    (s, t).concat_along(Axis::<1>)
+}
+
+fn orderings(seed: u64) -> [Ordering; 3] {
+    [
+        Ordering::Natural,
+        Ordering::Reversed,
+        Ordering::Random(seed),
+    ]
+}
+
+fn rules(seed: u64) -> [HiddenDegrees; 2] {
+    [HiddenDegrees::Deterministic, HiddenDegrees::Random(seed)]
+}
+
+#[test]
+fn input_degrees_are_positions_in_the_ordering() {
+    assert_eq!(
+        input_degrees(&ordering(4, Ordering::Natural)),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(
+        input_degrees(&ordering(4, Ordering::Reversed)),
+        vec![4, 3, 2, 1]
+    );
+    let random = input_degrees(&ordering(6, Ordering::Random(3)));
+    let mut sorted = random.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec![1, 2, 3, 4, 5, 6]);
+}
+
+#[test]
+fn hidden_degrees_lie_between_the_previous_minimum_and_d_minus_one() {
+    for d in 2..=8 {
+        for seed in 0..4 {
+            for rule in rules(seed) {
+                let order = ordering(d, Ordering::Random(seed));
+                let degrees = made::degrees(&order, &[13, 7, 21], rule).unwrap();
+                for w in degrees.windows(2) {
+                    let low = *w[0].iter().min().unwrap();
+                    assert!(
+                        w[1].iter().all(|&m| (low..d).contains(&m)),
+                        "{d} {rule:?} {w:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn masks_use_greater_or_equal_in_hidden_layers_and_strict_at_the_output() {
+    let degrees = vec![vec![1, 2], vec![1, 1, 1]];
+    let masks = made::masks(&degrees);
+    assert_eq!(masks.len(), 2);
+    assert!(masks[0]
+        .allowed
+        .iter()
+        .enumerate()
+        .all(|(i, &a)| a == (i % 2 == 0)));
+    // Outputs (s1, s2, t1, t2): degree 1 sees no hidden unit, degree 2 sees all.
+    for h in 0..3 {
+        assert!(
+            !masks[1].get(0, h) && masks[1].get(1, h) && !masks[1].get(2, h) && masks[1].get(3, h)
+        );
+    }
+}
+
+#[test]
+fn masks_are_autoregressive() {
+    for d in 2..=8 {
+        for seed in 0..3 {
+            for o in orderings(seed) {
+                for rule in rules(seed) {
+                    let order = ordering(d, o);
+                    let degrees = made::degrees(&order, &[3 * d, 2 * d], rule).unwrap();
+                    let reach = made::reach(&made::masks(&degrees));
+                    let m0 = &degrees[0];
+                    for (out, row) in reach.iter().enumerate() {
+                        for (inp, &r) in row.iter().enumerate() {
+                            let allowed = m0[inp] < m0[out % d];
+                            assert!(
+                                !r || allowed,
+                                "D={d} {o:?} {rule:?}: output {out} reaches input {inp}"
+                            );
+                            if rule == HiddenDegrees::Deterministic {
+                                assert_eq!(
+                                    r, allowed,
+                                    "D={d} {o:?}: deterministic degrees connect all allowed pairs"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn made_jacobian_is_zero_exactly_where_the_ordering_says() {
+    let dev = device(7);
+    for d in 2..=8 {
+        for seed in 0..2 {
+            for o in orderings(seed) {
+                for rule in rules(seed) {
+                    let order = ordering(d, o);
+                    let net = Made::new(&dev, &order, &[2 * d + 3, 2 * d + 1], rule).unwrap();
+                    let m0 = &net.degrees[0];
+                    let x = common::points(1, d, 1.5, seed + d as u64);
+                    let auto = jacobian_autodiff(&dev, |v| both(&net, v), &x);
+                    let fd = jacobian_fd(
+                        |p| both(&net, matrix(&dev, p.to_vec(), d)).as_vec(),
+                        &x,
+                        1e-3,
+                    );
+                    let mut nonzero = 0;
+                    for out in 0..2 * d {
+                        for inp in 0..d {
+                            let allowed = m0[inp] < m0[out % d];
+                            if !allowed {
+                                assert_eq!(
+                                    auto[out][inp], 0.0,
+                                    "autodiff D={d} {o:?} {rule:?} out {out} in {inp}"
+                                );
+                                assert_eq!(
+                                    fd[out][inp], 0.0,
+                                    "finite differences D={d} {o:?} {rule:?} out {out} in {inp}"
+                                );
+                            } else {
+                                assert!(
+                                    (auto[out][inp] - fd[out][inp]).abs() < 2e-3,
+                                    "D={d} {auto:?} vs {fd:?}"
+                                );
+                                nonzero += (auto[out][inp] != 0.0) as usize;
+                            }
+                        }
+                    }
+                    assert!(nonzero > 0, "D={d}: the test would be vacuous");
+                }
+            }
+        }
+    }
+}
