@@ -62,7 +62,8 @@ impl Scale {
 pub enum LayerOrder {
     /// Natural order in every layer: in 2-D the first coordinate never sees the second.
     Same,
-    /// Natural, reversed, natural, ...: every coordinate is conditioned on the other.
+    /// Reversed, natural, reversed, ... from `T_1`: every coordinate is conditioned on the
+    /// others in some layer.
     Alternate,
     /// A fresh seeded permutation per layer.
     Random(u64),
@@ -90,14 +91,16 @@ pub struct FlowConfig {
 }
 
 impl Default for FlowConfig {
-    /// The standard config: 2-D MAF, K = 4, hidden 64,64, exp scale, alternating order.
+    /// The standard config: 2-D MAF, K = 4, hidden 64,64, softplus scale, alternating order.
+    /// Softplus is the default because it trained best in the benchmark (mean test NLL over
+    /// seeds 0-2, MAF and IAF, moons / 8gaussians / checkerboard) and never overflows.
     fn default() -> Self {
         FlowConfig {
             dim: 2,
             layers: 4,
             hidden: vec![64, 64],
             direction: Direction::Maf,
-            scale: Scale::Exp,
+            scale: Scale::Softplus,
             order: LayerOrder::Alternate,
             random_degrees: false,
             seed: 0,
@@ -134,7 +137,7 @@ impl FlowConfig {
     pub fn layer_ordering(&self, k: usize) -> Vec<usize> {
         let o = match self.order {
             LayerOrder::Same => Ordering::Natural,
-            LayerOrder::Alternate if k % 2 == 1 => Ordering::Reversed,
+            LayerOrder::Alternate if k % 2 == 0 => Ordering::Reversed,
             LayerOrder::Alternate => Ordering::Natural,
             LayerOrder::Random(seed) => Ordering::Random(mix(seed, k as u64)),
         };
@@ -236,6 +239,10 @@ impl ArLayer {
     }
 }
 
+/// Rows per tape-free evaluation batch: small enough that the hidden activations stay in
+/// cache (measured: 512 rows made the 256x256 grid ~20% faster than 8192).
+const EVAL_ROWS: usize = 512;
+
 /// `N(0, I)` prior and `K` autoregressive layers, `T = T_K o ... o T_1`.
 #[derive(Debug, Clone)]
 pub struct Flow {
@@ -312,8 +319,13 @@ impl Flow {
 
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
     pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
-        let (x, log_q) = self.push(matrix(&self.dev, z.to_vec(), self.dim()));
-        (x.as_vec(), log_q.as_vec())
+        let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
+        for chunk in z.chunks(EVAL_ROWS * self.dim()) {
+            let (xc, lq) = self.push(matrix(&self.dev, chunk.to_vec(), self.dim()));
+            x.extend(xc.as_vec());
+            log_q.extend(lq.as_vec());
+        }
+        (x, log_q)
     }
 
     /// `n` samples `x = T(z)` with their `log q(x)`, row-major `n x D` (no tape).
@@ -323,10 +335,9 @@ impl Flow {
 
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
     pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
-        const CHUNK: usize = 8192;
         let d = self.dim();
         points
-            .chunks(CHUNK * d)
+            .chunks(EVAL_ROWS * d)
             .flat_map(|c| self.log_prob(matrix(&self.dev, c.to_vec(), d)).as_vec())
             .collect()
     }

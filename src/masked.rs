@@ -8,8 +8,9 @@ use dfdx::prelude::*;
 use rand_distr::Uniform;
 
 /// Initial weights of the output layer are scaled by this, so an untrained flow starts
-/// close to the identity (its first picture is nearly the prior) but not exactly on it.
-const OUTPUT_INIT_SCALE: f32 = 0.1;
+/// close to the identity: its first picture is nearly the prior, and training starts from
+/// a well-conditioned map (measured: better test NLL than 0.1 or 1 on moons).
+const OUTPUT_INIT_SCALE: f32 = 0.01;
 
 /// `y = x (W * M)^T + b`: a linear layer whose masked weights are never used or trained.
 #[derive(Debug, Clone)]
@@ -58,7 +59,7 @@ impl MaskedLinear {
     }
 }
 
-/// A MADE with any list of hidden widths and `tanh` hidden units.
+/// A MADE with any list of hidden widths and ReLU hidden units (as in the MAF paper).
 #[derive(Debug, Clone)]
 pub struct Made {
     /// The dimension `D`.
@@ -100,7 +101,7 @@ impl Made {
             .layers
             .split_last()
             .expect("a MADE has an output layer");
-        let h = hidden.iter().fold(x, |h, layer| tanh(layer.forward(h)));
+        let h = hidden.iter().fold(x, |h, layer| layer.forward(h).relu());
         let out = last.forward(h);
         let d = self.dim;
         // Two disjoint slices, each taken once: safe although dfdx 0.13's slice backward
@@ -117,10 +118,4 @@ impl Made {
             .map(|l| l.weight.shape().num_elements() + l.bias.shape().0)
             .sum()
     }
-}
-
-/// `tanh(v) = 2 sigmoid(2v) - 1`: the same function, but libm's `tanhf` (through `expm1f`)
-/// costs several times the `expf` that dfdx's sigmoid uses, and it dominated the profile.
-fn tanh<T: Tape<f32, Dev>>(v: Mat<T>) -> Mat<T> {
-    (v * 2.0).sigmoid() * 2.0 - 1.0
 }

@@ -316,29 +316,24 @@ impl Trainer {
     /// The exact KL on `grid` where the target density is known: `KL(p* || q)` for
     /// 8gaussians and checkerboard, `KL(q || p)` for energy targets (normalised on the grid).
     pub fn grid_kl(&self, grid: &Grid) -> Option<f64> {
-        let model = grid.evaluate(|p| self.flow.log_prob_points(p));
+        let model = || grid.evaluate(|p| self.flow.log_prob_points(p));
         match self.config.objective {
             Objective::ForwardKl(d) => {
                 d.exact_log_prob([0.0, 0.0])?;
                 let exact = grid.evaluate(|p| {
-                    p.chunks(2)
-                        .map(|c| {
-                            d.exact_log_prob([c[0] as f64, c[1] as f64])
-                                .unwrap_or(f64::NAN) as f32
-                        })
-                        .collect()
+                    let exact = |c: &[f32]| {
+                        d.exact_log_prob([c[0] as f64, c[1] as f64])
+                            .unwrap_or(f64::NAN)
+                    };
+                    p.chunks(2).map(|c| exact(c) as f32).collect()
                 });
-                Some(kl_on_grid(&exact, &model))
+                Some(kl_on_grid(&exact, &model()))
             }
             Objective::ReverseKl(t) => {
-                let log_z = self.target_log_z?;
-                let target = grid.evaluate(|p| {
-                    t.log_unnormalised(p)
-                        .iter()
-                        .map(|v| v - log_z as f32)
-                        .collect()
-                });
-                Some(kl_on_grid(&model, &target))
+                let log_z = self.target_log_z? as f32;
+                let target =
+                    grid.evaluate(|p| t.log_unnormalised(p).iter().map(|v| v - log_z).collect());
+                Some(kl_on_grid(&model(), &target))
             }
         }
     }

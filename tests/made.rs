@@ -121,7 +121,7 @@ fn made_jacobian_is_zero_exactly_where_the_ordering_says() {
             for o in orderings(seed) {
                 for rule in rules(seed) {
                     let order = ordering(d, o);
-                    let net = Made::new(&dev, &order, &[2 * d + 3, 2 * d + 1], rule).unwrap();
+                    let net = Made::new(&dev, &order, &[4 * d + 16, 4 * d + 16], rule).unwrap();
                     let m0 = &net.degrees[0];
                     let x = common::points(1, d, 1.5, seed + d as u64);
                     let auto = jacobian_autodiff(&dev, |v| both(&net, v), &x);

@@ -25,14 +25,23 @@ fn trainer(objective: Objective, direction: Direction, lr: f64) -> Trainer {
     .unwrap()
 }
 
+/// `n` steps, every one of which must update the parameters.
+fn run(t: &mut Trainer, n: usize) {
+    for _ in 0..n {
+        let outcome = t.step();
+        assert!(
+            matches!(outcome, StepOutcome::Updated { .. }),
+            "{outcome:?}"
+        );
+    }
+}
+
 #[test]
 fn forward_kl_lowers_the_test_nll_on_every_data_set() {
     for d in DataSet::ALL {
         let mut t = trainer(Objective::ForwardKl(d), Direction::Maf, 3e-3);
         let before = t.evaluate();
-        for _ in 0..300 {
-            assert!(matches!(t.step(), StepOutcome::Updated { .. }), "{d:?}");
-        }
+        run(&mut t, 300);
         let after = t.evaluate();
         assert!(after < before - 0.05, "{d:?}: {before} -> {after}");
         assert!(
@@ -50,7 +59,7 @@ fn iaf_learns_too() {
         3e-3,
     );
     let before = t.evaluate();
-    (0..300).for_each(|_| drop(t.step()));
+    run(&mut t, 300);
     assert!(t.evaluate() < before - 0.3);
 }
 
@@ -60,7 +69,7 @@ fn reverse_kl_lowers_the_kl_on_u1() {
         let mut t = trainer(Objective::ReverseKl(Target::U1), direction, 3e-3);
         let grid = Grid::new(Window::default(), 128, 128).unwrap();
         let (before, grid_before) = (t.evaluate(), t.grid_kl(&grid).unwrap());
-        (0..300).for_each(|_| drop(t.step()));
+        run(&mut t, 300);
         let (after, grid_after) = (t.evaluate(), t.grid_kl(&grid).unwrap());
         assert!(
             after < before - 0.2,
@@ -88,7 +97,7 @@ fn grid_kl_to_the_exact_8gaussians_falls_with_training() {
     );
     let grid = Grid::new(Window::square(4.5), 160, 160).unwrap();
     let before = t.grid_kl(&grid).unwrap();
-    (0..300).for_each(|_| drop(t.step()));
+    run(&mut t, 300);
     let after = t.grid_kl(&grid).unwrap();
     assert!(after < before && after > 0.0, "{before} -> {after}");
     assert!(
@@ -202,4 +211,20 @@ fn clipping_rescales_the_gradient() {
     let clipped = max_move(Some(1e-10));
     assert!(free > 5e-3, "{free}");
     assert!(clipped < 0.05 * free, "{clipped} vs {free}");
+}
+
+#[test]
+fn a_trained_flow_keeps_unit_mass_on_the_data_window() {
+    for d in [DataSet::Moons, DataSet::EightGaussians] {
+        let mut t = trainer(Objective::ForwardKl(d), Direction::Maf, 3e-3);
+        run(&mut t, 600);
+        let grid = Grid::new(Window::default(), 256, 256).unwrap();
+        let density = grid.evaluate(|p| t.flow.log_prob_points(p));
+        assert_eq!(density.non_finite, 0, "{d:?}");
+        assert!(
+            (density.mass() - 1.0).abs() < 0.01,
+            "{d:?}: mass {}",
+            density.mass()
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! Independent oracles shared by the native tests: finite-difference Jacobians, an LU
 //! determinant in f64, and autodiff Jacobians read straight from dfdx.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use arflow::tensor::{Dev, Mat};
 use dfdx::prelude::*;
