@@ -137,7 +137,7 @@ impl FlowConfig {
     pub fn layer_ordering(&self, k: usize) -> Vec<usize> {
         let o = match self.order {
             LayerOrder::Same => Ordering::Natural,
-            LayerOrder::Alternate if k % 2 == 0 => Ordering::Reversed,
+            LayerOrder::Alternate if k.is_multiple_of(2) => Ordering::Reversed,
             LayerOrder::Alternate => Ordering::Natural,
             LayerOrder::Random(seed) => Ordering::Random(mix(seed, k as u64)),
         };
