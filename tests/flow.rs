@@ -260,3 +260,19 @@ fn bad_configs_are_errors_not_panics() {
     let mut f = Flow::new(FlowConfig::default()).unwrap();
     assert!(f.set_parameters(&[1.0, 2.0]).is_err());
 }
+
+#[test]
+fn trace_runs_from_the_prior_through_every_layer_to_the_sample() {
+    let mut f = flow(2, Direction::Maf, Scale::Softplus, 6);
+    scramble(&mut f, 2.0);
+    let z = points(50, 2, 2.0, 4);
+    let trace = f.trace(&z);
+    assert_eq!(trace.len(), f.layers.len() + 1);
+    assert_eq!(trace[0], z);
+    assert_eq!(trace.last().unwrap(), &f.forward_points(&z).0);
+    let dev = f.device().clone();
+    for (k, layer) in f.layers.iter().enumerate() {
+        let (next, _) = layer.forward(matrix(&dev, trace[k].clone(), 2));
+        assert_eq!(next.as_vec(), trace[k + 1], "layer {}", k + 1);
+    }
+}
