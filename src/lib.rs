@@ -18,14 +18,19 @@
 //! shell and the drawing layer sit on top of it.
 
 pub mod data;
+pub mod draw;
 pub mod error;
 pub mod flow;
 pub mod grid;
+pub mod lab;
 pub mod made;
 pub mod masked;
 pub mod metrics;
+pub mod settings;
 pub mod target;
 pub mod tensor;
 pub mod train;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use error::{Error, Result};

@@ -1,0 +1,240 @@
+//! Axes, scatter plots, the loss chart and the composition's small multiples.
+
+use super::{err, Area, DATA, FONT, INK, MODEL};
+use crate::grid::Window;
+use crate::train::History;
+use plotters::prelude::*;
+use std::ops::Range;
+
+/// Pixel rectangle `(x range, y range)` of a chart's plotting area.
+pub type PixelRect = (Range<i32>, Range<i32>);
+
+fn frame<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    window: Window,
+    caption: &str,
+) -> Result<
+    ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf32, plotters::coord::types::RangedCoordf32>,
+    >,
+    String,
+> {
+    let mut b = ChartBuilder::on(area);
+    b.margin(6).x_label_area_size(22).y_label_area_size(28);
+    if !caption.is_empty() {
+        b.caption(caption, (FONT, 13).into_font().color(&INK));
+    }
+    b.build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
+        .map_err(err)
+}
+
+/// Clears `area` and draws the axes of `window`; returns where the plot goes, so the shell
+/// can put the heatmap image exactly there.
+pub fn axes<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    caption: &str,
+) -> Result<PixelRect, String> {
+    area.fill(&WHITE).map_err(err)?;
+    let mut chart = frame(area, window, caption)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .label_style((FONT, 11).into_font().color(&INK))
+        .draw()
+        .map_err(err)?;
+    Ok(chart.plotting_area().get_pixel_range())
+}
+
+/// Points over what is already drawn (same layout as [`axes`]).
+pub fn overlay<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    caption: &str,
+    points: &[f32],
+    colour: RGBAColor,
+    size: i32,
+) -> Result<(), String> {
+    let mut chart = frame(area, window, caption)?;
+    let inside = points
+        .chunks(2)
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .filter(|p| {
+            (window.x0..window.x1).contains(&p[0]) && (window.y0..window.y1).contains(&p[1])
+        });
+    chart
+        .draw_series(inside.map(|p| Circle::new((p[0], p[1]), size, colour.filled())))
+        .map_err(err)?;
+    area.present().map_err(err)
+}
+
+/// A scatter plot with axes: model samples or data.
+pub fn scatter<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    caption: &str,
+    points: &[f32],
+    model: bool,
+) -> Result<(), String> {
+    axes(area, window, caption)?;
+    let colour = if model { MODEL } else { DATA };
+    overlay(area, window, caption, points, colour.mix(0.55), 2)
+}
+
+/// Mean of each of at most `n` buckets of `(step, value)`, skipping non-finite values.
+fn thin(series: &[(u64, f64)], n: usize) -> Vec<(f32, f32)> {
+    let size = series.len().div_ceil(n.max(1)).max(1);
+    series
+        .chunks(size)
+        .filter_map(|c| {
+            let finite: Vec<&(u64, f64)> = c.iter().filter(|(_, v)| v.is_finite()).collect();
+            if finite.is_empty() {
+                return None;
+            }
+            let mean = finite.iter().map(|(_, v)| v).sum::<f64>() / finite.len() as f64;
+            Some((c[c.len() / 2].0 as f32, mean as f32))
+        })
+        .collect()
+}
+
+/// Training loss and test metric over steps, with the entropy floor (forward KL).
+pub fn loss<DB: DrawingBackend>(
+    area: &Area<DB>,
+    history: &History,
+    floor: Option<f64>,
+    metric: &str,
+) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let train = thin(&history.loss, 400);
+    let test = thin(&history.test, 400);
+    let values = train
+        .iter()
+        .chain(&test)
+        .map(|p| p.1)
+        .chain(floor.map(|f| f as f32));
+    let (lo, hi) = values.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    // Robust top: the first losses can be huge; keep the interesting range readable.
+    let recent_hi = train
+        .iter()
+        .skip(train.len() / 10)
+        .map(|p| p.1)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let recent_hi = test
+        .iter()
+        .map(|p| p.1)
+        .chain(floor.map(|f| f as f32))
+        .fold(recent_hi, f32::max);
+    let top = if recent_hi.is_finite() {
+        recent_hi.min(hi)
+    } else {
+        hi
+    };
+    let pad = ((top - lo) * 0.08).max(0.05);
+    let last = history.loss.last().map_or(100, |p| p.0.max(10)) as f32;
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(36)
+        .build_cartesian_2d(0f32..last, (lo - pad)..(top + pad))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .light_line_style(RGBColor(236, 236, 236))
+        .label_style((FONT, 11).into_font().color(&INK))
+        .draw()
+        .map_err(err)?;
+    if let Some(f) = floor {
+        let f = f as f32;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, f), (last, f)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label("entropy H(p*) (floor)")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK));
+    }
+    chart
+        .draw_series(LineSeries::new(train, DATA.mix(0.6).stroke_width(1)))
+        .map_err(err)?
+        .label("train loss")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], DATA));
+    chart
+        .draw_series(LineSeries::new(test, MODEL.stroke_width(2)))
+        .map_err(err)?
+        .label(metric)
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], MODEL.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 11).into_font().color(&INK))
+        .draw()
+        .map_err(err)?;
+    area.present().map_err(err)
+}
+
+/// The colour of a trace point, by the angle of its prior draw, so a point can be followed
+/// from panel to panel.
+fn hue(z: &[f32]) -> RGBAColor {
+    let t = (z[1].atan2(z[0]) as f64 + std::f64::consts::PI) / (2.0 * std::f64::consts::PI);
+    let c = colorous::SINEBOW.eval_continuous(t);
+    RGBColor(c.r, c.g, c.b).mix(0.8)
+}
+
+/// Small multiples: the prior draws `z`, then after each layer `T_1, ..., T_K`.
+pub fn composition<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    trace: &[Vec<f32>],
+) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let n = trace.len();
+    let cols = if n <= 7 { n } else { n.div_ceil(2) };
+    let rows = n.div_ceil(cols);
+    let panels = area.split_evenly((rows, cols));
+    let colours: Vec<RGBAColor> = trace[0].chunks(2).map(hue).collect();
+    for (k, (panel, points)) in panels.iter().zip(trace).enumerate() {
+        let title = match k {
+            0 => "z ~ N(0, I)".to_string(),
+            k if k == n - 1 => format!("x = T{k}(...)"),
+            k => format!("after T{k}"),
+        };
+        let mut chart = ChartBuilder::on(panel)
+            .margin(4)
+            .caption(title, (FONT, 12).into_font().color(&INK))
+            .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(3)
+            .y_labels(3)
+            .draw()
+            .map_err(err)?;
+        let pts = points.chunks(2).zip(&colours).filter(|(p, _)| {
+            (window.x0..window.x1).contains(&p[0]) && (window.y0..window.y1).contains(&p[1])
+        });
+        chart
+            .draw_series(pts.map(|(p, c)| Circle::new((p[0], p[1]), 2, c.filled())))
+            .map_err(err)?;
+        chart
+            .plotting_area()
+            .draw(&Rectangle::new(
+                [(window.x0, window.y0), (window.x1, window.y1)],
+                RGBColor(200, 200, 200),
+            ))
+            .map_err(err)?;
+    }
+    area.present().map_err(err)
+}

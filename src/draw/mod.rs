@@ -1,0 +1,25 @@
+//! Drawing only: RGBA bytes for heatmaps, and plotters charts on any backend (the web shell
+//! passes a canvas backend). No browser API is used here.
+
+pub mod charts;
+pub mod heatmap;
+pub mod masks;
+
+use plotters::prelude::*;
+
+/// A plotters drawing area on any backend.
+pub type Area<'a, DB> = DrawingArea<DB, plotters::coord::Shift>;
+
+/// A plotters error as text (the shell turns it into a page message).
+pub fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}
+
+/// Ink for text and axes.
+pub const INK: RGBColor = RGBColor(40, 44, 52);
+/// Model samples.
+pub const MODEL: RGBColor = RGBColor(222, 84, 40);
+/// Data points.
+pub const DATA: RGBColor = RGBColor(38, 110, 200);
+/// The font every chart uses.
+pub const FONT: &str = "sans-serif";

@@ -1,0 +1,339 @@
+//! One session of the playground, free of any browser API: the settings, the trainer, the
+//! draws shown on screen, and the density grid computed a slice at a time so that the page
+//! never stalls. The web shell only adds a clock and canvases.
+
+use crate::data::{flatten, Point};
+use crate::flow::Flow;
+use crate::grid::{Density, Grid, Window};
+use crate::made::{self, Mask};
+use crate::settings::{Change, Settings};
+use crate::train::{Event, Objective, StepOutcome, Trainer};
+use crate::{Error, Result};
+use rand::{rngs::StdRng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+
+/// Points drawn for the samples panel and the data overlay.
+pub const DISPLAY_POINTS: usize = 1000;
+/// Points pushed through the layers for the composition view.
+pub const TRACE_POINTS: usize = 400;
+/// Steps between two evaluations of the test metric.
+pub const EVAL_EVERY: u64 = 100;
+/// Rows of the grid evaluated per slice of work.
+const GRID_SLICE: usize = 1024;
+
+/// What the status line shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// Steps taken (rolled-back ones included).
+    pub step: u64,
+    /// Recent training speed.
+    pub steps_per_second: f64,
+    /// Test NLL (forward KL) or KL estimate (reverse KL), at the last evaluation.
+    pub metric: Option<f64>,
+    /// What `metric` is.
+    pub metric_name: &'static str,
+    /// Effective sample size fraction (reverse KL).
+    pub ess: Option<f64>,
+    /// The data entropy (the NLL floor), forward KL only.
+    pub floor: Option<f64>,
+    /// Mass of the last complete density grid.
+    pub grid_mass: Option<f64>,
+    /// Non-finite values in that grid.
+    pub non_finite: usize,
+    /// MADE passes per density evaluation / per sample.
+    pub passes: (usize, usize),
+    /// The last rollback, as a sentence for the person.
+    pub event: Option<String>,
+}
+
+/// A density grid being evaluated slice by slice.
+#[derive(Debug, Clone)]
+struct GridJob {
+    grid: Grid,
+    points: Vec<f32>,
+    log_p: Vec<f32>,
+}
+
+/// The playground's state.
+#[derive(Debug)]
+pub struct Lab {
+    settings: Settings,
+    trainer: Trainer,
+    draw: u64,
+    data: Vec<Point>,
+    latent: Vec<f32>,
+    steps_per_second: f64,
+    metric: Option<f64>,
+    ess: Option<f64>,
+    event: Option<Event>,
+    job: Option<GridJob>,
+    density: Option<Density>,
+}
+
+fn build(settings: &Settings) -> Result<Trainer> {
+    Trainer::new(Flow::new(settings.flow_config())?, settings.train_config())
+}
+
+impl Lab {
+    /// A session with these settings.
+    pub fn new(settings: Settings) -> Result<Lab> {
+        let trainer = build(&settings)?;
+        let mut lab = Lab {
+            settings,
+            trainer,
+            draw: 0,
+            data: Vec::new(),
+            latent: Vec::new(),
+            steps_per_second: 0.0,
+            metric: None,
+            ess: None,
+            event: None,
+            job: None,
+            density: None,
+        };
+        lab.redraw();
+        lab.evaluate();
+        Ok(lab)
+    }
+
+    /// A session from a URL hash, with a note for every part that had to be corrected.
+    pub fn from_hash(hash: &str) -> (Lab, Vec<String>) {
+        let (settings, mut notes) = Settings::from_hash(hash);
+        match Lab::new(settings) {
+            Ok(lab) => (lab, notes),
+            Err(e) => {
+                notes.push(format!("link: {e}; using the defaults"));
+                (
+                    Lab::new(Settings::default()).expect("the defaults build"),
+                    notes,
+                )
+            }
+        }
+    }
+
+    /// The current settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The trainer (flow, history).
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// Sets one field; on error nothing changes and the message says why.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<Change> {
+        let mut next = self.settings.clone();
+        let change = next.set(key, value)?;
+        match change {
+            Change::Rebuild => {
+                self.trainer = build(&next)?;
+                self.settings = next;
+                self.after_rebuild();
+            }
+            Change::Live => {
+                self.trainer.set_config(next.train_config())?;
+                self.settings = next;
+            }
+            Change::View => self.settings = next,
+        }
+        Ok(change)
+    }
+
+    /// A fresh initialisation with the same settings.
+    pub fn reset(&mut self) {
+        self.trainer = build(&self.settings).expect("the current settings built before");
+        self.after_rebuild();
+    }
+
+    fn after_rebuild(&mut self) {
+        self.event = None;
+        self.job = None;
+        self.density = None;
+        self.steps_per_second = 0.0;
+        self.redraw();
+        self.evaluate();
+    }
+
+    /// New display draws (data points and latent points), from the next seed.
+    pub fn resample(&mut self) {
+        self.draw += 1;
+        self.redraw();
+    }
+
+    fn redraw(&mut self) {
+        let seed = (self.settings.seed << 16) ^ self.draw ^ 0xD15C;
+        let mut rng = StdRng::seed_from_u64(seed);
+        self.data = match self.settings.objective() {
+            Objective::ForwardKl(d) => d.sample(DISPLAY_POINTS, &mut rng),
+            Objective::ReverseKl(_) => Vec::new(),
+        };
+        self.latent = (0..2 * DISPLAY_POINTS)
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect();
+    }
+
+    /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
+    pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
+        let start = now();
+        let mut steps = 0;
+        loop {
+            if let StepOutcome::RolledBack {
+                restored_step,
+                cause,
+            } = self.trainer.step()
+            {
+                self.event = Some(Event {
+                    step: self.trainer.step_count(),
+                    restored_step,
+                    cause,
+                });
+            }
+            steps += 1;
+            if self.trainer.step_count().is_multiple_of(EVAL_EVERY) {
+                self.evaluate();
+            }
+            if now() - start >= budget_ms {
+                break;
+            }
+        }
+        let elapsed = (now() - start).max(1e-3) / 1000.0;
+        let rate = steps as f64 / elapsed;
+        self.steps_per_second = if self.steps_per_second == 0.0 {
+            rate
+        } else {
+            0.8 * self.steps_per_second + 0.2 * rate
+        };
+        steps
+    }
+
+    /// Takes one step (the page's "step" button).
+    pub fn step_once(&mut self) {
+        let mut tick = 0.0;
+        self.train(0.0, &mut || {
+            tick += 1.0;
+            tick
+        });
+        self.evaluate();
+    }
+
+    /// Re-evaluates the test metric now.
+    pub fn evaluate(&mut self) {
+        self.metric = Some(self.trainer.evaluate());
+        self.ess = self.trainer.estimate().map(|e| e.ess);
+    }
+
+    /// Works on the density grid at `res x res` for up to `budget_ms`; true when a new
+    /// complete grid is ready (see [`Self::density`]).
+    pub fn grid_work(&mut self, res: usize, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> bool {
+        let start = now();
+        let job = match self.job.take() {
+            Some(job) if job.grid.nx == res => job,
+            _ => {
+                let grid = Grid::new(Window::default(), res, res).expect("a valid resolution");
+                GridJob {
+                    grid,
+                    points: grid.points(),
+                    log_p: Vec::with_capacity(res * res),
+                }
+            }
+        };
+        let mut job = job;
+        while job.log_p.len() < job.grid.nx * job.grid.ny {
+            let from = job.log_p.len() * 2;
+            let to = (from + GRID_SLICE * 2).min(job.points.len());
+            job.log_p
+                .extend(self.trainer.flow.log_prob_points(&job.points[from..to]));
+            if now() - start >= budget_ms {
+                break;
+            }
+        }
+        if job.log_p.len() == job.grid.nx * job.grid.ny {
+            self.density = Some(Density::new(job.grid, job.log_p));
+            true
+        } else {
+            self.job = Some(job);
+            false
+        }
+    }
+
+    /// The whole grid at once (when paused, or for a test).
+    pub fn density_now(&mut self, res: usize) -> &Density {
+        self.job = None;
+        while !self.grid_work(res, f64::INFINITY, &mut || 0.0) {}
+        self.density.as_ref().expect("just computed")
+    }
+
+    /// The last complete density grid.
+    pub fn density(&self) -> Option<&Density> {
+        self.density.as_ref()
+    }
+
+    /// Data points for the overlay and the samples panel (empty for energy targets).
+    pub fn data_points(&self) -> &[Point] {
+        &self.data
+    }
+
+    /// Model samples `T(z)` from the fixed display draws (so they move smoothly), `n x 2`.
+    pub fn samples(&self) -> Vec<f32> {
+        self.trainer.flow.forward_points(&self.latent).0
+    }
+
+    /// The composition: the first display draws after each layer.
+    pub fn trace(&self) -> Vec<Vec<f32>> {
+        self.trainer.flow.trace(&self.latent[..2 * TRACE_POINTS])
+    }
+
+    /// Degrees and masks of layer `layer` (1-based) of the flow.
+    pub fn layer_masks(&self) -> (Vec<Vec<usize>>, Vec<Mask>) {
+        let k = self.settings.layer.clamp(1, self.trainer.flow.layers.len()) - 1;
+        let made = &self.trainer.flow.layers[k].made;
+        (
+            made.degrees.clone(),
+            made.masks().into_iter().cloned().collect(),
+        )
+    }
+
+    /// Degrees and masks of the explorer's MADE.
+    pub fn explorer_masks(&self) -> Result<(Vec<Vec<usize>>, Vec<Mask>)> {
+        let s = &self.settings;
+        let (o, rule) = s.explorer();
+        let degrees = made::degrees(&made::ordering(s.mdim, o), &s.mhidden, rule)?;
+        let masks = made::masks(&degrees);
+        Ok((degrees, masks))
+    }
+
+    /// What the status line shows.
+    pub fn status(&self) -> Status {
+        let forward = matches!(self.settings.objective(), Objective::ForwardKl(_));
+        let floor = match self.settings.objective() {
+            Objective::ForwardKl(d) => Some(d.entropy()),
+            Objective::ReverseKl(_) => None,
+        };
+        Status {
+            step: self.trainer.step_count(),
+            steps_per_second: self.steps_per_second,
+            metric: self.metric,
+            metric_name: if forward { "test NLL" } else { "KL estimate" },
+            ess: self.ess,
+            floor,
+            grid_mass: self.density.as_ref().map(Density::mass),
+            non_finite: self.density.as_ref().map_or(0, |d| d.non_finite),
+            passes: (
+                self.trainer.flow.passes_per_density(),
+                self.trainer.flow.passes_per_sample(),
+            ),
+            event: self.event.map(|e| {
+                let err = Error::Diverged {
+                    restored_step: e.restored_step,
+                };
+                format!("step {}: non-finite {}; {err}", e.step, e.cause)
+            }),
+        }
+    }
+
+    /// The data points flattened, `n x 2`.
+    pub fn data_flat(&self) -> Vec<f32> {
+        flatten(&self.data)
+    }
+}

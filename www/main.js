@@ -1,0 +1,219 @@
+// arflow's page: controls, the animation loop and the URL hash. The wasm App owns the
+// flow, the trainer and all drawing; this file only schedules work and wires controls.
+import init, { App } from '../pkg/arflow.js';
+
+const FIELDS = ['objective', 'data', 'target', 'flow', 'layers', 'hidden', 'order', 'scale',
+  'lr', 'batch', 'clip', 'seed', 'overlay', 'layer', 'mdim', 'mhidden', 'morder', 'mdegrees'];
+// Work per animation frame, in ms: every task stays far below 50 ms.
+const TRAIN_BUDGET = 10;
+const GRID_BUDGET = 6;
+const PAUSED_GRID_BUDGET = 16;
+const TRAIN_RES = 128;
+const PAUSED_RES = 256;
+const PANEL_PERIOD = 250;
+
+const $ = (id) => document.getElementById(id);
+let app;
+let playing = false;
+let needFullGrid = true;
+let lastPanels = 0;
+
+function message(text, kind = 'note') {
+  const box = $('messages');
+  box.replaceChildren();
+  if (!text) return;
+  const p = document.createElement('p');
+  p.className = kind;
+  p.textContent = text;
+  box.append(p);
+}
+
+function errorFor(id, text) {
+  const span = $(`err-${id}`);
+  if (span) span.textContent = text || '';
+}
+
+function readControl(id) {
+  const el = $(id);
+  return el.type === 'checkbox' ? (el.checked ? '1' : '0') : el.value;
+}
+
+function writeControls() {
+  for (const id of FIELDS) {
+    const el = $(id);
+    const v = app.get(id);
+    if (el.type === 'checkbox') el.checked = v === '1'; else el.value = v;
+    errorFor(id, '');
+  }
+  $('layer').max = app.get('layers');
+  const objective = app.get('objective');
+  for (const el of document.querySelectorAll('[data-show]')) {
+    el.hidden = el.dataset.show !== objective;
+  }
+}
+
+function writeHash() {
+  history.replaceState(null, '', `#${app.hash()}`);
+}
+
+function renderStatic() {
+  app.render_masks();
+  $('layer-order').textContent = `(order: ${app.layer_order()})`;
+  try {
+    app.render_explorer();
+    errorFor('mhidden', '');
+  } catch (e) {
+    errorFor('mhidden', e.message);
+  }
+}
+
+function renderPanels() {
+  app.render_samples();
+  app.render_loss();
+  app.render_composition();
+  renderStatus();
+  lastPanels = performance.now();
+}
+
+function fmt(v, digits = 3) {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+function renderStatus() {
+  const s = JSON.parse(app.status_json());
+  const flow = app.get('flow').toUpperCase();
+  const parts = [
+    `step ${s.step}`,
+    `${Math.round(s.steps_per_second)} steps/s`,
+    `${s.metric_name} ${fmt(s.metric)}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : ''),
+  ];
+  if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
+  parts.push(`grid mass ${fmt(s.grid_mass)}` + (s.non_finite ? ` (${s.non_finite} non-finite)` : ''));
+  parts.push('backend CPU');
+  parts.push(`${flow}: ${s.passes_density} MADE passes per density, ${s.passes_sample} per sample`);
+  $('status').textContent = parts.join(' · ');
+  if (s.event) message(`${s.event}. Lower the learning rate, or keep going: nothing was lost.`, 'warn');
+}
+
+function refreshAll() {
+  writeControls();
+  renderStatic();
+  needFullGrid = true;
+  app.grid_work(TRAIN_RES, Infinity);
+  app.render_heatmap();
+  renderPanels();
+}
+
+// Every handler does the same three things: set the field, write the hash, rebuild or update.
+function onControl(id) {
+  let change;
+  try {
+    change = app.set(id, readControl(id));
+  } catch (e) {
+    errorFor(id, e.message);
+    return;
+  }
+  errorFor(id, '');
+  writeHash();
+  if (change === 'rebuild') {
+    message('');
+    refreshAll();
+  } else if (change === 'view') {
+    writeControls();
+    renderStatic();
+    app.render_heatmap();
+  }
+}
+
+function setPlaying(on) {
+  playing = on;
+  $('play').innerHTML = on ? '&#10073;&#10073; Pause' : '&#9654; Play';
+  $('play').classList.toggle('on', on);
+  needFullGrid = !on;
+}
+
+function frame() {
+  try {
+    if (playing) {
+      if (app.grid_work(TRAIN_RES, GRID_BUDGET)) app.render_heatmap();
+      app.train(TRAIN_BUDGET);
+      if (performance.now() - lastPanels > PANEL_PERIOD) renderPanels();
+    } else if (needFullGrid) {
+      if (app.grid_work(PAUSED_RES, PAUSED_GRID_BUDGET)) {
+        app.render_heatmap();
+        renderStatus();
+        needFullGrid = false;
+      }
+    }
+  } catch (e) {
+    showCrash(e);
+    return;
+  }
+  requestAnimationFrame(frame);
+}
+
+function showCrash(e) {
+  playing = false;
+  if (!$('panic-message').textContent) $('panic-message').textContent = String(e && e.message || e);
+  $('panic').hidden = false;
+}
+
+function wire() {
+  for (const id of FIELDS) {
+    const el = $(id);
+    const span = document.createElement('span');
+    span.className = 'err';
+    span.id = `err-${id}`;
+    span.setAttribute('role', 'alert');
+    (el.closest('label') || el).after(span);
+    el.addEventListener('change', () => onControl(id));
+  }
+  $('play').addEventListener('click', () => setPlaying(!playing));
+  $('step').addEventListener('click', () => {
+    setPlaying(false);
+    app.step();
+    renderPanels();
+    needFullGrid = true;
+  });
+  $('reset').addEventListener('click', () => {
+    app.reset();
+    message('');
+    refreshAll();
+  });
+  $('resample').addEventListener('click', () => {
+    app.resample();
+    renderPanels();
+    app.render_heatmap();
+  });
+  $('panic-reset').addEventListener('click', () => location.reload());
+  document.addEventListener('keydown', (e) => {
+    const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) && e.target.type !== 'checkbox';
+    if (e.code === 'Space' && !typing) {
+      e.preventDefault();
+      setPlaying(!playing);
+    }
+  });
+  window.addEventListener('hashchange', () => {
+    if (location.hash.slice(1) === app.hash()) return;
+    start(location.hash);
+  });
+}
+
+function start(hash) {
+  app = new App(hash);
+  const notes = app.notes();
+  message(notes, 'warn');
+  writeHash();
+  refreshAll();
+  window.arflow = app;
+}
+
+async function main() {
+  await init();
+  wire();
+  start(location.hash);
+  document.body.dataset.ready = '1';
+  requestAnimationFrame(frame);
+}
+
+main().catch(showCrash);
