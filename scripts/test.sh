@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Runs every check arflow has, in order: formatting, lints, the native tests, and the
-# wasm32 build of the core. Sets up what is missing first.
+# Runs every check arflow has, in order: formatting, lints (native and wasm32), the native
+# tests, the in-browser wasm tests, the page build, and the end-to-end browser tests.
+# Sets up what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy"
+echo "== cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test (native)"
 cargo test
-echo "== wasm32 build of the core"
-cargo build --lib --target wasm32-unknown-unknown
+echo "== wasm-pack test --headless --chrome (in the browser)"
+WASM_BINDGEN_TEST_TIMEOUT=300 wasm-pack test --headless --chrome --release --mode no-install
+echo "== build the page"
+bash scripts/build-web.sh
+echo "== end-to-end tests (Playwright, Debian's Chromium)"
+node --test --test-concurrency=1 tests/e2e/
 echo "== all checks passed"

@@ -11,6 +11,7 @@ use crate::train::{Event, Objective, StepOutcome, Trainer};
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
+use std::collections::VecDeque;
 
 /// Points drawn for the samples panel and the data overlay.
 pub const DISPLAY_POINTS: usize = 1000;
@@ -63,6 +64,7 @@ pub struct Lab {
     data: Vec<Point>,
     latent: Vec<f32>,
     steps_per_second: f64,
+    recent: VecDeque<(f64, u64)>,
     metric: Option<f64>,
     ess: Option<f64>,
     event: Option<Event>,
@@ -85,6 +87,7 @@ impl Lab {
             data: Vec::new(),
             latent: Vec::new(),
             steps_per_second: 0.0,
+            recent: VecDeque::new(),
             metric: None,
             ess: None,
             event: None,
@@ -151,6 +154,7 @@ impl Lab {
         self.job = None;
         self.density = None;
         self.steps_per_second = 0.0;
+        self.recent.clear();
         self.redraw();
         self.evaluate();
     }
@@ -174,46 +178,57 @@ impl Lab {
     }
 
     /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
+    /// The speed shown is steps per second of wall time over the last second, so it counts
+    /// the time the page spends drawing too.
     pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
         let start = now();
+        if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
+            self.recent.clear();
+        }
+        if self.recent.is_empty() {
+            self.recent.push_back((start, self.trainer.step_count()));
+        }
         let mut steps = 0;
         loop {
-            if let StepOutcome::RolledBack {
-                restored_step,
-                cause,
-            } = self.trainer.step()
-            {
-                self.event = Some(Event {
-                    step: self.trainer.step_count(),
-                    restored_step,
-                    cause,
-                });
-            }
+            self.one_step();
             steps += 1;
-            if self.trainer.step_count().is_multiple_of(EVAL_EVERY) {
-                self.evaluate();
-            }
             if now() - start >= budget_ms {
                 break;
             }
         }
-        let elapsed = (now() - start).max(1e-3) / 1000.0;
-        let rate = steps as f64 / elapsed;
-        self.steps_per_second = if self.steps_per_second == 0.0 {
-            rate
-        } else {
-            0.8 * self.steps_per_second + 0.2 * rate
-        };
+        let end = now();
+        self.recent.push_back((end, self.trainer.step_count()));
+        while self.recent.len() > 2 && end - self.recent[1].0 > 1000.0 {
+            self.recent.pop_front();
+        }
+        let (t0, s0) = self.recent.front().copied().unwrap_or((end, 0));
+        let (t1, s1) = (end, self.trainer.step_count());
+        if t1 - t0 >= 100.0 {
+            self.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
+        }
         steps
     }
 
-    /// Takes one step (the page's "step" button).
+    fn one_step(&mut self) {
+        if let StepOutcome::RolledBack {
+            restored_step,
+            cause,
+        } = self.trainer.step()
+        {
+            self.event = Some(Event {
+                step: self.trainer.step_count(),
+                restored_step,
+                cause,
+            });
+        }
+        if self.trainer.step_count().is_multiple_of(EVAL_EVERY) {
+            self.evaluate();
+        }
+    }
+
+    /// Takes one step and re-evaluates (the page's "step" button).
     pub fn step_once(&mut self) {
-        let mut tick = 0.0;
-        self.train(0.0, &mut || {
-            tick += 1.0;
-            tick
-        });
+        self.one_step();
         self.evaluate();
     }
 

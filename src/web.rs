@@ -106,6 +106,7 @@ pub struct App {
     lab: Lab,
     notes: Vec<String>,
     target_image: Option<(Target, Vec<u8>)>,
+    heatmap_rect: std::cell::Cell<[i32; 4]>,
 }
 
 #[wasm_bindgen]
@@ -119,6 +120,7 @@ impl App {
             lab,
             notes,
             target_image: None,
+            heatmap_rect: std::cell::Cell::new([0; 4]),
         }
     }
 
@@ -186,6 +188,11 @@ impl App {
         self.lab.density().map(heatmap::rgba).unwrap_or_default()
     }
 
+    /// Where the last heatmap was drawn on its canvas: `[x0, x1, y0, y1]` in pixels.
+    pub fn heatmap_rect(&self) -> Vec<i32> {
+        self.heatmap_rect.get().to_vec()
+    }
+
     /// Evaluates the density grid at `res x res` at once and returns its `log p` (for tests).
     pub fn density_now(&mut self, res: usize) -> Vec<f32> {
         self.lab.density_now(res).log_p.clone()
@@ -201,6 +208,8 @@ impl App {
         let root = backend(c.clone())?.into_drawing_area();
         let rect = charts::axes(&root, window, "").map_err(js)?;
         draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
+        self.heatmap_rect
+            .set([rect.0.start, rect.0.end, rect.1.start, rect.1.end]);
         if self.lab.settings().overlay && !self.lab.data_points().is_empty() {
             let points = self.lab.data_flat();
             charts::overlay(&root, window, "", &points, WHITE.mix(0.7), 1).map_err(js)?;

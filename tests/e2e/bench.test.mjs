@@ -1,0 +1,24 @@
+// Prints the engine's speed in this browser (bench.html); a report, not a timed assertion.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM_ARGS } from './serve.mjs';
+
+test('browser benchmark of the standard config prints steps/s, grid and sampling times', async () => {
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}www/bench.html?steps=200`);
+    await page.waitForSelector('body[data-done="1"]', { timeout: 120000 });
+    const result = JSON.parse(await page.textContent('#out'));
+    for (const flow of ['maf', 'iaf']) {
+      const r = result[flow];
+      console.log(`# browser ${flow}: ${r.steps_per_second.toFixed(0)} steps/s, grid 256x256 ${r.grid_256_ms.toFixed(0)} ms, 128x128 ${r.grid_128_ms.toFixed(0)} ms, 10,000 samples ${r.sample_10k_ms.toFixed(0)} ms`);
+      assert.ok(r.steps_per_second > 0 && r.grid_256_ms > 0 && r.sample_10k_ms > 0);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -1,0 +1,181 @@
+// End-to-end: the served page in Debian's Chromium, driven like a person would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM_ARGS } from './serve.mjs';
+
+let server;
+let browser;
+const ARTEFACTS = new URL('../../test-results/', import.meta.url).pathname;
+
+before(async () => {
+  server = await serve();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  await mkdir(ARTEFACTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A new page that records errors and long tasks, opened at `hash`. */
+async function open(hash = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) errors.push(`outside request: ${r.url()}`); });
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const start = Date.now();
+  await page.goto(server.url + hash);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  return { page, errors, loadMs: Date.now() - start };
+}
+
+async function status(page) {
+  const text = await page.textContent('#status');
+  const step = Number(/step (\d+)/.exec(text)?.[1]);
+  const nll = Number(/test NLL ([\d.]+)/.exec(text)?.[1]);
+  return { text, step, nll };
+}
+
+/** Distinct colours on a canvas: a blank or flat canvas has one or two. */
+async function colours(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  }, id);
+}
+
+test('the default view shows a density at once, with no errors', async () => {
+  const { page, errors, loadMs } = await open();
+  assert.ok(loadMs < 5000, `loaded in ${loadMs} ms`);
+  const firstHeatmapMs = await page.evaluate(() => performance.now());
+  assert.ok((await colours(page, 'heatmap')) > 50, 'the heatmap is drawn');
+  for (const id of ['samples-model', 'samples-data', 'loss', 'masks', 'explorer', 'composition']) {
+    assert.ok((await colours(page, id)) > 10, `#${id} is drawn`);
+  }
+  const s = await status(page);
+  assert.equal(s.step, 0);
+  assert.match(s.text, /backend CPU/);
+  assert.match(s.text, /MAF: 4 MADE passes per density, 8 per sample/);
+  await page.screenshot({ path: `${ARTEFACTS}default-view.png`, fullPage: true });
+  test.diagnostic?.(`page ready with its first heatmap ${firstHeatmapMs.toFixed(0)} ms after navigation`);
+  console.log(`# first heatmap ${firstHeatmapMs.toFixed(0)} ms after navigation start`);
+  assert.ok(firstHeatmapMs < 1000, `first heatmap after ${firstHeatmapMs} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('play trains: the step count rises, the NLL falls, the page never stalls', async () => {
+  const { page, errors } = await open();
+  const first = await status(page);
+  await page.evaluate(() => { window.longTasks = []; window.arflowStats.heatmapIntervals.length = 0; });
+  await page.keyboard.press('Space');
+  const deadline = Date.now() + 20000;
+  let now = first;
+  while (Date.now() < deadline) {
+    await page.waitForTimeout(1000);
+    now = await status(page);
+    if (now.step > 300 && now.nll < first.nll - 0.3) break;
+  }
+  assert.ok(now.step > 300, `steps: ${now.text}`);
+  assert.ok(now.nll < first.nll - 0.3, `NLL ${first.nll} -> ${now.nll}`);
+  const longTasks = await page.evaluate(() => window.longTasks);
+  const intervals = await page.evaluate(() => window.arflowStats.heatmapIntervals.slice().sort((a, b) => a - b));
+  const median = intervals[intervals.length >> 1];
+  console.log(`# while training: ${now.text}; heatmap refresh median ${median.toFixed(0)} ms over ${intervals.length}; long tasks ${JSON.stringify(longTasks)}`);
+  assert.deepEqual(longTasks, [], 'no main-thread task over 50 ms while training');
+  assert.ok(median <= 200, `heatmap refreshes every ${median} ms (at least 5 per second)`);
+  await page.keyboard.press('Space');
+  await page.screenshot({ path: `${ARTEFACTS}trained-moons.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('controls write the hash, and the hash restores the controls', async () => {
+  const { page, errors } = await open();
+  await page.selectOption('#data', 'checkerboard');
+  await page.selectOption('#flow', 'iaf');
+  await page.fill('#layers', '6');
+  await page.press('#layers', 'Enter');
+  await page.locator('#layers').blur();
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /data=checkerboard/);
+  assert.match(hash, /flow=iaf/);
+  assert.match(hash, /layers=6/);
+  assert.match(await page.textContent('#status'), /IAF: 12 MADE passes per density, 6 per sample/);
+  const again = await open(hash);
+  assert.equal(await again.page.inputValue('#data'), 'checkerboard');
+  assert.equal(await again.page.inputValue('#flow'), 'iaf');
+  assert.equal(await again.page.inputValue('#layers'), '6');
+  assert.deepEqual([...errors, ...again.errors], []);
+  await page.close();
+  await again.page.close();
+});
+
+test('a bad learning rate gets a message next to the control and changes nothing', async () => {
+  const { page, errors } = await open();
+  const hash = await page.evaluate(() => location.hash);
+  await page.fill('#lr', 'fast please');
+  await page.locator('#lr').blur();
+  await page.waitForSelector('#err-lr:not(:empty)');
+  assert.match(await page.textContent('#err-lr'), /learning rate: 'fast please' is not a positive number/);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  await page.fill('#lr', '0.01');
+  await page.locator('#lr').blur();
+  await page.waitForFunction(() => document.getElementById('err-lr').textContent === '');
+  assert.match(await page.evaluate(() => location.hash), /lr=0.01/);
+  await page.screenshot({ path: `${ARTEFACTS}bad-learning-rate.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a hand-edited hash is corrected with a message, never a crash', async () => {
+  const { page, errors } = await open('#lr=NaN&layers=zero&data=mnist&seed=3&flow=iaf');
+  const note = await page.textContent('#messages');
+  assert.match(note, /learning rate/);
+  assert.match(note, /layers/);
+  assert.match(note, /unknown data set 'mnist'/);
+  assert.equal(await page.inputValue('#flow'), 'iaf');
+  assert.equal(await page.inputValue('#seed'), '3');
+  assert.ok((await colours(page, 'heatmap')) > 50);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a divergence is rolled back and explained', async () => {
+  const { page, errors } = await open('#scale=exp');
+  await page.fill('#lr', '1000000');
+  await page.locator('#lr').blur();
+  for (let i = 0; i < 12; i++) await page.click('#step');
+  await page.waitForFunction(() => /rolled back to step/.test(document.getElementById('messages').textContent), null, { timeout: 10000 });
+  assert.match(await page.textContent('#messages'), /learning rate too high\?/);
+  assert.doesNotMatch(await page.textContent('#status'), /NaN/);
+  await page.screenshot({ path: `${ARTEFACTS}rollback.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a panic shows a banner, and reset brings the page back', async () => {
+  const { page } = await open('#data=rings');
+  await page.evaluate(() => { try { window.arflow.simulate_panic(); } catch (e) { /* shown by the hook */ } });
+  await page.waitForSelector('#panic:not([hidden])');
+  assert.match(await page.textContent('#panic-message'), /simulated panic/);
+  await page.screenshot({ path: `${ARTEFACTS}panic-banner.png` });
+  await page.click('#panic-reset');
+  await page.waitForSelector('body[data-ready="1"]');
+  assert.ok(await page.locator('#panic').isHidden());
+  assert.equal(await page.inputValue('#data'), 'rings');
+  assert.ok((await colours(page, 'heatmap')) > 50);
+  await page.close();
+});

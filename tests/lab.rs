@@ -1,0 +1,195 @@
+//! The playground session without a browser: settings round trips, slice-by-slice grids
+//! equal the whole grid, rebuilds and errors leave a working session.
+
+use arflow::lab::Lab;
+use arflow::settings::{Change, Settings};
+
+#[test]
+fn wall_clock_speed_counts_the_time_between_training_calls() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let mut t = 0.0;
+    // Each call trains for 5 ms of a fake clock, then 15 ms pass elsewhere (drawing).
+    for _ in 0..100 {
+        let mut clock = || {
+            t += 5.0;
+            t
+        };
+        lab.train(5.0, &mut clock);
+        t += 15.0;
+    }
+    // A call reads the clock three times (start, after its one step, end): 15 ms, then
+    // 15 ms elsewhere: one step per 30 ms of wall time.
+    let rate = lab.status().steps_per_second;
+    assert!((rate - 1000.0 / 30.0).abs() < 1.0, "{rate}");
+}
+
+#[test]
+fn the_hash_round_trips_every_setting() {
+    let mut s = Settings::default();
+    for (k, v) in [
+        ("data", "pinwheel"),
+        ("flow", "iaf"),
+        ("layers", "6"),
+        ("hidden", "32,16,8"),
+        ("order", "random"),
+        ("scale", "tanh"),
+        ("lr", "0.0005"),
+        ("batch", "128"),
+        ("clip", "5"),
+        ("seed", "42"),
+        ("overlay", "0"),
+        ("layer", "3"),
+        ("mdim", "7"),
+        ("mhidden", "5,9"),
+        ("morder", "random"),
+        ("mdegrees", "random"),
+        ("objective", "reverse"),
+        ("target", "u4"),
+    ] {
+        s.set(k, v).unwrap();
+        assert_eq!(s.get(k).unwrap(), v, "{k}");
+    }
+    let (back, notes) = Settings::from_hash(&format!("#{}", s.to_hash()));
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(back, s);
+}
+
+#[test]
+fn a_bad_hash_is_corrected_with_a_note_per_field() {
+    let (s, notes) = Settings::from_hash(
+        "#lr=abc&layers=99&hidden=64,x&data=spiral&bogus=1&seed=7&hidden%3D=1&flow=iaf",
+    );
+    assert_eq!(notes.len(), 6, "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("learning rate") && n.contains("using 0.003")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("unknown setting 'bogus'")),
+        "{notes:?}"
+    );
+    assert_eq!((s.lr, s.layers, s.seed), (3e-3, 4, 7));
+    assert_eq!(s.get("flow").unwrap(), "iaf");
+    let (s, notes) = Settings::from_hash("#hidden=32%2C32&&=&layer=9&layers=12");
+    assert_eq!(s.hidden, vec![32, 32]);
+    assert_eq!(s.layer, 9, "layer is checked after layers: {notes:?}");
+}
+
+#[test]
+fn bad_control_values_are_refused_and_change_nothing() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let before = lab.settings().clone();
+    for (k, v) in [
+        ("lr", "NaN"),
+        ("lr", "-1"),
+        ("lr", ""),
+        ("layers", "0"),
+        ("layers", "13"),
+        ("hidden", "0"),
+        ("hidden", "64,64,64,64,64"),
+        ("batch", "0"),
+        ("seed", "-3"),
+        ("mdim", "9"),
+        ("data", "mnist"),
+    ] {
+        let err = lab.set(k, v).unwrap_err().to_string();
+        assert!(!err.is_empty(), "{k}={v}");
+    }
+    assert_eq!(lab.settings(), &before);
+    assert_eq!(lab.set("lr", "0.01").unwrap(), Change::Live);
+    assert_eq!(lab.trainer().config().lr, 0.01);
+    assert_eq!(lab.set("overlay", "0").unwrap(), Change::View);
+    let params = lab.trainer().flow.parameters();
+    assert_eq!(lab.set("layer", "2").unwrap(), Change::View);
+    assert_eq!(
+        lab.trainer().flow.parameters(),
+        params,
+        "a view change keeps the model"
+    );
+    assert_eq!(lab.set("flow", "iaf").unwrap(), Change::Rebuild);
+    assert_eq!(lab.status().passes, (8, 4));
+}
+
+#[test]
+fn the_grid_in_slices_equals_the_grid_at_once() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let mut t = 0.0;
+    let mut slices = 0;
+    while !lab.grid_work(64, 1.0, &mut || {
+        t += 1.0;
+        t
+    }) {
+        slices += 1;
+    }
+    assert!(slices >= 2, "the work was sliced");
+    let sliced = lab.density().unwrap().log_p.clone();
+    assert_eq!(lab.density_now(64).log_p, sliced);
+    let mass = lab.status().grid_mass.unwrap();
+    assert!((mass - 1.0).abs() < 0.02, "{mass}");
+}
+
+#[test]
+fn training_moves_the_samples_and_lowers_the_metric() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let before = (lab.samples(), lab.status().metric.unwrap());
+    for _ in 0..200 {
+        lab.step_once();
+    }
+    let after = (lab.samples(), lab.status().metric.unwrap());
+    assert_ne!(before.0, after.0);
+    assert!(after.1 < before.1 - 0.2, "{} -> {}", before.1, after.1);
+    assert_eq!(lab.trace().len(), 5);
+    lab.reset();
+    assert_eq!(lab.status().step, 0);
+    assert_eq!(
+        lab.samples(),
+        before.0,
+        "reset gives the same initialisation for the same seed"
+    );
+}
+
+#[test]
+fn a_divergence_is_reported_in_words() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    lab.set("lr", "1000000").unwrap();
+    for _ in 0..20 {
+        lab.step_once();
+    }
+    let event = lab.status().event.expect("a rollback");
+    assert!(
+        event.contains("learning rate too high?") && event.contains("rolled back to step"),
+        "{event}"
+    );
+}
+
+#[test]
+fn the_explorer_and_layer_diagrams_are_autoregressive() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    lab.set("mdim", "6").unwrap();
+    lab.set("mhidden", "10,10").unwrap();
+    let (degrees, masks) = lab.explorer_masks().unwrap();
+    let d = arflow::draw::masks::layout(&degrees, &masks);
+    assert_eq!(
+        d.edges.len(),
+        masks
+            .iter()
+            .map(|m| m.allowed.iter().filter(|&&a| a).count())
+            .sum::<usize>()
+    );
+    assert_eq!(
+        d.bias_only.len(),
+        2,
+        "s and t of the first input see nothing"
+    );
+    assert!(lab.set("mhidden", "40").is_err());
+    let (degrees, masks) = lab.layer_masks();
+    assert_eq!(degrees[0], vec![2, 1], "layer 1 reverses the order");
+    assert_eq!(
+        arflow::draw::masks::layout(&degrees, &masks)
+            .bias_only
+            .len(),
+        2
+    );
+}

@@ -1,0 +1,172 @@
+//! In the browser (`wasm-pack test --headless --chrome`): the App trains, every canvas gets
+//! a real picture, and the heatmap's pixels are the core's density grid for the same seed.
+#![cfg(target_arch = "wasm32")]
+
+use arflow::draw::heatmap;
+use arflow::grid::{Density, Grid, Window};
+use arflow::settings::Settings;
+use arflow::train::Trainer;
+use arflow::web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CANVASES: [(&str, u32, u32); 7] = [
+    ("heatmap", 420, 420),
+    ("samples-model", 300, 300),
+    ("samples-data", 300, 300),
+    ("loss", 420, 240),
+    ("masks", 420, 320),
+    ("explorer", 420, 300),
+    ("composition", 900, 170),
+];
+
+fn canvas(id: &str) -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    if let Some(el) = doc.get_element_by_id(id) {
+        return el.dyn_into().unwrap();
+    }
+    let (_, w, h) = CANVASES.iter().find(|c| c.0 == id).unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_id(id);
+    c.set_width(*w);
+    c.set_height(*h);
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+fn pixels(id: &str) -> Vec<u8> {
+    let c = canvas(id);
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data()
+        .0
+}
+
+fn distinct_colours(rgba: &[u8]) -> usize {
+    let mut seen: Vec<[u8; 4]> = rgba.chunks(4).map(|p| [p[0], p[1], p[2], p[3]]).collect();
+    seen.sort();
+    seen.dedup();
+    seen.len()
+}
+
+fn test_nll(app: &App) -> f64 {
+    let s: serde_json::Value = serde_json::from_str(&app.status_json()).unwrap();
+    s["metric"].as_f64().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_app_trains_in_the_browser() {
+    let mut app = App::new("#data=8gaussians&seed=1");
+    let before = test_nll(&app);
+    for _ in 0..300 {
+        app.step();
+    }
+    let after = test_nll(&app);
+    assert!(after < before - 0.3, "test NLL {before} -> {after}");
+}
+
+#[wasm_bindgen_test]
+fn every_canvas_gets_a_non_blank_non_uniform_picture() {
+    for (id, _, _) in CANVASES {
+        canvas(id);
+    }
+    for hash in ["#data=moons", "#objective=reverse&target=u3&flow=iaf"] {
+        let mut app = App::new(hash);
+        for _ in 0..30 {
+            app.step();
+        }
+        app.density_now(64);
+        app.render_heatmap().unwrap();
+        app.render_samples().unwrap();
+        app.render_loss().unwrap();
+        app.render_masks().unwrap();
+        app.render_explorer().unwrap();
+        app.render_composition().unwrap();
+        for (id, _, _) in CANVASES {
+            let n = distinct_colours(&pixels(id));
+            assert!(n > 20, "{hash}: #{id} has only {n} colours");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn heatmap_pixels_are_the_core_density_grid_for_the_same_seed() {
+    let hash = "#data=checkerboard&seed=5&layers=3&hidden=32,32";
+    let mut app = App::new(hash);
+    for _ in 0..50 {
+        app.step();
+    }
+    app.density_now(64);
+    // The same settings and seed, trained the same way by the core directly.
+    let (settings, _) = Settings::from_hash(hash);
+    let mut trainer = Trainer::new(
+        arflow::flow::Flow::new(settings.flow_config()).unwrap(),
+        settings.train_config(),
+    )
+    .unwrap();
+    for _ in 0..50 {
+        trainer.step();
+    }
+    let grid = Grid::new(Window::default(), 64, 64).unwrap();
+    let expected = heatmap::rgba(&Density::new(
+        grid,
+        trainer.flow.log_prob_points(&grid.points()),
+    ));
+    assert_eq!(app.heatmap_rgba(), expected);
+
+    // And the canvas shows those bytes where the plot is (smoothing blends neighbours a little).
+    canvas("heatmap");
+    app.render_heatmap().unwrap();
+    let rect = app.heatmap_rect();
+    let (x0, x1, y0, y1) = (
+        rect[0] as f64,
+        rect[1] as f64,
+        rect[2] as f64,
+        rect[3] as f64,
+    );
+    let shown = pixels("heatmap");
+    let width = canvas("heatmap").width() as usize;
+    let mut close = 0;
+    let cells = [
+        (5, 5),
+        (20, 40),
+        (32, 32),
+        (50, 12),
+        (60, 60),
+        (12, 52),
+        (40, 20),
+        (33, 8),
+    ];
+    for (i, j) in cells {
+        let px = (x0 + (i as f64 + 0.5) / 64.0 * (x1 - x0)) as usize;
+        let py = (y0 + (j as f64 + 0.5) / 64.0 * (y1 - y0)) as usize;
+        let at = (py * width + px) * 4;
+        let want = &expected[(j * 64 + i) * 4..(j * 64 + i) * 4 + 3];
+        let diff = (0..3)
+            .map(|c| (shown[at + c] as i32 - want[c] as i32).abs())
+            .max()
+            .unwrap();
+        close += (diff <= 24) as usize;
+    }
+    assert!(
+        close >= 6,
+        "only {close} of {} cells match the grid",
+        cells.len()
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_bad_setting_is_an_error_message_and_the_app_keeps_working() {
+    let mut app = App::new("#lr=oops&layers=3");
+    assert!(app.notes().contains("learning rate"), "{}", app.notes());
+    assert_eq!(app.get("layers"), "3");
+    assert!(app.set("lr", "NaN").is_err());
+    assert!(app.set("hidden", "0").is_err());
+    assert_eq!(app.set("lr", "0.01").unwrap(), "live");
+    app.step();
+    assert!(test_nll(&app).is_finite());
+}
