@@ -7,7 +7,7 @@ use crate::flow::Flow;
 use crate::grid::{Density, Grid, Window};
 use crate::made::{self, Mask};
 use crate::settings::{Change, Settings};
-use crate::train::{Event, Objective, StepOutcome, Trainer};
+use crate::train::{Objective, StepOutcome, Trainer};
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -47,6 +47,21 @@ pub struct Status {
     pub event: Option<String>,
 }
 
+/// Where training stands: from this lab's own steps, or received from a worker.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Steps taken (rolled-back ones included).
+    pub step: u64,
+    /// Steps per second of wall time over the last second.
+    pub steps_per_second: f64,
+    /// Test NLL or KL estimate at the last evaluation.
+    pub metric: Option<f64>,
+    /// Effective sample size fraction (reverse KL).
+    pub ess: Option<f64>,
+    /// The last rollback, in words.
+    pub event: Option<String>,
+}
+
 /// A density grid being evaluated slice by slice.
 #[derive(Debug, Clone)]
 struct GridJob {
@@ -63,11 +78,8 @@ pub struct Lab {
     draw: u64,
     data: Vec<Point>,
     latent: Vec<f32>,
-    steps_per_second: f64,
+    progress: Progress,
     recent: VecDeque<(f64, u64)>,
-    metric: Option<f64>,
-    ess: Option<f64>,
-    event: Option<Event>,
     job: Option<GridJob>,
     density: Option<Density>,
 }
@@ -86,11 +98,8 @@ impl Lab {
             draw: 0,
             data: Vec::new(),
             latent: Vec::new(),
-            steps_per_second: 0.0,
+            progress: Progress::default(),
             recent: VecDeque::new(),
-            metric: None,
-            ess: None,
-            event: None,
             job: None,
             density: None,
         };
@@ -150,10 +159,9 @@ impl Lab {
     }
 
     fn after_rebuild(&mut self) {
-        self.event = None;
+        self.progress = Progress::default();
         self.job = None;
         self.density = None;
-        self.steps_per_second = 0.0;
         self.recent.clear();
         self.redraw();
         self.evaluate();
@@ -204,7 +212,7 @@ impl Lab {
         let (t0, s0) = self.recent.front().copied().unwrap_or((end, 0));
         let (t1, s1) = (end, self.trainer.step_count());
         if t1 - t0 >= 100.0 {
-            self.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
+            self.progress.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
         }
         steps
     }
@@ -215,13 +223,12 @@ impl Lab {
             cause,
         } = self.trainer.step()
         {
-            self.event = Some(Event {
-                step: self.trainer.step_count(),
-                restored_step,
-                cause,
-            });
+            let err = Error::Diverged { restored_step };
+            let step = self.trainer.step_count();
+            self.progress.event = Some(format!("step {step}: {cause}; {err}"));
         }
-        if self.trainer.step_count().is_multiple_of(EVAL_EVERY) {
+        self.progress.step = self.trainer.step_count();
+        if self.progress.step.is_multiple_of(EVAL_EVERY) {
             self.evaluate();
         }
     }
@@ -234,8 +241,8 @@ impl Lab {
 
     /// Re-evaluates the test metric now.
     pub fn evaluate(&mut self) {
-        self.metric = Some(self.trainer.evaluate());
-        self.ess = self.trainer.estimate().map(|e| e.ess);
+        self.progress.metric = Some(self.trainer.evaluate()).filter(|m| m.is_finite());
+        self.progress.ess = self.trainer.estimate().map(|e| e.ess);
     }
 
     /// Works on the density grid at `res x res` for up to `budget_ms`; true when a new
@@ -326,11 +333,11 @@ impl Lab {
             Objective::ReverseKl(_) => None,
         };
         Status {
-            step: self.trainer.step_count(),
-            steps_per_second: self.steps_per_second,
-            metric: self.metric,
+            step: self.progress.step,
+            steps_per_second: self.progress.steps_per_second,
+            metric: self.progress.metric,
             metric_name: if forward { "test NLL" } else { "KL estimate" },
-            ess: self.ess,
+            ess: self.progress.ess,
             floor,
             grid_mass: self.density.as_ref().map(Density::mass),
             non_finite: self.density.as_ref().map_or(0, |d| d.non_finite),
@@ -338,13 +345,29 @@ impl Lab {
                 self.trainer.flow.passes_per_density(),
                 self.trainer.flow.passes_per_sample(),
             ),
-            event: self.event.map(|e| {
-                let err = Error::Diverged {
-                    restored_step: e.restored_step,
-                };
-                format!("step {}: non-finite {}; {err}", e.step, e.cause)
-            }),
+            event: self.progress.event.clone(),
         }
+    }
+
+    /// Where training stands, to send to another lab (the page's drawing thread).
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Takes over training progress made elsewhere (a worker with the same settings): its
+    /// parameters, the history entries it made since the last call, and its progress.
+    pub fn absorb(
+        &mut self,
+        params: &[f32],
+        loss: &[(u64, f64)],
+        test: &[(u64, f64)],
+        progress: Progress,
+    ) -> Result<()> {
+        self.trainer.flow.set_parameters(params)?;
+        self.trainer.history.loss.extend_from_slice(loss);
+        self.trainer.history.test.extend_from_slice(test);
+        self.progress = progress;
+        Ok(())
     }
 
     /// The data points flattened, `n x 2`.

@@ -73,6 +73,10 @@ impl TrainConfig {
     }
 }
 
+/// A batch loss above this many nats per point is a diverged run, not a model of 2-D data
+/// (a standard normal scores about 3): it is rolled back like a non-finite one.
+pub const DIVERGED_LOSS: f64 = 1e4;
+
 /// Held-out points for the test NLL (forward KL).
 pub const TEST_POINTS: usize = 2000;
 /// Samples drawn for the reverse-KL estimates.
@@ -86,11 +90,11 @@ pub enum StepOutcome {
         /// The batch loss.
         loss: f64,
     },
-    /// Something was not finite: the parameters of `restored_step` are back.
+    /// The step diverged: the parameters of `restored_step` are back.
     RolledBack {
         /// The step whose parameters were restored.
         restored_step: u64,
-        /// Which quantity was not finite.
+        /// What went wrong, in words.
         cause: &'static str,
     },
 }
@@ -102,7 +106,7 @@ pub struct Event {
     pub step: u64,
     /// The step whose parameters were restored.
     pub restored_step: u64,
-    /// Which quantity was not finite: "loss", "gradient" or "parameters".
+    /// What went wrong, in words (see [`Trainer::step`]).
     pub cause: &'static str,
 }
 
@@ -214,13 +218,17 @@ impl Trainer {
         }
     }
 
-    /// One step of Adam; a non-finite loss, gradient or parameter rolls back instead.
+    /// One step of Adam. A loss that is not finite or above [`DIVERGED_LOSS`], or a
+    /// gradient or parameter that is not finite, rolls back instead.
     pub fn step(&mut self) -> StepOutcome {
         self.step += 1;
         let loss = self.loss();
         let value = loss.array() as f64;
         if !value.is_finite() {
-            return self.roll_back("loss");
+            return self.roll_back("the loss is not finite");
+        }
+        if value > DIVERGED_LOSS {
+            return self.roll_back("the loss exploded (over 10,000 nats)");
         }
         self.good = Snapshot {
             step: self.step - 1,
@@ -230,10 +238,10 @@ impl Trainer {
         };
         let mut grads = loss.backward();
         if !self.apply_adam(&mut grads) {
-            return self.roll_back("gradient");
+            return self.roll_back("the gradient is not finite");
         }
         if self.flow.parameters().iter().any(|p| !p.is_finite()) {
-            return self.roll_back("parameters");
+            return self.roll_back("the parameters are not finite");
         }
         self.history.loss.push((self.step, value));
         StepOutcome::Updated { loss: value }

@@ -4,7 +4,7 @@
 
 use crate::draw::{charts, heatmap, masks};
 use crate::grid::{Density, Grid, Window};
-use crate::lab::Lab;
+use crate::lab::{Lab, Progress};
 use crate::settings::Change;
 use crate::target::Target;
 use crate::train::{target_log_normaliser, Objective};
@@ -47,11 +47,15 @@ fn js(e: String) -> JsError {
     JsError::new(&e)
 }
 
-/// Milliseconds from the page's clock.
+/// Milliseconds from `performance.now()` of the global scope (a window or a worker), or
+/// `Date.now()` where there is none: a clock that stood still would never end a slice.
 fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .filter(|p| p.is_object())
+        .map_or_else(js_sys::Date::now, |p| {
+            p.unchecked_into::<web_sys::Performance>().now()
+        })
 }
 
 /// Shows panics in the page's banner as well as the console.
@@ -332,6 +336,72 @@ impl App {
             "event": s.event,
         })
         .to_string()
+    }
+
+    /// Every parameter of the flow (sent from the training worker to the page).
+    pub fn parameters(&self) -> Vec<f32> {
+        self.lab.trainer().flow.parameters()
+    }
+
+    /// `[loss entries, test entries]` in the history so far.
+    pub fn history_len(&self) -> Vec<usize> {
+        let h = &self.lab.trainer().history;
+        vec![h.loss.len(), h.test.len()]
+    }
+
+    /// Progress and the history entries from these indices on, packed as numbers for the
+    /// worker-to-page message: `[step, steps/s, metric, ess, n, (step, loss) x n, m,
+    /// (step, test) x m]`, NaN for a missing metric or ESS.
+    pub fn progress(&self, loss_from: usize, test_from: usize) -> Vec<f64> {
+        let h = &self.lab.trainer().history;
+        let p = self.lab.progress();
+        let mut out = vec![
+            p.step as f64,
+            p.steps_per_second,
+            p.metric.unwrap_or(f64::NAN),
+            p.ess.unwrap_or(f64::NAN),
+        ];
+        for series in [h.loss.get(loss_from..), h.test.get(test_from..)] {
+            let series = series.unwrap_or_default();
+            out.push(series.len() as f64);
+            out.extend(series.iter().flat_map(|&(s, v)| [s as f64, v]));
+        }
+        out
+    }
+
+    /// The last rollback in words, or an empty string.
+    pub fn event(&self) -> String {
+        self.lab.progress().event.clone().unwrap_or_default()
+    }
+
+    /// Takes over the worker's parameters, its [`App::progress`] and its [`App::event`].
+    pub fn absorb(
+        &mut self,
+        params: Vec<f32>,
+        progress: Vec<f64>,
+        event: String,
+    ) -> Result<(), JsError> {
+        let bad = || JsError::new("malformed progress message");
+        let mut it = progress.into_iter();
+        let mut next = || it.next().ok_or_else(bad);
+        let (step, sps, metric, ess) = (next()?, next()?, next()?, next()?);
+        let mut series = [Vec::new(), Vec::new()];
+        for s in &mut series {
+            let n = next()? as usize;
+            for _ in 0..n {
+                s.push((next()? as u64, next()?));
+            }
+        }
+        let p = Progress {
+            step: step as u64,
+            steps_per_second: sps,
+            metric: Some(metric).filter(|m| m.is_finite()),
+            ess: Some(ess).filter(|e| e.is_finite()),
+            event: Some(event).filter(|e| !e.is_empty()),
+        };
+        self.lab
+            .absorb(&params, &series[0], &series[1], p)
+            .map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// Panics on purpose: the end-to-end test uses it to check the banner and the reset.

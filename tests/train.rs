@@ -228,3 +228,17 @@ fn a_trained_flow_keeps_unit_mass_on_the_data_window() {
         );
     }
 }
+
+#[test]
+fn an_exploding_but_finite_loss_is_a_divergence_too() {
+    // Softplus scales cannot overflow, so lr = 10 gives huge finite losses, not NaN.
+    let mut t = trainer(Objective::ForwardKl(DataSet::Moons), Direction::Maf, 10.0);
+    let causes: Vec<&str> = (0..20)
+        .filter_map(|_| match t.step() {
+            StepOutcome::RolledBack { cause, .. } => Some(cause),
+            StepOutcome::Updated { .. } => None,
+        })
+        .collect();
+    assert!(causes.iter().any(|c| c.contains("exploded")), "{causes:?}");
+    assert!(t.evaluate() < 10.0, "the model kept is the last good one");
+}

@@ -170,3 +170,46 @@ fn a_bad_setting_is_an_error_message_and_the_app_keeps_working() {
     app.step();
     assert!(test_nll(&app).is_finite());
 }
+
+#[wasm_bindgen_test]
+fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
+    let hash = "#data=pinwheel&seed=2";
+    let mut worker = App::new(hash);
+    let mut page = App::new(hash);
+    for _ in 0..40 {
+        worker.step();
+    }
+    let lens = page.history_len();
+    page.absorb(
+        worker.parameters(),
+        worker.progress(lens[0], lens[1]),
+        worker.event(),
+    )
+    .unwrap();
+    assert_eq!(page.parameters(), worker.parameters());
+    assert_eq!(page.history_len(), worker.history_len());
+    assert_eq!(page.density_now(32), worker.density_now(32));
+    let (p, w): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&page.status_json()).unwrap(),
+        serde_json::from_str(&worker.status_json()).unwrap(),
+    );
+    assert_eq!(p["step"], w["step"]);
+    assert_eq!(p["metric"], w["metric"]);
+    // Only the entries made since the last message travel.
+    for _ in 0..10 {
+        worker.step();
+    }
+    let lens = page.history_len();
+    page.absorb(
+        worker.parameters(),
+        worker.progress(lens[0], lens[1]),
+        worker.event(),
+    )
+    .unwrap();
+    assert_eq!(page.history_len(), worker.history_len());
+    assert!(
+        page.absorb(vec![1.0; 3], vec![0.0; 6], String::new())
+            .is_err(),
+        "wrong parameter count"
+    );
+}

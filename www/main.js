@@ -1,5 +1,7 @@
 // arflow's page: controls, the animation loop and the URL hash. The wasm App owns the
 // flow, the trainer and all drawing; this file only schedules work and wires controls.
+// Training runs in a Web Worker (worker.js) with its own App when the browser allows,
+// so the page's thread only draws; otherwise it is time-sliced here with the drawing.
 import init, { App } from '../pkg/arflow.js';
 
 const FIELDS = ['objective', 'data', 'target', 'flow', 'layers', 'hidden', 'order', 'scale',
@@ -19,6 +21,10 @@ let playing = false;
 let needFullGrid = true;
 let lastPanels = 0;
 let gridShare = 0.5;
+let worker = null;
+let gen = 0;
+// With a worker the page's thread only draws: the grid gets most of each frame.
+const WORKER_GRID_MS = 20;
 let lastHeatmap = 0;
 // Read by the end-to-end test: heatmap refresh times while training.
 const stats = { heatmapIntervals: [] };
@@ -121,6 +127,8 @@ function onControl(id) {
   }
   errorFor(id, '');
   writeHash();
+  if (change === 'rebuild') gen += 1;
+  if (change !== 'view') toWorker({ type: 'set', key: id, value: readControl(id) });
   if (change === 'rebuild') {
     message('');
     refreshAll();
@@ -133,6 +141,7 @@ function onControl(id) {
 
 function setPlaying(on) {
   playing = on;
+  toWorker({ type: 'play', on });
   $('play').innerHTML = on ? '&#10073;&#10073; Pause' : '&#9654; Play';
   $('play').classList.toggle('on', on);
   needFullGrid = !on;
@@ -140,7 +149,10 @@ function setPlaying(on) {
 
 function frame() {
   try {
-    if (playing) {
+    if (playing && worker) {
+      if (performance.now() - lastPanels > PANEL_PERIOD) renderPanels();
+      else if (app.grid_work(TRAIN_RES, WORKER_GRID_MS)) heatmapDone();
+    } else if (playing) {
       if (performance.now() - lastPanels > PANEL_PERIOD) {
         renderPanels();
       } else {
@@ -171,6 +183,7 @@ function heatmapDone() {
   if (dt > 2000) return;
   stats.heatmapIntervals.push(dt);
   if (stats.heatmapIntervals.length > 200) stats.heatmapIntervals.shift();
+  if (worker) return;
   if (dt > HEATMAP_PERIOD[1]) gridShare = Math.min(0.85, gridShare + 0.05);
   if (dt < HEATMAP_PERIOD[0]) gridShare = Math.max(0.15, gridShare - 0.05);
 }
@@ -194,12 +207,18 @@ function wire() {
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('step').addEventListener('click', () => {
     setPlaying(false);
-    app.step();
-    renderPanels();
-    needFullGrid = true;
+    if (worker) {
+      toWorker({ type: 'step' });
+    } else {
+      app.step();
+      renderPanels();
+      needFullGrid = true;
+    }
   });
   $('reset').addEventListener('click', () => {
+    gen += 1;
     app.reset();
+    toWorker({ type: 'reset' });
     message('');
     refreshAll();
   });
@@ -222,8 +241,43 @@ function wire() {
   });
 }
 
+function toWorker(m) {
+  if (worker) worker.postMessage({ gen, ...m });
+}
+
+function onWorker({ data: m }) {
+  if (m.type === 'error') {
+    showCrash(new Error(`training stopped: ${m.message}`));
+  } else if (m.type === 'state' && m.gen === gen) {
+    app.absorb(m.params, m.progress, m.event);
+    if (!playing) {
+      renderPanels();
+      needFullGrid = true;
+    }
+  }
+}
+
+function startWorker() {
+  try {
+    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  } catch (e) {
+    worker = null;
+    return;
+  }
+  worker.onmessage = onWorker;
+  worker.onerror = (e) => {
+    // No worker after all: train on the page's thread instead.
+    e.preventDefault();
+    worker.terminate();
+    worker = null;
+    setPlaying(playing);
+  };
+}
+
 function start(hash) {
+  gen += 1;
   app = new App(hash);
+  toWorker({ type: 'init', hash: app.hash() });
   const notes = app.notes();
   message(notes, 'warn');
   writeHash();
@@ -233,6 +287,7 @@ function start(hash) {
 
 async function main() {
   await init();
+  startWorker();
   wire();
   start(location.hash);
   document.body.dataset.ready = '1';
