@@ -4,6 +4,7 @@
 # wasm-bindgen CLI that scripts/setup.sh installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
 
 wasm-pack build --target web --release --mode no-install --no-typescript --out-name arflow
 wasm="pkg/arflow_bg.wasm"
