@@ -20,7 +20,7 @@ pub const TRACE_POINTS: usize = 400;
 /// Steps between two evaluations of the test metric.
 pub const EVAL_EVERY: u64 = 100;
 /// Rows of the grid evaluated per slice of work.
-const GRID_SLICE: usize = 1024;
+const GRID_SLICE: usize = 512;
 
 /// What the status line shows.
 #[derive(Debug, Clone, PartialEq)]

@@ -24,7 +24,7 @@ let gridShare = 0.5;
 let worker = null;
 let gen = 0;
 // With a worker the page's thread only draws: the grid gets most of each frame.
-const WORKER_GRID_MS = 20;
+const WORKER_GRID_MS = 28;
 let lastHeatmap = 0;
 // Read by the end-to-end test: heatmap refresh times while training.
 const stats = { heatmapIntervals: [] };
