@@ -6,7 +6,7 @@ mod common;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
 use arflow::grid::{Grid, Window};
 use arflow::tensor::matrix;
-use common::{jacobian_fd, log_abs_det, points};
+use common::{jacobian_fd, log_abs_det, max_abs_diff, points};
 
 const SCALES: [Scale; 3] = [Scale::Exp, Scale::Tanh, Scale::Softplus];
 const DIRECTIONS: [Direction; 2] = [Direction::Maf, Direction::Iaf];
@@ -43,12 +43,7 @@ fn inverse_undoes_forward() {
                 for layer in &f.layers {
                     let (x, _) = layer.forward(matrix(&dev, z.clone(), dim));
                     let (back, _) = layer.inverse(x);
-                    let err = back
-                        .as_vec()
-                        .iter()
-                        .zip(&z)
-                        .map(|(a, b)| (a - b).abs())
-                        .fold(0.0, f32::max);
+                    let err = max_abs_diff(&back.as_vec(), &z);
                     assert!(
                         err < 1e-5,
                         "{direction:?} {scale:?} D={dim}: layer error {err}"
@@ -56,12 +51,7 @@ fn inverse_undoes_forward() {
                 }
                 let (x, _) = f.forward_points(&z);
                 let (back, _) = f.inverse(matrix(&dev, x, dim));
-                let err = back
-                    .as_vec()
-                    .iter()
-                    .zip(&z)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f32::max);
+                let err = max_abs_diff(&back.as_vec(), &z);
                 assert!(
                     err < 1e-4,
                     "{direction:?} {scale:?} D={dim}: flow error {err}"

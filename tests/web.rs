@@ -171,6 +171,17 @@ fn a_bad_setting_is_an_error_message_and_the_app_keeps_working() {
     assert!(test_nll(&app).is_finite());
 }
 
+/// What the page does with a worker's message: absorb only what is new.
+fn sync(page: &mut App, worker: &App) {
+    let lens = page.history_len();
+    page.absorb(
+        worker.parameters(),
+        worker.progress(lens[0], lens[1]),
+        worker.event(),
+    )
+    .unwrap();
+}
+
 #[wasm_bindgen_test]
 fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
     let hash = "#data=pinwheel&seed=2";
@@ -179,13 +190,7 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
     for _ in 0..40 {
         worker.step();
     }
-    let lens = page.history_len();
-    page.absorb(
-        worker.parameters(),
-        worker.progress(lens[0], lens[1]),
-        worker.event(),
-    )
-    .unwrap();
+    sync(&mut page, &worker);
     assert_eq!(page.parameters(), worker.parameters());
     assert_eq!(page.history_len(), worker.history_len());
     assert_eq!(page.density_now(32), worker.density_now(32));
@@ -199,13 +204,7 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
     for _ in 0..10 {
         worker.step();
     }
-    let lens = page.history_len();
-    page.absorb(
-        worker.parameters(),
-        worker.progress(lens[0], lens[1]),
-        worker.event(),
-    )
-    .unwrap();
+    sync(&mut page, &worker);
     assert_eq!(page.history_len(), worker.history_len());
     assert!(
         page.absorb(vec![1.0; 3], vec![0.0; 6], String::new())

@@ -75,3 +75,11 @@ pub fn points(n: usize, d: usize, h: f32, seed: u64) -> Vec<f32> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     (0..n * d).map(|_| rng.gen_range(-h..h)).collect()
 }
+
+/// `max_i |a_i - b_i|`.
+pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
