@@ -6,7 +6,7 @@
 //! Both directions of every layer return `(output, log_det)`.
 
 use crate::made::{ordering, HiddenDegrees, Ordering};
-use crate::masked::Made;
+use crate::masked::{Kernels, Made};
 use crate::tensor::{device, log_normal, matrix, row_sum, Col, Dev, Mat};
 use crate::{Error, Result};
 use dfdx::prelude::*;
@@ -88,6 +88,8 @@ pub struct FlowConfig {
     pub random_degrees: bool,
     /// Seed of the initial parameters, the degrees and every draw.
     pub seed: u64,
+    /// The fast fused layers, or dfdx's ops (the reference).
+    pub kernels: Kernels,
 }
 
 impl Default for FlowConfig {
@@ -104,6 +106,7 @@ impl Default for FlowConfig {
             order: LayerOrder::Alternate,
             random_degrees: false,
             seed: 0,
+            kernels: Kernels::default(),
         }
     }
 }
@@ -182,8 +185,10 @@ impl ArLayer {
         } else {
             HiddenDegrees::Deterministic
         };
+        let mut made = Made::new(dev, order, &cfg.hidden, rule)?;
+        made.kernels = cfg.kernels;
         Ok(ArLayer {
-            made: Made::new(dev, order, &cfg.hidden, rule)?,
+            made,
             direction: cfg.direction,
             scale: cfg.scale,
             passes: AtomicU64::new(0),
@@ -271,6 +276,14 @@ impl Flow {
     /// The device (and its seeded generator) this flow draws from.
     pub fn device(&self) -> &Dev {
         &self.dev
+    }
+
+    /// Switches every layer to `kernels` (the parameters stay).
+    pub fn set_kernels(&mut self, kernels: Kernels) {
+        self.config.kernels = kernels;
+        self.layers
+            .iter_mut()
+            .for_each(|l| l.made.kernels = kernels);
     }
 
     /// The dimension `D`.

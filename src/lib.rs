@@ -17,9 +17,11 @@
 //! Everything here is plain Rust on dfdx's CPU tensors and is tested natively; the web
 //! shell and the drawing layer sit on top of it.
 
+pub mod bench;
 pub mod data;
 pub mod draw;
 pub mod error;
+pub mod fast;
 pub mod flow;
 pub mod grid;
 pub mod lab;

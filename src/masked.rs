@@ -1,6 +1,7 @@
 //! MADE as a dfdx network on runtime shapes: masked linear layers whose masks come from
 //! [`crate::made`]. Output `(s, t)`, each `(n, D)`, with `s_i, t_i` functions of `x_<i` only.
 
+use crate::fast;
 use crate::made::{self, HiddenDegrees, Mask};
 use crate::tensor::{Col, Dev, Mat};
 use crate::Result;
@@ -23,6 +24,33 @@ pub struct MaskedLinear {
     mask_tensor: Mat,
     /// `M` as plain booleans, for drawing and checking.
     pub mask: Mask,
+    /// `M` as 0.0 / 1.0, for the fast path.
+    mask_values: Vec<f32>,
+}
+
+/// Which code computes the masked layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernels {
+    /// dfdx's matmul and broadcast ops: the reference.
+    Dfdx,
+    /// The fused loops of [`crate::fast`], with a hand-written backward on dfdx's tape.
+    Fast,
+}
+
+impl Default for Kernels {
+    /// The fast loops in the browser (dfdx's matrix kernels have no SIMD128 path there);
+    /// dfdx natively, where its gemm uses AVX and FMA and is faster than the portable loops.
+    fn default() -> Self {
+        if cfg!(target_arch = "wasm32") {
+            Kernels::Fast
+        } else {
+            Kernels::Dfdx
+        }
+    }
+}
+
+fn add_to(acc: &mut [f32], g: &[f32]) {
+    acc.iter_mut().zip(g).for_each(|(a, b)| *a += b);
 }
 
 impl MaskedLinear {
@@ -37,12 +65,59 @@ impl MaskedLinear {
             weight,
             bias,
             mask_tensor,
+            mask_values: mask.to_f32(),
             mask,
         }
     }
 
-    /// `x (W * M)^T + b` for a batch `x` of shape `(n, in)`.
-    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
+    /// `act(x (W * M)^T + b)` for a batch `x` of shape `(n, in)`, `act` = ReLU or identity,
+    /// computed by `kernels`.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>, relu: bool, kernels: Kernels) -> Mat<T> {
+        match kernels {
+            Kernels::Fast => self.forward_fast(x, relu),
+            Kernels::Dfdx if relu => self.forward_dfdx(x).relu(),
+            Kernels::Dfdx => self.forward_dfdx(x),
+        }
+    }
+
+    /// The fused loops of [`crate::fast`] forward, and their backward recorded on `x`'s tape
+    /// as one op that adds to the gradients of `x`, `W` and `b`.
+    fn forward_fast<T: Tape<f32, Dev>>(&self, x: Mat<T>, relu: bool) -> Mat<T> {
+        let (x, mut tape) = x.split_tape();
+        let (n, inp, out) = (x.shape().0, self.mask.cols, self.mask.rows);
+        let xv = x.as_vec();
+        let wm: Vec<f32> = self
+            .weight
+            .as_vec()
+            .iter()
+            .zip(&self.mask_values)
+            .map(|(w, m)| w * m)
+            .collect();
+        let y: Mat = x.device().tensor_from_vec(
+            fast::layer_forward(&xv, &wm, &self.bias.as_vec(), n, inp, out, relu),
+            (n, out),
+        );
+        if T::OWNS_TAPE {
+            let (w, b, mask, y) = (
+                self.weight.clone(),
+                self.bias.clone(),
+                self.mask_values.clone(),
+                y.clone(),
+            );
+            tape.add_backward_op(move |grads| {
+                let dy = grads.get_or_alloc_mut(&y)?.to_vec();
+                let g = fast::layer_backward(&xv, &wm, &mask, &y.as_vec(), &dy, n, inp, out, relu);
+                add_to(grads.get_or_alloc_mut(&x)?, &g.dx);
+                add_to(grads.get_or_alloc_mut(&w)?, &g.dw);
+                add_to(grads.get_or_alloc_mut(&b)?, &g.db);
+                Ok(())
+            });
+        }
+        y.put_tape(tape)
+    }
+
+    /// `x (W * M)^T + b` with dfdx's ops: the reference the fast path is held to.
+    fn forward_dfdx<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
         let n = x.shape().0;
         let w = self.weight.retaped::<T>() * self.mask_tensor.clone();
         let y = x.matmul(w.permute::<_, Axes2<1, 0>>());
@@ -68,6 +143,8 @@ pub struct Made {
     pub degrees: Vec<Vec<usize>>,
     /// Hidden layers then the output layer (`2D` units: `s` then `t`).
     pub layers: Vec<MaskedLinear>,
+    /// Which code computes the layers.
+    pub kernels: Kernels,
 }
 
 impl Made {
@@ -87,6 +164,7 @@ impl Made {
             dim: order.len(),
             degrees,
             layers,
+            kernels: Kernels::default(),
         })
     }
 
@@ -101,8 +179,10 @@ impl Made {
             .layers
             .split_last()
             .expect("a MADE has an output layer");
-        let h = hidden.iter().fold(x, |h, layer| layer.forward(h).relu());
-        let out = last.forward(h);
+        let h = hidden
+            .iter()
+            .fold(x, |h, layer| layer.forward(h, true, self.kernels));
+        let out = last.forward(h, false, self.kernels);
         let d = self.dim;
         // Two disjoint slices, each taken once: safe although dfdx 0.13's slice backward
         // assigns rather than adds (see `tensor::column`).

@@ -352,6 +352,7 @@ impl Settings {
             },
             random_degrees: false,
             seed: self.seed,
+            kernels: Default::default(),
         }
     }
 

@@ -2,10 +2,12 @@
 //! draws on, and errors turned into messages for the page. JavaScript owns the animation
 //! loop and calls `train`, `grid_work` and the `render_*` methods.
 
+use crate::bench::time_engine;
 use crate::draw::{charts, heatmap, masks};
 use crate::grid::{Density, Grid, Window};
 use crate::lab::{Lab, Progress};
 use crate::settings::Change;
+use crate::settings::Settings;
 use crate::target::Target;
 use crate::train::{target_log_normaliser, Objective};
 use plotters::prelude::*;
@@ -411,50 +413,31 @@ impl App {
 }
 
 /// Times the engine in this browser: standard config unless the hash says otherwise
-/// (same keys as the page). Returns JSON: steps/s for MAF and IAF, grid and sampling times.
+/// (same keys as the page). JSON: for MAF and IAF, steps/s, grid and sampling times with
+/// the fast kernels and with dfdx's, from the same initial parameters.
 #[wasm_bindgen]
 pub fn bench(hash: &str, steps: usize) -> String {
-    use crate::settings::Settings;
     let (base, _) = Settings::from_hash(hash);
     let mut out = serde_json::Map::new();
     for flow in ["maf", "iaf"] {
         let mut s = base.clone();
         s.set("flow", flow).expect("a valid flow name");
-        let mut lab = match Lab::new(s) {
-            Ok(lab) => lab,
+        let timings = match time_engine(&s.flow_config(), s.train_config(), steps, &mut now) {
+            Ok(t) => t,
             Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
         };
-        let mut zero = || 0.0;
-        for _ in 0..20 {
-            lab.train(0.0, &mut zero);
-        }
-        let t = now();
-        for _ in 0..steps {
-            lab.train(0.0, &mut zero);
-        }
-        let train_ms = now() - t;
-        let time = |f: &mut dyn FnMut()| {
-            let t = now();
-            f();
-            now() - t
-        };
-        let grid_256 = time(&mut || {
-            lab.density_now(256);
-        });
-        let grid_128 = time(&mut || {
-            lab.density_now(128);
-        });
-        let flow_ref = &lab.trainer().flow;
-        let sample_10k = time(&mut || drop(flow_ref.sample(10_000)));
-        out.insert(
-            flow.into(),
-            serde_json::json!({
-                "steps_per_second": steps as f64 / (train_ms / 1000.0),
-                "grid_256_ms": grid_256,
-                "grid_128_ms": grid_128,
-                "sample_10k_ms": sample_10k,
-            }),
-        );
+        let rows: Vec<serde_json::Value> = timings
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "kernels": format!("{:?}", t.kernels).to_lowercase(),
+                    "steps_per_second": t.steps_per_second,
+                    "grid_256_ms": t.grid_256_ms,
+                    "sample_10k_ms": t.sample_10k_ms,
+                })
+            })
+            .collect();
+        out.insert(flow.into(), serde_json::Value::Array(rows));
     }
     out.insert("config".into(), serde_json::Value::String(base.to_hash()));
     serde_json::Value::Object(out).to_string()

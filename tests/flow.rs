@@ -21,6 +21,7 @@ fn flow(dim: usize, direction: Direction, scale: Scale, seed: u64) -> Flow {
         order: LayerOrder::Random(seed),
         random_degrees: seed % 2 == 1,
         seed,
+        ..FlowConfig::default()
     })
     .unwrap()
 }

@@ -4,9 +4,11 @@
 //! --hidden 64,64 --batch 256 --steps 2000 --lr 1e-3 --seed 0` (every flag optional, these
 //! the defaults); `--target u1..u4` trains by reverse KL instead. Bad flags: exit code 2.
 
+use arflow::bench::{time_engine, WARMUP_STEPS};
 use arflow::data::{flatten, DataSet};
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
 use arflow::grid::{Grid, Window};
+use arflow::masked::Kernels;
 use arflow::target::Target;
 use arflow::train::{mean_finite_nll, Objective, StepOutcome, TrainConfig, Trainer};
 use serde_json::json;
@@ -14,9 +16,10 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: arflow-bench [--dataset NAME | --target u1..u4] [--flow maf|iaf] \
 [--layers K] [--hidden W,W,..] [--batch N] [--steps N] [--lr X] [--seed N] \
-[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X]";
+[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx]";
 
-const WARMUP_STEPS: usize = 20;
+/// Steps timed for each kernel choice in the engine comparison.
+const ENGINE_STEPS: usize = 200;
 const CURVE_EVERY: usize = 200;
 const FRESH_TEST_POINTS: usize = 20_000;
 
@@ -69,6 +72,13 @@ fn parse(argv: &[String]) -> Result<Args, String> {
                 }
             }
             "--order" => order = value.clone(),
+            "--kernels" => {
+                flow.kernels = match value.as_str() {
+                    "fast" => Kernels::Fast,
+                    "dfdx" => Kernels::Dfdx,
+                    _ => return Err(format!("--kernels: '{value}' is not fast or dfdx")),
+                }
+            }
             "--layers" => flow.layers = whole("--layers")?,
             "--hidden" => {
                 flow.hidden = value
@@ -105,6 +115,12 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     flow.validate().map_err(|e| e.to_string())?;
     train.validate().map_err(|e| e.to_string())?;
     Ok(Args { flow, train, steps })
+}
+
+fn clock() -> f64 {
+    use std::sync::OnceLock;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
 }
 
 fn seconds(f: impl FnOnce()) -> f64 {
@@ -163,6 +179,21 @@ fn main() {
     let density = density.expect("evaluated");
     let sample_seconds = seconds(|| drop(trainer.flow.sample(10_000)));
 
+    // The fast kernels against dfdx's on the same initial parameters, in this same run.
+    let engine: Vec<serde_json::Value> =
+        time_engine(&args.flow, args.train, ENGINE_STEPS, &mut clock)
+            .unwrap_or_else(|e| fail(&e.to_string()))
+            .iter()
+            .map(|t| {
+                json!({
+                    "kernels": format!("{:?}", t.kernels).to_lowercase(),
+                    "steps_per_second": t.steps_per_second,
+                    "grid_256_ms": t.grid_256_ms,
+                    "sample_10k_ms": t.sample_10k_ms,
+                })
+            })
+            .collect();
+
     let mut out = json!({
         "config": {
             "objective": match args.train.objective {
@@ -189,6 +220,8 @@ fn main() {
         "rollbacks": rollbacks,
         "made_passes_per_density": trainer.flow.passes_per_density(),
         "made_passes_per_sample": trainer.flow.passes_per_sample(),
+        "kernels": format!("{:?}", args.flow.kernels).to_lowercase(),
+        "engine": engine,
     });
     match args.train.objective {
         Objective::ForwardKl(d) => {
