@@ -39,12 +39,14 @@ pub fn matmul_acc(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: us
 fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
     let tall = n - n % MR;
     for r0 in (0..tall).step_by(MR) {
+        let rows: [&[f32]; MR] = std::array::from_fn(|r| &a[(r0 + r) * k..(r0 + r + 1) * k]);
         for c0 in (0..m).step_by(NR) {
             let mut acc = [[0f32; NR]; MR];
-            for i in 0..k {
-                let bv: &[f32; NR] = b[i * m + c0..i * m + c0 + NR].try_into().expect("NR wide");
-                for (r, row) in acc.iter_mut().enumerate() {
-                    let av = a[(r0 + r) * k + i];
+            // Zipped iterators: no bounds check inside the loop, so it stays SIMD.
+            let a_iter = rows[0].iter().zip(rows[1]).zip(rows[2].iter().zip(rows[3]));
+            for (((a0, a1), (a2, a3)), brow) in a_iter.zip(b.chunks_exact(m)) {
+                let bv: &[f32; NR] = brow[c0..c0 + NR].try_into().expect("NR wide");
+                for (row, av) in acc.iter_mut().zip([a0, a1, a2, a3]) {
                     for (x, y) in row.iter_mut().zip(bv) {
                         *x += av * y;
                     }

@@ -6,6 +6,7 @@
 //! Both directions of every layer return `(output, log_det)`.
 
 use crate::made::{ordering, HiddenDegrees, Ordering};
+use crate::eval::Plan;
 use crate::masked::{Kernels, Made};
 use crate::tensor::{device, log_normal, matrix, row_sum, Col, Dev, Mat};
 use crate::{Error, Result};
@@ -200,8 +201,13 @@ impl ArLayer {
         self.passes.load(AtomicOrdering::Relaxed)
     }
 
-    fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Mat<T>) {
+    /// Counts one MADE pass (for the MAF-vs-IAF cost view).
+    pub(crate) fn count_pass(&self) {
         self.passes.fetch_add(1, AtomicOrdering::Relaxed);
+    }
+
+    fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Mat<T>) {
+        self.count_pass();
         let (s, t) = self.made.forward(u);
         (self.scale.log_scale(s), t)
     }
@@ -332,6 +338,9 @@ impl Flow {
 
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
     pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
+        if self.config.kernels == Kernels::Fast {
+            return Plan::new(self).push(z);
+        }
         let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
         for chunk in z.chunks(EVAL_ROWS * self.dim()) {
             let (xc, lq) = self.push(matrix(&self.dev, chunk.to_vec(), self.dim()));
@@ -348,6 +357,9 @@ impl Flow {
 
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
     pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
+        if self.config.kernels == Kernels::Fast {
+            return Plan::new(self).log_prob(points);
+        }
         let d = self.dim();
         points
             .chunks(EVAL_ROWS * d)

@@ -21,6 +21,7 @@ pub mod bench;
 pub mod data;
 pub mod draw;
 pub mod error;
+pub mod eval;
 pub mod fast;
 pub mod flow;
 pub mod grid;

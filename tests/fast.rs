@@ -132,3 +132,44 @@ fn matmul_matches_the_textbook_triple_loop_on_every_shape() {
         assert!(err < 1e-4, "{n}x{k}x{m}: {err}");
     }
 }
+
+#[test]
+fn the_tape_free_plan_gives_dfdx_densities_samples_and_pass_counts() {
+    for direction in [Direction::Maf, Direction::Iaf] {
+        for scale in [Scale::Exp, Scale::Tanh, Scale::Softplus] {
+            for (hidden, layers) in SHAPES {
+                for dim in [2, 3] {
+                    let mut f = flow(direction, scale, hidden, layers);
+                    if dim == 3 {
+                        f = Flow::new(FlowConfig { dim: 3, ..f.config.clone() }).unwrap();
+                    }
+                    let name = format!("{direction:?} {scale:?} {hidden:?} K={layers} D={dim}");
+                    let x = points(700, dim, 3.0, 6);
+                    let z = points(700, dim, 2.5, 7);
+                    f.set_kernels(Kernels::Dfdx);
+                    let (lp_ref, (x_ref, lq_ref)) = (f.log_prob_points(&x), f.forward_points(&z));
+                    f.set_kernels(Kernels::Fast);
+                    let (lp, (xs, lq)) = (f.log_prob_points(&x), f.forward_points(&z));
+                    // Pass counts on one batch of each (both paths batch 200 points at once).
+                    let mut passes = Vec::new();
+                    for kernels in [Kernels::Dfdx, Kernels::Fast] {
+                        f.set_kernels(kernels);
+                        let before = f.passes_run();
+                        f.log_prob_points(&x[..200 * dim]);
+                        f.forward_points(&z[..200 * dim]);
+                        passes.push(f.passes_run() - before);
+                    }
+                    assert_eq!(passes[0], passes[1], "{name}: pass counts");
+                    let close = |a: &[f32], b: &[f32], what: &str| {
+                        for (u, v) in a.iter().zip(b) {
+                            assert!((u - v).abs() <= 1e-4 * v.abs().max(1.0), "{name} {what}: {u} vs {v}");
+                        }
+                    };
+                    close(&lp, &lp_ref, "log p");
+                    close(&xs, &x_ref, "samples");
+                    close(&lq, &lq_ref, "log q");
+                }
+            }
+        }
+    }
+}
