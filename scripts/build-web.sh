@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-wasm-pack build --target web --release --mode no-install --no-typescript --out-name arflow
+wasm-pack build --target web --profile web --mode no-install --no-typescript --out-name arflow
 wasm="pkg/arflow_bg.wasm"
-node_modules/.bin/wasm-opt -O3 \
+node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$wasm" -o "$wasm.opt"

@@ -7,7 +7,7 @@
 //! coordinate of the ordering becomes exact, and its `s, t` are the output biases alone
 //! (it sees no input), so that pass needs no product at all.
 
-use crate::fast::{matmul_acc, transpose};
+use crate::fast::{matmul_acc, repeat_rows, transpose};
 use crate::flow::{ArLayer, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
 
 /// Rows evaluated together: the hidden activations stay in cache.
@@ -49,7 +49,7 @@ impl Layer<'_> {
         self.source.count_pass();
         let mut h = u.to_vec();
         for (l, d) in self.dense.iter().enumerate() {
-            let mut next: Vec<f32> = (0..n).flat_map(|_| d.bias.iter().copied()).collect();
+            let mut next = repeat_rows(&d.bias, n);
             matmul_acc(&h, &d.wt, &mut next, n, d.inp, d.out);
             if l + 1 < self.dense.len() {
                 next.iter_mut().for_each(|v| *v = v.max(0.0));
@@ -63,9 +63,7 @@ impl Layer<'_> {
     fn first_pass(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
         self.source.count_pass();
         let bias = &self.dense.last().expect("an output layer").bias;
-        let row: Vec<f32> = bias.to_vec();
-        let rows: Vec<f32> = (0..n).flat_map(|_| row.iter().copied()).collect();
-        self.split(&rows, n)
+        self.split(&repeat_rows(bias, n), n)
     }
 
     fn split(&self, out: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
@@ -83,7 +81,12 @@ impl Layer<'_> {
     /// `y = u * a(u) + t(u)` and `sum ln a` per row.
     fn direct(&self, u: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
         let (ls, t) = self.conditioner(u, n);
-        let y = u.iter().zip(&ls).zip(&t).map(|((u, l), t)| u * l.exp() + t).collect();
+        let y = u
+            .iter()
+            .zip(&ls)
+            .zip(&t)
+            .map(|((u, l), t)| u * l.exp() + t)
+            .collect();
         (y, row_sums(&ls, self.dim))
     }
 
@@ -99,7 +102,12 @@ impl Layer<'_> {
         let mut last = Vec::new();
         for _ in 1..d {
             let (ls, t) = self.conditioner(&u, n);
-            u = y.iter().zip(&ls).zip(&t).map(|((y, l), t)| (y - t) * (-l).exp()).collect();
+            u = y
+                .iter()
+                .zip(&ls)
+                .zip(&t)
+                .map(|((y, l), t)| (y - t) * (-l).exp())
+                .collect();
             last = ls;
         }
         let ld = row_sums(&last, d).into_iter().map(|v| -v).collect();
@@ -114,7 +122,9 @@ fn row_sums(v: &[f32], d: usize) -> Vec<f32> {
 /// `log N(z; 0, I)` per row.
 fn log_normal(z: &[f32], d: usize) -> Vec<f32> {
     let c = 0.5 * d as f32 * (2.0 * std::f32::consts::PI).ln();
-    z.chunks_exact(d).map(|r| -0.5 * r.iter().map(|v| v * v).sum::<f32>() - c).collect()
+    z.chunks_exact(d)
+        .map(|r| -0.5 * r.iter().map(|v| v * v).sum::<f32>() - c)
+        .collect()
 }
 
 /// A flow's layers with their masked weights transposed once, for many evaluations.
@@ -141,11 +151,22 @@ impl<'a> Plan<'a> {
                         out: m.mask.rows,
                     })
                     .collect();
-                let first = l.made.degrees[0].iter().position(|&m| m == 1).expect("a first input");
-                Layer { source: l, dense, dim: flow.dim(), first }
+                let first = l.made.degrees[0]
+                    .iter()
+                    .position(|&m| m == 1)
+                    .expect("a first input");
+                Layer {
+                    source: l,
+                    dense,
+                    dim: flow.dim(),
+                    first,
+                }
             })
             .collect();
-        Plan { layers, dim: flow.dim() }
+        Plan {
+            layers,
+            dim: flow.dim(),
+        }
     }
 
     /// `log p(x)` for row-major points `n x D`.

@@ -38,17 +38,23 @@ pub fn matmul_acc(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: us
 /// [`matmul_acc`] for `m` a multiple of `NR`: 4 x 8 register blocks, then leftover rows.
 fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
     let tall = n - n % MR;
+    let mut panel = vec![0f32; k * MR];
     for r0 in (0..tall).step_by(MR) {
-        let rows: [&[f32]; MR] = std::array::from_fn(|r| &a[(r0 + r) * k..(r0 + r + 1) * k]);
+        // Pack the block's rows of `a` interleaved, `panel[i * MR + r] = a[r0 + r][i]`, so the
+        // inner loop reads both operands front to back with no bounds checks.
+        for (i, p) in panel.chunks_exact_mut(MR).enumerate() {
+            for (r, v) in p.iter_mut().enumerate() {
+                *v = a[(r0 + r) * k + i];
+            }
+        }
         for c0 in (0..m).step_by(NR) {
             let mut acc = [[0f32; NR]; MR];
-            // Zipped iterators: no bounds check inside the loop, so it stays SIMD.
-            let a_iter = rows[0].iter().zip(rows[1]).zip(rows[2].iter().zip(rows[3]));
-            for (((a0, a1), (a2, a3)), brow) in a_iter.zip(b.chunks_exact(m)) {
+            for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
+                let av: &[f32; MR] = av.try_into().expect("MR tall");
                 let bv: &[f32; NR] = brow[c0..c0 + NR].try_into().expect("NR wide");
-                for (row, av) in acc.iter_mut().zip([a0, a1, a2, a3]) {
+                for (row, a) in acc.iter_mut().zip(av) {
                     for (x, y) in row.iter_mut().zip(bv) {
-                        *x += av * y;
+                        *x += a * y;
                     }
                 }
             }
@@ -69,6 +75,15 @@ fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
             }
         }
     }
+}
+
+/// `n` copies of `row`, one after another (a bias broadcast to every row).
+pub fn repeat_rows(row: &[f32], n: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(row.len() * n);
+    for _ in 0..n {
+        out.extend_from_slice(row);
+    }
+    out
 }
 
 /// `a^T` for row-major `a (rows x cols)`.
@@ -92,7 +107,7 @@ pub fn layer_forward(
     out: usize,
     relu: bool,
 ) -> Vec<f32> {
-    let mut y: Vec<f32> = (0..n).flat_map(|_| bias.iter().copied()).collect();
+    let mut y = repeat_rows(bias, n);
     matmul_acc(x, &transpose(wm, out, inp), &mut y, n, inp, out);
     if relu {
         y.iter_mut().for_each(|v| *v = v.max(0.0));

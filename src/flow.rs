@@ -5,8 +5,8 @@
 //! `log p(x) = log N(T^-1(x)) + sum_k log|det dT_k^-1|`.
 //! Both directions of every layer return `(output, log_det)`.
 
-use crate::made::{ordering, HiddenDegrees, Ordering};
 use crate::eval::Plan;
+use crate::made::{ordering, HiddenDegrees, Ordering};
 use crate::masked::{Kernels, Made};
 use crate::tensor::{device, log_normal, matrix, row_sum, Col, Dev, Mat};
 use crate::{Error, Result};

@@ -324,20 +324,20 @@ impl App {
     /// The status line's numbers as JSON.
     pub fn status_json(&self) -> String {
         let s = self.lab.status();
-        serde_json::json!({
-            "step": s.step,
-            "steps_per_second": s.steps_per_second,
-            "metric": s.metric,
-            "metric_name": s.metric_name,
-            "ess": s.ess,
-            "floor": s.floor,
-            "grid_mass": s.grid_mass,
-            "non_finite": s.non_finite,
-            "passes_density": s.passes.0,
-            "passes_sample": s.passes.1,
-            "event": s.event,
-        })
-        .to_string()
+        let fields = [
+            ("step", s.step.to_string()),
+            ("steps_per_second", num(Some(s.steps_per_second))),
+            ("metric", num(s.metric)),
+            ("metric_name", text(s.metric_name)),
+            ("ess", num(s.ess)),
+            ("floor", num(s.floor)),
+            ("grid_mass", num(s.grid_mass)),
+            ("non_finite", s.non_finite.to_string()),
+            ("passes_density", s.passes.0.to_string()),
+            ("passes_sample", s.passes.1.to_string()),
+            ("event", s.event.as_deref().map_or("null".into(), text)),
+        ];
+        object(&fields)
     }
 
     /// Every parameter of the flow (sent from the training worker to the page).
@@ -418,27 +418,48 @@ impl App {
 #[wasm_bindgen]
 pub fn bench(hash: &str, steps: usize) -> String {
     let (base, _) = Settings::from_hash(hash);
-    let mut out = serde_json::Map::new();
+    let mut fields = Vec::new();
     for flow in ["maf", "iaf"] {
         let mut s = base.clone();
         s.set("flow", flow).expect("a valid flow name");
         let timings = match time_engine(&s.flow_config(), s.train_config(), steps, &mut now) {
             Ok(t) => t,
-            Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+            Err(e) => return object(&[("error", text(&e.to_string()))]),
         };
-        let rows: Vec<serde_json::Value> = timings
+        let rows: Vec<String> = timings
             .iter()
             .map(|t| {
-                serde_json::json!({
-                    "kernels": format!("{:?}", t.kernels).to_lowercase(),
-                    "steps_per_second": t.steps_per_second,
-                    "grid_256_ms": t.grid_256_ms,
-                    "sample_10k_ms": t.sample_10k_ms,
-                })
+                object(&[
+                    ("kernels", text(&format!("{:?}", t.kernels).to_lowercase())),
+                    ("steps_per_second", num(Some(t.steps_per_second))),
+                    ("grid_256_ms", num(Some(t.grid_256_ms))),
+                    ("sample_10k_ms", num(Some(t.sample_10k_ms))),
+                ])
             })
             .collect();
-        out.insert(flow.into(), serde_json::Value::Array(rows));
+        fields.push((flow, format!("[{}]", rows.join(","))));
     }
-    out.insert("config".into(), serde_json::Value::String(base.to_hash()));
-    serde_json::Value::Object(out).to_string()
+    fields.push(("config", text(&base.to_hash())));
+    object(&fields)
+}
+
+/// A JSON number, `null` for none or non-finite (JSON has no NaN).
+fn num(v: Option<f64>) -> String {
+    v.filter(|v| v.is_finite())
+        .map_or("null".into(), |v| v.to_string())
+}
+
+/// A JSON string (the texts here have no control characters).
+fn text(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A JSON object from already-encoded values. Small JSON by hand keeps serde_json (and
+/// its float formatting) out of the page's wasm.
+fn object(fields: &[(&str, String)]) -> String {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", text(k)))
+        .collect();
+    format!("{{{}}}", body.join(","))
 }

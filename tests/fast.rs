@@ -8,44 +8,8 @@ use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
 use arflow::masked::Kernels;
 use arflow::target::Target;
 use arflow::tensor::matrix;
-use arflow::train::{forward_kl_loss, reverse_kl_loss, Scalar};
-use common::points;
-use dfdx::prelude::*;
-
-/// Loss and every parameter's gradient, flattened like `Flow::parameters`.
-fn loss_and_grads(f: &Flow, loss: &dyn Fn(&Flow) -> Scalar) -> (f64, Vec<f32>) {
-    let l = loss(f);
-    let value = l.array() as f64;
-    let grads = l.backward();
-    let mut g = Vec::new();
-    for layer in f.layers.iter().flat_map(|l| &l.made.layers) {
-        g.extend(grads.get(&layer.weight).as_vec());
-        g.extend(grads.get(&layer.bias).as_vec());
-    }
-    (value, g)
-}
-
-fn check(name: &str, mut f: Flow, loss: &dyn Fn(&Flow) -> Scalar) {
-    f.set_kernels(Kernels::Dfdx);
-    let (l_ref, g_ref) = loss_and_grads(&f, loss);
-    f.set_kernels(Kernels::Fast);
-    let (l_fast, g_fast) = loss_and_grads(&f, loss);
-    assert!(
-        (l_fast - l_ref).abs() <= 1e-5 * l_ref.abs().max(1.0),
-        "{name}: loss {l_fast} vs {l_ref}"
-    );
-    let scale = g_ref.iter().fold(0f32, |m, g| m.max(g.abs()));
-    assert!(scale > 0.0, "{name}: no gradient");
-    let worst = g_ref
-        .iter()
-        .zip(&g_fast)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0f32, f32::max);
-    assert!(
-        worst <= 1e-5 * scale,
-        "{name}: gradient differs by {worst} (largest {scale})"
-    );
-}
+use arflow::train::{forward_kl_loss, reverse_kl_loss};
+use common::{check_kernels as check, points};
 
 fn flow(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {
     let mut f = Flow::new(FlowConfig {
@@ -141,7 +105,11 @@ fn the_tape_free_plan_gives_dfdx_densities_samples_and_pass_counts() {
                 for dim in [2, 3] {
                     let mut f = flow(direction, scale, hidden, layers);
                     if dim == 3 {
-                        f = Flow::new(FlowConfig { dim: 3, ..f.config.clone() }).unwrap();
+                        f = Flow::new(FlowConfig {
+                            dim: 3,
+                            ..f.config.clone()
+                        })
+                        .unwrap();
                     }
                     let name = format!("{direction:?} {scale:?} {hidden:?} K={layers} D={dim}");
                     let x = points(700, dim, 3.0, 6);
@@ -162,7 +130,10 @@ fn the_tape_free_plan_gives_dfdx_densities_samples_and_pass_counts() {
                     assert_eq!(passes[0], passes[1], "{name}: pass counts");
                     let close = |a: &[f32], b: &[f32], what: &str| {
                         for (u, v) in a.iter().zip(b) {
-                            assert!((u - v).abs() <= 1e-4 * v.abs().max(1.0), "{name} {what}: {u} vs {v}");
+                            assert!(
+                                (u - v).abs() <= 1e-4 * v.abs().max(1.0),
+                                "{name} {what}: {u} vs {v}"
+                            );
                         }
                     };
                     close(&lp, &lp_ref, "log p");

@@ -2,6 +2,8 @@
 //! a real picture, and the heatmap's pixels are the core's density grid for the same seed.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use arflow::draw::heatmap;
 use arflow::grid::{Density, Grid, Window};
 use arflow::settings::Settings;
@@ -211,4 +213,39 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
             .is_err(),
         "wrong parameter count"
     );
+}
+
+#[wasm_bindgen_test]
+fn the_simd128_fast_path_matches_dfdx_in_the_browser() {
+    use arflow::flow::{Direction, Flow, FlowConfig};
+    use arflow::masked::Kernels;
+    use arflow::tensor::matrix;
+    use arflow::train::forward_kl_loss;
+    for direction in [Direction::Maf, Direction::Iaf] {
+        let f = Flow::new(FlowConfig {
+            direction,
+            seed: 4,
+            ..FlowConfig::default()
+        })
+        .unwrap();
+        let x = common::points(256, 2, 3.0, 9);
+        let dev = f.device().clone();
+        common::check_kernels(&format!("{direction:?}"), f, &|f| {
+            forward_kl_loss(f, matrix(&dev, x.clone(), 2))
+        });
+        let mut f = Flow::new(FlowConfig {
+            direction,
+            seed: 4,
+            ..FlowConfig::default()
+        })
+        .unwrap();
+        f.set_kernels(Kernels::Dfdx);
+        let reference = f.log_prob_points(&x);
+        f.set_kernels(Kernels::Fast);
+        let fast = f.log_prob_points(&x);
+        assert!(
+            common::max_abs_diff(&fast, &reference) < 1e-4,
+            "{direction:?}: densities differ"
+        );
+    }
 }

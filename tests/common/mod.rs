@@ -2,7 +2,10 @@
 //! determinant in f64, and autodiff Jacobians read straight from dfdx.
 #![allow(dead_code, clippy::needless_range_loop)]
 
+use arflow::flow::Flow;
+use arflow::masked::Kernels;
 use arflow::tensor::{Dev, Mat};
+use arflow::train::Scalar;
 use dfdx::prelude::*;
 
 /// `J[i][j] = d f_i / d x_j` by central differences with step `eps`.
@@ -82,4 +85,40 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
         .zip(b)
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f32::max)
+}
+
+/// Loss and every parameter's gradient, flattened like `Flow::parameters`.
+pub fn loss_and_grads(f: &Flow, loss: &dyn Fn(&Flow) -> Scalar) -> (f64, Vec<f32>) {
+    let l = loss(f);
+    let value = l.array() as f64;
+    let grads = l.backward();
+    let mut g = Vec::new();
+    for layer in f.layers.iter().flat_map(|l| &l.made.layers) {
+        g.extend(grads.get(&layer.weight).as_vec());
+        g.extend(grads.get(&layer.bias).as_vec());
+    }
+    (value, g)
+}
+
+/// The fast kernels give dfdx's loss and every gradient, to 1e-5 relative.
+pub fn check_kernels(name: &str, mut f: Flow, loss: &dyn Fn(&Flow) -> Scalar) {
+    f.set_kernels(Kernels::Dfdx);
+    let (l_ref, g_ref) = loss_and_grads(&f, loss);
+    f.set_kernels(Kernels::Fast);
+    let (l_fast, g_fast) = loss_and_grads(&f, loss);
+    assert!(
+        (l_fast - l_ref).abs() <= 1e-5 * l_ref.abs().max(1.0),
+        "{name}: loss {l_fast} vs {l_ref}"
+    );
+    let scale = g_ref.iter().fold(0f32, |m, g| m.max(g.abs()));
+    assert!(scale > 0.0, "{name}: no gradient");
+    let worst = g_ref
+        .iter()
+        .zip(&g_fast)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert!(
+        worst <= 1e-5 * scale,
+        "{name}: gradient differs by {worst} (largest {scale})"
+    );
 }
