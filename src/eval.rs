@@ -8,7 +8,7 @@
 //! (it sees no input), so that pass needs no product at all.
 
 use crate::fast::{matmul_acc, repeat_rows, transpose};
-use crate::flow::{ArLayer, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
+use crate::flow::{softplus_shift, ArLayer, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -27,8 +27,7 @@ fn log_scale(scale: Scale, s: f32) -> f32 {
         Scale::Exp => s,
         Scale::Tanh => (s / TANH_BOUND).tanh() * TANH_BOUND,
         Scale::Softplus => {
-            let c = ((1.0 - SOFTPLUS_FLOOR).exp() - 1.0).ln();
-            let v = s + c;
+            let v = s + softplus_shift();
             (v.max(0.0) + (-v.abs()).exp().ln_1p() + SOFTPLUS_FLOOR).ln()
         }
     }

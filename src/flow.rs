@@ -40,6 +40,11 @@ pub const TANH_BOUND: f32 = 3.0;
 /// The floor of [`Scale::Softplus`].
 pub const SOFTPLUS_FLOOR: f32 = 1e-3;
 
+/// The shift `c` of [`Scale::Softplus`]: `softplus(c) = 1 - floor`, so `s = 0` gives `a = 1`.
+pub fn softplus_shift() -> f32 {
+    ((1.0 - SOFTPLUS_FLOOR).exp() - 1.0).ln()
+}
+
 impl Scale {
     /// `ln a` from the raw MADE output `s`.
     pub fn log_scale<T: Tape<f32, Dev>>(self, s: Mat<T>) -> Mat<T> {
@@ -47,9 +52,7 @@ impl Scale {
             Scale::Exp => s,
             Scale::Tanh => (s / TANH_BOUND).tanh() * TANH_BOUND,
             Scale::Softplus => {
-                // softplus(c) = 1 - floor, so a(0) = 1.
-                let c = ((1.0 - SOFTPLUS_FLOOR).exp() - 1.0).ln();
-                let v = s + c;
+                let v = s + softplus_shift();
                 // softplus(v) = relu(v) + ln(1 + exp(-|v|)), stable for any v.
                 let tail = (v.with_empty_tape().abs().negate().exp() + 1.0).ln();
                 (v.relu() + tail + SOFTPLUS_FLOOR).ln()
