@@ -17,10 +17,13 @@ use std::collections::VecDeque;
 pub const DISPLAY_POINTS: usize = 1000;
 /// Points pushed through the layers for the composition view.
 pub const TRACE_POINTS: usize = 400;
+/// Multiply-adds the sample and composition panels may cost (tens of ms in the browser).
+pub const PANEL_MACS: usize = 40_000_000;
 /// Steps between two evaluations of the test metric.
 pub const EVAL_EVERY: u64 = 100;
-/// Rows of the grid evaluated per slice of work.
-const GRID_SLICE: usize = 512;
+/// Multiply-adds per slice of grid work: about a millisecond in the browser, so a slice
+/// never overshoots a frame's budget by much, whatever the flow's size.
+const SLICE_MACS: usize = 4_000_000;
 
 /// What the status line shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,7 +266,7 @@ impl Lab {
         let mut job = job;
         while job.log_p.len() < job.grid.nx * job.grid.ny {
             let from = job.log_p.len() * 2;
-            let to = (from + GRID_SLICE * 2).min(job.points.len());
+            let to = (from + self.slice_rows() * 2).min(job.points.len());
             job.log_p
                 .extend(self.trainer.flow.log_prob_points(&job.points[from..to]));
             if now() - start >= budget_ms {
@@ -277,6 +280,13 @@ impl Lab {
             self.job = Some(job);
             false
         }
+    }
+
+    /// Grid rows per slice: [`SLICE_MACS`] over the multiply-adds one density costs.
+    fn slice_rows(&self) -> usize {
+        let flow = &self.trainer.flow;
+        let per_point = flow.parameters_len() / flow.layers.len() * flow.passes_per_density();
+        (SLICE_MACS / per_point.max(1)).clamp(16, 1024)
     }
 
     /// The whole grid at once (when paused, or for a test).
@@ -297,13 +307,23 @@ impl Lab {
     }
 
     /// Model samples `T(z)` from the fixed display draws (so they move smoothly), `n x 2`.
+    /// At most [`DISPLAY_POINTS`], fewer (down to 100) for flows so large that drawing them
+    /// would stall the page: the panels cost about [`PANEL_MACS`] multiply-adds at most.
     pub fn samples(&self) -> Vec<f32> {
-        self.trainer.flow.forward_points(&self.latent).0
+        let n = self.display_points(DISPLAY_POINTS);
+        self.trainer.flow.forward_points(&self.latent[..2 * n]).0
     }
 
-    /// The composition: the first display draws after each layer.
+    /// The composition: the first display draws after each layer (bounded like [`Self::samples`]).
     pub fn trace(&self) -> Vec<Vec<f32>> {
-        self.trainer.flow.trace(&self.latent[..2 * TRACE_POINTS])
+        let n = self.display_points(TRACE_POINTS);
+        self.trainer.flow.trace(&self.latent[..2 * n])
+    }
+
+    fn display_points(&self, most: usize) -> usize {
+        let flow = &self.trainer.flow;
+        let per_point = flow.parameters_len() / flow.layers.len() * flow.passes_per_sample();
+        (PANEL_MACS / per_point.max(1)).clamp(100, most)
     }
 
     /// Degrees and masks of layer `layer` (1-based) of the flow.

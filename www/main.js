@@ -13,6 +13,7 @@ const HEATMAP_PERIOD = [140, 170];
 const PAUSED_GRID_BUDGET = 20;
 const TRAIN_RES = 128;
 const PAUSED_RES = 256;
+const FIRST_RES = 64;
 const PANEL_PERIOD = 250;
 
 const $ = (id) => document.getElementById(id);
@@ -111,7 +112,8 @@ function refreshAll() {
   writeControls();
   renderStatic();
   needFullGrid = true;
-  app.grid_work(TRAIN_RES, Infinity);
+  // A coarse picture at once, the full resolution a slice at a time after it.
+  app.grid_work(FIRST_RES, Infinity);
   app.render_heatmap();
   renderPanels();
 }
