@@ -168,6 +168,9 @@ pub fn loss<DB: DrawingBackend>(
         .map_err(err)?
         .label("train loss")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], DATA));
+    // Dots as well as the line: the first evaluation is a single point.
+    let dots = test.iter().map(|&p| Circle::new(p, 3, MODEL.filled()));
+    chart.draw_series(dots).map_err(err)?;
     chart
         .draw_series(LineSeries::new(test, MODEL.stroke_width(2)))
         .map_err(err)?
