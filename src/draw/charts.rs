@@ -140,6 +140,7 @@ pub fn loss<DB: DrawingBackend>(
     let last = history.loss.last().map_or(100, |p| p.0.max(10)) as f32;
     let mut chart = ChartBuilder::on(area)
         .margin(8)
+        .margin_right(22)
         .x_label_area_size(22)
         .y_label_area_size(36)
         .build_cartesian_2d(0f32..last, (lo - pad)..(top + pad))
