@@ -184,11 +184,6 @@ impl App {
         self.lab.grid_work(res, budget_ms, &mut now)
     }
 
-    /// Resolution of the last complete density grid (0 if none yet).
-    pub fn grid_res(&self) -> usize {
-        self.lab.density().map_or(0, |d| d.grid.nx)
-    }
-
     /// The heatmap bytes of the last complete grid (for tests and export).
     pub fn heatmap_rgba(&self) -> Vec<u8> {
         self.lab.density().map(heatmap::rgba).unwrap_or_default()
@@ -256,7 +251,12 @@ impl App {
                     nx: TARGET_RES,
                     ny: TARGET_RES,
                 };
-                let log_z = target_log_normaliser(t) as f32;
+                // The trainer computed ln Z for its target already; the same grid again otherwise.
+                let log_z = self
+                    .lab
+                    .trainer()
+                    .target_log_z()
+                    .unwrap_or_else(|| target_log_normaliser(t)) as f32;
                 let log_p = t
                     .log_unnormalised(&grid.points())
                     .iter()
