@@ -400,6 +400,12 @@ impl Flow {
         per_layer * self.layers.len()
     }
 
+    /// Multiply-adds per point for `passes` MADE passes in all (about one per weight per
+    /// pass): what a density or a sample costs, for sizing slices of work.
+    pub fn macs_per_point(&self, passes: usize) -> usize {
+        self.parameters_len() / self.layers.len() * passes
+    }
+
     /// MADE passes run so far, over all layers and calls.
     pub fn passes_run(&self) -> u64 {
         self.layers.iter().map(ArLayer::passes).sum()

@@ -2,7 +2,7 @@
 //! draws shown on screen, and the density grid computed a slice at a time so that the page
 //! never stalls. The web shell only adds a clock and canvases.
 
-use crate::data::{flatten, Point};
+use crate::data::flatten;
 use crate::flow::Flow;
 use crate::grid::{Density, Grid, Window};
 use crate::made::{self, Mask};
@@ -28,16 +28,10 @@ const SLICE_MACS: usize = 4_000_000;
 /// What the status line shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
-    /// Steps taken (rolled-back ones included).
-    pub step: u64,
-    /// Recent training speed.
-    pub steps_per_second: f64,
-    /// Test NLL (forward KL) or KL estimate (reverse KL), at the last evaluation.
-    pub metric: Option<f64>,
-    /// What `metric` is.
+    /// Where training stands.
+    pub progress: Progress,
+    /// What `progress.metric` is.
     pub metric_name: &'static str,
-    /// Effective sample size fraction (reverse KL).
-    pub ess: Option<f64>,
     /// The data entropy (the NLL floor), forward KL only.
     pub floor: Option<f64>,
     /// Mass of the last complete density grid.
@@ -46,8 +40,6 @@ pub struct Status {
     pub non_finite: usize,
     /// MADE passes per density evaluation / per sample.
     pub passes: (usize, usize),
-    /// The last rollback, as a sentence for the person.
-    pub event: Option<String>,
 }
 
 /// Where training stands: from this lab's own steps, or received from a worker.
@@ -79,7 +71,8 @@ pub struct Lab {
     settings: Settings,
     trainer: Trainer,
     draw: u64,
-    data: Vec<Point>,
+    /// Display data points, flattened `n x 2` (empty for energy targets).
+    data: Vec<f32>,
     latent: Vec<f32>,
     progress: Progress,
     recent: VecDeque<(f64, u64)>,
@@ -180,7 +173,7 @@ impl Lab {
         let seed = (self.settings.seed << 16) ^ self.draw ^ 0xD15C;
         let mut rng = StdRng::seed_from_u64(seed);
         self.data = match self.settings.objective() {
-            Objective::ForwardKl(d) => d.sample(DISPLAY_POINTS, &mut rng),
+            Objective::ForwardKl(d) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
             Objective::ReverseKl(_) => Vec::new(),
         };
         self.latent = (0..2 * DISPLAY_POINTS)
@@ -284,8 +277,10 @@ impl Lab {
 
     /// Grid rows per slice: [`SLICE_MACS`] over the multiply-adds one density costs.
     fn slice_rows(&self) -> usize {
-        let flow = &self.trainer.flow;
-        let per_point = flow.parameters_len() / flow.layers.len() * flow.passes_per_density();
+        let per_point = self
+            .trainer
+            .flow
+            .macs_per_point(self.trainer.flow.passes_per_density());
         (SLICE_MACS / per_point.max(1)).clamp(16, 1024)
     }
 
@@ -299,11 +294,6 @@ impl Lab {
     /// The last complete density grid.
     pub fn density(&self) -> Option<&Density> {
         self.density.as_ref()
-    }
-
-    /// Data points for the overlay and the samples panel (empty for energy targets).
-    pub fn data_points(&self) -> &[Point] {
-        &self.data
     }
 
     /// Model samples `T(z)` from the fixed display draws (so they move smoothly), `n x 2`.
@@ -321,8 +311,10 @@ impl Lab {
     }
 
     fn display_points(&self, most: usize) -> usize {
-        let flow = &self.trainer.flow;
-        let per_point = flow.parameters_len() / flow.layers.len() * flow.passes_per_sample();
+        let per_point = self
+            .trainer
+            .flow
+            .macs_per_point(self.trainer.flow.passes_per_sample());
         (PANEL_MACS / per_point.max(1)).clamp(100, most)
     }
 
@@ -353,11 +345,8 @@ impl Lab {
             Objective::ReverseKl(_) => None,
         };
         Status {
-            step: self.progress.step,
-            steps_per_second: self.progress.steps_per_second,
-            metric: self.progress.metric,
+            progress: self.progress.clone(),
             metric_name: if forward { "test NLL" } else { "KL estimate" },
-            ess: self.progress.ess,
             floor,
             grid_mass: self.density.as_ref().map(Density::mass),
             non_finite: self.density.as_ref().map_or(0, |d| d.non_finite),
@@ -365,7 +354,6 @@ impl Lab {
                 self.trainer.flow.passes_per_density(),
                 self.trainer.flow.passes_per_sample(),
             ),
-            event: self.progress.event.clone(),
         }
     }
 
@@ -390,8 +378,9 @@ impl Lab {
         Ok(())
     }
 
-    /// The data points flattened, `n x 2`.
-    pub fn data_flat(&self) -> Vec<f32> {
-        flatten(&self.data)
+    /// Display data points for the overlay and the samples panel, flattened `n x 2`
+    /// (empty for energy targets).
+    pub fn data_flat(&self) -> &[f32] {
+        &self.data
     }
 }

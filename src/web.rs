@@ -211,9 +211,9 @@ impl App {
         draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
         self.heatmap_rect
             .set([rect.0.start, rect.0.end, rect.1.start, rect.1.end]);
-        if self.lab.settings().overlay && !self.lab.data_points().is_empty() {
+        if self.lab.settings().overlay && !self.lab.data_flat().is_empty() {
             let points = self.lab.data_flat();
-            charts::overlay(&root, window, "", &points, WHITE.mix(0.7), 1).map_err(js)?;
+            charts::overlay(&root, window, "", points, WHITE.mix(0.7), 1).map_err(js)?;
         }
         Ok(())
     }
@@ -228,7 +228,7 @@ impl App {
             Objective::ForwardKl(d) => {
                 let data = backend(canvas("samples-data")?)?.into_drawing_area();
                 let caption = format!("data: {}", d.name());
-                charts::scatter(&data, window, &caption, &self.lab.data_flat(), false)
+                charts::scatter(&data, window, &caption, self.lab.data_flat(), false)
                     .map_err(js)?;
             }
             Objective::ReverseKl(t) => {
@@ -325,17 +325,20 @@ impl App {
     pub fn status_json(&self) -> String {
         let s = self.lab.status();
         let fields = [
-            ("step", s.step.to_string()),
-            ("steps_per_second", num(Some(s.steps_per_second))),
-            ("metric", num(s.metric)),
+            ("step", s.progress.step.to_string()),
+            ("steps_per_second", num(Some(s.progress.steps_per_second))),
+            ("metric", num(s.progress.metric)),
             ("metric_name", text(s.metric_name)),
-            ("ess", num(s.ess)),
+            ("ess", num(s.progress.ess)),
             ("floor", num(s.floor)),
             ("grid_mass", num(s.grid_mass)),
             ("non_finite", s.non_finite.to_string()),
             ("passes_density", s.passes.0.to_string()),
             ("passes_sample", s.passes.1.to_string()),
-            ("event", s.event.as_deref().map_or("null".into(), text)),
+            (
+                "event",
+                s.progress.event.as_deref().map_or("null".into(), text),
+            ),
         ];
         object(&fields)
     }

@@ -19,7 +19,7 @@ fn wall_clock_speed_counts_the_time_between_training_calls() {
     }
     // A call reads the clock three times (start, after its one step, end): 15 ms, then
     // 15 ms elsewhere: one step per 30 ms of wall time.
-    let rate = lab.status().steps_per_second;
+    let rate = lab.status().progress.steps_per_second;
     assert!((rate - 1000.0 / 30.0).abs() < 1.0, "{rate}");
 }
 
@@ -133,16 +133,16 @@ fn the_grid_in_slices_equals_the_grid_at_once() {
 #[test]
 fn training_moves_the_samples_and_lowers_the_metric() {
     let mut lab = Lab::new(Settings::default()).unwrap();
-    let before = (lab.samples(), lab.status().metric.unwrap());
+    let before = (lab.samples(), lab.status().progress.metric.unwrap());
     for _ in 0..200 {
         lab.step_once();
     }
-    let after = (lab.samples(), lab.status().metric.unwrap());
+    let after = (lab.samples(), lab.status().progress.metric.unwrap());
     assert_ne!(before.0, after.0);
     assert!(after.1 < before.1 - 0.2, "{} -> {}", before.1, after.1);
     assert_eq!(lab.trace().len(), 5);
     lab.reset();
-    assert_eq!(lab.status().step, 0);
+    assert_eq!(lab.status().progress.step, 0);
     assert_eq!(
         lab.samples(),
         before.0,
@@ -157,7 +157,7 @@ fn a_divergence_is_reported_in_words() {
     for _ in 0..20 {
         lab.step_once();
     }
-    let event = lab.status().event.expect("a rollback");
+    let event = lab.status().progress.event.expect("a rollback");
     assert!(
         event.contains("learning rate too high?") && event.contains("rolled back to step"),
         "{event}"
