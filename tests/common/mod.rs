@@ -122,3 +122,13 @@ pub fn check_kernels(name: &str, mut f: Flow, loss: &dyn Fn(&Flow) -> Scalar) {
         "{name}: gradient differs by {worst} (largest {scale})"
     );
 }
+
+/// A density that holds all its mass on the grid: no non-finite value, mass 1 +- 0.01.
+pub fn assert_unit_mass(density: &arflow::grid::Density, what: &str) {
+    assert_eq!(density.non_finite, 0, "{what}");
+    assert!(
+        (density.mass() - 1.0).abs() < 0.01,
+        "{what}: mass {}",
+        density.mass()
+    );
+}
