@@ -33,7 +33,6 @@ pub fn time_engine(
     now: &mut dyn FnMut() -> f64,
 ) -> Result<Vec<Timing>> {
     let grid = Grid::new(Window::default(), 256, 256)?;
-    let points = grid.points();
     [Kernels::Fast, Kernels::Dfdx]
         .into_iter()
         .map(|kernels| {
@@ -52,11 +51,11 @@ pub fn time_engine(
                 trainer.step();
             }
             let t1 = now();
-            let log_p = trainer.flow.log_prob_points(&points);
+            let density = trainer.flow.density(&grid);
             let t2 = now();
             let (x, _) = trainer.flow.sample(10_000);
             let t3 = now();
-            assert_eq!((log_p.len(), x.len()), (points.len() / 2, 20_000));
+            assert_eq!((density.log_p.len(), x.len()), (256 * 256, 20_000));
             Ok(Timing {
                 kernels,
                 steps_per_second: steps as f64 / ((t1 - t0) / 1000.0),

@@ -5,15 +5,18 @@
 //!
 //! One saving is structural: in the first of the `D` sequential passes only the first
 //! coordinate of the ordering becomes exact, and its `s, t` are the output biases alone
-//! (it sees no input), so that pass needs no product at all.
+//! (it sees no input), so that pass needs no product at all. Another is for grids
+//! ([`Lattice`]): in 2-D the first layer applied to the data sees one coordinate, so its
+//! MADE runs once per grid column (or row), not once per cell.
 
 use crate::fast::{matmul_acc, repeat_rows, transpose};
-use crate::flow::{softplus_shift, ArLayer, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
+use crate::flow::{softplus_shift, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
 
 /// A masked layer ready to multiply: `(W*M)^T` and `b`.
+#[derive(Debug, Clone)]
 struct Dense {
     wt: Vec<f32>,
     bias: Vec<f32>,
@@ -34,18 +37,19 @@ fn log_scale(scale: Scale, s: f32) -> f32 {
 }
 
 /// One layer `T_k` on slices.
-struct Layer<'a> {
-    source: &'a ArLayer,
+#[derive(Debug, Clone)]
+struct Layer {
+    direction: Direction,
+    scale: Scale,
     dense: Vec<Dense>,
     dim: usize,
     /// The input at position 1 of the ordering.
     first: usize,
 }
 
-impl Layer<'_> {
+impl Layer {
     /// `(ln a, t)` for every row: `n x D` each.
     fn conditioner(&self, u: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
-        self.source.count_pass();
         let mut h = u.to_vec();
         for (l, d) in self.dense.iter().enumerate() {
             let mut next = repeat_rows(&d.bias, n);
@@ -58,64 +62,73 @@ impl Layer<'_> {
         self.split(&h, n)
     }
 
-    /// The first pass of a solve: only the first coordinate's `(ln a, t)`, from the biases.
-    fn first_pass(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
-        self.source.count_pass();
-        let bias = &self.dense.last().expect("an output layer").bias;
-        self.split(&repeat_rows(bias, n), n)
-    }
-
     fn split(&self, out: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
-        let scale = self.source.scale;
         let mut ls = Vec::with_capacity(n * d);
         let mut t = Vec::with_capacity(n * d);
         for row in out.chunks_exact(2 * d) {
-            ls.extend(row[..d].iter().map(|&s| log_scale(scale, s)));
+            ls.extend(row[..d].iter().map(|&s| log_scale(self.scale, s)));
             t.extend_from_slice(&row[d..]);
         }
         (ls, t)
     }
 
-    /// `y = u * a(u) + t(u)` and `sum ln a` per row.
-    fn direct(&self, u: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
-        let (ls, t) = self.conditioner(u, n);
-        let y = u
-            .iter()
-            .zip(&ls)
-            .zip(&t)
-            .map(|((u, l), t)| u * l.exp() + t)
-            .collect();
-        (y, row_sums(&ls, self.dim))
-    }
-
-    /// `D` passes of `u <- (y - t(u)) / a(u)` and `-sum ln a` per row.
-    fn solve(&self, y: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
+    /// The `(ln a, t)` that the `D` passes of a solve end with. The first pass needs no
+    /// product: only the first coordinate becomes exact, and its `s, t` are output biases.
+    fn solve_conditioner(&self, y: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
-        let (ls, t) = self.first_pass(n);
+        let bias = &self.dense.last().expect("an output layer").bias;
+        let (mut ls, mut t) = self.split(&repeat_rows(bias, n), n);
         let mut u = y.to_vec();
         for r in 0..n {
             let i = r * d + self.first;
             u[i] = (y[i] - t[i]) * (-ls[i]).exp();
         }
-        let mut last = Vec::new();
-        for _ in 1..d {
-            let (ls, t) = self.conditioner(&u, n);
-            u = y
-                .iter()
-                .zip(&ls)
-                .zip(&t)
-                .map(|((y, l), t)| (y - t) * (-l).exp())
-                .collect();
-            last = ls;
+        for pass in 1..d {
+            (ls, t) = self.conditioner(&u, n);
+            if pass + 1 < d {
+                for ((u, y), (l, t)) in u.iter_mut().zip(y).zip(ls.iter().zip(&t)) {
+                    *u = (y - t) * (-l).exp();
+                }
+            }
         }
-        let ld = row_sums(&last, d).into_iter().map(|v| -v).collect();
-        (u, ld)
+        (ls, t)
     }
-}
 
-fn row_sums(v: &[f32], d: usize) -> Vec<f32> {
-    v.chunks_exact(d).map(|r| r.iter().sum()).collect()
+    /// The final `(ln a, t)` of this layer's pass towards the prior (`normalising`) or the
+    /// data, for `n` rows of its input.
+    fn coefficients(&self, u: &[f32], n: usize, normalising: bool) -> (Vec<f32>, Vec<f32>) {
+        if self.solves(normalising) {
+            self.solve_conditioner(u, n)
+        } else {
+            self.conditioner(u, n)
+        }
+    }
+
+    /// Whether the pass in this direction is the sequential one.
+    fn solves(&self, normalising: bool) -> bool {
+        (self.direction == Direction::Iaf) == normalising
+    }
+
+    /// The layer's output and `log|det|` per row from its input and final coefficients:
+    /// `y = u * a + t`, `sum ln a` for a direct pass; `u = (y - t) / a`, `-sum ln a` for
+    /// a solve.
+    fn apply(&self, u: &[f32], ls: &[f32], t: &[f32], normalising: bool) -> (Vec<f32>, Vec<f32>) {
+        let terms = u.iter().zip(ls).zip(t);
+        let sums = ls.chunks_exact(self.dim).map(|r| r.iter().sum::<f32>());
+        if self.solves(normalising) {
+            let v = terms.map(|((y, l), t)| (y - t) * (-l).exp()).collect();
+            (v, sums.map(|s| -s).collect())
+        } else {
+            let v = terms.map(|((u, l), t)| u * l.exp() + t).collect();
+            (v, sums.collect())
+        }
+    }
+
+    fn pass(&self, u: &[f32], n: usize, normalising: bool) -> (Vec<f32>, Vec<f32>) {
+        let (ls, t) = self.coefficients(u, n, normalising);
+        self.apply(u, &ls, &t, normalising)
+    }
 }
 
 /// `log N(z; 0, I)` per row.
@@ -126,15 +139,17 @@ fn log_normal(z: &[f32], d: usize) -> Vec<f32> {
         .collect()
 }
 
-/// A flow's layers with their masked weights transposed once, for many evaluations.
-pub struct Plan<'a> {
-    layers: Vec<Layer<'a>>,
+/// A snapshot of a flow's parameters with its masked weights transposed once, for many
+/// evaluations (it does not follow later training).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    layers: Vec<Layer>,
     dim: usize,
 }
 
-impl<'a> Plan<'a> {
+impl Plan {
     /// Reads `flow`'s current parameters.
-    pub fn new(flow: &'a Flow) -> Plan<'a> {
+    pub fn new(flow: &Flow) -> Plan {
         let layers = flow
             .layers
             .iter()
@@ -155,7 +170,8 @@ impl<'a> Plan<'a> {
                     .position(|&m| m == 1)
                     .expect("a first input");
                 Layer {
-                    source: l,
+                    direction: l.direction,
+                    scale: l.scale,
                     dense,
                     dim: flow.dim(),
                     first,
@@ -170,21 +186,24 @@ impl<'a> Plan<'a> {
 
     /// `log p(x)` for row-major points `n x D`.
     pub fn log_prob(&self, x: &[f32]) -> Vec<f32> {
+        let n = x.len() / self.dim;
+        self.towards_prior(x.to_vec(), vec![0.0; n], self.layers.len())
+    }
+
+    /// `log N(z) + sum log|det|` after the first `count` layers towards the prior (the
+    /// last `count` of the composition) on `u` (`n x D`), whose `log|det|` so far is `total`.
+    fn towards_prior(&self, u: Vec<f32>, total: Vec<f32>, count: usize) -> Vec<f32> {
         let d = self.dim;
-        let mut out = Vec::with_capacity(x.len() / d);
-        for chunk in x.chunks(ROWS * d) {
-            let n = chunk.len() / d;
-            let mut u = chunk.to_vec();
-            let mut total = vec![0.0; n];
-            for layer in self.layers.iter().rev() {
-                let (v, ld) = match layer.source.direction {
-                    Direction::Maf => layer.direct(&u, n),
-                    Direction::Iaf => layer.solve(&u, n),
-                };
+        let mut out = Vec::with_capacity(total.len());
+        for (chunk, sum) in u.chunks(ROWS * d).zip(total.chunks(ROWS)) {
+            let n = sum.len();
+            let (mut u, mut sum) = (chunk.to_vec(), sum.to_vec());
+            for layer in self.layers[..count].iter().rev() {
+                let (v, ld) = layer.pass(&u, n, true);
                 u = v;
-                total.iter_mut().zip(&ld).for_each(|(t, l)| *t += l);
+                sum.iter_mut().zip(&ld).for_each(|(t, l)| *t += l);
             }
-            out.extend(log_normal(&u, d).iter().zip(&total).map(|(a, b)| a + b));
+            out.extend(log_normal(&u, d).iter().zip(&sum).map(|(a, b)| a + b));
         }
         out
     }
@@ -198,10 +217,7 @@ impl<'a> Plan<'a> {
             let mut lq = log_normal(chunk, d);
             let mut u = chunk.to_vec();
             for layer in &self.layers {
-                let (v, ld) = match layer.source.direction {
-                    Direction::Maf => layer.solve(&u, n),
-                    Direction::Iaf => layer.direct(&u, n),
-                };
+                let (v, ld) = layer.pass(&u, n, false);
                 u = v;
                 lq.iter_mut().zip(&ld).for_each(|(q, l)| *q -= l);
             }
@@ -209,5 +225,87 @@ impl<'a> Plan<'a> {
             log_q.extend(lq);
         }
         (xs, log_q)
+    }
+}
+
+/// `log p` on the cells of a 2-D product grid, any range of cells at a time, from one
+/// [`Plan`]. The first layer towards the prior sees a single coordinate of the data (its
+/// first in the ordering; the other is masked out), and on a grid that coordinate takes
+/// one value per column (`x1`) or per row (`x2`): its coefficients are computed once per
+/// value, up front, and looked up per cell. The result equals [`Plan::log_prob`] on the
+/// same points to the last bit.
+#[derive(Debug, Clone)]
+pub struct Lattice {
+    plan: Plan,
+    points: Vec<f32>,
+    nx: usize,
+    /// `(ln a, t)` of the first layer per distinct value, `values x 2` each.
+    table: (Vec<f32>, Vec<f32>),
+}
+
+impl Lattice {
+    /// `points` are the cells row-major (`ny` rows of `nx` points `(x1, x2)`, `x1` varying
+    /// along a row, `x2` constant), as [`crate::grid::Grid::points`] lays them out.
+    pub fn new(plan: Plan, points: Vec<f32>, nx: usize) -> Lattice {
+        assert_eq!(plan.dim, 2, "a lattice is 2-D");
+        assert!(
+            nx > 0 && points.len() % (2 * nx) == 0,
+            "whole rows of points"
+        );
+        let layer = plan.layers.last().expect("a layer");
+        // One representative cell per distinct value: row 0 for x1, column 0 for x2.
+        let reps: Vec<f32> = if layer.first == 0 {
+            points[..2 * nx].to_vec()
+        } else {
+            points
+                .chunks_exact(2 * nx)
+                .flat_map(|r| [r[0], r[1]])
+                .collect()
+        };
+        let table = layer.coefficients(&reps, reps.len() / 2, true);
+        Lattice {
+            plan,
+            points,
+            nx,
+            table,
+        }
+    }
+
+    /// Over the cells of `grid` (2-D flows).
+    pub fn over(plan: Plan, grid: &crate::grid::Grid) -> Lattice {
+        Lattice::new(plan, grid.points(), grid.nx)
+    }
+
+    /// `log p` on every cell: the whole [`crate::grid::Density`].
+    pub fn density(&self, grid: crate::grid::Grid) -> crate::grid::Density {
+        crate::grid::Density::new(grid, self.log_prob(0..self.len()))
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.points.len() / 2
+    }
+
+    /// Whether there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// `log p` at cells `range` (row-major indices).
+    pub fn log_prob(&self, range: std::ops::Range<usize>) -> Vec<f32> {
+        let layer = self.plan.layers.last().expect("a layer");
+        let u = &self.points[2 * range.start..2 * range.end];
+        let (mut ls, mut t) = (Vec::with_capacity(u.len()), Vec::with_capacity(u.len()));
+        for cell in range {
+            let v = if layer.first == 0 {
+                cell % self.nx
+            } else {
+                cell / self.nx
+            };
+            ls.extend_from_slice(&self.table.0[2 * v..2 * v + 2]);
+            t.extend_from_slice(&self.table.1[2 * v..2 * v + 2]);
+        }
+        let (v, ld) = layer.apply(u, &ls, &t, true);
+        self.plan.towards_prior(v, ld, self.plan.layers.len() - 1)
     }
 }

@@ -5,7 +5,8 @@
 //! `log p(x) = log N(T^-1(x)) + sum_k log|det dT_k^-1|`.
 //! Both directions of every layer return `(output, log_det)`.
 
-use crate::eval::Plan;
+use crate::eval::{Lattice, Plan};
+use crate::grid::{Density, Grid};
 use crate::made::{ordering, HiddenDegrees, Ordering};
 use crate::masked::{Kernels, Made};
 use crate::tensor::{device, log_normal, matrix, row_sum, Col, Dev, Mat};
@@ -206,7 +207,11 @@ impl ArLayer {
 
     /// Counts one MADE pass (for the MAF-vs-IAF cost view).
     pub(crate) fn count_pass(&self) {
-        self.passes.fetch_add(1, AtomicOrdering::Relaxed);
+        self.count_passes(1);
+    }
+
+    fn count_passes(&self, passes: u64) {
+        self.passes.fetch_add(passes, AtomicOrdering::Relaxed);
     }
 
     fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Mat<T>) {
@@ -342,6 +347,7 @@ impl Flow {
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
     pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
         if self.config.kernels == Kernels::Fast {
+            self.count_batches(z.len() / self.dim(), self.passes_per_sample());
             return Plan::new(self).push(z);
         }
         let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
@@ -361,6 +367,7 @@ impl Flow {
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
     pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
         if self.config.kernels == Kernels::Fast {
+            self.count_batches(points.len() / self.dim(), self.passes_per_density());
             return Plan::new(self).log_prob(points);
         }
         let d = self.dim();
@@ -368,6 +375,17 @@ impl Flow {
             .chunks(EVAL_ROWS * d)
             .flat_map(|c| self.log_prob(matrix(&self.dev, c.to_vec(), d)).as_vec())
             .collect()
+    }
+
+    /// `log p` on a 2-D grid's cells: per column or row where the first layer allows (see
+    /// [`Lattice`]) with the fast kernels, point by point with dfdx's.
+    pub fn density(&self, grid: &Grid) -> Density {
+        if self.config.kernels == Kernels::Fast && self.dim() == 2 {
+            let plan = Plan::new(self);
+            self.count_batches(grid.nx * grid.ny, self.passes_per_density());
+            return Lattice::over(plan, grid).density(*grid);
+        }
+        grid.evaluate(|p| self.log_prob_points(p))
     }
 
     /// The composition: `[z, T_1(z), T_2(T_1(z)), ..., x]`, each row-major `n x D`.
@@ -404,6 +422,15 @@ impl Flow {
     /// pass): what a density or a sample costs, for sizing slices of work.
     pub fn macs_per_point(&self, passes: usize) -> usize {
         self.parameters_len() / self.layers.len() * passes
+    }
+
+    /// Counts what the tape-free path runs for `n` points as the tensor path would: `passes`
+    /// (over all layers) per batch of [`EVAL_ROWS`].
+    fn count_batches(&self, n: usize, passes: usize) {
+        let per_layer = passes / self.layers.len();
+        for layer in &self.layers {
+            layer.count_passes((per_layer * n.div_ceil(EVAL_ROWS)) as u64);
+        }
     }
 
     /// MADE passes run so far, over all layers and calls.

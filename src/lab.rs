@@ -3,6 +3,7 @@
 //! never stalls. The web shell only adds a clock and canvases.
 
 use crate::data::flatten;
+use crate::eval::{Lattice, Plan};
 use crate::flow::Flow;
 use crate::grid::{Density, Grid, Window};
 use crate::made::{self, Mask};
@@ -61,7 +62,8 @@ pub struct Progress {
 #[derive(Debug, Clone)]
 struct GridJob {
     grid: Grid,
-    points: Vec<f32>,
+    /// The flow as it was when the job began: one picture, one set of parameters.
+    lattice: Lattice,
     log_p: Vec<f32>,
 }
 
@@ -251,17 +253,16 @@ impl Lab {
                 let grid = Grid::new(Window::default(), res, res).expect("a valid resolution");
                 GridJob {
                     grid,
-                    points: grid.points(),
+                    lattice: Lattice::over(Plan::new(&self.trainer.flow), &grid),
                     log_p: Vec::with_capacity(res * res),
                 }
             }
         };
         let mut job = job;
         while job.log_p.len() < job.grid.nx * job.grid.ny {
-            let from = job.log_p.len() * 2;
-            let to = (from + self.slice_rows() * 2).min(job.points.len());
-            job.log_p
-                .extend(self.trainer.flow.log_prob_points(&job.points[from..to]));
+            let from = job.log_p.len();
+            let to = (from + self.slice_rows()).min(job.lattice.len());
+            job.log_p.extend(job.lattice.log_prob(from..to));
             if now() - start >= budget_ms {
                 break;
             }

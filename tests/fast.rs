@@ -3,8 +3,10 @@
 
 mod common;
 
+use arflow::eval::{Lattice, Plan};
 use arflow::fast::matmul_acc;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::grid::{Grid, Window};
 use arflow::masked::Kernels;
 use arflow::target::Target;
 use arflow::tensor::matrix;
@@ -140,6 +142,35 @@ fn the_tape_free_plan_gives_dfdx_densities_samples_and_pass_counts() {
                     close(&xs, &x_ref, "samples");
                     close(&lq, &lq_ref, "log q");
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_lattice_gives_the_plans_grid_to_the_last_bit_in_any_slices() {
+    // Alternate orders over K = 1, 3 (last layer reversed: it sees x2, one value per row)
+    // and K = 2, 4 (natural: it sees x1, one value per column); a grid that is not square.
+    let grid = Grid::new(Window::square(3.5), 37, 23).unwrap();
+    for direction in [Direction::Maf, Direction::Iaf] {
+        for scale in [Scale::Exp, Scale::Tanh, Scale::Softplus] {
+            for (hidden, layers) in SHAPES {
+                let mut f = flow(direction, scale, hidden, layers);
+                f.set_kernels(Kernels::Fast);
+                let name = format!("{direction:?} {scale:?} {hidden:?} K={layers}");
+                let plan = Plan::new(&f);
+                let reference = plan.log_prob(&grid.points());
+                let lattice = Lattice::over(plan, &grid);
+                assert_eq!(lattice.len(), 37 * 23);
+                let whole = lattice.log_prob(0..lattice.len());
+                let mut sliced = Vec::new();
+                for cut in [0, 5, 40, 41, 300, 851].windows(2) {
+                    sliced.extend(lattice.log_prob(cut[0]..cut[1]));
+                }
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&whole), bits(&reference), "{name}: whole grid");
+                assert_eq!(bits(&sliced), bits(&reference), "{name}: in slices");
+                assert_eq!(f.density(&grid).log_p, reference, "{name}: Flow::density");
             }
         }
     }

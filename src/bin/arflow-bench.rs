@@ -174,8 +174,7 @@ fn main() {
 
     let grid = Grid::new(Window::default(), 256, 256).expect("a valid grid");
     let mut density = None;
-    let grid_seconds =
-        seconds(|| density = Some(grid.evaluate(|p| trainer.flow.log_prob_points(p))));
+    let grid_seconds = seconds(|| density = Some(trainer.flow.density(&grid)));
     let density = density.expect("evaluated");
     let sample_seconds = seconds(|| drop(trainer.flow.sample(10_000)));
 
