@@ -249,7 +249,7 @@ impl Lattice {
     pub fn new(plan: Plan, points: Vec<f32>, nx: usize) -> Lattice {
         assert_eq!(plan.dim, 2, "a lattice is 2-D");
         assert!(
-            nx > 0 && points.len() % (2 * nx) == 0,
+            nx > 0 && points.len().is_multiple_of(2 * nx),
             "whole rows of points"
         );
         let layer = plan.layers.last().expect("a layer");
