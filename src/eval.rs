@@ -9,7 +9,7 @@
 //! ([`Lattice`]): in 2-D the first layer applied to the data sees one coordinate, so its
 //! MADE runs once per grid column (or row), not once per cell.
 
-use crate::fast::{matmul_acc, repeat_rows, transpose};
+use crate::fast::{matmul_acc, repeat_rows, transpose, BLOCK_WIDTH};
 use crate::flow::{softplus_shift, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
 
 /// Rows evaluated together: the hidden activations stay in cache.
@@ -22,6 +22,25 @@ struct Dense {
     bias: Vec<f32>,
     inp: usize,
     out: usize,
+}
+
+impl Dense {
+    /// Zero output columns up to a multiple of the product's block width, once, so that
+    /// the narrow output layer (`2D` columns) takes the blocked path without per-call
+    /// copies. [`Layer::split`] reads the first `2D` of each padded row.
+    fn pad(&mut self) {
+        let wide = self.out.next_multiple_of(BLOCK_WIDTH);
+        let mut wt = vec![0.0; self.inp * wide];
+        for (dst, src) in wt
+            .chunks_exact_mut(wide)
+            .zip(self.wt.chunks_exact(self.out))
+        {
+            dst[..self.out].copy_from_slice(src);
+        }
+        self.wt = wt;
+        self.bias.resize(wide, 0.0);
+        self.out = wide;
+    }
 }
 
 /// `ln a` from the raw MADE output `s`, as [`Scale::log_scale`] computes it on tensors.
@@ -66,24 +85,31 @@ impl Layer {
         let d = self.dim;
         let mut ls = Vec::with_capacity(n * d);
         let mut t = Vec::with_capacity(n * d);
-        for row in out.chunks_exact(2 * d) {
+        let width = self.dense.last().expect("an output layer").out;
+        for row in out.chunks_exact(width) {
             ls.extend(row[..d].iter().map(|&s| log_scale(self.scale, s)));
-            t.extend_from_slice(&row[d..]);
+            t.extend_from_slice(&row[d..2 * d]);
         }
         (ls, t)
     }
 
     /// The `(ln a, t)` that the `D` passes of a solve end with. The first pass needs no
-    /// product: only the first coordinate becomes exact, and its `s, t` are output biases.
+    /// product: only the first coordinate becomes exact, and its `s, t` are output biases,
+    /// the same for every row.
     fn solve_conditioner(&self, y: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
         let bias = &self.dense.last().expect("an output layer").bias;
-        let (mut ls, mut t) = self.split(&repeat_rows(bias, n), n);
-        let mut u = y.to_vec();
-        for r in 0..n {
-            let i = r * d + self.first;
-            u[i] = (y[i] - t[i]) * (-ls[i]).exp();
+        let (ls0, t0) = self.split(bias, 1);
+        if d == 1 {
+            return (ls0.repeat(n), t0.repeat(n));
         }
+        let (l, t) = (ls0[self.first], t0[self.first]);
+        let inv = (-l).exp();
+        let mut u = y.to_vec();
+        for row in u.chunks_exact_mut(d) {
+            row[self.first] = (row[self.first] - t) * inv;
+        }
+        let (mut ls, mut t) = (Vec::new(), Vec::new());
         for pass in 1..d {
             (ls, t) = self.conditioner(&u, n);
             if pass + 1 < d {
@@ -154,7 +180,7 @@ impl Plan {
             .layers
             .iter()
             .map(|l| {
-                let dense = l
+                let mut dense: Vec<Dense> = l
                     .made
                     .layers
                     .iter()
@@ -165,6 +191,7 @@ impl Plan {
                         out: m.mask.rows,
                     })
                     .collect();
+                dense.last_mut().expect("an output layer").pad();
                 let first = l.made.degrees[0]
                     .iter()
                     .position(|&m| m == 1)

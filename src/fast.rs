@@ -1,13 +1,16 @@
 //! The fast path for MADE's masked layers: `y = act(x (W*M)^T + b)` and its backward as
 //! plain loops over row-major slices, blocked 4 rows x 8 columns so that LLVM turns them
-//! into SIMD: `v128` (SIMD128) in the browser, SSE/AVX natively. No `unsafe`, no
-//! intrinsics: the same source is the portable fallback. dfdx stays the reference: the
-//! tests hold this path to dfdx's loss and gradients.
+//! into SIMD: `v128` (SIMD128) in the browser, SSE/AVX natively. No `unsafe`; the plain
+//! loops are the portable path, and a build with relaxed SIMD (the page's second wasm,
+//! for browsers that have it) swaps in fused multiply-adds for the register block. dfdx
+//! stays the reference: the tests hold this path to dfdx's loss and gradients.
 
 /// Rows per register block.
 const MR: usize = 4;
 /// Columns per register block (two `f32x4`).
 const NR: usize = 8;
+/// Products whose width is a multiple of this take the blocked path without padding.
+pub const BLOCK_WIDTH: usize = NR;
 
 /// `c (n x m) += a (n x k) . b (k x m)`, all row-major. Narrow products (`m` not a
 /// multiple of 8, like the output layer's `2D` columns) run on zero-padded copies, so every
@@ -35,18 +38,48 @@ pub fn matmul_acc(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: us
     }
 }
 
-/// [`matmul_acc`] for `m` a multiple of `NR`: 4 x 8 register blocks, then leftover rows.
+/// [`matmul_acc`] for `m` a multiple of `NR`, four rows of `a` at a time. A last partial
+/// group runs as a zero-padded full one, so every row takes the same instructions: a row's
+/// result does not depend on where it sits in the batch, to the last bit.
 fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
-    let tall = n - n % MR;
     let mut panel = vec![0f32; k * MR];
-    for r0 in (0..tall).step_by(MR) {
-        // Pack the block's rows of `a` interleaved, `panel[i * MR + r] = a[r0 + r][i]`, so the
+    let mut spare = Vec::new();
+    for r0 in (0..n).step_by(MR) {
+        let rows = MR.min(n - r0);
+        // Pack the rows of `a` interleaved, `panel[i * MR + r] = a[r0 + r][i]`, so the
         // inner loop reads both operands front to back with no bounds checks.
-        for (i, p) in panel.chunks_exact_mut(MR).enumerate() {
-            for (r, v) in p.iter_mut().enumerate() {
-                *v = a[(r0 + r) * k + i];
+        if rows < MR {
+            panel.fill(0.0);
+        }
+        for r in 0..rows {
+            for (p, v) in panel
+                .chunks_exact_mut(MR)
+                .zip(&a[(r0 + r) * k..(r0 + r + 1) * k])
+            {
+                p[r] = *v;
             }
         }
+        let out = &mut c[r0 * m..(r0 + rows) * m];
+        if rows == MR {
+            kernel::block(&panel, b, out, m);
+        } else {
+            spare.clear();
+            spare.extend_from_slice(out);
+            spare.resize(MR * m, 0.0);
+            kernel::block(&panel, b, &mut spare, m);
+            out.copy_from_slice(&spare[..rows * m]);
+        }
+    }
+}
+
+/// The register block, `c (4 x m) += panel . b`, in plain loops that LLVM vectorises
+/// (SIMD128 in the browser, SSE/AVX natively).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "relaxed-simd")))]
+mod kernel {
+    use super::{MR, NR};
+
+    #[inline(always)]
+    pub fn block(panel: &[f32], b: &[f32], c: &mut [f32], m: usize) {
         for c0 in (0..m).step_by(NR) {
             let mut acc = [[0f32; NR]; MR];
             for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
@@ -59,25 +92,55 @@ fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
                 }
             }
             for (r, row) in acc.iter().enumerate() {
-                let out = &mut c[(r0 + r) * m + c0..(r0 + r) * m + c0 + NR];
+                let out = &mut c[r * m + c0..r * m + c0 + NR];
                 for (o, x) in out.iter_mut().zip(row) {
                     *o += x;
                 }
             }
         }
     }
-    // Leftover rows sum from zero and add once, as the blocks do: a row's result does not
-    // depend on where it sits in the batch, to the last bit.
-    let mut acc = vec![0f32; m];
-    for r in tall..n {
-        acc.fill(0.0);
-        for (&av, brow) in a[r * k..(r + 1) * k].iter().zip(b.chunks_exact(m)) {
-            for (x, y) in acc.iter_mut().zip(brow) {
-                *x += av * y;
+}
+
+/// The register block on relaxed SIMD's fused multiply-add (`f32x4.relaxed_madd`), for
+/// browsers that have it: one instruction per four multiply-adds instead of two. Whether
+/// it rounds once or twice is the engine's choice; the tests hold it to dfdx at 1e-5.
+#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+mod kernel {
+    use super::{MR, NR};
+    use core::arch::wasm32::{f32x4, f32x4_extract_lane, f32x4_relaxed_madd, f32x4_splat, v128};
+
+    fn load(v: &[f32]) -> v128 {
+        f32x4(v[0], v[1], v[2], v[3])
+    }
+
+    fn lanes(v: v128) -> [f32; 4] {
+        [
+            f32x4_extract_lane::<0>(v),
+            f32x4_extract_lane::<1>(v),
+            f32x4_extract_lane::<2>(v),
+            f32x4_extract_lane::<3>(v),
+        ]
+    }
+
+    #[inline(always)]
+    pub fn block(panel: &[f32], b: &[f32], c: &mut [f32], m: usize) {
+        for c0 in (0..m).step_by(NR) {
+            let mut acc = [[f32x4_splat(0.0); 2]; MR];
+            for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
+                let bv = &brow[c0..c0 + NR];
+                let (b0, b1) = (load(&bv[..4]), load(&bv[4..]));
+                for (row, &a) in acc.iter_mut().zip(av) {
+                    let a = f32x4_splat(a);
+                    row[0] = f32x4_relaxed_madd(a, b0, row[0]);
+                    row[1] = f32x4_relaxed_madd(a, b1, row[1]);
+                }
             }
-        }
-        for (o, x) in c[r * m..(r + 1) * m].iter_mut().zip(&acc) {
-            *o += x;
+            for (out, row) in c.chunks_exact_mut(m).zip(&acc) {
+                let sums = row.iter().flat_map(|&v| lanes(v));
+                for (o, x) in out[c0..c0 + NR].iter_mut().zip(sums) {
+                    *o += x;
+                }
+            }
         }
     }
 }

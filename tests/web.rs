@@ -216,7 +216,7 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
 }
 
 #[wasm_bindgen_test]
-fn the_simd128_fast_path_matches_dfdx_in_the_browser() {
+fn the_fast_path_matches_dfdx_in_the_browser() {
     use arflow::flow::{Direction, Flow, FlowConfig};
     use arflow::masked::Kernels;
     use arflow::tensor::matrix;

@@ -2,7 +2,7 @@
 // flow, the trainer and all drawing; this file only schedules work and wires controls.
 // Training runs in a Web Worker (worker.js) with its own App when the browser allows,
 // so the page's thread only draws; otherwise it is time-sliced here with the drawing.
-import init, { App } from '../pkg/arflow.js';
+import { loadEngine } from './engine.js';
 
 const FIELDS = ['objective', 'data', 'target', 'flow', 'layers', 'hidden', 'order', 'scale',
   'lr', 'batch', 'clip', 'seed', 'overlay', 'layer', 'mdim', 'mhidden', 'morder', 'mdegrees'];
@@ -17,6 +17,9 @@ const FIRST_RES = 64;
 const PANEL_PERIOD = 250;
 
 const $ = (id) => document.getElementById(id);
+// The wasm build in use (engine.js) and its App class.
+let engine;
+let App;
 let app;
 let playing = false;
 let needFullGrid = true;
@@ -102,7 +105,7 @@ function renderStatus() {
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}` + (s.non_finite ? ` (${s.non_finite} non-finite)` : ''));
-  parts.push('backend CPU');
+  parts.push(`backend CPU (${engine.label})`);
   parts.push(`${flow}: ${s.passes_density} MADE passes per density, ${s.passes_sample} per sample`);
   $('status').textContent = parts.join(' · ');
   if (s.event) message(`${s.event}. Lower the learning rate, or keep going: nothing was lost.`, 'warn');
@@ -261,7 +264,7 @@ function onWorker({ data: m }) {
 
 function startWorker() {
   try {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    worker = new Worker(new URL(`./worker.js?engine=${engine.name}`, import.meta.url), { type: 'module' });
   } catch (e) {
     worker = null;
     return;
@@ -288,7 +291,8 @@ function start(hash) {
 }
 
 async function main() {
-  await init();
+  engine = await loadEngine();
+  App = engine.module.App;
   startWorker();
   wire();
   start(location.hash);

@@ -2,9 +2,11 @@
 // parameters, new history entries and progress back; the page only draws. Messages:
 // {type: 'init' | 'set' | 'reset' | 'play' | 'step', gen, ...}; every state echoes the
 // generation of the flow it belongs to, so the page can drop stale ones.
-import init, { App } from '../pkg/arflow.js';
+import { loadEngine } from './engine.js';
 
-const ready = init();
+// The page's build, named in this worker's address (engine.js).
+let App;
+const ready = loadEngine().then((engine) => { App = engine.module.App; });
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
 let app = null;

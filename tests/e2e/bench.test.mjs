@@ -4,21 +4,31 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from './serve.mjs';
 
-test('browser benchmark of the standard config prints steps/s, grid and sampling times', async () => {
+test('browser benchmark of the standard config prints steps/s, grid and sampling times for both builds', async () => {
   const server = await serve();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}www/bench.html?steps=200`);
-    await page.waitForSelector('body[data-done="1"]', { timeout: 120000 });
-    const result = JSON.parse(await page.textContent('#out'));
-    for (const flow of ['maf', 'iaf']) {
-      const [fast, dfdx] = result[flow];
-      for (const r of [fast, dfdx]) {
-        console.log(`# browser ${flow} ${r.kernels}: ${r.steps_per_second.toFixed(0)} steps/s, grid 256x256 ${r.grid_256_ms.toFixed(0)} ms, 10,000 samples ${r.sample_10k_ms.toFixed(0)} ms`);
-        assert.ok(r.steps_per_second > 0 && r.grid_256_ms > 0 && r.sample_10k_ms > 0);
+    const runs = {};
+    // Both wasm builds (www/engine.js), one after the other in the same browser.
+    for (const engine of ['relaxed', 'simd128']) {
+      await page.goto(`${server.url}www/bench.html?steps=200&engine=${engine}`);
+      await page.waitForSelector('body[data-done="1"]', { timeout: 120000 });
+      const result = JSON.parse(await page.textContent('#out'));
+      assert.equal(result.engine, engine);
+      runs[engine] = result;
+      for (const flow of ['maf', 'iaf']) {
+        const [fast, dfdx] = result[flow];
+        for (const r of [fast, dfdx]) {
+          console.log(`# browser ${engine} ${flow} ${r.kernels}: ${r.steps_per_second.toFixed(0)} steps/s, grid 256x256 ${r.grid_256_ms.toFixed(0)} ms, 10,000 samples ${r.sample_10k_ms.toFixed(0)} ms`);
+          assert.ok(r.steps_per_second > 0 && r.grid_256_ms > 0 && r.sample_10k_ms > 0);
+        }
+        console.log(`# browser ${engine} ${flow} fast/dfdx: steps ${(fast.steps_per_second / dfdx.steps_per_second).toFixed(2)}x, grid ${(dfdx.grid_256_ms / fast.grid_256_ms).toFixed(2)}x, samples ${(dfdx.sample_10k_ms / fast.sample_10k_ms).toFixed(2)}x`);
       }
-      console.log(`# browser ${flow} fast/dfdx: steps ${(fast.steps_per_second / dfdx.steps_per_second).toFixed(2)}x, grid ${(dfdx.grid_256_ms / fast.grid_256_ms).toFixed(2)}x, samples ${(dfdx.sample_10k_ms / fast.sample_10k_ms).toFixed(2)}x`);
+    }
+    for (const flow of ['maf', 'iaf']) {
+      const [r, s] = [runs.relaxed[flow][0], runs.simd128[flow][0]];
+      console.log(`# browser ${flow} fast, relaxed/simd128: steps ${(r.steps_per_second / s.steps_per_second).toFixed(2)}x, grid ${(s.grid_256_ms / r.grid_256_ms).toFixed(2)}x, samples ${(s.sample_10k_ms / r.sample_10k_ms).toFixed(2)}x`);
     }
   } finally {
     await browser.close();
