@@ -22,7 +22,6 @@ build() {
 }
 
 build pkg
-# RUSTFLAGS replaces .cargo/config.toml's flags for this build only; its own target
-# directory keeps both builds' caches warm.
-RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR=target/relaxed \
-  build pkg/relaxed
+# Its own target directory keeps both builds' caches warm.
+source scripts/flags.sh
+RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed build pkg/relaxed

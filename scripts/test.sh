@@ -8,21 +8,21 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
 # The page's second build (scripts/build-web.sh): relaxed SIMD's fused multiply-add.
-RELAXED="-C target-feature=+simd128,+relaxed-simd"
+source scripts/flags.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-RUSTFLAGS="$RELAXED" CARGO_TARGET_DIR=target/relaxed \
+RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test (native)"
 cargo test
-echo "== wasm-pack test --headless --chrome (in the browser)"
+echo "== wasm-pack test --headless --chrome (in the browser, with WebGPU on SwiftShader)"
 WASM_BINDGEN_TEST_TIMEOUT=300 wasm-pack test --headless --chrome --release --mode no-install
 echo "== the same with relaxed SIMD (the build browsers that have it load)"
-RUSTFLAGS="$RELAXED" CARGO_TARGET_DIR=target/relaxed WASM_BINDGEN_TEST_TIMEOUT=300 \
+RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed WASM_BINDGEN_TEST_TIMEOUT=300 \
   wasm-pack test --headless --chrome --release --mode no-install
 echo "== build the page"
 bash scripts/build-web.sh

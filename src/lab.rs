@@ -80,6 +80,8 @@ pub struct Lab {
     recent: VecDeque<(f64, u64)>,
     job: Option<GridJob>,
     density: Option<Density>,
+    /// Display samples computed elsewhere (the GPU) for the current draws, if any.
+    outside_samples: Option<Vec<f32>>,
 }
 
 fn build(settings: &Settings) -> Result<Trainer> {
@@ -100,6 +102,7 @@ impl Lab {
             recent: VecDeque::new(),
             job: None,
             density: None,
+            outside_samples: None,
         };
         lab.redraw();
         lab.evaluate();
@@ -181,6 +184,42 @@ impl Lab {
         self.latent = (0..2 * DISPLAY_POINTS)
             .map(|_| StandardNormal.sample(&mut rng))
             .collect();
+        self.outside_samples = None;
+    }
+
+    /// All the fixed latent draws behind the samples panel, `n x 2`.
+    pub fn display_latent(&self) -> &[f32] {
+        &self.latent
+    }
+
+    /// Takes a complete density grid computed elsewhere (the GPU backend) on the view
+    /// window at `res x res`, row-major from the top, in place of the sliced CPU grid.
+    pub fn take_density(&mut self, res: usize, log_p: Vec<f32>) -> Result<()> {
+        let grid = Grid::new(Window::default(), res, res)?;
+        if log_p.len() != res * res {
+            let msg = format!("{} values for a {res} x {res} grid", log_p.len());
+            return Err(Error::Invalid("density grid", msg));
+        }
+        self.job = None;
+        self.density = Some(Density::new(grid, log_p));
+        Ok(())
+    }
+
+    /// Takes the display samples computed elsewhere from [`Self::display_latent`] (all of
+    /// them, `n x 2`); [`Self::samples`] returns them until the draws change or
+    /// [`Self::drop_outside_samples`].
+    pub fn take_samples(&mut self, x: Vec<f32>) -> Result<()> {
+        if x.len() != self.latent.len() {
+            let msg = format!("{} values for {} draws", x.len(), self.latent.len() / 2);
+            return Err(Error::Invalid("samples", msg));
+        }
+        self.outside_samples = Some(x);
+        Ok(())
+    }
+
+    /// Back to computing the display samples here.
+    pub fn drop_outside_samples(&mut self) {
+        self.outside_samples = None;
     }
 
     /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
@@ -301,6 +340,9 @@ impl Lab {
     /// At most [`DISPLAY_POINTS`], fewer (down to 100) for flows so large that drawing them
     /// would stall the page: the panels cost about [`PANEL_MACS`] multiply-adds at most.
     pub fn samples(&self) -> Vec<f32> {
+        if let Some(x) = &self.outside_samples {
+            return x.clone();
+        }
         let n = self.display_points(DISPLAY_POINTS);
         self.trainer.flow.forward_points(&self.latent[..2 * n]).0
     }

@@ -24,6 +24,9 @@ pub mod error;
 pub mod eval;
 pub mod fast;
 pub mod flow;
+#[cfg(target_arch = "wasm32")]
+pub mod gpu;
+pub mod gpu_layout;
 pub mod grid;
 pub mod lab;
 pub mod made;

@@ -91,7 +91,7 @@ fn draw_image(
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), res as u32, res as u32)
         .map_err(|_| JsError::new("bad image data"))?;
     context(&off)?
-        .put_image_data(&image, 0.0, 0.0)
+        .put_image_data(&image, 0, 0)
         .map_err(|_| JsError::new("putImageData failed"))?;
     let ctx = context(target)?;
     ctx.set_image_smoothing_enabled(true);
@@ -409,9 +409,41 @@ impl App {
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
+    /// Shows a density grid computed by the GPU backend (`res x res`, row 0 at the top).
+    pub fn take_density(&mut self, res: usize, log_p: Vec<f32>) -> Result<(), JsError> {
+        self.lab
+            .take_density(res, log_p)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Shows display samples computed by the GPU backend from the fixed draws.
+    pub fn take_samples(&mut self, x: Vec<f32>) -> Result<(), JsError> {
+        self.lab
+            .take_samples(x)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Computes the display samples here again (the GPU backend has stopped).
+    pub fn drop_outside_samples(&mut self) {
+        self.lab.drop_outside_samples();
+    }
+
     /// Panics on purpose: the end-to-end test uses it to check the banner and the reset.
     pub fn simulate_panic(&self) {
         panic!("simulated panic (end-to-end test of the banner)");
+    }
+}
+
+/// What the GPU backend reads (not exported to JavaScript).
+impl App {
+    /// The flow as it is now.
+    pub(crate) fn flow(&self) -> &crate::flow::Flow {
+        &self.lab.trainer().flow
+    }
+
+    /// The fixed latent draws behind the samples panel, `n x 2`.
+    pub(crate) fn display_latent(&self) -> Vec<f32> {
+        self.lab.display_latent().to_vec()
     }
 }
 

@@ -42,7 +42,7 @@ fn canvas(id: &str) -> HtmlCanvasElement {
 fn pixels(id: &str) -> Vec<u8> {
     let c = canvas(id);
     let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
-    ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+    ctx.get_image_data(0, 0, c.width() as i32, c.height() as i32)
         .unwrap()
         .data()
         .0

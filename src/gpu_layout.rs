@@ -1,0 +1,180 @@
+//! A flow as flat arrays for a compute shader, and that shader's source: the pure half of
+//! the WebGPU backend (the web layer, `gpu.rs`, only moves these to the device and back).
+//!
+//! The shader (`flow.wgsl`) computes, per point and per invocation, exactly what
+//! [`crate::eval`] computes per row: a MADE pass is `h <- relu(W h + b)` with the masked
+//! weights, a direct pass is `y = u a + t`, a solve runs the `D` passes (the first from the
+//! output biases alone). The CPU stays the definition of the right answer; the browser
+//! tests hold the shader to it.
+
+use crate::flow::{softplus_shift, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
+
+/// Points per workgroup (the shader's `@workgroup_size`).
+pub const WORKGROUP: u32 = 64;
+
+/// What one dispatch computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `log p` at the given points.
+    LogProb = 0,
+    /// `x = T(z)` and `log q(x)` from the given latent points.
+    Push = 1,
+    /// `log p` at the cell centres of a grid (generated in the shader: no points cross).
+    Grid = 2,
+}
+
+/// A flow packed for the shader.
+///
+/// `meta` (u32): `[D, K, offset of layer 0, ..., offset of layer K-1, layer records...]`;
+/// a layer record is `[direction (0 MAF, 1 IAF), scale (0 exp, 1 tanh, 2 softplus), first
+/// input of the ordering, number of masked layers L, then L x [in, out, weight offset,
+/// bias offset]]`. `params` (f32) holds each masked layer's `W * M` (row-major `out x in`)
+/// and its bias, at those offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packed {
+    /// Shapes and offsets.
+    pub meta: Vec<u32>,
+    /// Masked weights and biases.
+    pub params: Vec<f32>,
+    /// The widest activation a pass holds: the shader's private arrays are this long.
+    pub max_width: usize,
+    /// The dimension `D`.
+    pub dim: usize,
+}
+
+/// Packs `flow`'s current parameters.
+pub fn pack(flow: &Flow) -> Packed {
+    let dim = flow.dim();
+    let k = flow.layers.len();
+    let mut meta = vec![dim as u32, k as u32];
+    meta.resize(2 + k, 0);
+    let mut params = Vec::new();
+    let mut max_width = 2 * dim;
+    for (i, layer) in flow.layers.iter().enumerate() {
+        meta[2 + i] = meta.len() as u32;
+        let first = layer.made.degrees[0]
+            .iter()
+            .position(|&m| m == 1)
+            .expect("a first input");
+        meta.extend([
+            match layer.direction {
+                Direction::Maf => 0,
+                Direction::Iaf => 1,
+            },
+            match layer.scale {
+                Scale::Exp => 0,
+                Scale::Tanh => 1,
+                Scale::Softplus => 2,
+            },
+            first as u32,
+            layer.made.layers.len() as u32,
+        ]);
+        for m in &layer.made.layers {
+            let (out, inp) = (m.mask.rows, m.mask.cols);
+            max_width = max_width.max(out).max(inp);
+            let w = params.len();
+            params.extend(m.masked_weight());
+            let b = params.len();
+            params.extend(m.bias.as_vec());
+            meta.extend([inp as u32, out as u32, w as u32, b as u32]);
+        }
+    }
+    Packed {
+        meta,
+        params,
+        max_width,
+        dim,
+    }
+}
+
+/// The job of one dispatch, as the shader's uniform block (8 x 4 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Job {
+    /// What to compute.
+    pub mode: Mode,
+    /// Points (or grid cells).
+    pub n: u32,
+    /// Grid columns ([`Mode::Grid`]).
+    pub nx: u32,
+    /// Left edge, top edge, cell width and height ([`Mode::Grid`]).
+    pub x0: f32,
+    /// The window's top edge (row 0 is the top, as in [`crate::grid::Grid`]).
+    pub y1: f32,
+    /// Cell width.
+    pub dx: f32,
+    /// Cell height.
+    pub dy: f32,
+}
+
+impl Job {
+    /// `log p` on every cell of `grid`.
+    pub fn grid(grid: &crate::grid::Grid) -> Job {
+        Job {
+            mode: Mode::Grid,
+            n: (grid.nx * grid.ny) as u32,
+            nx: grid.nx as u32,
+            x0: grid.window.x0,
+            y1: grid.window.y1,
+            dx: grid.dx(),
+            dy: grid.dy(),
+        }
+    }
+
+    /// `n` points of the given mode ([`Mode::LogProb`] or [`Mode::Push`]).
+    pub fn points(mode: Mode, n: usize) -> Job {
+        Job {
+            mode,
+            n: n as u32,
+            nx: 0,
+            x0: 0.0,
+            y1: 0.0,
+            dx: 0.0,
+            dy: 0.0,
+        }
+    }
+
+    /// The uniform block's bytes (little-endian, as WebGPU reads them).
+    pub fn bytes(&self) -> Vec<u8> {
+        let words = [
+            self.n,
+            self.mode as u32,
+            self.nx,
+            0,
+            self.x0.to_bits(),
+            self.y1.to_bits(),
+            self.dx.to_bits(),
+            self.dy.to_bits(),
+        ];
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    /// Workgroups to dispatch.
+    pub fn workgroups(&self) -> u32 {
+        self.n.div_ceil(WORKGROUP)
+    }
+
+    /// f32 values the shader writes: `log p` per point, or `x` (`n x D`) then `log q`.
+    pub fn outputs(&self, dim: usize) -> usize {
+        match self.mode {
+            Mode::Push => self.n as usize * (dim + 1),
+            Mode::LogProb | Mode::Grid => self.n as usize,
+        }
+    }
+}
+
+/// The WGSL source for flows whose widest activation is `max_width` and dimension `dim`:
+/// `flow.wgsl` with its array sizes and the scale constants filled in from the core's.
+pub fn shader(max_width: usize, dim: usize) -> String {
+    include_str!("flow.wgsl")
+        .replace("{MAX_WIDTH}", &max_width.to_string())
+        .replace("{MAX_DIM}", &dim.to_string())
+        .replace("{WORKGROUP}", &WORKGROUP.to_string())
+        .replace("{TANH_BOUND}", &wgsl_float(TANH_BOUND))
+        .replace("{SOFTPLUS_FLOOR}", &wgsl_float(SOFTPLUS_FLOOR))
+        .replace("{SOFTPLUS_SHIFT}", &wgsl_float(softplus_shift()))
+}
+
+/// An f32 constant with exactly these bits.
+fn wgsl_float(v: f32) -> String {
+    format!("bitcast<f32>({:#010x}u)", v.to_bits())
+}

@@ -1,0 +1,94 @@
+//! The GPU backend's pure half: the packed flow holds exactly the masked weights, biases
+//! and structure the shader walks, and the shader source is complete.
+
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::gpu_layout::{pack, shader, Job, Mode, WORKGROUP};
+use arflow::grid::{Grid, Window};
+
+#[test]
+fn the_packed_flow_is_the_flows_masked_weights_biases_and_structure() {
+    for (direction, scale, hidden, layers) in [
+        (Direction::Maf, Scale::Softplus, vec![16], 1),
+        (Direction::Iaf, Scale::Tanh, vec![32, 8, 24], 3),
+        (Direction::Maf, Scale::Exp, vec![64, 64], 4),
+    ] {
+        let f = Flow::new(FlowConfig {
+            dim: 3,
+            layers,
+            hidden: hidden.clone(),
+            direction,
+            scale,
+            order: LayerOrder::Random(2),
+            ..FlowConfig::default()
+        })
+        .unwrap();
+        let p = pack(&f);
+        assert_eq!((p.meta[0], p.meta[1]), (3, layers as u32));
+        assert_eq!(p.dim, 3);
+        assert_eq!(p.max_width, hidden.iter().copied().max().unwrap().max(6));
+        let mut used = 0;
+        for (k, layer) in f.layers.iter().enumerate() {
+            let rec = p.meta[2 + k] as usize;
+            let want_dir = u32::from(direction == Direction::Iaf);
+            let want_scale = [Scale::Exp, Scale::Tanh, Scale::Softplus]
+                .iter()
+                .position(|&s| s == scale)
+                .unwrap() as u32;
+            assert_eq!(p.meta[rec..rec + 2], [want_dir, want_scale]);
+            let first = p.meta[rec + 2] as usize;
+            assert_eq!(layer.made.degrees[0][first], 1, "layer {k}: first input");
+            assert_eq!(p.meta[rec + 3] as usize, layer.made.layers.len());
+            for (l, m) in layer.made.layers.iter().enumerate() {
+                let e = &p.meta[rec + 4 + 4 * l..rec + 8 + 4 * l];
+                let (inp, out, w, b) = (e[0] as usize, e[1] as usize, e[2] as usize, e[3] as usize);
+                assert_eq!((inp, out), (m.mask.cols, m.mask.rows));
+                assert_eq!(p.params[w..w + inp * out], m.masked_weight()[..]);
+                assert_eq!(p.params[b..b + out], m.bias.as_vec()[..]);
+                used += inp * out + out;
+            }
+        }
+        assert_eq!(used, p.params.len(), "every parameter packed once");
+    }
+}
+
+#[test]
+fn the_shader_source_is_filled_in_and_jobs_describe_their_dispatch() {
+    let src = shader(128, 2);
+    for placeholder in [
+        "{MAX_WIDTH}",
+        "{MAX_DIM}",
+        "{WORKGROUP}",
+        "{TANH_BOUND}",
+        "{SOFTPLUS",
+    ] {
+        assert!(
+            !src.contains(placeholder),
+            "{placeholder} left in the shader"
+        );
+    }
+    assert!(src.contains("const MAX_WIDTH: u32 = 128u;"));
+    assert!(src.contains(&format!("@workgroup_size({WORKGROUP})")));
+    // The scale constants go in as exact bits: 3.0 and 1e-3.
+    assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", 3f32.to_bits())));
+    assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", 1e-3f32.to_bits())));
+
+    let grid = Grid::new(Window::square(2.0), 5, 3).unwrap();
+    let job = Job::grid(&grid);
+    assert_eq!((job.n, job.nx, job.workgroups()), (15, 5, 1));
+    assert_eq!(job.outputs(2), 15);
+    let bytes = job.bytes();
+    assert_eq!(bytes.len(), 32);
+    let word = |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap());
+    assert_eq!([word(0), word(1), word(2)], [15, Mode::Grid as u32, 5]);
+    let float = |i: usize| f32::from_bits(word(i));
+    assert_eq!(
+        [float(4), float(5), float(6), float(7)],
+        [-2.0, 2.0, grid.dx(), grid.dy()]
+    );
+    // The shader's cell centre is the grid's: x0 + (i + 0.5) dx, y1 - (j + 0.5) dy.
+    assert_eq!(float(4) + (3.0 + 0.5) * float(6), grid.x(3));
+    assert_eq!(float(5) - (2.0 + 0.5) * float(7), grid.y(2));
+
+    let push = Job::points(Mode::Push, 130);
+    assert_eq!((push.workgroups(), push.outputs(2)), (3, 390));
+}
