@@ -44,6 +44,7 @@ impl Dense {
 }
 
 /// `ln a` from the raw MADE output `s`, as [`Scale::log_scale`] computes it on tensors.
+#[inline(always)]
 fn log_scale(scale: Scale, s: f32) -> f32 {
     match scale {
         Scale::Exp => s,

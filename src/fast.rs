@@ -109,10 +109,12 @@ mod kernel {
     use super::{MR, NR};
     use core::arch::wasm32::{f32x4, f32x4_extract_lane, f32x4_relaxed_madd, f32x4_splat, v128};
 
+    #[inline(always)]
     fn load(v: &[f32]) -> v128 {
         f32x4(v[0], v[1], v[2], v[3])
     }
 
+    #[inline(always)]
     fn lanes(v: v128) -> [f32; 4] {
         [
             f32x4_extract_lane::<0>(v),

@@ -85,10 +85,15 @@ impl Device {
             return Ok(None);
         };
         let info = adapter.info();
-        let mut name = [info.description(), info.vendor(), info.architecture()]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .unwrap_or_else(|| "unnamed adapter".to_string());
+        let mut name = match info.description() {
+            d if !d.is_empty() => d,
+            _ => format!("{} {}", info.vendor(), info.architecture())
+                .trim()
+                .to_string(),
+        };
+        if name.is_empty() {
+            name = "unnamed adapter".into();
+        }
         if info.is_fallback_adapter() {
             name.push_str(", software");
         }

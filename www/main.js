@@ -15,12 +15,21 @@ const TRAIN_RES = 128;
 const PAUSED_RES = 256;
 const FIRST_RES = 64;
 const PANEL_PERIOD = 250;
+// The heatmap's resolution on the GPU, training or not.
+const GPU_RES = 256;
+const GPU_CONNECT_MS = 5000;
 
 const $ = (id) => document.getElementById(id);
 // The wasm build in use (engine.js) and its App class.
 let engine;
 let App;
 let app;
+// The backend: the wasm Gpu handle while the heatmap and samples come from WebGPU, null
+// while they come from the CPU (no adapter, "CPU only" ticked, or a failure).
+let gpu = null;
+let gpuHandle = null;
+let gpuBroken = false;
+let gpuBusy = false;
 let playing = false;
 let needFullGrid = true;
 let lastPanels = 0;
@@ -31,7 +40,7 @@ let gen = 0;
 const WORKER_GRID_MS = 28;
 let lastHeatmap = 0;
 // Read by the end-to-end test: heatmap refresh times while training.
-const stats = { heatmapIntervals: [] };
+const stats = { heatmapIntervals: [], gpuGridMs: [] };
 window.arflowStats = stats;
 
 function message(text, kind = 'note') {
@@ -105,7 +114,7 @@ function renderStatus() {
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}` + (s.non_finite ? ` (${s.non_finite} non-finite)` : ''));
-  parts.push(`backend CPU (${engine.label})`);
+  parts.push(gpu ? `backend WebGPU (${gpu.name()})` : `backend CPU (${engine.label})`);
   parts.push(`${flow}: ${s.passes_density} MADE passes per density, ${s.passes_sample} per sample`);
   $('status').textContent = parts.join(' · ');
   if (s.event) message(`${s.event}. Lower the learning rate, or keep going: nothing was lost.`, 'warn');
@@ -154,7 +163,9 @@ function setPlaying(on) {
 
 function frame() {
   try {
-    if (playing && worker) {
+    if (gpu) {
+      gpuFrame();
+    } else if (playing && worker) {
       if (performance.now() - lastPanels > PANEL_PERIOD) renderPanels();
       else if (app.grid_work(TRAIN_RES, WORKER_GRID_MS)) heatmapDone();
     } else if (playing) {
@@ -177,6 +188,71 @@ function frame() {
     return;
   }
   requestAnimationFrame(frame);
+}
+
+// With WebGPU the grid and the display samples are computed on the device, one job at a
+// time and never waited for; training stays in the worker (or here, time-sliced).
+function gpuFrame() {
+  if (playing && !worker) app.train(WORK_MS);
+  if (playing && performance.now() - lastPanels > PANEL_PERIOD) renderPanels();
+  if (!gpuBusy && (playing || needFullGrid)) gpuRefresh();
+}
+
+async function gpuRefresh() {
+  gpuBusy = true;
+  const [handle, target, g] = [gpu, app, gen];
+  try {
+    const t0 = performance.now();
+    const logP = await handle.density(target, GPU_RES);
+    stats.gpuGridMs.push(performance.now() - t0);
+    if (stats.gpuGridMs.length > 200) stats.gpuGridMs.shift();
+    const xs = await handle.samples(target);
+    if (gpu !== handle || app !== target || gen !== g) return;
+    app.take_density(GPU_RES, logP);
+    app.take_samples(xs);
+    needFullGrid = false;
+    heatmapDone();
+    if (!playing) renderPanels();
+  } catch (e) {
+    if (gpu === handle) gpuFailed(e);
+  } finally {
+    gpuBusy = false;
+  }
+}
+
+// A failure in the GPU path: the CPU computes for the rest of the session.
+function gpuFailed(e) {
+  gpu = null;
+  gpuBroken = true;
+  $('cpu-only').checked = true;
+  $('cpu-only').disabled = true;
+  app.drop_outside_samples();
+  message(`WebGPU stopped working (${e && e.message || e}); the CPU computes the heatmap and samples for the rest of this session.`, 'warn');
+  needFullGrid = true;
+  renderPanels();
+}
+
+function useGpu(on) {
+  gpu = on && !gpuBroken ? gpuHandle : null;
+  if (!gpu) app.drop_outside_samples();
+  needFullGrid = true;
+  renderPanels();
+}
+
+// Asks the browser for WebGPU once; no adapter or an error leaves the CPU in charge,
+// which the status line shows.
+async function connectGpu() {
+  if (!engine.module.gpu_connect) return;
+  try {
+    const timeout = new Promise((resolve) => setTimeout(resolve, GPU_CONNECT_MS));
+    gpuHandle = (await Promise.race([engine.module.gpu_connect(), timeout])) || null;
+  } catch (e) {
+    gpuHandle = null;
+    console.info(`arflow: no WebGPU (${e && e.message || e}); computing on the CPU`);
+  }
+  $('cpu-only').disabled = !gpuHandle;
+  if (!gpuHandle) $('backend-note').textContent = 'This browser offers no WebGPU adapter: everything runs on the CPU.';
+  useGpu(!$('cpu-only').checked);
 }
 
 // Adapts the grid's share of each frame to keep the refresh period in HEATMAP_PERIOD.
@@ -233,6 +309,7 @@ function wire() {
     app.render_heatmap();
   });
   $('panic-reset').addEventListener('click', () => location.reload());
+  $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
   document.addEventListener('keydown', (e) => {
     const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) && e.target.type !== 'checkbox';
     if (e.code === 'Space' && !typing) {
@@ -293,9 +370,12 @@ function start(hash) {
 async function main() {
   engine = await loadEngine();
   App = engine.module.App;
+  $('cpu-only').checked = new URLSearchParams(location.search).get('backend') === 'cpu';
   startWorker();
   wire();
   start(location.hash);
+  await connectGpu();
+  window.arflowGpu = () => gpu;
   document.body.dataset.ready = '1';
   requestAnimationFrame(frame);
 }
