@@ -14,7 +14,8 @@ const PAUSED_GRID_BUDGET = 20;
 const TRAIN_RES = 128;
 const PAUSED_RES = 256;
 const FIRST_RES = 64;
-const PANEL_PERIOD = 250;
+// A panel redraw while training every PANEL_PERIOD ms, in turns (renderNextPanel).
+const PANEL_PERIOD = 100;
 // The heatmap's resolution on the GPU, training or not.
 const GPU_RES = 256;
 const GPU_CONNECT_MS = 5000;
@@ -30,6 +31,8 @@ let gpu = null;
 let gpuHandle = null;
 let gpuBroken = false;
 let gpuBusy = false;
+// Counts Resample clicks: GPU samples of older draws are dropped.
+let draws = 0;
 let playing = false;
 let needFullGrid = true;
 let lastPanels = 0;
@@ -100,6 +103,17 @@ function renderPanels() {
   lastPanels = performance.now();
 }
 
+// While training, one panel per turn (samples, loss, composition), so that no frame draws
+// all three: each stays well inside a frame even on a busy machine.
+const PANEL_TURNS = ['render_samples', 'render_loss', 'render_composition'];
+let panelTurn = 0;
+function renderNextPanel() {
+  app[PANEL_TURNS[panelTurn]]();
+  panelTurn = (panelTurn + 1) % PANEL_TURNS.length;
+  renderStatus();
+  lastPanels = performance.now();
+}
+
 function fmt(v, digits = 3) {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
@@ -166,11 +180,11 @@ function frame() {
     if (gpu) {
       gpuFrame();
     } else if (playing && worker) {
-      if (performance.now() - lastPanels > PANEL_PERIOD) renderPanels();
+      if (performance.now() - lastPanels > PANEL_PERIOD) renderNextPanel();
       else if (app.grid_work(TRAIN_RES, WORKER_GRID_MS)) heatmapDone();
     } else if (playing) {
       if (performance.now() - lastPanels > PANEL_PERIOD) {
-        renderPanels();
+        renderNextPanel();
       } else {
         const gridMs = WORK_MS * gridShare;
         if (app.grid_work(TRAIN_RES, gridMs)) heatmapDone();
@@ -194,23 +208,24 @@ function frame() {
 // time and never waited for; training stays in the worker (or here, time-sliced).
 function gpuFrame() {
   if (playing && !worker) app.train(WORK_MS);
-  if (playing && performance.now() - lastPanels > PANEL_PERIOD) renderPanels();
+  if (playing && performance.now() - lastPanels > PANEL_PERIOD) renderNextPanel();
   if (!gpuBusy && (playing || needFullGrid)) gpuRefresh();
 }
 
 async function gpuRefresh() {
   gpuBusy = true;
-  const [handle, target, g] = [gpu, app, gen];
+  // Claim the request: a change while the job runs asks for another one.
+  needFullGrid = false;
+  const [handle, target, g, d] = [gpu, app, gen, draws];
   try {
     const t0 = performance.now();
     const logP = await handle.density(target, GPU_RES);
     stats.gpuGridMs.push(performance.now() - t0);
     if (stats.gpuGridMs.length > 200) stats.gpuGridMs.shift();
     const xs = await handle.samples(target);
-    if (gpu !== handle || app !== target || gen !== g) return;
+    if (gpu !== handle || app !== target || gen !== g || draws !== d) return;
     app.take_density(GPU_RES, logP);
     app.take_samples(xs);
-    needFullGrid = false;
     heatmapDone();
     if (!playing) renderPanels();
   } catch (e) {
@@ -305,8 +320,10 @@ function wire() {
   });
   $('resample').addEventListener('click', () => {
     app.resample();
+    draws += 1;
     renderPanels();
     app.render_heatmap();
+    needFullGrid = true;
   });
   $('panic-reset').addEventListener('click', () => location.reload());
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from './serve.mjs';
+import { openPage, status, colours } from './helpers.mjs';
 
 let server;
 let browser;
@@ -19,42 +20,8 @@ after(async () => {
   server?.close();
 });
 
-/** A new page that records errors and long tasks, opened at `hash`. */
-async function open(hash = '') {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) errors.push(`outside request: ${r.url()}`); });
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.longTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  const start = Date.now();
-  await page.goto(server.url + hash);
-  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
-  return { page, errors, loadMs: Date.now() - start };
-}
-
-async function status(page) {
-  const text = await page.textContent('#status');
-  const step = Number(/step (\d+)/.exec(text)?.[1]);
-  const nll = Number(/test NLL ([\d.]+)/.exec(text)?.[1]);
-  return { text, step, nll };
-}
-
-/** Distinct colours on a canvas: a blank or flat canvas has one or two. */
-async function colours(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    return seen.size;
-  }, id);
-}
+/** A new page of the served app at `path`, recording errors and long tasks. */
+const open = (path = '') => openPage(browser, server, path);
 
 test('the default view shows a density at once, with no errors', async () => {
   const { page, errors, loadMs } = await open();
@@ -68,6 +35,9 @@ test('the default view shows a density at once, with no errors', async () => {
   assert.equal(s.step, 0);
   // Chromium has relaxed SIMD, so the page loads that build (www/engine.js).
   assert.match(s.text, /backend CPU \(SIMD128 \+ relaxed FMA\)/);
+  // No --enable-unsafe-webgpu here, so no adapter: the CPU computes, and says so.
+  assert.ok(await page.isDisabled('#cpu-only'));
+  assert.match(await page.textContent('#backend-note'), /no WebGPU adapter/);
   assert.match(s.text, /MAF: 4 MADE passes per density, 8 per sample/);
   await page.screenshot({ path: `${ARTEFACTS}default-view.png`, fullPage: true });
   console.log(`# first heatmap ${firstHeatmapMs.toFixed(0)} ms after navigation start`);

@@ -1,0 +1,88 @@
+// End-to-end with WebGPU: Chromium with --enable-unsafe-webgpu, where SwiftShader gives a
+// software adapter without a GPU (a correctness path, not a speed figure). The page without
+// the flag is page.test.mjs: there the status says CPU.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM_ARGS } from './serve.mjs';
+import { openPage, status, colours } from './helpers.mjs';
+
+let server;
+let browser;
+const ARTEFACTS = new URL('../../test-results/', import.meta.url).pathname;
+
+before(async () => {
+  server = await serve();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+  await mkdir(ARTEFACTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Waits until the page has finished `n` GPU grids in all. */
+async function gpuGrids(page, n) {
+  await page.waitForFunction((n) => window.arflowStats.gpuGridMs.length >= n, n, { timeout: 60000 });
+}
+
+test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
+  const { page, errors } = await openPage(browser, server);
+  const s = await status(page);
+  assert.match(s.text, /backend WebGPU \(.+\)/);
+  await gpuGrids(page, 1);
+  assert.ok((await colours(page, 'heatmap')) > 50, 'the heatmap is drawn');
+  assert.ok((await colours(page, 'samples-model')) > 10, 'the samples are drawn');
+  assert.match((await status(page)).text, /grid mass 0\.9\d\d|grid mass 1\.0\d\d/);
+  // The same page, the same flow: one CPU grid against the GPU grids it has drawn.
+  const cpuMs = await page.evaluate(() => {
+    const t = performance.now();
+    window.arflow.density_now(256);
+    return performance.now() - t;
+  });
+  const gpuMs = await page.evaluate(() => window.arflowStats.gpuGridMs);
+  console.log(`# ${s.text}`);
+  console.log(`# 256x256 grid: GPU (SwiftShader, read-back included) ${gpuMs.map((v) => v.toFixed(0)).join(', ')} ms; CPU ${cpuMs.toFixed(0)} ms`);
+  await page.screenshot({ path: `${ARTEFACTS}webgpu-view.png`, fullPage: true });
+
+  // "CPU only" hands the pictures back to the CPU, and unticking it returns them.
+  await page.check('#cpu-only');
+  assert.match((await status(page)).text, /backend CPU \(/);
+  await page.uncheck('#cpu-only');
+  assert.match((await status(page)).text, /backend WebGPU/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no stalls', async () => {
+  const { page, errors } = await openPage(browser, server);
+  await gpuGrids(page, 1);
+  const before = await page.evaluate(() => window.arflowStats.gpuGridMs.length);
+  await page.evaluate(() => { window.longTasks = []; });
+  await page.keyboard.press('Space');
+  await gpuGrids(page, before + 2);
+  await page.keyboard.press('Space');
+  const now = await status(page);
+  assert.ok(now.step > 50, now.text);
+  const longTasks = await page.evaluate(() => window.longTasks);
+  console.log(`# while training with WebGPU: ${now.text}; long tasks ${JSON.stringify(longTasks)}`);
+  await page.screenshot({ path: `${ARTEFACTS}webgpu-training.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a GPU failure falls back to the CPU for the session, with a message and a picture', async () => {
+  const { page, errors } = await openPage(browser, server, '#data=8gaussians');
+  await gpuGrids(page, 1);
+  await page.evaluate(() => window.arflowGpu().simulate_failure());
+  await page.click('#resample');
+  await page.waitForFunction(() => /backend CPU/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+  assert.match(await page.textContent('#messages'), /WebGPU stopped working \(simulated GPU failure\)/);
+  assert.ok(await page.isDisabled('#cpu-only'), 'no way back to the broken GPU');
+  await page.waitForFunction(() => /grid mass \d/.test(document.getElementById('status').textContent));
+  assert.ok((await colours(page, 'heatmap')) > 50, 'the CPU draws the heatmap');
+  await page.screenshot({ path: `${ARTEFACTS}webgpu-fallback.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

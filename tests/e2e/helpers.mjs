@@ -1,0 +1,40 @@
+// Shared by the end-to-end tests: open a page of the served app and read it like a person.
+
+/** A new page at `server.url + path` in `browser`, recording page errors, console errors,
+ * requests that leave the server, and long tasks (`window.longTasks`). */
+export async function openPage(browser, server, path = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) errors.push(`outside request: ${r.url()}`); });
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const start = Date.now();
+  await page.goto(server.url + path);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  return { page, errors, loadMs: Date.now() - start };
+}
+
+/** The status line, with its step count and test NLL read out. */
+export async function status(page) {
+  const text = await page.textContent('#status');
+  const step = Number(/step (\d+)/.exec(text)?.[1]);
+  const nll = Number(/test NLL ([\d.]+)/.exec(text)?.[1]);
+  return { text, step, nll };
+}
+
+/** Distinct colours on a canvas: a blank or flat canvas has one or two. */
+export async function colours(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  }, id);
+}
