@@ -9,8 +9,9 @@
 //! ([`Lattice`]): in 2-D the first layer applied to the data sees one coordinate, so its
 //! MADE runs once per grid column (or row), not once per cell.
 
-use crate::fast::{matmul_acc, repeat_rows, transpose, BLOCK_WIDTH};
+use crate::fast::{matmul_acc, pad_columns, repeat_rows, transpose, BLOCK_WIDTH};
 use crate::flow::{softplus_shift, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
+use crate::grid::{Density, Grid};
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -30,14 +31,7 @@ impl Dense {
     /// copies. [`Layer::split`] reads the first `2D` of each padded row.
     fn pad(&mut self) {
         let wide = self.out.next_multiple_of(BLOCK_WIDTH);
-        let mut wt = vec![0.0; self.inp * wide];
-        for (dst, src) in wt
-            .chunks_exact_mut(wide)
-            .zip(self.wt.chunks_exact(self.out))
-        {
-            dst[..self.out].copy_from_slice(src);
-        }
-        self.wt = wt;
+        self.wt = pad_columns(&self.wt, self.out, wide);
         self.bias.resize(wide, 0.0);
         self.out = wide;
     }
@@ -193,10 +187,7 @@ impl Plan {
                     })
                     .collect();
                 dense.last_mut().expect("an output layer").pad();
-                let first = l.made.degrees[0]
-                    .iter()
-                    .position(|&m| m == 1)
-                    .expect("a first input");
+                let first = l.made.first_input();
                 Layer {
                     direction: l.direction,
                     scale: l.scale,
@@ -265,21 +256,18 @@ impl Plan {
 #[derive(Debug, Clone)]
 pub struct Lattice {
     plan: Plan,
+    grid: Grid,
+    /// The cell centres, row-major from the top (as [`Grid::points`] lays them out).
     points: Vec<f32>,
-    nx: usize,
     /// `(ln a, t)` of the first layer per distinct value, `values x 2` each.
     table: (Vec<f32>, Vec<f32>),
 }
 
 impl Lattice {
-    /// `points` are the cells row-major (`ny` rows of `nx` points `(x1, x2)`, `x1` varying
-    /// along a row, `x2` constant), as [`crate::grid::Grid::points`] lays them out.
-    pub fn new(plan: Plan, points: Vec<f32>, nx: usize) -> Lattice {
+    /// `plan` (a 2-D flow) over the cells of `grid`.
+    pub fn new(plan: Plan, grid: &Grid) -> Lattice {
         assert_eq!(plan.dim, 2, "a lattice is 2-D");
-        assert!(
-            nx > 0 && points.len().is_multiple_of(2 * nx),
-            "whole rows of points"
-        );
+        let (points, nx) = (grid.points(), grid.nx);
         let layer = plan.layers.last().expect("a layer");
         // One representative cell per distinct value: row 0 for x1, column 0 for x2.
         let reps: Vec<f32> = if layer.first == 0 {
@@ -293,20 +281,20 @@ impl Lattice {
         let table = layer.coefficients(&reps, reps.len() / 2, true);
         Lattice {
             plan,
+            grid: *grid,
             points,
-            nx,
             table,
         }
     }
 
-    /// Over the cells of `grid` (2-D flows).
-    pub fn over(plan: Plan, grid: &crate::grid::Grid) -> Lattice {
-        Lattice::new(plan, grid.points(), grid.nx)
+    /// The grid it covers.
+    pub fn grid(&self) -> &Grid {
+        &self.grid
     }
 
-    /// `log p` on every cell: the whole [`crate::grid::Density`].
-    pub fn density(&self, grid: crate::grid::Grid) -> crate::grid::Density {
-        crate::grid::Density::new(grid, self.log_prob(0..self.len()))
+    /// `log p` on every cell: the whole [`Density`].
+    pub fn density(&self) -> Density {
+        Density::new(self.grid, self.log_prob(0..self.len()))
     }
 
     /// The number of cells.
@@ -326,9 +314,9 @@ impl Lattice {
         let (mut ls, mut t) = (Vec::with_capacity(u.len()), Vec::with_capacity(u.len()));
         for cell in range {
             let v = if layer.first == 0 {
-                cell % self.nx
+                cell % self.grid.nx
             } else {
-                cell / self.nx
+                cell / self.grid.nx
             };
             ls.extend_from_slice(&self.table.0[2 * v..2 * v + 2]);
             t.extend_from_slice(&self.table.1[2 * v..2 * v + 2]);

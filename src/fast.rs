@@ -24,18 +24,21 @@ pub fn matmul_acc(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: us
         return blocked(a, b, c, n, k, m);
     }
     let wide = m.next_multiple_of(NR);
-    let mut bp = vec![0.0; k * wide];
-    for (dst, src) in bp.chunks_exact_mut(wide).zip(b.chunks_exact(m)) {
-        dst[..m].copy_from_slice(src);
-    }
-    let mut cp = vec![0.0; n * wide];
-    for (dst, src) in cp.chunks_exact_mut(wide).zip(c.chunks_exact(m)) {
-        dst[..m].copy_from_slice(src);
-    }
+    let bp = pad_columns(&b[..k * m], m, wide);
+    let mut cp = pad_columns(&c[..n * m], m, wide);
     blocked(a, &bp, &mut cp, n, k, wide);
     for (dst, src) in c.chunks_exact_mut(m).zip(cp.chunks_exact(wide)) {
         dst.copy_from_slice(&src[..m]);
     }
+}
+
+/// Row-major `a` with `cols` columns, widened to `wide` columns by zeros on the right.
+pub fn pad_columns(a: &[f32], cols: usize, wide: usize) -> Vec<f32> {
+    let mut out = vec![0.0; a.len() / cols * wide];
+    for (dst, src) in out.chunks_exact_mut(wide).zip(a.chunks_exact(cols)) {
+        dst[..cols].copy_from_slice(src);
+    }
+    out
 }
 
 /// [`matmul_acc`] for `m` a multiple of `NR`, four rows of `a` at a time. A last partial

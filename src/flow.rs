@@ -383,7 +383,7 @@ impl Flow {
         if self.config.kernels == Kernels::Fast && self.dim() == 2 {
             let plan = Plan::new(self);
             self.count_batches(grid.nx * grid.ny, self.passes_per_density());
-            return Lattice::over(plan, grid).density(*grid);
+            return Lattice::new(plan, grid).density();
         }
         grid.evaluate(|p| self.log_prob_points(p))
     }

@@ -18,7 +18,7 @@ use web_sys::{
     GpuProgrammableStage, GpuShaderModuleDescriptor,
 };
 
-use crate::gpu_layout::{pack, shader, Job, Mode, Packed};
+use crate::gpu_layout::{le_bytes, pack, shader, Job, Mode, Packed};
 use crate::grid::{Grid, Window};
 use crate::web::App;
 
@@ -58,10 +58,6 @@ fn js_text(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| Reflect::get(e, &"message".into()).ok()?.as_string())
         .unwrap_or_else(|| format!("{e:?}"))
-}
-
-fn words_to_bytes<T: Copy>(v: &[T], bits: impl Fn(T) -> u32) -> Vec<u8> {
-    v.iter().flat_map(|&w| bits(w).to_le_bytes()).collect()
 }
 
 impl Device {
@@ -183,9 +179,9 @@ impl Device {
         }
         let p = cell.as_mut().expect("just compiled");
         let writes = [
-            (SHAPE, words_to_bytes(&packed.meta, |w| w)),
-            (PARAMS, words_to_bytes(&packed.params, f32::to_bits)),
-            (POINTS, words_to_bytes(points, f32::to_bits)),
+            (SHAPE, le_bytes(packed.meta.iter().copied())),
+            (PARAMS, le_bytes(packed.params.iter().map(|v| v.to_bits()))),
+            (POINTS, le_bytes(points.iter().map(|v| v.to_bits()))),
             (JOB, job.bytes()),
         ];
         for (slot, bytes) in writes {

@@ -52,10 +52,6 @@ pub fn pack(flow: &Flow) -> Packed {
     let mut max_width = 2 * dim;
     for (i, layer) in flow.layers.iter().enumerate() {
         meta[2 + i] = meta.len() as u32;
-        let first = layer.made.degrees[0]
-            .iter()
-            .position(|&m| m == 1)
-            .expect("a first input");
         meta.extend([
             match layer.direction {
                 Direction::Maf => 0,
@@ -66,7 +62,7 @@ pub fn pack(flow: &Flow) -> Packed {
                 Scale::Tanh => 1,
                 Scale::Softplus => 2,
             },
-            first as u32,
+            layer.made.first_input() as u32,
             layer.made.layers.len() as u32,
         ]);
         for m in &layer.made.layers {
@@ -135,7 +131,7 @@ impl Job {
 
     /// The uniform block's bytes (little-endian, as WebGPU reads them).
     pub fn bytes(&self) -> Vec<u8> {
-        let words = [
+        le_bytes([
             self.n,
             self.mode as u32,
             self.nx,
@@ -144,8 +140,7 @@ impl Job {
             self.y1.to_bits(),
             self.dx.to_bits(),
             self.dy.to_bits(),
-        ];
-        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+        ])
     }
 
     /// Workgroups to dispatch.
@@ -160,6 +155,11 @@ impl Job {
             Mode::LogProb | Mode::Grid => self.n as usize,
         }
     }
+}
+
+/// 32-bit words as the little-endian bytes WebGPU reads (`f32`s via `to_bits`).
+pub fn le_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
+    words.into_iter().flat_map(u32::to_le_bytes).collect()
 }
 
 /// The WGSL source for flows whose widest activation is `max_width` and dimension `dim`:

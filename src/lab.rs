@@ -61,8 +61,8 @@ pub struct Progress {
 /// A density grid being evaluated slice by slice.
 #[derive(Debug, Clone)]
 struct GridJob {
-    grid: Grid,
-    /// The flow as it was when the job began: one picture, one set of parameters.
+    /// The flow as it was when the job began (one picture, one set of parameters), over
+    /// the job's grid.
     lattice: Lattice,
     log_p: Vec<f32>,
 }
@@ -287,18 +287,17 @@ impl Lab {
     pub fn grid_work(&mut self, res: usize, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> bool {
         let start = now();
         let job = match self.job.take() {
-            Some(job) if job.grid.nx == res => job,
+            Some(job) if job.lattice.grid().nx == res => job,
             _ => {
                 let grid = Grid::new(Window::default(), res, res).expect("a valid resolution");
                 GridJob {
-                    grid,
-                    lattice: Lattice::over(Plan::new(&self.trainer.flow), &grid),
+                    lattice: Lattice::new(Plan::new(&self.trainer.flow), &grid),
                     log_p: Vec::with_capacity(res * res),
                 }
             }
         };
         let mut job = job;
-        while job.log_p.len() < job.grid.nx * job.grid.ny {
+        while job.log_p.len() < job.lattice.len() {
             let from = job.log_p.len();
             let to = (from + self.slice_rows()).min(job.lattice.len());
             job.log_p.extend(job.lattice.log_prob(from..to));
@@ -306,8 +305,8 @@ impl Lab {
                 break;
             }
         }
-        if job.log_p.len() == job.grid.nx * job.grid.ny {
-            self.density = Some(Density::new(job.grid, job.log_p));
+        if job.log_p.len() == job.lattice.len() {
+            self.density = Some(Density::new(*job.lattice.grid(), job.log_p));
             true
         } else {
             self.job = Some(job);

@@ -191,6 +191,14 @@ impl Made {
         (s, t)
     }
 
+    /// The input at position 1 of the ordering (degree 1): its `s, t` see no input.
+    pub fn first_input(&self) -> usize {
+        self.degrees[0]
+            .iter()
+            .position(|&m| m == 1)
+            .expect("an ordering has a first input")
+    }
+
     /// Number of trainable scalars (masked entries included: they exist but never move).
     pub fn num_params(&self) -> usize {
         self.layers

@@ -160,7 +160,7 @@ fn the_lattice_gives_the_plans_grid_to_the_last_bit_in_any_slices() {
                 let name = format!("{direction:?} {scale:?} {hidden:?} K={layers}");
                 let plan = Plan::new(&f);
                 let reference = plan.log_prob(&grid.points());
-                let lattice = Lattice::over(plan, &grid);
+                let lattice = Lattice::new(plan, &grid);
                 assert_eq!(lattice.len(), 37 * 23);
                 let whole = lattice.log_prob(0..lattice.len());
                 let mut sliced = Vec::new();
