@@ -26,10 +26,10 @@ let engine;
 let App;
 let app;
 // The backend: the wasm Gpu handle while the heatmap and samples come from WebGPU, null
-// while they come from the CPU (no adapter, "CPU only" ticked, or a failure).
+// while they come from the CPU ("CPU only" ticked, or no working device). gpuHandle is
+// the device, null when there is none or after it failed.
 let gpu = null;
 let gpuHandle = null;
-let gpuBroken = false;
 let gpuBusy = false;
 // Counts Resample clicks: GPU samples of older draws are dropped.
 let draws = 0;
@@ -238,7 +238,7 @@ async function gpuRefresh() {
 // A failure in the GPU path: the CPU computes for the rest of the session.
 function gpuFailed(e) {
   gpu = null;
-  gpuBroken = true;
+  gpuHandle = null;
   $('cpu-only').checked = true;
   $('cpu-only').disabled = true;
   app.drop_outside_samples();
@@ -248,7 +248,7 @@ function gpuFailed(e) {
 }
 
 function useGpu(on) {
-  gpu = on && !gpuBroken ? gpuHandle : null;
+  gpu = on ? gpuHandle : null;
   if (!gpu) app.drop_outside_samples();
   needFullGrid = true;
   renderPanels();
@@ -257,7 +257,6 @@ function useGpu(on) {
 // Asks the browser for WebGPU once; no adapter or an error leaves the CPU in charge,
 // which the status line shows.
 async function connectGpu() {
-  if (!engine.module.gpu_connect) return;
   try {
     const timeout = new Promise((resolve) => setTimeout(resolve, GPU_CONNECT_MS));
     gpuHandle = (await Promise.race([engine.module.gpu_connect(), timeout])) || null;
