@@ -20,12 +20,12 @@ RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
 echo "== cargo test (native)"
 cargo test
 echo "== wasm-pack test --headless --chrome (in the browser, with WebGPU on SwiftShader)"
-WASM_BINDGEN_TEST_TIMEOUT=300 wasm-pack test --headless --chrome --release --mode no-install
+WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome --release --mode no-install
 echo "== the same with relaxed SIMD (the build browsers that have it load)"
-RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed WASM_BINDGEN_TEST_TIMEOUT=300 \
+RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed WASM_BINDGEN_TEST_TIMEOUT=900 \
   wasm-pack test --headless --chrome --release --mode no-install
 echo "== build the page"
 bash scripts/build-web.sh
 echo "== end-to-end tests (Playwright, Debian's Chromium)"
-node --test --test-concurrency=1 tests/e2e/
+node --test --test-concurrency=1 --test-timeout=900000 tests/e2e/
 echo "== all checks passed"

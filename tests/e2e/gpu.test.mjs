@@ -24,7 +24,7 @@ after(async () => {
 
 /** Waits until the page has finished `n` GPU grids in all. */
 async function gpuGrids(page, n) {
-  await page.waitForFunction((n) => window.arflowStats.gpuGridMs.length >= n, n, { timeout: 60000 });
+  await page.waitForFunction((n) => window.arflowStats.gpuGridMs.length >= n, n);
 }
 
 test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
@@ -77,7 +77,7 @@ test('a GPU failure falls back to the CPU for the session, with a message and a 
   await gpuGrids(page, 1);
   await page.evaluate(() => window.arflowGpu().simulate_failure());
   await page.click('#resample');
-  await page.waitForFunction(() => /backend CPU/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+  await page.waitForFunction(() => /backend CPU/.test(document.getElementById('status').textContent));
   assert.match(await page.textContent('#messages'), /WebGPU stopped working \(simulated GPU failure\)/);
   assert.ok(await page.isDisabled('#cpu-only'), 'no way back to the broken GPU');
   await page.waitForFunction(() => /grid mass \d/.test(document.getElementById('status').textContent));

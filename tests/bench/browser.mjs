@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { serve, CHROMIUM_ARGS } from './serve.mjs';
+import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
 
 test('browser benchmark of the standard config prints steps/s, grid and sampling times for both builds', async () => {
   const server = await serve();
@@ -13,7 +13,7 @@ test('browser benchmark of the standard config prints steps/s, grid and sampling
     // Both wasm builds (www/engine.js), one after the other in the same browser.
     for (const engine of ['relaxed', 'simd128']) {
       await page.goto(`${server.url}www/bench.html?steps=200&engine=${engine}`);
-      await page.waitForSelector('body[data-done="1"]', { timeout: 120000 });
+      await page.waitForSelector('body[data-done="1"]');
       const result = JSON.parse(await page.textContent('#out'));
       assert.equal(result.engine, engine);
       runs[engine] = result;
