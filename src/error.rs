@@ -9,11 +9,6 @@ pub enum Error {
     Invalid(&'static str, String),
     /// A name that is not one of the known choices: `(what kind of thing, the name)`.
     Unknown(&'static str, String),
-    /// Training produced a non-finite loss or parameters and was rolled back.
-    Diverged {
-        /// The step whose parameters were restored.
-        restored_step: u64,
-    },
 }
 
 /// `std::result::Result` with the core's [`Error`].
@@ -24,10 +19,6 @@ impl fmt::Display for Error {
         match self {
             Error::Invalid(name, why) => write!(f, "{name}: {why}"),
             Error::Unknown(kind, name) => write!(f, "unknown {kind} '{name}'"),
-            Error::Diverged { restored_step } => write!(
-                f,
-                "training diverged (learning rate too high?): rolled back to step {restored_step}"
-            ),
         }
     }
 }

@@ -14,28 +14,47 @@
 //!   ICML 2015, Table 1 ([`target`]).
 //! - Toy data: Grathwohl et al., *FFJORD*, ICLR 2019 ([`data`]).
 //!
-//! Everything here is plain Rust on dfdx's CPU tensors and is tested natively; the web
-//! shell and the drawing layer sit on top of it.
+//! # Layers
+//!
+//! The crate is built in storeys; a module imports only from its own storey or below.
+//!
+//! 1. The engine, plain Rust on dfdx's CPU tensors, tested natively. Its modules read like
+//!    the theory's table of contents: [`data`] and [`target`] (what is learned),
+//!    [`masks`] -> [`made`] -> [`scale`] -> [`layer`] -> [`flow`] (the model), [`objective`] and [`train`]
+//!    (losses, Adam), [`grid`] and [`metrics`] (read-outs). [`eval`] evaluates a flow without a tape
+//!    (its `kernels` sit under [`made`], its `plan` and `lattice` over [`flow`]).
+//! 2. [`session`]: one playground without a browser (settings = URL hash, the lab, the
+//!    worker message codec, engine timings).
+//! 3. [`draw`]: pictures as bytes and plotters charts; the only user of plotters.
+//! 4. [`gpu`]: the flow packed for a WGSL compute shader (pure) and the WebGPU device.
+//! 5. `web` (wasm32 only): the `#[wasm_bindgen]` shell.
+//!
+//! Only `web` and `gpu::device` touch `web_sys` and `wasm_bindgen`; nothing in the engine
+//! imports anything above it, and there is no import cycle.
 
-pub mod bench;
+// The engine.
+pub mod adam;
 pub mod data;
-pub mod draw;
 pub mod error;
 pub mod eval;
-pub mod fast;
 pub mod flow;
-#[cfg(target_arch = "wasm32")]
-pub mod gpu;
-pub mod gpu_layout;
 pub mod grid;
-pub mod lab;
+pub mod layer;
 pub mod made;
-pub mod masked;
+pub mod masks;
 pub mod metrics;
-pub mod settings;
+pub mod objective;
+pub mod scale;
 pub mod target;
 pub mod tensor;
 pub mod train;
+// The browser-free session.
+pub mod session;
+// Drawing.
+pub mod draw;
+// WebGPU.
+pub mod gpu;
+// The web shell.
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

@@ -1,167 +1,214 @@
-//! MADE's connectivity as plain data: degrees and masks (Germain et al., ICML 2015).
-//!
-//! Input `i` has degree `m0(i)` = its 1-based position in the ordering. Hidden unit `k` of
-//! layer `l` has a degree `m_l(k)` in `[min m_{l-1}, D - 1]`. A hidden connection `j -> k`
-//! exists iff `m_l(k) >= m_{l-1}(j)`; an output connection iff `m_out(i) > m_L(k)` (strict),
-//! so output `i` sees only the inputs before `i` in the ordering.
+//! MADE (Germain et al., ICML 2015) as a dfdx network on runtime shapes: masked linear
+//! layers whose masks come from [`crate::masks`]. Output `(s, t)`, each `(n, D)`, with
+//! `s_i, t_i` functions of `x_<i` only.
 
-use crate::{Error, Result};
-use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use crate::eval::kernels;
+use crate::masks::{self, HiddenDegrees, Mask};
+use crate::tensor::{Col, Dev, Mat};
+use crate::Result;
+use dfdx::prelude::*;
+use rand_distr::Uniform;
 
-/// How the inputs are ordered for the autoregression.
+/// Initial weights of the output layer are scaled by this, so an untrained flow starts
+/// close to the identity: its first picture is nearly the prior, and training starts from
+/// a well-conditioned map (measured: better test NLL than 0.1 or 1 on moons).
+const OUTPUT_INIT_SCALE: f32 = 0.01;
+
+/// `y = x (W * M)^T + b`: a linear layer whose masked weights are never used or trained.
+#[derive(Debug, Clone)]
+pub struct MaskedLinear {
+    /// `W`, shape `(out, in)`; entries where the mask is 0 are ignored.
+    pub weight: Mat,
+    /// `b`, shape `(out,)`.
+    pub bias: Col,
+    /// `M` as a constant 0/1 tensor (it has no tape, so it is never trained).
+    mask_tensor: Mat,
+    /// `M` as plain booleans, for drawing and checking.
+    pub mask: Mask,
+    /// `M` as 0.0 / 1.0, for the fast path.
+    mask_values: Vec<f32>,
+}
+
+/// Which code computes the masked layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ordering {
-    /// `x1, x2, ..., xD`.
-    Natural,
-    /// `xD, ..., x2, x1`.
-    Reversed,
-    /// A permutation drawn from the seed.
-    Random(u64),
+pub enum Kernels {
+    /// dfdx's matmul and broadcast ops: the reference.
+    Dfdx,
+    /// The fused loops of [`crate::eval::kernels`], with a hand-written backward on dfdx's tape.
+    Fast,
 }
 
-/// How hidden degrees are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HiddenDegrees {
-    /// Uniform in `[min of previous layer, D - 1]`, drawn from the seed (the MADE paper).
-    Random(u64),
-    /// Cycled evenly through `[min of previous layer, D - 1]`: every degree equally used.
-    Deterministic,
+impl Default for Kernels {
+    /// The fast loops in the browser (dfdx's matrix kernels have no SIMD128 path there);
+    /// dfdx natively, where its gemm uses AVX and FMA and is faster than the portable loops.
+    fn default() -> Self {
+        if cfg!(target_arch = "wasm32") {
+            Kernels::Fast
+        } else {
+            Kernels::Dfdx
+        }
+    }
 }
 
-/// A 0/1 connectivity matrix, `rows = outputs`, `cols = inputs`, row-major.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mask {
-    /// Number of output units.
-    pub rows: usize,
-    /// Number of input units.
-    pub cols: usize,
-    /// `allowed[r * cols + c]`: may input `c` feed output `r`?
-    pub allowed: Vec<bool>,
+pub use kernels::Activation;
+
+fn add_to(acc: &mut [f32], g: &[f32]) {
+    acc.iter_mut().zip(g).for_each(|(a, b)| *a += b);
 }
 
-impl Mask {
-    /// May input `c` feed output `r`?
-    pub fn get(&self, r: usize, c: usize) -> bool {
-        self.allowed[r * self.cols + c]
+impl MaskedLinear {
+    /// Weights and biases uniform in `+-scale / sqrt(in)`, like dfdx's `Linear`.
+    fn new(dev: &Dev, mask: Mask, scale: f32) -> MaskedLinear {
+        let (out, inp) = (mask.rows, mask.cols);
+        let b = 1.0 / (inp as f32).sqrt();
+        let weight = dev.sample_like(&(out, inp), Uniform::new(-b, b)) * scale;
+        let bias = dev.sample_like(&(out,), Uniform::new(-b, b)) * scale;
+        let mask_tensor = dev.tensor_from_vec(mask.to_f32(), (out, inp));
+        MaskedLinear {
+            weight,
+            bias,
+            mask_tensor,
+            mask_values: mask.to_f32(),
+            mask,
+        }
     }
 
-    /// The mask as 0.0 / 1.0 values, the layout a weight tensor takes.
-    pub fn to_f32(&self) -> Vec<f32> {
-        self.allowed
+    /// `act(x (W * M)^T + b)` for a batch `x` of shape `(n, in)`, computed by `kernels`.
+    pub fn forward<T: Tape<f32, Dev>>(
+        &self,
+        x: Mat<T>,
+        act: Activation,
+        kernels: Kernels,
+    ) -> Mat<T> {
+        match (kernels, act) {
+            (Kernels::Fast, _) => self.forward_fast(x, act),
+            (Kernels::Dfdx, Activation::Relu) => self.forward_dfdx(x).relu(),
+            (Kernels::Dfdx, Activation::Identity) => self.forward_dfdx(x),
+        }
+    }
+
+    /// The fused loops of [`crate::eval::kernels`] forward, and their backward recorded on
+    /// `x`'s tape as one op that adds to the gradients of `x`, `W` and `b`.
+    fn forward_fast<T: Tape<f32, Dev>>(&self, x: Mat<T>, act: Activation) -> Mat<T> {
+        let (x, mut tape) = x.split_tape();
+        let (n, inp, out) = (x.shape().0, self.mask.cols, self.mask.rows);
+        let xv = x.as_vec();
+        let wm: Vec<f32> = self
+            .weight
+            .as_vec()
             .iter()
-            .map(|&a| if a { 1.0 } else { 0.0 })
-            .collect()
+            .zip(&self.mask_values)
+            .map(|(w, m)| w * m)
+            .collect();
+        let y: Mat = x.device().tensor_from_vec(
+            kernels::layer_forward(&xv, &wm, &self.bias.as_vec(), n, inp, out, act),
+            (n, out),
+        );
+        if T::OWNS_TAPE {
+            let (w, b, mask, y) = (
+                self.weight.clone(),
+                self.bias.clone(),
+                self.mask_values.clone(),
+                y.clone(),
+            );
+            tape.add_backward_op(move |grads| {
+                let dy = grads.get_or_alloc_mut(&y)?.to_vec();
+                let g =
+                    kernels::layer_backward(&xv, &wm, &mask, &y.as_vec(), &dy, n, inp, out, act);
+                add_to(grads.get_or_alloc_mut(&x)?, &g.dx);
+                add_to(grads.get_or_alloc_mut(&w)?, &g.dw);
+                add_to(grads.get_or_alloc_mut(&b)?, &g.db);
+                Ok(())
+            });
+        }
+        y.put_tape(tape)
+    }
+
+    /// `x (W * M)^T + b` with dfdx's ops: the reference the fast path is held to.
+    fn forward_dfdx<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
+        let n = x.shape().0;
+        let w = self.weight.retaped::<T>() * self.mask_tensor.clone();
+        let y = x.matmul(w.permute::<_, Axes2<1, 0>>());
+        let shape = (n, self.mask.rows);
+        y + self
+            .bias
+            .retaped::<T>()
+            .broadcast_like::<_, Axis<0>>(&shape)
+    }
+
+    /// The weights actually used, `W * M`, row-major `(out, in)`.
+    pub fn masked_weight(&self) -> Vec<f32> {
+        (self.weight.clone() * self.mask_tensor.clone()).as_vec()
     }
 }
 
-/// `order[p]` = the input at position `p` of the autoregression.
-pub fn ordering(dim: usize, ordering: Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..dim).collect();
-    match ordering {
-        Ordering::Natural => {}
-        Ordering::Reversed => order.reverse(),
-        Ordering::Random(seed) => order.shuffle(&mut StdRng::seed_from_u64(seed)),
-    }
-    order
+/// A MADE with any list of hidden widths and ReLU hidden units (as in the MAF paper).
+#[derive(Debug, Clone)]
+pub struct Made {
+    /// The dimension `D`.
+    pub dim: usize,
+    /// `[m0, m1, ..., mL]`: input degrees then each hidden layer's.
+    pub degrees: Vec<Vec<usize>>,
+    /// Hidden layers then the output layer (`2D` units: `s` then `t`).
+    pub layers: Vec<MaskedLinear>,
 }
 
-/// Input degrees `m0(i)`: `1 + position of input i in the ordering`.
-pub fn input_degrees(order: &[usize]) -> Vec<usize> {
-    let mut degrees = vec![0; order.len()];
-    for (position, &input) in order.iter().enumerate() {
-        degrees[input] = position + 1;
-    }
-    degrees
-}
-
-/// Degrees of every layer: `[m0 (inputs), m1, ..., mL]`, with `hidden[l]` units in layer `l+1`.
-pub fn degrees(order: &[usize], hidden: &[usize], rule: HiddenDegrees) -> Result<Vec<Vec<usize>>> {
-    let dim = order.len();
-    if dim < 2 {
-        return Err(Error::Invalid(
-            "dimension",
-            format!("MADE needs D >= 2, got {dim}"),
-        ));
-    }
-    if let Some(&w) = hidden.iter().find(|&&w| w == 0) {
-        return Err(Error::Invalid(
-            "hidden widths",
-            format!("every width must be >= 1, got {w}"),
-        ));
-    }
-    let mut sorted = order.to_vec();
-    sorted.sort_unstable();
-    if sorted != (0..dim).collect::<Vec<_>>() {
-        return Err(Error::Invalid(
-            "ordering",
-            format!("{order:?} is not a permutation"),
-        ));
-    }
-    let mut rng = match rule {
-        HiddenDegrees::Random(seed) => Some(StdRng::seed_from_u64(seed)),
-        HiddenDegrees::Deterministic => None,
-    };
-    let mut layers = vec![input_degrees(order)];
-    for &width in hidden {
-        let low = *layers.last().and_then(|l| l.iter().min()).unwrap_or(&1);
-        let high = dim - 1;
-        let span = high - low + 1;
-        let layer = (0..width)
-            .map(|k| match rng.as_mut() {
-                Some(rng) => rng.gen_range(low..=high),
-                None => low + k % span,
+impl Made {
+    /// A MADE over the inputs in `order` (`order[p]` = the input at position `p`).
+    pub fn new(dev: &Dev, order: &[usize], hidden: &[usize], rule: HiddenDegrees) -> Result<Made> {
+        let degrees = masks::degrees(order, hidden, rule)?;
+        let masks = masks::masks(&degrees);
+        let last = masks.len() - 1;
+        let layers = masks
+            .into_iter()
+            .enumerate()
+            .map(|(l, m)| {
+                MaskedLinear::new(dev, m, if l == last { OUTPUT_INIT_SCALE } else { 1.0 })
             })
             .collect();
-        layers.push(layer);
+        Ok(Made {
+            dim: order.len(),
+            degrees,
+            layers,
+        })
     }
-    Ok(layers)
-}
 
-/// The masks of a MADE with these degrees, whose outputs are `(s, t)`: `2D` units, output
-/// `j` belonging to input `j mod D`. Hidden layers use `>=`, the output layer strict `>`.
-pub fn masks(degrees: &[Vec<usize>]) -> Vec<Mask> {
-    let inputs = &degrees[0];
-    let mut out: Vec<Mask> = degrees
-        .windows(2)
-        .map(|w| connect(&w[1], &w[0], |o, i| o >= i))
-        .collect();
-    let outputs: Vec<usize> = inputs.iter().chain(inputs).copied().collect();
-    let last = degrees.last().unwrap_or(inputs);
-    out.push(connect(&outputs, last, |o, i| o > i));
-    out
-}
+    /// The masks of every layer, in order.
+    pub fn masks(&self) -> Vec<&Mask> {
+        self.layers.iter().map(|l| &l.mask).collect()
+    }
 
-fn connect(out: &[usize], inp: &[usize], allowed: impl Fn(usize, usize) -> bool) -> Mask {
-    Mask {
-        rows: out.len(),
-        cols: inp.len(),
-        allowed: out
+    /// `(s, t)` for a batch `x` of shape `(n, D)`: one MADE pass, computed by `kernels`.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>, kernels: Kernels) -> (Mat<T>, Mat<T>) {
+        let (last, hidden) = self
+            .layers
+            .split_last()
+            .expect("a MADE has an output layer");
+        let h = hidden
             .iter()
-            .flat_map(|&o| inp.iter().map(move |&i| (o, i)))
-            .map(|(o, i)| allowed(o, i))
-            .collect(),
+            .fold(x, |h, layer| layer.forward(h, Activation::Relu, kernels));
+        let out = last.forward(h, Activation::Identity, kernels);
+        let d = self.dim;
+        // Two disjoint slices, each taken once: safe although dfdx 0.13's slice backward
+        // assigns rather than adds (see `tensor::column`).
+        let s = out.with_empty_tape().slice((.., 0..d));
+        let t = out.slice((.., d..2 * d));
+        (s, t)
     }
-}
 
-/// Which inputs each output can see through all the masks: `reach[o][i]` (the product of
-/// the masks). For a correct MADE, output `o` reaches input `i` only if `m0(i) < m0(o mod D)`.
-pub fn reach(masks: &[Mask]) -> Vec<Vec<bool>> {
-    let first = &masks[0];
-    let mut reach: Vec<Vec<bool>> = (0..first.rows)
-        .map(|r| (0..first.cols).map(|c| first.get(r, c)).collect())
-        .collect();
-    for mask in &masks[1..] {
-        reach = (0..mask.rows)
-            .map(|r| {
-                let mut row = vec![false; first.cols];
-                for (k, prev) in reach.iter().enumerate() {
-                    if mask.get(r, k) {
-                        row.iter_mut().zip(prev).for_each(|(a, &b)| *a |= b);
-                    }
-                }
-                row
-            })
-            .collect();
+    /// The input at position 1 of the ordering (degree 1): its `s, t` see no input.
+    pub fn first_input(&self) -> usize {
+        self.degrees[0]
+            .iter()
+            .position(|&m| m == 1)
+            .expect("an ordering has a first input")
     }
-    reach
+
+    /// Number of trainable scalars (masked entries included: they exist but never move).
+    pub fn num_params(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.weight.shape().num_elements() + l.bias.shape().0)
+            .sum()
+    }
 }

@@ -1,27 +1,20 @@
-//! Training: forward KL (maximum likelihood on fresh data batches) or reverse KL
-//! (`E_q[log q(x) - log p~(x)]` on reparameterised samples `x = T(z)`), Adam on the flow's
-//! own runtime-sized parameters, optional gradient-norm clipping, and rollback: a step whose
-//! loss, gradients or parameters are not finite restores the last good state.
+//! Training on an [`Objective`]: Adam on the flow's own runtime-sized parameters, optional
+//! gradient-norm clipping, and rollback: a step whose loss, gradients or parameters are not
+//! finite restores the last good state.
 
+use crate::adam::adam;
 use crate::data::{flatten, DataSet};
 use crate::flow::Flow;
-use crate::grid::{Density, Grid, Window};
-use crate::metrics::{kl_on_grid, log_normaliser, sample_estimate, SampleEstimate};
-use crate::target::Target;
-use crate::tensor::{matrix, Dev, Mat};
+use crate::grid::Grid;
+use crate::metrics::{kl_on_grid, sample_estimate, SampleEstimate};
+use crate::objective::{
+    forward_kl_loss, mean_finite_nll, reverse_kl_loss, target_log_normaliser, Objective, Scalar,
+};
+use crate::tensor::{matrix, Dev};
 use crate::{Error, Result};
 use dfdx::optim::AdamConfig;
 use dfdx::prelude::*;
 use rand::{rngs::StdRng, SeedableRng};
-
-/// What the flow learns from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Objective {
-    /// Forward KL = maximum likelihood on samples of a data set.
-    ForwardKl(DataSet),
-    /// Reverse KL against an unnormalised energy target.
-    ReverseKl(Target),
-}
 
 /// Settings that can change between steps without rebuilding the flow.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -347,62 +340,6 @@ impl Trainer {
     }
 }
 
-/// A scalar loss with its tape.
-pub type Scalar = Tensor<(), f32, Dev, OwnedTape<f32, Dev>>;
-
-/// Forward KL up to the data entropy: `-mean_i log p(x_i)`.
-pub fn forward_kl_loss(flow: &Flow, x: Mat) -> Scalar {
-    flow.log_prob(x.leaky_traced()).mean::<(), _>().negate()
-}
-
-/// Reverse KL up to `ln Z`: `mean_i [log q(x_i) + U(x_i)]`, `x_i = T(z_i)` (reparameterised).
-pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
-    let (x, log_q) = flow.push(z.leaky_traced());
-    (log_q + target.energy(x)).mean::<(), _>()
-}
-
-/// `ln Z` of a target on a 512 x 512 grid over `[-4, 4]^2` (where the boxed ones live).
-pub fn target_log_normaliser(t: Target) -> f64 {
-    let grid = Grid {
-        window: Window::default(),
-        nx: 512,
-        ny: 512,
-    };
-    log_normaliser(&Density::new(grid, t.log_unnormalised(&grid.points())))
-}
-
-/// `-mean log p` over the finite values (the page reports how many were not).
-pub fn mean_finite_nll(log_p: &[f32]) -> f64 {
-    let finite: Vec<f64> = log_p
-        .iter()
-        .filter(|v| v.is_finite())
-        .map(|&v| v as f64)
-        .collect();
-    if finite.len() < log_p.len() {
-        return f64::INFINITY;
-    }
-    -finite.iter().sum::<f64>() / finite.len() as f64
-}
-
 fn sum_sq(g: &[f32]) -> f64 {
     g.iter().map(|&v| v as f64 * v as f64).sum()
-}
-
-/// One Adam update of `p` with its gradient scaled by `factor`.
-fn adam<S: Shape>(
-    cfg: &AdamConfig,
-    t: i32,
-    p: &mut Tensor<S, f32, Dev>,
-    grads: &mut Gradients<f32, Dev>,
-    m: &mut Gradients<f32, Dev>,
-    v: &mut Gradients<f32, Dev>,
-    factor: f32,
-) {
-    let g = grads.get_or_alloc_mut(p).expect("cpu alloc");
-    if factor != 1.0 {
-        g.iter_mut().for_each(|x| *x *= factor);
-    }
-    let m = m.get_or_alloc_mut(p).expect("cpu alloc");
-    let v = v.get_or_alloc_mut(p).expect("cpu alloc");
-    cfg.try_update(t, p, m, v, g).expect("cpu adam");
 }

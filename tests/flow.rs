@@ -3,8 +3,10 @@
 
 mod common;
 
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
 use arflow::grid::{Grid, Window};
+use arflow::made::Kernels;
+use arflow::scale::Scale;
 use arflow::tensor::matrix;
 use common::{jacobian_fd, log_abs_det, max_abs_diff, points};
 
@@ -19,9 +21,12 @@ fn flow(dim: usize, direction: Direction, scale: Scale, seed: u64) -> Flow {
         direction,
         scale,
         order: LayerOrder::Random(seed),
-        random_degrees: seed % 2 == 1,
+        degrees: if seed % 2 == 1 {
+            DegreeRule::Random
+        } else {
+            DegreeRule::Deterministic
+        },
         seed,
-        ..FlowConfig::default()
     })
     .unwrap()
 }
@@ -42,8 +47,8 @@ fn inverse_undoes_forward() {
                 let dev = f.device().clone();
                 let z = points(64, dim, 2.0, 1);
                 for layer in &f.layers {
-                    let (x, _) = layer.forward(matrix(&dev, z.clone(), dim));
-                    let (back, _) = layer.inverse(x);
+                    let (x, _) = layer.forward(matrix(&dev, z.clone(), dim), Kernels::Dfdx);
+                    let (back, _) = layer.inverse(x, Kernels::Dfdx);
                     let err = max_abs_diff(&back.as_vec(), &z);
                     assert!(
                         err < 1e-5,
@@ -76,9 +81,9 @@ fn log_det_matches_the_finite_difference_jacobian() {
                             let map = |p: &[f32]| {
                                 let m = matrix(&dev, p.to_vec(), dim);
                                 let (y, ld) = if inverse {
-                                    layer.inverse(m)
+                                    layer.inverse(m, Kernels::Dfdx)
                                 } else {
-                                    layer.forward(m)
+                                    layer.forward(m, Kernels::Dfdx)
                                 };
                                 (y.as_vec(), ld.as_vec()[0])
                             };
@@ -132,7 +137,12 @@ fn autoregressive_layers_have_triangular_jacobians_in_their_ordering() {
         for layer in &f.layers {
             let m0 = &layer.made.degrees[0];
             let jac = jacobian_fd(
-                |p| layer.inverse(matrix(&dev, p.to_vec(), 4)).0.as_vec(),
+                |p| {
+                    layer
+                        .inverse(matrix(&dev, p.to_vec(), 4), Kernels::Dfdx)
+                        .0
+                        .as_vec()
+                },
                 &x,
                 1e-3,
             );
@@ -150,33 +160,53 @@ fn autoregressive_layers_have_triangular_jacobians_in_their_ordering() {
     }
 }
 
+/// Runs every layer of `f` towards the prior (`density`) or the data with a conditioner
+/// that counts its calls: the MADE passes the transforms really ask for, and the result.
+fn counted(f: &Flow, p: &[f32], density: bool) -> (usize, Vec<f32>) {
+    let mut calls = 0;
+    let mut u = matrix(f.device(), p.to_vec(), f.dim());
+    let layers: Vec<_> = if density {
+        f.layers.iter().rev().collect()
+    } else {
+        f.layers.iter().collect()
+    };
+    for layer in layers {
+        let mut cond = |v| {
+            calls += 1;
+            layer.conditioner(v, Kernels::Dfdx)
+        };
+        u = if density {
+            layer.inverse_with(u, &mut cond).0
+        } else {
+            layer.forward_with(u, &mut cond).0
+        };
+    }
+    (calls, u.as_vec())
+}
+
 #[test]
 fn maf_density_costs_one_pass_per_layer_and_iaf_sampling_likewise() {
     for (direction, density, sample) in [(Direction::Maf, 4, 12), (Direction::Iaf, 12, 4)] {
-        let f = Flow::new(FlowConfig {
+        let mut f = Flow::new(FlowConfig {
             dim: 3,
             direction,
             ..FlowConfig::default()
         })
         .unwrap();
+        f.kernels = Kernels::Dfdx;
         assert_eq!(
             (f.passes_per_density(), f.passes_per_sample()),
             (density, sample)
         );
-        let before = f.passes_run();
-        f.log_prob_points(&points(10, 3, 1.0, 0));
-        assert_eq!(
-            f.passes_run() - before,
-            density as u64,
-            "{direction:?} density"
-        );
-        let before = f.passes_run();
-        f.sample(10);
-        assert_eq!(
-            f.passes_run() - before,
-            sample as u64,
-            "{direction:?} sampling"
-        );
+        let (x, z) = (points(10, 3, 1.0, 0), points(10, 3, 1.0, 1));
+        let (passes, latent) = counted(&f, &x, true);
+        assert_eq!(passes, density, "{direction:?} density");
+        // The counted run is the flow's own: the same latent point as `Flow::inverse`.
+        let (z_ref, _) = f.inverse(matrix(f.device(), x.clone(), 3));
+        assert_eq!(latent, z_ref.as_vec(), "{direction:?} density result");
+        let (passes, xs) = counted(&f, &z, false);
+        assert_eq!(passes, sample, "{direction:?} sampling");
+        assert_eq!(xs, f.forward_points(&z).0, "{direction:?} sampling result");
     }
 }
 
@@ -258,7 +288,7 @@ fn trace_runs_from_the_prior_through_every_layer_to_the_sample() {
     assert_eq!(trace.last().unwrap(), &f.forward_points(&z).0);
     let dev = f.device().clone();
     for (k, layer) in f.layers.iter().enumerate() {
-        let (next, _) = layer.forward(matrix(&dev, trace[k].clone(), 2));
+        let (next, _) = layer.forward(matrix(&dev, trace[k].clone(), 2), Kernels::Dfdx);
         assert_eq!(next.as_vec(), trace[k + 1], "layer {}", k + 1);
     }
 }

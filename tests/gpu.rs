@@ -7,11 +7,13 @@
 mod common;
 
 use arflow::data::DataSet;
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
-use arflow::gpu::Device;
-use arflow::gpu_layout::{pack, Job, Mode};
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
+use arflow::gpu::device::Device;
+use arflow::gpu::layout::{pack, Job, Mode};
 use arflow::grid::{Grid, Window};
-use arflow::train::{Objective, TrainConfig, Trainer};
+use arflow::objective::Objective;
+use arflow::scale::Scale;
+use arflow::train::{TrainConfig, Trainer};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -1,9 +1,10 @@
 //! The GPU backend's pure half: the packed flow holds exactly the masked weights, biases
 //! and structure the shader walks, and the shader source is complete.
 
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
-use arflow::gpu_layout::{pack, shader, Job, Mode, WORKGROUP};
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
+use arflow::gpu::layout::{pack, shader, Job, Mode, WORKGROUP};
 use arflow::grid::{Grid, Window};
+use arflow::scale::Scale;
 
 #[test]
 fn the_packed_flow_is_the_flows_masked_weights_biases_and_structure() {

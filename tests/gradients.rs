@@ -3,10 +3,11 @@
 
 mod common;
 
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
+use arflow::objective::{forward_kl_loss, reverse_kl_loss, Scalar};
+use arflow::scale::Scale;
 use arflow::target::Target;
 use arflow::tensor::matrix;
-use arflow::train::{forward_kl_loss, reverse_kl_loss, Scalar};
 use common::points;
 use dfdx::prelude::*;
 

@@ -1,8 +1,8 @@
 //! The playground session without a browser: settings round trips, slice-by-slice grids
 //! equal the whole grid, rebuilds and errors leave a working session.
 
-use arflow::lab::Lab;
-use arflow::settings::{Change, Settings};
+use arflow::session::lab::Lab;
+use arflow::session::settings::{Change, Settings};
 
 #[test]
 fn wall_clock_speed_counts_the_time_between_training_calls() {
@@ -95,7 +95,12 @@ fn bad_control_values_are_refused_and_change_nothing() {
         ("data", "mnist"),
     ] {
         let err = lab.set(k, v).unwrap_err().to_string();
-        assert!(!err.is_empty(), "{k}={v}");
+        let label = arflow::session::fields::FIELDS
+            .iter()
+            .find(|f| f.name == k)
+            .unwrap()
+            .label;
+        assert!(err.starts_with(&format!("{label}: ")), "{k}={v}: {err}");
     }
     assert_eq!(lab.settings(), &before);
     assert_eq!(lab.set("lr", "0.01").unwrap(), Change::Live);

@@ -4,8 +4,8 @@
 
 mod common;
 
-use arflow::made::{self, input_degrees, ordering, HiddenDegrees, Ordering};
-use arflow::masked::Made;
+use arflow::made::{Kernels, Made};
+use arflow::masks::{self, input_degrees, ordering, HiddenDegrees, Ordering};
 use arflow::tensor::{device, matrix};
 use arflow::tensor::{Dev, Mat};
 use common::{jacobian_autodiff, jacobian_fd};
@@ -13,7 +13,7 @@ use dfdx::prelude::*;
 
 /// The MADE's whole output `[s, t]`, `(n, 2D)`.
 fn both<T: Tape<f32, Dev>>(net: &Made, x: Mat<T>) -> Mat<T> {
-    let (s, t) = net.forward(x);
+    let (s, t) = net.forward(x, Kernels::Dfdx);
     (s, t).concat_along(Axis::<1>)
 }
 
@@ -51,7 +51,7 @@ fn hidden_degrees_lie_between_the_previous_minimum_and_d_minus_one() {
         for seed in 0..4 {
             for rule in rules(seed) {
                 let order = ordering(d, Ordering::Random(seed));
-                let degrees = made::degrees(&order, &[13, 7, 21], rule).unwrap();
+                let degrees = masks::degrees(&order, &[13, 7, 21], rule).unwrap();
                 for w in degrees.windows(2) {
                     let low = *w[0].iter().min().unwrap();
                     assert!(
@@ -67,7 +67,7 @@ fn hidden_degrees_lie_between_the_previous_minimum_and_d_minus_one() {
 #[test]
 fn masks_use_greater_or_equal_in_hidden_layers_and_strict_at_the_output() {
     let degrees = vec![vec![1, 2], vec![1, 1, 1]];
-    let masks = made::masks(&degrees);
+    let masks = masks::masks(&degrees);
     assert_eq!(masks.len(), 2);
     assert!(masks[0]
         .allowed
@@ -89,8 +89,8 @@ fn masks_are_autoregressive() {
             for o in orderings(seed) {
                 for rule in rules(seed) {
                     let order = ordering(d, o);
-                    let degrees = made::degrees(&order, &[3 * d, 2 * d], rule).unwrap();
-                    let reach = made::reach(&made::masks(&degrees));
+                    let degrees = masks::degrees(&order, &[3 * d, 2 * d], rule).unwrap();
+                    let reach = masks::reach(&masks::masks(&degrees));
                     let m0 = &degrees[0];
                     for (out, row) in reach.iter().enumerate() {
                         for (inp, &r) in row.iter().enumerate() {

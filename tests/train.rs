@@ -6,9 +6,9 @@ mod common;
 use arflow::data::DataSet;
 use arflow::flow::{Direction, Flow, FlowConfig};
 use arflow::grid::{Grid, Window};
+use arflow::objective::Objective;
 use arflow::target::Target;
-use arflow::train::{Objective, StepOutcome, TrainConfig, Trainer};
-use arflow::Error;
+use arflow::train::{StepOutcome, TrainConfig, Trainer};
 
 fn trainer(objective: Objective, direction: Direction, lr: f64) -> Trainer {
     let flow = Flow::new(FlowConfig {
@@ -139,11 +139,6 @@ fn a_huge_learning_rate_rolls_back_to_the_last_good_parameters() {
     assert_eq!(&t.flow.parameters(), good);
     assert!(t.flow.parameters().iter().all(|p| p.is_finite()));
     assert_eq!(t.history.events.last().unwrap().restored_step, restored);
-    let msg = Error::Diverged {
-        restored_step: restored,
-    }
-    .to_string();
-    assert!(msg.contains("learning rate") && msg.contains(&restored.to_string()));
     // Nothing is lost: with a sane rate training carries on from there.
     t.set_config(TrainConfig { lr: 1e-3, ..cfg }).unwrap();
     assert!(matches!(t.step(), StepOutcome::Updated { .. }));

@@ -6,7 +6,7 @@ mod common;
 
 use arflow::draw::heatmap;
 use arflow::grid::{Density, Grid, Window};
-use arflow::settings::Settings;
+use arflow::session::settings::Settings;
 use arflow::train::Trainer;
 use arflow::web::App;
 use wasm_bindgen::JsCast;
@@ -218,9 +218,9 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
 #[wasm_bindgen_test]
 fn the_fast_path_matches_dfdx_in_the_browser() {
     use arflow::flow::{Direction, Flow, FlowConfig};
-    use arflow::masked::Kernels;
+    use arflow::made::Kernels;
+    use arflow::objective::forward_kl_loss;
     use arflow::tensor::matrix;
-    use arflow::train::forward_kl_loss;
     for direction in [Direction::Maf, Direction::Iaf] {
         let f = Flow::new(FlowConfig {
             direction,
@@ -239,9 +239,9 @@ fn the_fast_path_matches_dfdx_in_the_browser() {
             ..FlowConfig::default()
         })
         .unwrap();
-        f.set_kernels(Kernels::Dfdx);
+        f.kernels = Kernels::Dfdx;
         let reference = f.log_prob_points(&x);
-        f.set_kernels(Kernels::Fast);
+        f.kernels = Kernels::Fast;
         let fast = f.log_prob_points(&x);
         assert!(
             common::max_abs_diff(&fast, &reference) < 1e-4,

@@ -4,13 +4,15 @@
 //! --hidden 64,64 --batch 256 --steps 2000 --lr 1e-3 --seed 0` (every flag optional, these
 //! the defaults); `--target u1..u4` trains by reverse KL instead. Bad flags: exit code 2.
 
-use arflow::bench::{time_engine, WARMUP_STEPS};
 use arflow::data::{flatten, DataSet};
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Scale};
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
 use arflow::grid::{Grid, Window};
-use arflow::masked::Kernels;
+use arflow::made::Kernels;
+use arflow::objective::{mean_finite_nll, Objective};
+use arflow::scale::Scale;
+use arflow::session::bench::{time_engine, WARMUP_STEPS};
 use arflow::target::Target;
-use arflow::train::{mean_finite_nll, Objective, StepOutcome, TrainConfig, Trainer};
+use arflow::train::{StepOutcome, TrainConfig, Trainer};
 use serde_json::json;
 use std::time::Instant;
 
@@ -25,12 +27,14 @@ const FRESH_TEST_POINTS: usize = 20_000;
 
 struct Args {
     flow: FlowConfig,
+    kernels: Kernels,
     train: TrainConfig,
     steps: usize,
 }
 
 fn parse(argv: &[String]) -> Result<Args, String> {
     let mut flow = FlowConfig::default();
+    let mut kernels = Kernels::default();
     let mut train = TrainConfig::default();
     let mut steps = 2000;
     let mut order = "alternate".to_string();
@@ -64,16 +68,14 @@ fn parse(argv: &[String]) -> Result<Args, String> {
                 }
             }
             "--scale" => {
-                flow.scale = match value.as_str() {
-                    "exp" => Scale::Exp,
-                    "tanh" => Scale::Tanh,
-                    "softplus" => Scale::Softplus,
-                    _ => return Err(format!("--scale: '{value}' is not exp, tanh or softplus")),
-                }
+                flow.scale = Scale::ALL
+                    .into_iter()
+                    .find(|s| s.name() == value)
+                    .ok_or_else(|| format!("--scale: '{value}' is not exp, tanh or softplus"))?
             }
             "--order" => order = value.clone(),
             "--kernels" => {
-                flow.kernels = match value.as_str() {
+                kernels = match value.as_str() {
                     "fast" => Kernels::Fast,
                     "dfdx" => Kernels::Dfdx,
                     _ => return Err(format!("--kernels: '{value}' is not fast or dfdx")),
@@ -114,7 +116,12 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     }
     flow.validate().map_err(|e| e.to_string())?;
     train.validate().map_err(|e| e.to_string())?;
-    Ok(Args { flow, train, steps })
+    Ok(Args {
+        flow,
+        kernels,
+        train,
+        steps,
+    })
 }
 
 fn clock() -> f64 {
@@ -142,7 +149,8 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let flow = Flow::new(args.flow.clone()).unwrap_or_else(|e| fail(&e.to_string()));
+    let mut flow = Flow::new(args.flow.clone()).unwrap_or_else(|e| fail(&e.to_string()));
+    flow.kernels = args.kernels;
     let mut trainer = Trainer::new(flow, args.train).unwrap_or_else(|e| fail(&e.to_string()));
     let fresh = match args.train.objective {
         Objective::ForwardKl(d) => Some(flatten(
@@ -219,7 +227,7 @@ fn main() {
         "rollbacks": rollbacks,
         "made_passes_per_density": trainer.flow.passes_per_density(),
         "made_passes_per_sample": trainer.flow.passes_per_sample(),
-        "kernels": format!("{:?}", args.flow.kernels).to_lowercase(),
+        "kernels": format!("{:?}", args.kernels).to_lowercase(),
         "engine": engine,
     });
     match args.train.objective {

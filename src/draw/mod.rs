@@ -10,6 +10,14 @@ use plotters::prelude::*;
 /// A plotters drawing area on any backend.
 pub type Area<'a, DB> = DrawingArea<DB, plotters::coord::Shift>;
 
+/// The whole of `backend` as a drawing area: what the shell hands to every chart.
+pub fn area<'a, DB: DrawingBackend>(backend: DB) -> Area<'a, DB> {
+    backend.into_drawing_area()
+}
+
+/// Data points drawn over the heatmap.
+pub const ON_HEATMAP: RGBAColor = RGBAColor(255, 255, 255, 0.7);
+
 /// A plotters error as text (the shell turns it into a page message).
 pub fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")

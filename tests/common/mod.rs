@@ -3,9 +3,9 @@
 #![allow(dead_code, clippy::needless_range_loop)]
 
 use arflow::flow::Flow;
-use arflow::masked::Kernels;
+use arflow::made::Kernels;
+use arflow::objective::Scalar;
 use arflow::tensor::{Dev, Mat};
-use arflow::train::Scalar;
 use dfdx::prelude::*;
 
 /// `J[i][j] = d f_i / d x_j` by central differences with step `eps`.
@@ -102,9 +102,9 @@ pub fn loss_and_grads(f: &Flow, loss: &dyn Fn(&Flow) -> Scalar) -> (f64, Vec<f32
 
 /// The fast kernels give dfdx's loss and every gradient, to 1e-5 relative.
 pub fn check_kernels(name: &str, mut f: Flow, loss: &dyn Fn(&Flow) -> Scalar) {
-    f.set_kernels(Kernels::Dfdx);
+    f.kernels = Kernels::Dfdx;
     let (l_ref, g_ref) = loss_and_grads(&f, loss);
-    f.set_kernels(Kernels::Fast);
+    f.kernels = Kernels::Fast;
     let (l_fast, g_fast) = loss_and_grads(&f, loss);
     assert!(
         (l_fast - l_ref).abs() <= 1e-5 * l_ref.abs().max(1.0),

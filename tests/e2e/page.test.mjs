@@ -126,7 +126,7 @@ test('a hand-edited hash is corrected with a message, never a crash', async () =
   const note = await page.textContent('#messages');
   assert.match(note, /learning rate/);
   assert.match(note, /layers/);
-  assert.match(note, /unknown data set 'mnist'/);
+  assert.match(note, /data set: 'mnist' is not one of moons, /);
   assert.equal(await page.inputValue('#flow'), 'iaf');
   assert.equal(await page.inputValue('#seed'), '3');
   assert.ok((await colours(page, 'heatmap')) > 50);

@@ -1,4 +1,4 @@
-//! The WebGPU backend: moves a [`Packed`] flow and a [`Job`] to the device, runs
+//! The WebGPU device: moves a [`Packed`] flow and a [`Job`] to the device, runs
 //! `flow.wgsl` and reads the result back with the asynchronous map (never a blocking
 //! wait). Everything it computes is defined by the CPU path; the browser tests hold it to
 //! that. Uploads are skipped when nothing changed, so while training only the parameters
@@ -7,10 +7,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Float32Array, Promise, Reflect};
+use js_sys::{Float32Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{
     gpu_buffer_usage as usage, gpu_map_mode, Gpu as GpuApi, GpuAdapter, GpuAutoLayoutMode,
     GpuBindGroup, GpuBindGroupDescriptor, GpuBindGroupEntry, GpuBuffer, GpuBufferDescriptor,
@@ -18,9 +18,7 @@ use web_sys::{
     GpuProgrammableStage, GpuShaderModuleDescriptor,
 };
 
-use crate::gpu_layout::{le_bytes, pack, shader, Job, Mode, Packed};
-use crate::grid::{Grid, Window};
-use crate::web::App;
+use super::layout::{le_bytes, shader, Job, Packed};
 
 /// A storage buffer that grows to fit, with a copy of what was last written to it.
 struct Slot {
@@ -54,7 +52,8 @@ pub struct Device {
     pipeline: RefCell<Option<Pipeline>>,
 }
 
-fn js_text(e: &JsValue) -> String {
+/// The message of a JavaScript error value.
+pub fn js_text(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| Reflect::get(e, &"message".into()).ok()?.as_string())
         .unwrap_or_else(|| format!("{e:?}"))
@@ -298,80 +297,5 @@ impl Device {
             .map_err(|e| js_text(&e))?;
         slot.written = bytes;
         Ok(())
-    }
-}
-
-/// The page's handle on the GPU backend.
-#[wasm_bindgen]
-pub struct Gpu {
-    device: Rc<Device>,
-    failing: Cell<bool>,
-}
-
-/// Connects to WebGPU: a [`Gpu`], or `undefined` when the browser has no adapter (the
-/// page then computes on the CPU). Rejects only on an error while connecting.
-#[wasm_bindgen]
-pub async fn gpu_connect() -> Result<Option<Gpu>, JsError> {
-    let device = Device::connect().await.map_err(|e| JsError::new(&e))?;
-    Ok(device.map(|d| Gpu {
-        device: Rc::new(d),
-        failing: Cell::new(false),
-    }))
-}
-
-#[wasm_bindgen]
-impl Gpu {
-    /// The adapter's name.
-    pub fn name(&self) -> String {
-        self.device.name().to_string()
-    }
-
-    /// `log p` on the `res x res` view grid of `app`'s flow as it is now: a promise of a
-    /// `Float32Array`, row 0 at the top (as [`App::take_density`] wants it).
-    pub fn density(&self, app: &App, res: usize) -> Promise {
-        let job = Grid::new(Window::default(), res, res).map(|g| (Job::grid(&g), Vec::new()));
-        self.launch(app, job, |out| out)
-    }
-
-    /// The model's display samples `x = T(z)` from `app`'s fixed draws: a promise of a
-    /// `Float32Array` (`n x 2`, as [`App::take_samples`] wants it).
-    pub fn samples(&self, app: &App) -> Promise {
-        let z = app.display_latent();
-        let xs = z.len();
-        let job = Ok((Job::points(Mode::Push, z.len() / app.flow().dim()), z));
-        self.launch(app, job, move |mut out| {
-            out.truncate(xs);
-            out
-        })
-    }
-
-    /// Makes the next job fail, as a lost device would (for the end-to-end test of the
-    /// fallback).
-    pub fn simulate_failure(&self) {
-        self.failing.set(true);
-    }
-
-    /// Packs `app`'s flow now and runs `job` on the device; the promise resolves to
-    /// `finish(outputs)` as a `Float32Array`.
-    fn launch(
-        &self,
-        app: &App,
-        job: crate::Result<(Job, Vec<f32>)>,
-        finish: impl FnOnce(Vec<f32>) -> Vec<f32> + 'static,
-    ) -> Promise {
-        let packed = pack(app.flow());
-        let device = self.device.clone();
-        let failing = self.failing.get();
-        future_to_promise(async move {
-            if failing {
-                return Err(JsError::new("simulated GPU failure").into());
-            }
-            let (job, points) = job.map_err(|e| JsError::new(&e.to_string()))?;
-            let out = device
-                .run(&packed, job, &points)
-                .await
-                .map_err(|e| JsError::new(&e))?;
-            Ok(Float32Array::from(finish(out).as_slice()).into())
-        })
     }
 }

@@ -2,13 +2,14 @@
 //! draws shown on screen, and the density grid computed a slice at a time so that the page
 //! never stalls. The web shell only adds a clock and canvases.
 
+use super::grid_job::GridJob;
+use super::settings::{Change, Settings};
+use super::sync::{Progress, Update};
 use crate::data::flatten;
-use crate::eval::{Lattice, Plan};
 use crate::flow::Flow;
 use crate::grid::{Density, Grid, Window};
-use crate::made::{self, Mask};
-use crate::settings::{Change, Settings};
-use crate::train::{Objective, StepOutcome, Trainer};
+use crate::objective::Objective;
+use crate::train::{StepOutcome, Trainer};
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -26,62 +27,21 @@ pub const EVAL_EVERY: u64 = 100;
 /// never overshoots a frame's budget by much, whatever the flow's size.
 const SLICE_MACS: usize = 4_000_000;
 
-/// What the status line shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Status {
-    /// Where training stands.
-    pub progress: Progress,
-    /// What `progress.metric` is.
-    pub metric_name: &'static str,
-    /// The data entropy (the NLL floor), forward KL only.
-    pub floor: Option<f64>,
-    /// Mass of the last complete density grid.
-    pub grid_mass: Option<f64>,
-    /// Non-finite values in that grid.
-    pub non_finite: usize,
-    /// MADE passes per density evaluation / per sample.
-    pub passes: (usize, usize),
-}
-
-/// Where training stands: from this lab's own steps, or received from a worker.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Progress {
-    /// Steps taken (rolled-back ones included).
-    pub step: u64,
-    /// Steps per second of wall time over the last second.
-    pub steps_per_second: f64,
-    /// Test NLL or KL estimate at the last evaluation.
-    pub metric: Option<f64>,
-    /// Effective sample size fraction (reverse KL).
-    pub ess: Option<f64>,
-    /// The last rollback, in words.
-    pub event: Option<String>,
-}
-
-/// A density grid being evaluated slice by slice.
-#[derive(Debug, Clone)]
-struct GridJob {
-    /// The flow as it was when the job began (one picture, one set of parameters), over
-    /// the job's grid.
-    lattice: Lattice,
-    log_p: Vec<f32>,
-}
-
 /// The playground's state.
 #[derive(Debug)]
 pub struct Lab {
-    settings: Settings,
-    trainer: Trainer,
-    draw: u64,
+    pub(super) settings: Settings,
+    pub(super) trainer: Trainer,
+    pub(super) draw: u64,
     /// Display data points, flattened `n x 2` (empty for energy targets).
-    data: Vec<f32>,
-    latent: Vec<f32>,
-    progress: Progress,
-    recent: VecDeque<(f64, u64)>,
-    job: Option<GridJob>,
-    density: Option<Density>,
+    pub(super) data: Vec<f32>,
+    pub(super) latent: Vec<f32>,
+    pub(super) progress: Progress,
+    pub(super) recent: VecDeque<(f64, u64)>,
+    pub(super) job: Option<GridJob>,
+    pub(super) density: Option<Density>,
     /// Display samples computed elsewhere (the GPU) for the current draws, if any.
-    outside_samples: Option<Vec<f32>>,
+    pub(super) outside_samples: Option<Vec<f32>>,
 }
 
 fn build(settings: &Settings) -> Result<Trainer> {
@@ -260,9 +220,11 @@ impl Lab {
             cause,
         } = self.trainer.step()
         {
-            let err = Error::Diverged { restored_step };
             let step = self.trainer.step_count();
-            self.progress.event = Some(format!("step {step}: {cause}; {err}"));
+            self.progress.event = Some(format!(
+                "step {step}: {cause}; training diverged (learning rate too high?): \
+                 rolled back to step {restored_step}"
+            ));
         }
         self.progress.step = self.trainer.step_count();
         if self.progress.step.is_multiple_of(EVAL_EVERY) {
@@ -285,28 +247,13 @@ impl Lab {
     /// Works on the density grid at `res x res` for up to `budget_ms`; true when a new
     /// complete grid is ready (see [`Self::density`]).
     pub fn grid_work(&mut self, res: usize, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> bool {
-        let start = now();
-        let job = match self.job.take() {
-            Some(job) if job.lattice.grid().nx == res => job,
-            _ => {
-                let grid = Grid::new(Window::default(), res, res).expect("a valid resolution");
-                GridJob {
-                    lattice: Lattice::new(Plan::new(&self.trainer.flow), &grid),
-                    log_p: Vec::with_capacity(res * res),
-                }
-            }
+        let rows = self.slice_rows();
+        let mut job = match self.job.take() {
+            Some(job) if job.res() == res => job,
+            _ => GridJob::new(&self.trainer.flow, res),
         };
-        let mut job = job;
-        while job.log_p.len() < job.lattice.len() {
-            let from = job.log_p.len();
-            let to = (from + self.slice_rows()).min(job.lattice.len());
-            job.log_p.extend(job.lattice.log_prob(from..to));
-            if now() - start >= budget_ms {
-                break;
-            }
-        }
-        if job.log_p.len() == job.lattice.len() {
-            self.density = Some(Density::new(*job.lattice.grid(), job.log_p));
+        if job.work(rows, budget_ms, now) {
+            self.density = Some(job.into_density());
             true
         } else {
             self.job = Some(job);
@@ -360,63 +307,29 @@ impl Lab {
         (PANEL_MACS / per_point.max(1)).clamp(100, most)
     }
 
-    /// Degrees and masks of layer `layer` (1-based) of the flow.
-    pub fn layer_masks(&self) -> (Vec<Vec<usize>>, Vec<Mask>) {
-        let k = self.settings.layer.clamp(1, self.trainer.flow.layers.len()) - 1;
-        let made = &self.trainer.flow.layers[k].made;
-        (
-            made.degrees.clone(),
-            made.masks().into_iter().cloned().collect(),
-        )
-    }
-
-    /// Degrees and masks of the explorer's MADE.
-    pub fn explorer_masks(&self) -> Result<(Vec<Vec<usize>>, Vec<Mask>)> {
-        let s = &self.settings;
-        let (o, rule) = s.explorer();
-        let degrees = made::degrees(&made::ordering(s.mdim, o), &s.mhidden, rule)?;
-        let masks = made::masks(&degrees);
-        Ok((degrees, masks))
-    }
-
-    /// What the status line shows.
-    pub fn status(&self) -> Status {
-        let forward = matches!(self.settings.objective(), Objective::ForwardKl(_));
-        let floor = match self.settings.objective() {
-            Objective::ForwardKl(d) => Some(d.entropy()),
-            Objective::ReverseKl(_) => None,
-        };
-        Status {
-            progress: self.progress.clone(),
-            metric_name: if forward { "test NLL" } else { "KL estimate" },
-            floor,
-            grid_mass: self.density.as_ref().map(Density::mass),
-            non_finite: self.density.as_ref().map_or(0, |d| d.non_finite),
-            passes: (
-                self.trainer.flow.passes_per_density(),
-                self.trainer.flow.passes_per_sample(),
-            ),
-        }
-    }
-
     /// Where training stands, to send to another lab (the page's drawing thread).
     pub fn progress(&self) -> &Progress {
         &self.progress
     }
 
+    /// What to send to another lab (the page's drawing thread): the progress and the
+    /// history entries from these indices on.
+    pub fn update(&self, loss_from: usize, test_from: usize) -> Update {
+        let h = &self.trainer.history;
+        Update {
+            progress: self.progress.clone(),
+            loss: h.loss.get(loss_from..).unwrap_or_default().to_vec(),
+            test: h.test.get(test_from..).unwrap_or_default().to_vec(),
+        }
+    }
+
     /// Takes over training progress made elsewhere (a worker with the same settings): its
-    /// parameters, the history entries it made since the last call, and its progress.
-    pub fn absorb(
-        &mut self,
-        params: &[f32],
-        loss: &[(u64, f64)],
-        test: &[(u64, f64)],
-        progress: Progress,
-    ) -> Result<()> {
+    /// parameters and its [`Self::update`].
+    pub fn absorb(&mut self, params: &[f32], update: Update) -> Result<()> {
         self.trainer.flow.set_parameters(params)?;
-        self.trainer.history.loss.extend_from_slice(loss);
-        self.trainer.history.test.extend_from_slice(test);
-        self.progress = progress;
+        self.trainer.history.loss.extend(update.loss);
+        self.trainer.history.test.extend(update.test);
+        self.progress = update.progress;
         Ok(())
     }
 

@@ -1,13 +1,15 @@
 //! A flow as flat arrays for a compute shader, and that shader's source: the pure half of
-//! the WebGPU backend (the web layer, `gpu.rs`, only moves these to the device and back).
+//! the WebGPU backend (`device.rs` only moves these to the device and back).
 //!
 //! The shader (`flow.wgsl`) computes, per point and per invocation, exactly what
-//! [`crate::eval`] computes per row: a MADE pass is `h <- relu(W h + b)` with the masked
+//! [`crate::eval::Plan`] computes per row: a MADE pass is `h <- relu(W h + b)` with the masked
 //! weights, a direct pass is `y = u a + t`, a solve runs the `D` passes (the first from the
 //! output biases alone). The CPU stays the definition of the right answer; the browser
 //! tests hold the shader to it.
 
-use crate::flow::{softplus_shift, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
+use crate::flow::{Direction, Flow};
+use crate::grid::Grid;
+use crate::scale::{softplus_shift, SOFTPLUS_FLOOR, TANH_BOUND};
 
 /// Points per workgroup (the shader's `@workgroup_size`).
 pub const WORKGROUP: u32 = 64;
@@ -57,11 +59,7 @@ pub fn pack(flow: &Flow) -> Packed {
                 Direction::Maf => 0,
                 Direction::Iaf => 1,
             },
-            match layer.scale {
-                Scale::Exp => 0,
-                Scale::Tanh => 1,
-                Scale::Softplus => 2,
-            },
+            layer.scale.code(),
             layer.made.first_input() as u32,
             layer.made.layers.len() as u32,
         ]);
@@ -104,7 +102,7 @@ pub struct Job {
 
 impl Job {
     /// `log p` on every cell of `grid`.
-    pub fn grid(grid: &crate::grid::Grid) -> Job {
+    pub fn grid(grid: &Grid) -> Job {
         Job {
             mode: Mode::Grid,
             n: (grid.nx * grid.ny) as u32,

@@ -4,7 +4,7 @@
 
 use crate::flow::{Flow, FlowConfig};
 use crate::grid::{Grid, Window};
-use crate::masked::Kernels;
+use crate::made::Kernels;
 use crate::train::{TrainConfig, Trainer};
 use crate::Result;
 
@@ -36,13 +36,9 @@ pub fn time_engine(
     [Kernels::Fast, Kernels::Dfdx]
         .into_iter()
         .map(|kernels| {
-            let mut trainer = Trainer::new(
-                Flow::new(FlowConfig {
-                    kernels,
-                    ..flow.clone()
-                })?,
-                train,
-            )?;
+            let mut f = Flow::new(flow.clone())?;
+            f.kernels = kernels;
+            let mut trainer = Trainer::new(f, train)?;
             for _ in 0..WARMUP_STEPS {
                 trainer.step();
             }

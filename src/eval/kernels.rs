@@ -170,6 +170,24 @@ pub fn transpose(a: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     t
 }
 
+/// What a masked layer applies to `x (W*M)^T + b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// `max(0, v)`: MADE's hidden layers.
+    Relu,
+    /// `v`: the output layer (`s` and `t`).
+    Identity,
+}
+
+impl Activation {
+    /// Applies the activation in place.
+    pub fn apply(self, y: &mut [f32]) {
+        if self == Activation::Relu {
+            y.iter_mut().for_each(|v| *v = v.max(0.0));
+        }
+    }
+}
+
 /// Forward of one masked layer: `y = act(x (W*M)^T + b)`, `x (n x in)`, `wm = W*M (out x in)`.
 pub fn layer_forward(
     x: &[f32],
@@ -178,17 +196,15 @@ pub fn layer_forward(
     n: usize,
     inp: usize,
     out: usize,
-    relu: bool,
+    act: Activation,
 ) -> Vec<f32> {
     let mut y = repeat_rows(bias, n);
     matmul_acc(x, &transpose(wm, out, inp), &mut y, n, inp, out);
-    if relu {
-        y.iter_mut().for_each(|v| *v = v.max(0.0));
-    }
+    act.apply(&mut y);
     y
 }
 
-/// Gradients of one masked layer given `dy`: `(dx, dW*M, db)`. With `relu`, `y` is the
+/// Gradients of one masked layer given `dy`: `(dx, dW*M, db)`. With ReLU, `y` is the
 /// layer's output and `dy` is masked by `y > 0` first.
 pub struct LayerGrads {
     /// `dL/dx`, `n x in`.
@@ -210,9 +226,9 @@ pub fn layer_backward(
     n: usize,
     inp: usize,
     out: usize,
-    relu: bool,
+    act: Activation,
 ) -> LayerGrads {
-    let dz: Vec<f32> = if relu {
+    let dz: Vec<f32> = if act == Activation::Relu {
         dy.iter()
             .zip(y)
             .map(|(g, v)| if *v > 0.0 { *g } else { 0.0 })

@@ -1,17 +1,23 @@
-//! Tape-free evaluation of a whole flow on plain slices, for the density grid and for
-//! sampling: the same math as [`crate::flow`] without tensors, allocations per op or
-//! strided element loops, on [`crate::fast`]'s blocked products. Held to the dfdx path by
-//! the tests.
+//! A flow's parameters as plain slices, evaluated without a tape: the same math as
+//! [`crate::flow`] without tensors, allocations per op or strided element loops, on
+//! [`super::kernels`]' blocked products. Held to the dfdx path by the tests.
 //!
 //! One saving is structural: in the first of the `D` sequential passes only the first
 //! coordinate of the ordering becomes exact, and its `s, t` are the output biases alone
-//! (it sees no input), so that pass needs no product at all. Another is for grids
-//! ([`Lattice`]): in 2-D the first layer applied to the data sees one coordinate, so its
-//! MADE runs once per grid column (or row), not once per cell.
+//! (it sees no input), so that pass needs no product at all.
 
-use crate::fast::{matmul_acc, pad_columns, repeat_rows, transpose, BLOCK_WIDTH};
-use crate::flow::{softplus_shift, Direction, Flow, Scale, SOFTPLUS_FLOOR, TANH_BOUND};
-use crate::grid::{Density, Grid};
+use super::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation, BLOCK_WIDTH};
+use crate::flow::{Direction, Flow};
+use crate::scale::Scale;
+
+/// Which way a layer's pass goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Towards {
+    /// `x -> z`: densities.
+    Prior,
+    /// `z -> x`: samples.
+    Data,
+}
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -37,28 +43,15 @@ impl Dense {
     }
 }
 
-/// `ln a` from the raw MADE output `s`, as [`Scale::log_scale`] computes it on tensors.
-#[inline(always)]
-fn log_scale(scale: Scale, s: f32) -> f32 {
-    match scale {
-        Scale::Exp => s,
-        Scale::Tanh => (s / TANH_BOUND).tanh() * TANH_BOUND,
-        Scale::Softplus => {
-            let v = s + softplus_shift();
-            (v.max(0.0) + (-v.abs()).exp().ln_1p() + SOFTPLUS_FLOOR).ln()
-        }
-    }
-}
-
 /// One layer `T_k` on slices.
 #[derive(Debug, Clone)]
-struct Layer {
+pub(super) struct Layer {
     direction: Direction,
     scale: Scale,
     dense: Vec<Dense>,
     dim: usize,
     /// The input at position 1 of the ordering.
-    first: usize,
+    pub(super) first: usize,
 }
 
 impl Layer {
@@ -69,7 +62,7 @@ impl Layer {
             let mut next = repeat_rows(&d.bias, n);
             matmul_acc(&h, &d.wt, &mut next, n, d.inp, d.out);
             if l + 1 < self.dense.len() {
-                next.iter_mut().for_each(|v| *v = v.max(0.0));
+                Activation::Relu.apply(&mut next);
             }
             h = next;
         }
@@ -82,7 +75,7 @@ impl Layer {
         let mut t = Vec::with_capacity(n * d);
         let width = self.dense.last().expect("an output layer").out;
         for row in out.chunks_exact(width) {
-            ls.extend(row[..d].iter().map(|&s| log_scale(self.scale, s)));
+            ls.extend(row[..d].iter().map(|&s| self.scale.log_scale_f32(s)));
             t.extend_from_slice(&row[d..2 * d]);
         }
         (ls, t)
@@ -116,28 +109,40 @@ impl Layer {
         (ls, t)
     }
 
-    /// The final `(ln a, t)` of this layer's pass towards the prior (`normalising`) or the
-    /// data, for `n` rows of its input.
-    fn coefficients(&self, u: &[f32], n: usize, normalising: bool) -> (Vec<f32>, Vec<f32>) {
-        if self.solves(normalising) {
+    /// The final `(ln a, t)` of this layer's pass `towards` the prior or the data, for `n`
+    /// rows of its input.
+    pub(super) fn coefficients(
+        &self,
+        u: &[f32],
+        n: usize,
+        towards: Towards,
+    ) -> (Vec<f32>, Vec<f32>) {
+        if self.solves(towards) {
             self.solve_conditioner(u, n)
         } else {
             self.conditioner(u, n)
         }
     }
 
-    /// Whether the pass in this direction is the sequential one.
-    fn solves(&self, normalising: bool) -> bool {
-        (self.direction == Direction::Iaf) == normalising
+    /// Whether the pass in this direction is the sequential one: IAF towards the prior,
+    /// MAF towards the data.
+    fn solves(&self, towards: Towards) -> bool {
+        (self.direction == Direction::Iaf) == (towards == Towards::Prior)
     }
 
     /// The layer's output and `log|det|` per row from its input and final coefficients:
     /// `y = u * a + t`, `sum ln a` for a direct pass; `u = (y - t) / a`, `-sum ln a` for
     /// a solve.
-    fn apply(&self, u: &[f32], ls: &[f32], t: &[f32], normalising: bool) -> (Vec<f32>, Vec<f32>) {
+    pub(super) fn apply(
+        &self,
+        u: &[f32],
+        ls: &[f32],
+        t: &[f32],
+        towards: Towards,
+    ) -> (Vec<f32>, Vec<f32>) {
         let terms = u.iter().zip(ls).zip(t);
         let sums = ls.chunks_exact(self.dim).map(|r| r.iter().sum::<f32>());
-        if self.solves(normalising) {
+        if self.solves(towards) {
             let v = terms.map(|((y, l), t)| (y - t) * (-l).exp()).collect();
             (v, sums.map(|s| -s).collect())
         } else {
@@ -146,9 +151,9 @@ impl Layer {
         }
     }
 
-    fn pass(&self, u: &[f32], n: usize, normalising: bool) -> (Vec<f32>, Vec<f32>) {
-        let (ls, t) = self.coefficients(u, n, normalising);
-        self.apply(u, &ls, &t, normalising)
+    fn pass(&self, u: &[f32], n: usize, towards: Towards) -> (Vec<f32>, Vec<f32>) {
+        let (ls, t) = self.coefficients(u, n, towards);
+        self.apply(u, &ls, &t, towards)
     }
 }
 
@@ -164,8 +169,8 @@ fn log_normal(z: &[f32], d: usize) -> Vec<f32> {
 /// evaluations (it does not follow later training).
 #[derive(Debug, Clone)]
 pub struct Plan {
-    layers: Vec<Layer>,
-    dim: usize,
+    pub(super) layers: Vec<Layer>,
+    pub(super) dim: usize,
 }
 
 impl Plan {
@@ -211,14 +216,14 @@ impl Plan {
 
     /// `log N(z) + sum log|det|` after the first `count` layers towards the prior (the
     /// last `count` of the composition) on `u` (`n x D`), whose `log|det|` so far is `total`.
-    fn towards_prior(&self, u: Vec<f32>, total: Vec<f32>, count: usize) -> Vec<f32> {
+    pub(super) fn towards_prior(&self, u: Vec<f32>, total: Vec<f32>, count: usize) -> Vec<f32> {
         let d = self.dim;
         let mut out = Vec::with_capacity(total.len());
         for (chunk, sum) in u.chunks(ROWS * d).zip(total.chunks(ROWS)) {
             let n = sum.len();
             let (mut u, mut sum) = (chunk.to_vec(), sum.to_vec());
             for layer in self.layers[..count].iter().rev() {
-                let (v, ld) = layer.pass(&u, n, true);
+                let (v, ld) = layer.pass(&u, n, Towards::Prior);
                 u = v;
                 sum.iter_mut().zip(&ld).for_each(|(t, l)| *t += l);
             }
@@ -236,7 +241,7 @@ impl Plan {
             let mut lq = log_normal(chunk, d);
             let mut u = chunk.to_vec();
             for layer in &self.layers {
-                let (v, ld) = layer.pass(&u, n, false);
+                let (v, ld) = layer.pass(&u, n, Towards::Data);
                 u = v;
                 lq.iter_mut().zip(&ld).for_each(|(q, l)| *q -= l);
             }
@@ -244,84 +249,5 @@ impl Plan {
             log_q.extend(lq);
         }
         (xs, log_q)
-    }
-}
-
-/// `log p` on the cells of a 2-D product grid, any range of cells at a time, from one
-/// [`Plan`]. The first layer towards the prior sees a single coordinate of the data (its
-/// first in the ordering; the other is masked out), and on a grid that coordinate takes
-/// one value per column (`x1`) or per row (`x2`): its coefficients are computed once per
-/// value, up front, and looked up per cell. The result equals [`Plan::log_prob`] on the
-/// same points to the last bit.
-#[derive(Debug, Clone)]
-pub struct Lattice {
-    plan: Plan,
-    grid: Grid,
-    /// The cell centres, row-major from the top (as [`Grid::points`] lays them out).
-    points: Vec<f32>,
-    /// `(ln a, t)` of the first layer per distinct value, `values x 2` each.
-    table: (Vec<f32>, Vec<f32>),
-}
-
-impl Lattice {
-    /// `plan` (a 2-D flow) over the cells of `grid`.
-    pub fn new(plan: Plan, grid: &Grid) -> Lattice {
-        assert_eq!(plan.dim, 2, "a lattice is 2-D");
-        let (points, nx) = (grid.points(), grid.nx);
-        let layer = plan.layers.last().expect("a layer");
-        // One representative cell per distinct value: row 0 for x1, column 0 for x2.
-        let reps: Vec<f32> = if layer.first == 0 {
-            points[..2 * nx].to_vec()
-        } else {
-            points
-                .chunks_exact(2 * nx)
-                .flat_map(|r| [r[0], r[1]])
-                .collect()
-        };
-        let table = layer.coefficients(&reps, reps.len() / 2, true);
-        Lattice {
-            plan,
-            grid: *grid,
-            points,
-            table,
-        }
-    }
-
-    /// The grid it covers.
-    pub fn grid(&self) -> &Grid {
-        &self.grid
-    }
-
-    /// `log p` on every cell: the whole [`Density`].
-    pub fn density(&self) -> Density {
-        Density::new(self.grid, self.log_prob(0..self.len()))
-    }
-
-    /// The number of cells.
-    pub fn len(&self) -> usize {
-        self.points.len() / 2
-    }
-
-    /// Whether there are no cells.
-    pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
-    }
-
-    /// `log p` at cells `range` (row-major indices).
-    pub fn log_prob(&self, range: std::ops::Range<usize>) -> Vec<f32> {
-        let layer = self.plan.layers.last().expect("a layer");
-        let u = &self.points[2 * range.start..2 * range.end];
-        let (mut ls, mut t) = (Vec::with_capacity(u.len()), Vec::with_capacity(u.len()));
-        for cell in range {
-            let v = if layer.first == 0 {
-                cell % self.grid.nx
-            } else {
-                cell / self.grid.nx
-            };
-            ls.extend_from_slice(&self.table.0[2 * v..2 * v + 2]);
-            t.extend_from_slice(&self.table.1[2 * v..2 * v + 2]);
-        }
-        let (v, ld) = layer.apply(u, &ls, &t, true);
-        self.plan.towards_prior(v, ld, self.plan.layers.len() - 1)
     }
 }

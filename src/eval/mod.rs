@@ -1,0 +1,66 @@
+//! Evaluation without a tape: densities at points, samples and density grids, for pictures
+//! and read-outs rather than training. With [`Kernels::Fast`] a [`Plan`] runs the whole
+//! flow on plain slices over [`kernels`]' blocked products (and a grid takes the
+//! [`Lattice`]); with [`Kernels::Dfdx`] the tensor path of [`crate::flow`] runs in chunks.
+//!
+//! `kernels` sits below [`crate::made`] (the masked layers' forward and backward); `plan`
+//! and `lattice` sit above [`crate::flow`], whose point methods are defined here so that
+//! `flow` never imports this module.
+
+pub mod kernels;
+pub mod lattice;
+pub mod plan;
+
+pub use lattice::Lattice;
+pub use plan::Plan;
+
+use crate::flow::Flow;
+use crate::grid::{Density, Grid};
+use crate::made::Kernels;
+use crate::tensor::matrix;
+
+/// Rows per tensor-path batch: small enough that the hidden activations stay in cache
+/// (measured: 512 rows made the 256x256 grid ~20% faster than 8192).
+const TENSOR_ROWS: usize = 512;
+
+impl Flow {
+    /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
+    pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
+        if self.kernels == Kernels::Fast {
+            return Plan::new(self).push(z);
+        }
+        let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
+        for chunk in z.chunks(TENSOR_ROWS * self.dim()) {
+            let (xc, lq) = self.push(matrix(self.device(), chunk.to_vec(), self.dim()));
+            x.extend(xc.as_vec());
+            log_q.extend(lq.as_vec());
+        }
+        (x, log_q)
+    }
+
+    /// `n` samples `x = T(z)` with their `log q(x)`, row-major `n x D` (no tape).
+    pub fn sample(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
+        self.forward_points(&self.draw_latent(n).as_vec())
+    }
+
+    /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
+    pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
+        if self.kernels == Kernels::Fast {
+            return Plan::new(self).log_prob(points);
+        }
+        let d = self.dim();
+        points
+            .chunks(TENSOR_ROWS * d)
+            .flat_map(|c| self.log_prob(matrix(self.device(), c.to_vec(), d)).as_vec())
+            .collect()
+    }
+
+    /// `log p` on a 2-D grid's cells: per column or row where the first layer allows (see
+    /// [`Lattice`]) with the fast kernels, point by point with dfdx's.
+    pub fn density(&self, grid: &Grid) -> Density {
+        if self.kernels == Kernels::Fast && self.dim() == 2 {
+            return Lattice::new(Plan::new(self), grid).density();
+        }
+        grid.evaluate(|p| self.log_prob_points(p))
+    }
+}

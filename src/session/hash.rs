@@ -1,0 +1,91 @@
+//! The settings as text: one field at a time (a control) or all of them (the URL hash), by
+//! the table of [`super::fields`]. A refused value changes nothing; a hand-edited hash is
+//! corrected field by field, never refused.
+
+use super::fields::{Field, FIELDS};
+use super::settings::{Change, Settings};
+use crate::{Error, Result};
+
+/// The field called `key`.
+fn field(key: &str) -> Result<&'static Field> {
+    FIELDS
+        .iter()
+        .find(|f| f.name == key)
+        .ok_or_else(|| Error::Unknown("setting", key.to_string()))
+}
+
+impl Settings {
+    /// Sets one field from its text, as a control or the hash gives it. A refused value
+    /// changes nothing and the error names the field.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<Change> {
+        let f = field(key)?;
+        (f.set)(self, value.trim())?;
+        if f.name == "layers" {
+            self.layer = self.layer.min(self.layers);
+        }
+        Ok(f.change)
+    }
+
+    /// The text of one field, as the hash and the controls show it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        field(key).ok().map(|f| (f.get)(self))
+    }
+
+    /// `key=value&...` for every field, in the table's order.
+    pub fn to_hash(&self) -> String {
+        FIELDS
+            .iter()
+            .map(|f| format!("{}={}", f.name, (f.get)(self)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Settings from a hash (with or without `#`), and a message for every part that was
+    /// wrong and is left at its default.
+    pub fn from_hash(hash: &str) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut notes = Vec::new();
+        let hash = hash.trim_start_matches('#');
+        // `layers` first, so that `layer` is checked against the right K.
+        let mut pairs: Vec<(&str, &str)> = hash
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+            .collect();
+        pairs.sort_by_key(|(k, _)| *k != "layers");
+        for (key, raw) in pairs {
+            let value = decode(raw);
+            if let Err(e) = s.set(key, &value) {
+                let kept = s
+                    .get(key)
+                    .map(|v| format!("; using {v}"))
+                    .unwrap_or_default();
+                notes.push(format!("link: {e}{kept}"));
+            }
+        }
+        (s, notes)
+    }
+}
+
+/// Undoes `%XX` escapes (a browser may escape `,` in a copied link).
+fn decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

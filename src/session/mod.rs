@@ -1,0 +1,12 @@
+//! One playground session without a browser: the settings table (which is the URL hash),
+//! the lab that trains and computes what the panels show, the worker message codec and the
+//! engine timings. Everything here is plain Rust, tested natively.
+
+pub mod bench;
+pub mod fields;
+pub mod grid_job;
+pub mod hash;
+pub mod lab;
+pub mod panels;
+pub mod settings;
+pub mod sync;

@@ -1,0 +1,190 @@
+//! The page's whole state as one declarative table, which is also the URL hash: every
+//! control's id is a field name here, so a copied link reproduces the view, seed included.
+//! Each field is declared once, in [`super::fields::FIELDS`]: its name, what it is (a choice,
+//! a whole number, a number, widths, a flag) with its limits, and what a change needs;
+//! [`super::hash`] reads and writes the fields by that table.
+
+use crate::data::DataSet;
+use crate::flow::{DegreeRule, Direction, FlowConfig, LayerOrder};
+use crate::masks::{HiddenDegrees, Ordering};
+use crate::objective::Objective;
+use crate::scale::Scale;
+use crate::target::Target;
+use crate::train::TrainConfig;
+
+/// What a change of one field needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A new flow and trainer (structure, objective or seed changed).
+    Rebuild,
+    /// The trainer's live settings (learning rate, batch, clipping).
+    Live,
+    /// Only what is drawn.
+    View,
+}
+
+impl Change {
+    /// The word the page switches on.
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Rebuild => "rebuild",
+            Change::Live => "live",
+            Change::View => "view",
+        }
+    }
+}
+
+/// Which objective the page trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Forward KL: maximum likelihood on the data set.
+    Forward,
+    /// Reverse KL: the model's own samples against the energy target.
+    Reverse,
+}
+
+/// The page's choice of ordering across layers (the seed makes [`LayerOrder::Random`]'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// [`LayerOrder::Alternate`].
+    Alternate,
+    /// [`LayerOrder::Same`].
+    Same,
+    /// [`LayerOrder::Random`] from the seed.
+    Random,
+}
+
+/// The explorer's input ordering (the seed makes the random one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplorerOrder {
+    /// [`Ordering::Natural`].
+    Natural,
+    /// [`Ordering::Reversed`].
+    Reversed,
+    /// [`Ordering::Random`] from the seed.
+    Random,
+}
+
+/// Every setting of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Forward KL on data or reverse KL on an energy.
+    pub objective: Mode,
+    /// The data set, for forward KL.
+    pub data: DataSet,
+    /// The energy target, for reverse KL.
+    pub target: Target,
+    /// MAF or IAF (the hash calls it `flow`).
+    pub direction: Direction,
+    /// Layers `K`.
+    pub layers: usize,
+    /// MADE hidden widths.
+    pub hidden: Vec<usize>,
+    /// Ordering across layers.
+    pub order: Order,
+    /// Scale parameterisation.
+    pub scale: Scale,
+    /// Adam's learning rate.
+    pub lr: f64,
+    /// Points per step.
+    pub batch: usize,
+    /// Gradient-norm clip, 0 for none.
+    pub clip: f64,
+    /// Seed of the parameters, batches and display draws.
+    pub seed: u64,
+    /// Draw the data (or nothing, for energies) over the heatmap.
+    pub overlay: bool,
+    /// Which layer's MADE the mask diagram shows (1-based).
+    pub layer: usize,
+    /// Mask explorer: dimension `D`.
+    pub mdim: usize,
+    /// Mask explorer: hidden widths.
+    pub mhidden: Vec<usize>,
+    /// Mask explorer: input ordering.
+    pub morder: ExplorerOrder,
+    /// Mask explorer: hidden-degree rule.
+    pub mdegrees: DegreeRule,
+}
+
+impl Default for Settings {
+    /// The default view: a 4-layer MAF (hidden 64,64, softplus scale, alternating order) on
+    /// moons, the engine's standard config ([`FlowConfig::default`]). The learning rate is
+    /// 3e-3, not the benchmark's 1e-3 ([`TrainConfig::default`]): the page is watched live,
+    /// and at 3e-3 the moons form within seconds; the benchmark measures final quality.
+    fn default() -> Self {
+        let flow = FlowConfig::default();
+        Settings {
+            objective: Mode::Forward,
+            data: DataSet::Moons,
+            target: Target::U1,
+            direction: flow.direction,
+            layers: flow.layers,
+            hidden: flow.hidden,
+            order: Order::Alternate,
+            scale: flow.scale,
+            lr: 3e-3,
+            batch: TrainConfig::default().batch,
+            clip: 0.0,
+            seed: 0,
+            overlay: true,
+            layer: 1,
+            mdim: 4,
+            mhidden: vec![8, 8],
+            morder: ExplorerOrder::Natural,
+            mdegrees: DegreeRule::Deterministic,
+        }
+    }
+}
+
+impl Settings {
+    /// The flow these settings describe.
+    pub fn flow_config(&self) -> FlowConfig {
+        FlowConfig {
+            dim: 2,
+            layers: self.layers,
+            hidden: self.hidden.clone(),
+            direction: self.direction,
+            scale: self.scale,
+            order: match self.order {
+                Order::Same => LayerOrder::Same,
+                Order::Random => LayerOrder::Random(self.seed),
+                Order::Alternate => LayerOrder::Alternate,
+            },
+            degrees: DegreeRule::Deterministic,
+            seed: self.seed,
+        }
+    }
+
+    /// The training these settings describe.
+    pub fn train_config(&self) -> TrainConfig {
+        TrainConfig {
+            objective: self.objective(),
+            batch: self.batch,
+            lr: self.lr,
+            clip: (self.clip > 0.0).then_some(self.clip),
+            seed: self.seed,
+        }
+    }
+
+    /// Forward KL on the data set or reverse KL on the target.
+    pub fn objective(&self) -> Objective {
+        match self.objective {
+            Mode::Reverse => Objective::ReverseKl(self.target),
+            Mode::Forward => Objective::ForwardKl(self.data),
+        }
+    }
+
+    /// The explorer's input ordering and hidden-degree rule.
+    pub fn explorer(&self) -> (Ordering, HiddenDegrees) {
+        let order = match self.morder {
+            ExplorerOrder::Reversed => Ordering::Reversed,
+            ExplorerOrder::Random => Ordering::Random(self.seed),
+            ExplorerOrder::Natural => Ordering::Natural,
+        };
+        let degrees = match self.mdegrees {
+            DegreeRule::Random => HiddenDegrees::Random(self.seed),
+            DegreeRule::Deterministic => HiddenDegrees::Deterministic,
+        };
+        (order, degrees)
+    }
+}

@@ -1,0 +1,90 @@
+//! The training worker's message to the page, as one pure codec. The worker trains its own
+//! [`super::lab::Lab`] and, after each chunk of steps, posts
+//! `{type: 'state', gen, params, progress, event}`: `params` is
+//! [`crate::flow::Flow::parameters`] as a `Float32Array`, `event` the last rollback in words
+//! (empty for none), and `progress` is [`Update::encode`]'s numbers:
+//!
+//! `[step, steps/s, metric, ess, n, (step, loss) x n, m, (step, test) x m]`
+//!
+//! with NaN for a missing metric or ESS. The page decodes it with [`Update::decode`].
+
+use crate::{Error, Result};
+
+/// Where training stands: from a lab's own steps, or received from a worker.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Steps taken (rolled-back ones included).
+    pub step: u64,
+    /// Steps per second of wall time over the last second.
+    pub steps_per_second: f64,
+    /// Test NLL or KL estimate at the last evaluation.
+    pub metric: Option<f64>,
+    /// Effective sample size fraction (reverse KL).
+    pub ess: Option<f64>,
+    /// The last rollback, in words.
+    pub event: Option<String>,
+}
+
+/// One message's worth of training: the progress and the history entries made since the
+/// previous message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Update {
+    /// Where training stands.
+    pub progress: Progress,
+    /// New `(step, loss)` entries.
+    pub loss: Vec<(u64, f64)>,
+    /// New `(step, test metric)` entries.
+    pub test: Vec<(u64, f64)>,
+}
+
+impl Update {
+    /// The numbers of the message (the event travels as its own string).
+    pub fn encode(&self) -> Vec<f64> {
+        let p = &self.progress;
+        let mut out = vec![
+            p.step as f64,
+            p.steps_per_second,
+            p.metric.unwrap_or(f64::NAN),
+            p.ess.unwrap_or(f64::NAN),
+        ];
+        for series in [&self.loss, &self.test] {
+            out.push(series.len() as f64);
+            out.extend(series.iter().flat_map(|&(s, v)| [s as f64, v]));
+        }
+        out
+    }
+
+    /// The update [`Self::encode`] made, with its event; an error for any other list.
+    pub fn decode(numbers: &[f64], event: &str) -> Result<Update> {
+        let bad = || Error::Invalid("worker message", "malformed progress numbers".into());
+        let mut it = numbers.iter().copied();
+        let mut next = || it.next().ok_or_else(bad);
+        let (step, sps, metric, ess) = (next()?, next()?, next()?, next()?);
+        let count = |v: f64| {
+            (v >= 0.0 && v.fract() == 0.0 && v <= numbers.len() as f64)
+                .then_some(v as usize)
+                .ok_or_else(bad)
+        };
+        let mut series = [Vec::new(), Vec::new()];
+        for s in &mut series {
+            for _ in 0..count(next()?)? {
+                s.push((next()? as u64, next()?));
+            }
+        }
+        if next().is_ok() || !(step >= 0.0 && step.fract() == 0.0) {
+            return Err(bad());
+        }
+        let [loss, test] = series;
+        Ok(Update {
+            progress: Progress {
+                step: step as u64,
+                steps_per_second: sps,
+                metric: Some(metric).filter(|m| m.is_finite()),
+                ess: Some(ess).filter(|e| e.is_finite()),
+                event: Some(event.to_string()).filter(|e| !e.is_empty()),
+            },
+            loss,
+            test,
+        })
+    }
+}

@@ -1,0 +1,226 @@
+//! The `#[wasm_bindgen]` App: an opaque handle owning a [`Lab`], its lifecycle, settings
+//! and status. Drawing is in `render.rs`, the worker's messages in `sync.rs`.
+
+use super::dom::{install_panic_hook, now};
+use super::json::{num, object, text};
+use crate::draw::heatmap;
+use crate::flow::Flow;
+use crate::session::fields::{Kind, FIELDS};
+use crate::session::lab::Lab;
+use crate::target::Target;
+use wasm_bindgen::prelude::*;
+
+/// The playground behind the page.
+#[wasm_bindgen]
+pub struct App {
+    pub(super) lab: Lab,
+    notes: Vec<String>,
+    /// The reverse-KL target's picture, drawn once per target.
+    pub(super) target_image: Option<(Target, Vec<u8>)>,
+    pub(super) heatmap_rect: std::cell::Cell<[i32; 4]>,
+}
+
+#[wasm_bindgen]
+impl App {
+    /// A session from the URL hash; `notes()` says what in it had to be corrected.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str) -> App {
+        install_panic_hook();
+        let (lab, notes) = Lab::from_hash(hash);
+        App {
+            lab,
+            notes,
+            target_image: None,
+            heatmap_rect: std::cell::Cell::new([0; 4]),
+        }
+    }
+
+    /// Corrections made to the hash, one per line (empty when it was fine).
+    pub fn notes(&self) -> String {
+        self.notes.join("\n")
+    }
+
+    /// The whole state as a URL hash (without `#`).
+    pub fn hash(&self) -> String {
+        self.lab.settings().to_hash()
+    }
+
+    /// One setting's text, for its control.
+    pub fn get(&self, key: &str) -> String {
+        self.lab.settings().get(key).unwrap_or_default()
+    }
+
+    /// Sets one setting: `"rebuild"`, `"live"` or `"view"`, or an error with the reason.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<String, JsError> {
+        let change = self
+            .lab
+            .set(key, value)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(change.name().into())
+    }
+
+    /// Trains for about `budget_ms`; returns the number of steps.
+    pub fn train(&mut self, budget_ms: f64) -> usize {
+        self.lab.train(budget_ms, &mut now)
+    }
+
+    /// One training step.
+    pub fn step(&mut self) {
+        self.lab.step_once();
+    }
+
+    /// A fresh initialisation with the same settings.
+    pub fn reset(&mut self) {
+        self.lab.reset();
+    }
+
+    /// New display draws.
+    pub fn resample(&mut self) {
+        self.lab.resample();
+    }
+
+    /// Works on the `res x res` density grid for about `budget_ms`; true when a new one is done.
+    pub fn grid_work(&mut self, res: usize, budget_ms: f64) -> bool {
+        self.lab.grid_work(res, budget_ms, &mut now)
+    }
+
+    /// The heatmap bytes of the last complete grid (for tests and export).
+    pub fn heatmap_rgba(&self) -> Vec<u8> {
+        self.lab.density().map(heatmap::rgba).unwrap_or_default()
+    }
+
+    /// Where the last heatmap was drawn on its canvas: `[x0, x1, y0, y1]` in pixels.
+    pub fn heatmap_rect(&self) -> Vec<i32> {
+        self.heatmap_rect.get().to_vec()
+    }
+
+    /// Evaluates the density grid at `res x res` at once and returns its `log p` (for tests).
+    pub fn density_now(&mut self, res: usize) -> Vec<f32> {
+        self.lab.density_now(res).log_p.clone()
+    }
+
+    /// The order of the chosen layer as text, e.g. `x2, x1`.
+    pub fn layer_order(&self) -> String {
+        let (degrees, _) = self.lab.layer_masks();
+        let mut inputs: Vec<(usize, usize)> = degrees[0]
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| (m, i))
+            .collect();
+        inputs.sort();
+        inputs
+            .iter()
+            .map(|(_, i)| format!("x{}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The status line's numbers as JSON.
+    pub fn status_json(&self) -> String {
+        let s = self.lab.status();
+        let fields = [
+            ("step", s.progress.step.to_string()),
+            ("steps_per_second", num(Some(s.progress.steps_per_second))),
+            ("metric", num(s.progress.metric)),
+            ("metric_name", text(s.metric_name)),
+            ("ess", num(s.progress.ess)),
+            ("floor", num(s.floor)),
+            ("grid_mass", num(s.grid_mass)),
+            ("non_finite", s.non_finite.to_string()),
+            ("passes_density", s.passes.0.to_string()),
+            ("passes_sample", s.passes.1.to_string()),
+            (
+                "event",
+                s.progress.event.as_deref().map_or("null".into(), text),
+            ),
+        ];
+        object(&fields)
+    }
+
+    /// Shows a density grid computed by the GPU backend (`res x res`, row 0 at the top).
+    pub fn take_density(&mut self, res: usize, log_p: Vec<f32>) -> Result<(), JsError> {
+        self.lab
+            .take_density(res, log_p)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Shows display samples computed by the GPU backend from the fixed draws.
+    pub fn take_samples(&mut self, x: Vec<f32>) -> Result<(), JsError> {
+        self.lab
+            .take_samples(x)
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Computes the display samples here again (the GPU backend has stopped).
+    pub fn drop_outside_samples(&mut self) {
+        self.lab.drop_outside_samples();
+    }
+
+    /// Panics on purpose: one of the page's test hooks (`window.arflowTest`, see
+    /// `www/main.js`), for the end-to-end test of the banner and the reset.
+    pub fn simulate_panic(&self) {
+        panic!("simulated panic (end-to-end test of the banner)");
+    }
+}
+
+/// What the GPU backend reads (not exported to JavaScript).
+impl App {
+    /// The flow as it is now.
+    pub(crate) fn flow(&self) -> &Flow {
+        &self.lab.trainer().flow
+    }
+
+    /// The fixed latent draws behind the samples panel, `n x 2`.
+    pub(crate) fn display_latent(&self) -> Vec<f32> {
+        self.lab.display_latent().to_vec()
+    }
+}
+
+/// The settings table for the page's controls, as JSON: `[{name, label, change, kind,
+/// ...limits}]` in hash order, where a choice has `options: [[name, label], ...]`, a whole
+/// number `min` and `max`, a number `zero` (whether 0 is allowed), widths `depth` and
+/// `width`. The page builds its selects and limits from this (no copy in HTML or JS).
+#[wasm_bindgen]
+pub fn settings_fields() -> String {
+    let rows: Vec<String> = FIELDS
+        .iter()
+        .map(|f| {
+            let mut fields = vec![
+                ("name", text(f.name)),
+                ("label", text(f.label)),
+                ("change", text(f.change.name())),
+            ];
+            let kind = |k: &str| ("kind", text(k));
+            match f.kind {
+                Kind::Choice(options) => {
+                    let pairs: Vec<String> = options
+                        .iter()
+                        .map(|(n, l)| format!("[{},{}]", text(n), text(l)))
+                        .collect();
+                    fields.extend([
+                        kind("choice"),
+                        ("options", format!("[{}]", pairs.join(","))),
+                    ]);
+                }
+                Kind::Whole { min, max } => {
+                    fields.extend([
+                        kind("whole"),
+                        ("min", min.to_string()),
+                        ("max", max.to_string()),
+                    ]);
+                }
+                Kind::Number { zero } => {
+                    fields.extend([kind("number"), ("zero", zero.to_string())])
+                }
+                Kind::Widths { depth, width } => fields.extend([
+                    kind("widths"),
+                    ("depth", depth.to_string()),
+                    ("width", width.to_string()),
+                ]),
+                Kind::Flag => fields.push(kind("flag")),
+            }
+            object(&fields)
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
+}

@@ -1,0 +1,38 @@
+//! The browser benchmark (`www/bench.html`): the engine's timings in this browser.
+
+use super::dom::now;
+use super::json::{num, object, text};
+use crate::session::bench::time_engine;
+use crate::session::settings::Settings;
+use wasm_bindgen::prelude::*;
+
+/// Times the engine in this browser: standard config unless the hash says otherwise
+/// (same keys as the page). JSON: for MAF and IAF, steps/s, grid and sampling times with
+/// the fast kernels and with dfdx's, from the same initial parameters.
+#[wasm_bindgen]
+pub fn bench(hash: &str, steps: usize) -> String {
+    let (base, _) = Settings::from_hash(hash);
+    let mut fields = Vec::new();
+    for flow in ["maf", "iaf"] {
+        let mut s = base.clone();
+        s.set("flow", flow).expect("a valid flow name");
+        let timings = match time_engine(&s.flow_config(), s.train_config(), steps, &mut now) {
+            Ok(t) => t,
+            Err(e) => return object(&[("error", text(&e.to_string()))]),
+        };
+        let rows: Vec<String> = timings
+            .iter()
+            .map(|t| {
+                object(&[
+                    ("kernels", text(&format!("{:?}", t.kernels).to_lowercase())),
+                    ("steps_per_second", num(Some(t.steps_per_second))),
+                    ("grid_256_ms", num(Some(t.grid_256_ms))),
+                    ("sample_10k_ms", num(Some(t.sample_10k_ms))),
+                ])
+            })
+            .collect();
+        fields.push((flow, format!("[{}]", rows.join(","))));
+    }
+    fields.push(("config", text(&base.to_hash())));
+    object(&fields)
+}

@@ -1,0 +1,99 @@
+//! The browser's document, canvases and clock, and the panic banner: the DOM helpers the
+//! shell's other files share.
+
+use crate::draw::charts;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// The page's document.
+pub fn document() -> Result<web_sys::Document, JsError> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsError::new("no document"))
+}
+
+/// The canvas with this id.
+pub fn canvas(id: &str) -> Result<HtmlCanvasElement, JsError> {
+    document()?
+        .get_element_by_id(id)
+        .ok_or_else(|| JsError::new(&format!("no element #{id}")))?
+        .dyn_into::<HtmlCanvasElement>()
+        .map_err(|_| JsError::new(&format!("#{id} is not a canvas")))
+}
+
+fn context(c: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
+    c.get_context("2d")
+        .map_err(|_| JsError::new("no 2d context"))?
+        .ok_or_else(|| JsError::new("no 2d context"))?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .map_err(|_| JsError::new("no 2d context"))
+}
+
+/// plotters on a canvas.
+pub fn backend(c: HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
+    CanvasBackend::with_canvas_object(c).ok_or_else(|| JsError::new("no canvas backend"))
+}
+
+/// A drawing error as a JavaScript error.
+pub fn js(e: String) -> JsError {
+    JsError::new(&e)
+}
+
+/// Milliseconds from `performance.now()` of the global scope (a window or a worker), or
+/// `Date.now()` where there is none: a clock that stood still would never end a slice.
+pub fn now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .filter(|p| p.is_object())
+        .map_or_else(js_sys::Date::now, |p| {
+            p.unchecked_into::<web_sys::Performance>().now()
+        })
+}
+
+/// Shows panics in the page's banner as well as the console.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        if let Ok(doc) = document() {
+            if let Some(el) = doc.get_element_by_id("panic-message") {
+                el.set_text_content(Some(&info.to_string()));
+            }
+            if let Some(el) = doc.get_element_by_id("panic") {
+                let _ = el.remove_attribute("hidden");
+            }
+        }
+    }));
+}
+
+/// Puts `rgba` (`res x res`) into an offscreen canvas and draws it scaled into `rect`.
+pub fn draw_image(
+    target: &HtmlCanvasElement,
+    rgba: &[u8],
+    res: usize,
+    rect: &charts::PixelRect,
+) -> Result<(), JsError> {
+    let off = document()?
+        .create_element("canvas")
+        .map_err(|_| JsError::new("no canvas"))?;
+    let off: HtmlCanvasElement = off.dyn_into().map_err(|_| JsError::new("no canvas"))?;
+    off.set_width(res as u32);
+    off.set_height(res as u32);
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), res as u32, res as u32)
+        .map_err(|_| JsError::new("bad image data"))?;
+    context(&off)?
+        .put_image_data(&image, 0, 0)
+        .map_err(|_| JsError::new("putImageData failed"))?;
+    let ctx = context(target)?;
+    ctx.set_image_smoothing_enabled(true);
+    let (xs, ys) = rect;
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &off,
+        xs.start as f64,
+        ys.start as f64,
+        (xs.end - xs.start) as f64,
+        (ys.end - ys.start) as f64,
+    )
+    .map_err(|_| JsError::new("drawImage failed"))
+}

@@ -1,0 +1,15 @@
+//! The `#[wasm_bindgen]` shell over a [`crate::session::lab::Lab`]: JavaScript owns the
+//! animation loop and calls `train`, `grid_work` and the `render_*` methods of [`App`].
+//! Errors become messages for the page; panics show a banner.
+
+mod app;
+mod bench;
+mod dom;
+mod gpu;
+mod json;
+mod render;
+mod sync;
+
+pub use app::{settings_fields, App};
+pub use bench::bench;
+pub use gpu::{gpu_connect, Gpu};

@@ -1,0 +1,122 @@
+//! The panels: each `render_*` draws one canvas from the session (plotters on the canvas,
+//! heatmaps through `ImageData`).
+
+use super::dom::{backend, canvas, draw_image, js};
+use super::App;
+use crate::draw::{area, charts, heatmap, masks, ON_HEATMAP};
+use crate::grid::{Density, Grid, Window};
+use crate::objective::{target_log_normaliser, Objective};
+use crate::target::Target;
+use wasm_bindgen::prelude::*;
+
+/// Resolution of the target-density picture shown for reverse KL.
+const TARGET_RES: usize = 128;
+
+#[wasm_bindgen]
+impl App {
+    /// Draws the density panel (axes, heatmap, optional data points) on `#heatmap`.
+    pub fn render_heatmap(&self) -> Result<(), JsError> {
+        let Some(density) = self.lab.density() else {
+            return Ok(());
+        };
+        let c = canvas("heatmap")?;
+        let window = Window::default();
+        let root = area(backend(c.clone())?);
+        let rect = charts::axes(&root, window, "").map_err(js)?;
+        draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
+        self.heatmap_rect
+            .set([rect.0.start, rect.0.end, rect.1.start, rect.1.end]);
+        if self.lab.settings().overlay && !self.lab.data_flat().is_empty() {
+            let points = self.lab.data_flat();
+            charts::overlay(&root, window, "", points, ON_HEATMAP, 1).map_err(js)?;
+        }
+        Ok(())
+    }
+
+    /// Draws model samples and data (or the target density) side by side.
+    pub fn render_samples(&mut self) -> Result<(), JsError> {
+        let window = Window::default();
+        let model = area(backend(canvas("samples-model")?)?);
+        charts::scatter(&model, window, "model: x = T(z)", &self.lab.samples(), true)
+            .map_err(js)?;
+        match self.lab.settings().objective() {
+            Objective::ForwardKl(d) => {
+                let data = area(backend(canvas("samples-data")?)?);
+                let caption = format!("data: {}", d.name());
+                charts::scatter(&data, window, &caption, self.lab.data_flat(), false)
+                    .map_err(js)?;
+            }
+            Objective::ReverseKl(t) => {
+                let c = canvas("samples-data")?;
+                let root = area(backend(c.clone())?);
+                let caption = format!("target: exp(-{})", t.name().to_uppercase());
+                let rect = charts::axes(&root, window, &caption).map_err(js)?;
+                draw_image(&c, &self.target_rgba(t), TARGET_RES, &rect)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn target_rgba(&mut self, t: Target) -> Vec<u8> {
+        match &self.target_image {
+            Some((cached, bytes)) if *cached == t => bytes.clone(),
+            _ => {
+                let grid = Grid {
+                    window: Window::default(),
+                    nx: TARGET_RES,
+                    ny: TARGET_RES,
+                };
+                // The trainer computed ln Z for its target already; the same grid again otherwise.
+                let log_z = self
+                    .lab
+                    .trainer()
+                    .target_log_z()
+                    .unwrap_or_else(|| target_log_normaliser(t)) as f32;
+                let log_p = t
+                    .log_unnormalised(&grid.points())
+                    .iter()
+                    .map(|v| v - log_z)
+                    .collect();
+                let bytes = heatmap::rgba(&Density::new(grid, log_p));
+                self.target_image = Some((t, bytes.clone()));
+                bytes
+            }
+        }
+    }
+
+    /// Draws the loss chart on `#loss`.
+    pub fn render_loss(&self) -> Result<(), JsError> {
+        let root = area(backend(canvas("loss")?)?);
+        let status = self.lab.status();
+        charts::loss(
+            &root,
+            &self.lab.trainer().history,
+            status.floor,
+            status.metric_name,
+        )
+        .map_err(js)
+    }
+
+    /// Draws the chosen layer's MADE on `#masks`.
+    pub fn render_masks(&self) -> Result<(), JsError> {
+        let root = area(backend(canvas("masks")?)?);
+        let (degrees, m) = self.lab.layer_masks();
+        masks::draw(&root, &degrees, &m).map_err(js)
+    }
+
+    /// Draws the explorer's MADE on `#explorer`.
+    pub fn render_explorer(&self) -> Result<(), JsError> {
+        let root = area(backend(canvas("explorer")?)?);
+        let (degrees, m) = self
+            .lab
+            .explorer_masks()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        masks::draw(&root, &degrees, &m).map_err(js)
+    }
+
+    /// Draws the composition's small multiples on `#composition`.
+    pub fn render_composition(&self) -> Result<(), JsError> {
+        let root = area(backend(canvas("composition")?)?);
+        charts::composition(&root, Window::default(), &self.lab.trace()).map_err(js)
+    }
+}

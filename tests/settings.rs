@@ -1,0 +1,95 @@
+//! The settings table: every field refuses what its kind does not allow, with a message that
+//! names it, and a refused value changes nothing; every allowed value round-trips.
+
+use arflow::session::fields::{Kind, FIELDS};
+use arflow::session::settings::Settings;
+
+/// Values a field of this kind must refuse.
+fn bad_values(kind: Kind) -> Vec<String> {
+    let mut v = vec!["nonsense".to_string()];
+    match kind {
+        Kind::Choice(_) => v.push("MAF ".repeat(2)),
+        Kind::Whole { min, max } => {
+            v.extend([format!("{}", max + 1), "1.5".into(), "-1".into()]);
+            if min > 0 {
+                v.push(format!("{}", min - 1));
+            }
+        }
+        Kind::Number { zero } => {
+            v.extend(["NaN".into(), "inf".into(), "-1".into(), "".into()]);
+            if !zero {
+                v.push("0".into());
+            }
+        }
+        Kind::Widths { depth, width } => {
+            v.extend(["0".into(), format!("{}", width + 1), "8,,8".into()]);
+            v.push(vec!["4"; depth + 1].join(","));
+        }
+        Kind::Flag => v.extend(["2".into(), "yes".into()]),
+    }
+    v
+}
+
+/// Values a field of this kind must take.
+fn good_values(kind: Kind) -> Vec<String> {
+    match kind {
+        Kind::Choice(options) => options.iter().map(|(n, _)| n.to_string()).collect(),
+        Kind::Whole { min, .. } => vec![format!("{}", min.max(1))],
+        Kind::Number { zero } => {
+            let mut v = vec!["0.25".to_string()];
+            if zero {
+                v.push("0".into());
+            }
+            v
+        }
+        Kind::Widths { depth, width } => vec![
+            String::new(),
+            vec![width.to_string(); depth].join(","),
+            "3".into(),
+        ],
+        Kind::Flag => vec!["0".into(), "1".into()],
+    }
+}
+
+#[test]
+fn every_field_refuses_bad_values_by_name_and_changes_nothing() {
+    for f in FIELDS {
+        for bad in bad_values(f.kind) {
+            let mut s = Settings::default();
+            let before = s.clone();
+            let err = s.set(f.name, &bad).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("{}: ", f.label)),
+                "{}={bad:?}: message {err:?} does not name the field",
+                f.name
+            );
+            assert_eq!(s, before, "{}={bad:?} changed the settings", f.name);
+        }
+    }
+}
+
+#[test]
+fn every_allowed_value_is_taken_and_round_trips_through_the_hash() {
+    for f in FIELDS {
+        for good in good_values(f.kind) {
+            let mut s = Settings::default();
+            assert_eq!(s.set(f.name, &good).unwrap(), f.change, "{}={good}", f.name);
+            assert_eq!(s.get(f.name).unwrap(), good, "{}", f.name);
+            let (back, notes) = Settings::from_hash(&s.to_hash());
+            assert_eq!((back, notes), (s, vec![]), "{}={good}", f.name);
+        }
+    }
+}
+
+#[test]
+fn the_hash_lists_every_field_once_in_table_order() {
+    let hash = Settings::default().to_hash();
+    let keys: Vec<&str> = hash
+        .split('&')
+        .map(|p| p.split('=').next().unwrap())
+        .collect();
+    let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    assert_eq!(keys, names);
+    let err = Settings::default().set("colour", "red").unwrap_err();
+    assert_eq!(err.to_string(), "unknown setting 'colour'");
+}
