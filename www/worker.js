@@ -1,39 +1,38 @@
 // The training thread: its own App with the page's settings trains full-time and sends
-// parameters, new history entries and progress back; the page only draws. Messages:
-// {type: 'init' | 'set' | 'reset' | 'play' | 'step', gen, ...}; every state echoes the
-// generation of the flow it belongs to, so the page can drop stale ones.
+// parameters, new history entries and progress back; the page only draws. Messages in:
+// {type: 'init' | 'set' | 'reset' | 'play' | 'step', gen, ...}; out: {type: 'state', gen,
+// params, progress, event} (progress is src/session/sync.rs's codec) or {type: 'error',
+// message}. Every state echoes the generation of the flow it belongs to, so the page can
+// drop stale ones.
 import { loadEngine } from './engine.js';
 
-// The page's build, named in this worker's address (engine.js).
-let App;
-const ready = loadEngine().then((engine) => { App = engine.module.App; });
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
-let app = null;
-let gen = 0;
-let playing = false;
-let sent = [0, 0];
-let lastPost = 0;
+// The page's build, named in this worker's address (engine.js).
+const ready = loadEngine();
+// The worker's state: its App, the flow's generation, whether it trains, the history
+// entries already sent ([loss, test]) and when it last posted.
+const w = { app: null, gen: 0, playing: false, sent: [0, 0], lastPost: 0 };
 
 function post() {
-  const progress = app.progress(sent[0], sent[1]);
-  sent = Array.from(app.history_len());
-  const params = app.parameters();
-  const event = app.event();
-  postMessage({ type: 'state', gen, progress, event, params }, [params.buffer, progress.buffer]);
-  lastPost = performance.now();
+  const progress = w.app.progress(w.sent[0], w.sent[1]);
+  w.sent = Array.from(w.app.history_len());
+  const params = w.app.parameters();
+  const event = w.app.event();
+  postMessage({ type: 'state', gen: w.gen, progress, event, params }, [params.buffer, progress.buffer]);
+  w.lastPost = performance.now();
 }
 
 function fail(e) {
-  playing = false;
+  w.playing = false;
   postMessage({ type: 'error', message: String((e && e.message) || e) });
 }
 
 function loop() {
-  if (!playing) return;
+  if (!w.playing) return;
   try {
-    app.train(CHUNK_MS);
-    if (performance.now() - lastPost >= POST_EVERY_MS) post();
+    w.app.train(CHUNK_MS);
+    if (performance.now() - w.lastPost >= POST_EVERY_MS) post();
   } catch (e) {
     fail(e);
     return;
@@ -42,28 +41,27 @@ function loop() {
 }
 
 onmessage = async ({ data: m }) => {
-  await ready;
+  const engine = await ready;
   try {
     if (m.type === 'init') {
-      app = new App(m.hash);
+      w.app = new engine.module.App(m.hash);
     } else if (m.type === 'set') {
-      app.set(m.key, m.value);
+      w.app.set(m.key, m.value);
     } else if (m.type === 'reset') {
-      app.reset();
+      w.app.reset();
     } else if (m.type === 'play') {
-      playing = m.on;
-      if (playing) loop(); else post();
+      w.playing = m.on;
+      if (w.playing) loop(); else post();
       return;
     } else if (m.type === 'step') {
-      app.step();
+      w.app.step();
     }
-    if (m.gen !== undefined && m.gen !== gen) {
-      gen = m.gen;
-      sent = [0, 0];
+    if (m.gen !== undefined && m.gen !== w.gen) {
+      w.gen = m.gen;
+      w.sent = [0, 0];
     }
     post();
   } catch (e) {
     fail(e);
   }
 };
-postMessage({ type: 'hello' });

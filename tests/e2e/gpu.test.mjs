@@ -24,7 +24,7 @@ after(async () => {
 
 /** Waits until the page has finished `n` GPU grids in all. */
 async function gpuGrids(page, n) {
-  await page.waitForFunction((n) => window.arflowStats.gpuGridMs.length >= n, n);
+  await page.waitForFunction((n) => window.arflowTest.stats.gpuGridMs.length >= n, n);
 }
 
 test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
@@ -38,10 +38,10 @@ test('with WebGPU the status names the adapter and the heatmap comes from the GP
   // The same page, the same flow: one CPU grid against the GPU grids it has drawn.
   const cpuMs = await page.evaluate(() => {
     const t = performance.now();
-    window.arflow.density_now(256);
+    window.arflowTest.app().density_now(256);
     return performance.now() - t;
   });
-  const gpuMs = await page.evaluate(() => window.arflowStats.gpuGridMs);
+  const gpuMs = await page.evaluate(() => window.arflowTest.stats.gpuGridMs);
   console.log(`# ${s.text}`);
   console.log(`# 256x256 grid: GPU (SwiftShader, read-back included) ${gpuMs.map((v) => v.toFixed(0)).join(', ')} ms; CPU ${cpuMs.toFixed(0)} ms`);
   await page.screenshot({ path: `${ARTEFACTS}webgpu-view.png`, fullPage: true });
@@ -58,7 +58,7 @@ test('with WebGPU the status names the adapter and the heatmap comes from the GP
 test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no stalls', async () => {
   const { page, errors } = await openPage(browser, server);
   await gpuGrids(page, 1);
-  const before = await page.evaluate(() => window.arflowStats.gpuGridMs.length);
+  const before = await page.evaluate(() => window.arflowTest.stats.gpuGridMs.length);
   await page.evaluate(() => { window.longTasks = []; });
   await page.keyboard.press('Space');
   await gpuGrids(page, before + 2);
@@ -75,7 +75,7 @@ test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no 
 test('a GPU failure falls back to the CPU for the session, with a message and a picture', async () => {
   const { page, errors } = await openPage(browser, server, '#data=8gaussians');
   await gpuGrids(page, 1);
-  await page.evaluate(() => window.arflowGpu().simulate_failure());
+  await page.evaluate(() => window.arflowTest.gpu().simulate_failure());
   await page.click('#resample');
   await page.waitForFunction(() => /backend CPU/.test(document.getElementById('status').textContent));
   assert.match(await page.textContent('#messages'), /WebGPU stopped working \(simulated GPU failure\)/);

@@ -1,7 +1,9 @@
 // Shared by the end-to-end tests: open a page of the served app and read it like a person.
 
-/** A new page at `server.url + path` in `browser`, recording page errors, console errors,
- * requests that leave the server, and long tasks (`window.longTasks`). */
+/** A new page at `server.url + path` in `browser`, with the page's test hooks on (`?test`:
+ * `window.arflowTest`), recording page errors, console errors, requests that leave the
+ * server, and long tasks (`window.longTasks`). Returns once the page is drawn and has its
+ * answer from WebGPU (an adapter or none). */
 export async function openPage(browser, server, path = '') {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // Every wait is for an event, however long a loaded machine takes to get there; node's
@@ -18,8 +20,9 @@ export async function openPage(browser, server, path = '') {
     }).observe({ type: 'longtask', buffered: true });
   });
   const start = Date.now();
-  await page.goto(server.url + path);
-  await page.waitForSelector('body[data-ready="1"]');
+  const query = path.startsWith('?') ? `?test&${path.slice(1)}` : `?test${path}`;
+  await page.goto(server.url + query);
+  await page.waitForSelector('body[data-ready="1"][data-gpu]');
   return { page, errors, loadMs: Date.now() - start };
 }
 

@@ -47,7 +47,7 @@ test('the default view shows a density at once, with no errors', async () => {
 test('play trains: the step count rises and the NLL falls (stalls and refresh rate reported)', async () => {
   const { page, errors } = await open();
   const first = await status(page);
-  await page.evaluate(() => { window.longTasks = []; window.arflowStats.heatmapIntervals.length = 0; });
+  await page.evaluate(() => { window.longTasks = []; window.arflowTest.stats.heatmapIntervals.length = 0; });
   await page.keyboard.press('Space');
   // However long it takes: the test waits for the training to get there.
   await page.waitForFunction((nll0) => {
@@ -60,7 +60,7 @@ test('play trains: the step count rises and the NLL falls (stalls and refresh ra
   assert.ok(now.step > 300, `steps: ${now.text}`);
   assert.ok(now.nll < first.nll - 0.3, `NLL ${first.nll} -> ${now.nll}`);
   const longTasks = await page.evaluate(() => window.longTasks);
-  const intervals = await page.evaluate(() => window.arflowStats.heatmapIntervals.slice().sort((a, b) => a - b));
+  const intervals = await page.evaluate(() => window.arflowTest.stats.heatmapIntervals.slice().sort((a, b) => a - b));
   const median = intervals[intervals.length >> 1];
   console.log(`# while training: ${now.text}; heatmap refresh median ${median.toFixed(0)} ms over ${intervals.length}; long tasks ${JSON.stringify(longTasks)}`);
   // Speed is reported above, not asserted: CI machines are shared and noisy.
@@ -149,12 +149,12 @@ test('a divergence is rolled back and explained', async () => {
 
 test('a panic shows a banner, and reset brings the page back', async () => {
   const { page } = await open('#data=rings');
-  await page.evaluate(() => { try { window.arflow.simulate_panic(); } catch (e) { /* shown by the hook */ } });
+  await page.evaluate(() => { try { window.arflowTest.app().simulate_panic(); } catch (e) { /* shown by the hook */ } });
   await page.waitForSelector('#panic:not([hidden])');
   assert.match(await page.textContent('#panic-message'), /simulated panic/);
   await page.screenshot({ path: `${ARTEFACTS}panic-banner.png` });
   await page.click('#panic-reset');
-  await page.waitForSelector('body[data-ready="1"]');
+  await page.waitForSelector('body[data-ready="1"][data-gpu]');
   assert.ok(await page.locator('#panic').isHidden());
   assert.equal(await page.inputValue('#data'), 'rings');
   assert.ok((await colours(page, 'heatmap')) > 50);

@@ -1,0 +1,88 @@
+// The controls: built from the settings table (names, options and limits come from the wasm
+// export, not from HTML), read and written by field name, and the one handler every control
+// shares: set the field, write the hash, rebuild or update.
+import { state, $ } from './state.js';
+
+export function message(text, kind = 'note') {
+  const box = $('messages');
+  box.replaceChildren();
+  if (!text) return;
+  const p = document.createElement('p');
+  p.className = kind;
+  p.textContent = text;
+  box.append(p);
+}
+
+export function errorFor(id, text) {
+  const span = $(`err-${id}`);
+  if (span) span.textContent = text || '';
+}
+
+function readControl(id) {
+  const el = $(id);
+  return el.type === 'checkbox' ? (el.checked ? '1' : '0') : el.value;
+}
+
+export function writeControls() {
+  for (const { name } of state.fields) {
+    const el = $(name);
+    const v = state.app.get(name);
+    if (el.type === 'checkbox') el.checked = v === '1'; else el.value = v;
+    errorFor(name, '');
+  }
+  $('layer').max = state.app.get('layers');
+  const objective = state.app.get('objective');
+  for (const el of document.querySelectorAll('[data-show]')) {
+    el.hidden = el.dataset.show !== objective;
+  }
+}
+
+export function writeHash() {
+  history.replaceState(null, '', `#${state.app.hash()}`);
+}
+
+// Limits in words for a control's tooltip.
+function limits(f) {
+  if (f.kind === 'whole') return `${f.min} to ${f.max}`;
+  if (f.kind === 'widths') return `up to ${f.depth} widths of 1 to ${f.width}`;
+  if (f.kind === 'number') return f.zero ? '0 = off' : 'above 0';
+  return '';
+}
+
+// Fills each control from its row of the table: a select's options, a number's limits.
+function build(f) {
+  const el = $(f.name);
+  if (f.kind === 'choice') {
+    el.replaceChildren(...f.options.map(([value, label]) => new Option(label, value)));
+  } else if (f.kind === 'whole') {
+    el.min = f.min;
+    el.max = f.max;
+  }
+  const words = limits(f);
+  if (words) el.title = el.title ? `${el.title} (${words})` : words;
+  const span = document.createElement('span');
+  span.className = 'err';
+  span.id = `err-${f.name}`;
+  span.setAttribute('role', 'alert');
+  (el.closest('label') || el).after(span);
+}
+
+// `on(change)` runs after a field was set: 'rebuild', 'live' or 'view'.
+export function wireControls(on) {
+  state.fields = JSON.parse(state.engine.module.settings_fields());
+  for (const f of state.fields) {
+    build(f);
+    $(f.name).addEventListener('change', () => {
+      let change;
+      try {
+        change = state.app.set(f.name, readControl(f.name));
+      } catch (e) {
+        errorFor(f.name, e.message);
+        return;
+      }
+      errorFor(f.name, '');
+      writeHash();
+      on(change, f.name, readControl(f.name));
+    });
+  }
+}

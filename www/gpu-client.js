@@ -1,0 +1,64 @@
+// WebGPU for the pictures: the heatmap (256x256) and the display samples are computed on
+// the device, one job at a time and never waited for; training stays on the CPU. Any
+// failure hands the pictures to the CPU for the rest of the session, with a message.
+import { state, $, record } from './state.js';
+import { message } from './controls.js';
+import { renderPanels, heatmapDone } from './panels.js';
+
+// The heatmap's resolution on the GPU, training or not.
+const GPU_RES = 256;
+
+export async function gpuRefresh() {
+  state.gpuBusy = true;
+  // Claim the request: a change while the job runs marks the picture stale again.
+  state.gridStale = false;
+  const [handle, app, gen, draws] = [state.gpu, state.app, state.gen, state.draws];
+  try {
+    const t0 = performance.now();
+    const logP = await handle.density(app, GPU_RES);
+    record(state.stats.gpuGridMs, performance.now() - t0);
+    const xs = await handle.samples(app);
+    if (state.gpu !== handle || state.app !== app || state.gen !== gen || state.draws !== draws) return;
+    app.take_density(GPU_RES, logP);
+    app.take_samples(xs);
+    heatmapDone();
+    if (!state.playing) renderPanels();
+  } catch (e) {
+    if (state.gpu === handle) gpuFailed(e);
+  } finally {
+    state.gpuBusy = false;
+  }
+}
+
+function gpuFailed(e) {
+  state.gpu = null;
+  state.gpuDevice = null;
+  $('cpu-only').checked = true;
+  $('cpu-only').disabled = true;
+  state.app.drop_outside_samples();
+  message(`WebGPU stopped working (${e && e.message || e}); the CPU computes the heatmap and samples for the rest of this session.`, 'warn');
+  state.gridStale = true;
+  renderPanels();
+}
+
+export function useGpu(on) {
+  state.gpu = on ? state.gpuDevice : null;
+  if (!state.gpu) state.app.drop_outside_samples();
+  state.gridStale = true;
+  renderPanels();
+}
+
+// Asks the browser for WebGPU once, while the CPU draws; no adapter or an error leaves the
+// CPU in charge, which the status line shows. Sets `body[data-gpu]` to 'ready' or 'none'.
+export async function connectGpu() {
+  try {
+    state.gpuDevice = (await state.engine.module.gpu_connect()) || null;
+  } catch (e) {
+    state.gpuDevice = null;
+    console.info(`arflow: no WebGPU (${e && e.message || e}); computing on the CPU`);
+  }
+  $('cpu-only').disabled = !state.gpuDevice;
+  if (!state.gpuDevice) $('backend-note').textContent = 'This browser offers no WebGPU adapter: everything runs on the CPU.';
+  useGpu(!$('cpu-only').checked);
+  document.body.dataset.gpu = state.gpuDevice ? 'ready' : 'none';
+}

@@ -1,0 +1,74 @@
+// Redrawing the panels and the status line from the App.
+import { state, $, record } from './state.js';
+import { message } from './controls.js';
+
+// While training, one panel per turn (samples, loss, composition), so that no frame draws
+// all three: each stays well inside a frame even on a busy machine.
+const PANEL_TURNS = ['render_samples', 'render_loss', 'render_composition'];
+// The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
+const HEATMAP_PERIOD = [140, 170];
+
+function fmt(v, digits = 3) {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+export function renderStatus() {
+  const s = JSON.parse(state.app.status_json());
+  const flow = state.app.get('flow').toUpperCase();
+  const parts = [
+    `step ${s.step}`,
+    `${Math.round(s.steps_per_second)} steps/s`,
+    `${s.metric_name} ${fmt(s.metric)}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : ''),
+  ];
+  if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
+  parts.push(`grid mass ${fmt(s.grid_mass)}` + (s.non_finite ? ` (${s.non_finite} non-finite)` : ''));
+  parts.push(state.gpu ? `backend WebGPU (${state.gpu.name()})` : `backend CPU (${state.engine.label})`);
+  parts.push(`${flow}: ${s.passes_density} MADE passes per density, ${s.passes_sample} per sample`);
+  $('status').textContent = parts.join(' · ');
+  if (s.event) message(`${s.event}. Lower the learning rate, or keep going: nothing was lost.`, 'warn');
+}
+
+export function renderPanels() {
+  state.app.render_samples();
+  state.app.render_loss();
+  state.app.render_composition();
+  renderStatus();
+  state.lastPanels = performance.now();
+}
+
+export function renderNextPanel() {
+  state.app[PANEL_TURNS[state.panelTurn]]();
+  state.panelTurn = (state.panelTurn + 1) % PANEL_TURNS.length;
+  renderStatus();
+  state.lastPanels = performance.now();
+}
+
+export function renderStatic() {
+  state.app.render_masks();
+  $('layer-order').textContent = `(order: ${state.app.layer_order()})`;
+  try {
+    state.app.render_explorer();
+    $('err-mhidden').textContent = '';
+  } catch (e) {
+    $('err-mhidden').textContent = e.message;
+  }
+}
+
+// A new heatmap is ready: draw it, and (training inline) adapt the grid's share of a frame.
+export function heatmapDone() {
+  state.app.render_heatmap();
+  const t = performance.now();
+  const dt = t - state.lastHeatmap;
+  state.lastHeatmap = t;
+  if (dt > 2000) return;
+  record(state.stats.heatmapIntervals, dt);
+  if (state.worker) return;
+  if (dt > HEATMAP_PERIOD[1]) state.gridShare = Math.min(0.85, state.gridShare + 0.05);
+  if (dt < HEATMAP_PERIOD[0]) state.gridShare = Math.max(0.15, state.gridShare - 0.05);
+}
+
+export function showCrash(e) {
+  state.playing = false;
+  if (!$('panic-message').textContent) $('panic-message').textContent = String(e && e.message || e);
+  $('panic').hidden = false;
+}
