@@ -1,3 +1,9 @@
-# The page's second build (scripts/build-web.sh, scripts/test.sh): .cargo/config.toml's
-# wasm32 flags plus relaxed SIMD. RUSTFLAGS replaces the config's list, so it repeats it.
-RELAXED_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd --cfg=web_sys_unstable_apis -C llvm-args=-inline-threshold=80"
+# The page's second build (scripts/build-web.sh, scripts/test.sh) adds relaxed SIMD to the
+# wasm32 flags. Those live in one place, .cargo/config.toml; a RUSTFLAGS variable replaces
+# that list rather than extending it, so the relaxed build's is read from there.
+WASM_RUSTFLAGS=$(grep '^rustflags' .cargo/config.toml | grep -o '"[^"]*"' | tr -d '"' | tr '\n' ' ')
+RELAXED_RUSTFLAGS="${WASM_RUSTFLAGS/+simd128/+simd128,+relaxed-simd}"
+case "$RELAXED_RUSTFLAGS" in
+  *relaxed-simd*) ;;
+  *) echo "flags.sh: no +simd128 in .cargo/config.toml's wasm32 rustflags" >&2; exit 1 ;;
+esac

@@ -1,8 +1,9 @@
 //! The 2-D toy data sets of the flow literature (FFJORD's generators, which call
 //! scikit-learn's `make_moons` / `make_circles` / `make_swiss_roll`), one signature for all.
 //!
-//! Recipes follow `toy-data.md` exactly; angles on arcs and rings are drawn uniformly per
-//! point (the streaming form: the same distribution, smooth at every batch size).
+//! Recipes follow FFJORD's `lib/toy_data.py` (Grathwohl et al., 2019) exactly; angles on arcs
+//! and rings are drawn uniformly per point (the streaming form: the same distribution,
+//! smooth at every batch size).
 
 use crate::{Error, Result};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};

@@ -100,7 +100,7 @@ impl Grid {
     }
 
     /// The density of `log_density` (row-major points in, one log-density per point out).
-    pub fn evaluate(&self, log_density: impl Fn(&[f32]) -> Vec<f32>) -> Density {
+    pub fn tabulate(&self, log_density: impl Fn(&[f32]) -> Vec<f32>) -> Density {
         Density::new(*self, log_density(&self.points()))
     }
 }
@@ -145,46 +145,4 @@ impl Density {
     pub fn mass(&self) -> f64 {
         self.probabilities().sum::<f64>() * self.cell_area()
     }
-
-    /// The marginal `p(x1) = int p(x1, x2) dx2` at each column centre (over the window).
-    pub fn marginal_x1(&self) -> Vec<f64> {
-        let p: Vec<f64> = self.probabilities().collect();
-        let dy = self.grid.dy() as f64;
-        (0..self.grid.nx)
-            .map(|i| {
-                (0..self.grid.ny)
-                    .map(|j| p[j * self.grid.nx + i])
-                    .sum::<f64>()
-                    * dy
-            })
-            .collect()
-    }
-}
-
-/// `p(x2 | x1 = c)` at `n` points spread over the window's `x2` range (cell centres),
-/// normalised over that range: `p(c, x2) / int p(c, x2') dx2'`. Returns `(x2, p)` pairs.
-pub fn conditional_x2(
-    window: Window,
-    c: f32,
-    n: usize,
-    log_density: impl Fn(&[f32]) -> Vec<f32>,
-) -> Result<Vec<(f32, f64)>> {
-    let line = Grid::new(
-        Window {
-            x0: c,
-            x1: c + 1.0,
-            ..window
-        },
-        1,
-        n,
-    )?;
-    let points: Vec<f32> = (0..n).flat_map(|j| [c, line.y(n - 1 - j)]).collect();
-    let density = Density::new(line, log_density(&points));
-    let p: Vec<f64> = density.probabilities().collect();
-    let norm = p.iter().sum::<f64>() * line.dy() as f64;
-    if norm <= 0.0 || !norm.is_finite() {
-        let msg = format!("no density along x1 = {c} inside the window");
-        return Err(Error::Invalid("conditional slice", msg));
-    }
-    Ok((0..n).map(|j| (points[2 * j + 1], p[j] / norm)).collect())
 }

@@ -288,7 +288,7 @@ impl Trainer {
     }
 
     /// Test NLL on the held-out set (forward KL), or the KL estimate (reverse KL); recorded.
-    pub fn evaluate(&mut self) -> f64 {
+    pub fn test_metric(&mut self) -> f64 {
         let value = match &self.test_set {
             Some(test) => mean_finite_nll(&self.flow.log_prob_points(test)),
             None => self
@@ -317,11 +317,11 @@ impl Trainer {
     /// The exact KL on `grid` where the target density is known: `KL(p* || q)` for
     /// 8gaussians and checkerboard, `KL(q || p)` for energy targets (normalised on the grid).
     pub fn grid_kl(&self, grid: &Grid) -> Option<f64> {
-        let model = || grid.evaluate(|p| self.flow.log_prob_points(p));
+        let model = || grid.tabulate(|p| self.flow.log_prob_points(p));
         match self.config.objective {
             Objective::ForwardKl(d) => {
                 d.exact_log_prob([0.0, 0.0])?;
-                let exact = grid.evaluate(|p| {
+                let exact = grid.tabulate(|p| {
                     let exact = |c: &[f32]| {
                         d.exact_log_prob([c[0] as f64, c[1] as f64])
                             .unwrap_or(f64::NAN)
@@ -333,7 +333,7 @@ impl Trainer {
             Objective::ReverseKl(t) => {
                 let log_z = self.target_log_z? as f32;
                 let target =
-                    grid.evaluate(|p| t.log_unnormalised(p).iter().map(|v| v - log_z).collect());
+                    grid.tabulate(|p| t.log_unnormalised(p).iter().map(|v| v - log_z).collect());
                 Some(kl_on_grid(&model(), &target))
             }
         }

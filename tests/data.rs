@@ -210,7 +210,7 @@ fn swiss_roll_lies_along_its_spiral() {
 fn exact_densities_integrate_to_one() {
     for (d, h) in [(DataSet::EightGaussians, 6.0), (DataSet::Checkerboard, 4.0)] {
         let grid = Grid::new(Window::square(h), 512, 512).unwrap();
-        let density = grid.evaluate(|p| {
+        let density = grid.tabulate(|p| {
             p.chunks(2)
                 .map(|c| d.exact_log_prob([c[0] as f64, c[1] as f64]).unwrap() as f32)
                 .collect()

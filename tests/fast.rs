@@ -5,7 +5,7 @@ mod common;
 
 use arflow::eval::kernels::matmul_acc;
 use arflow::eval::{Lattice, Plan};
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
+use arflow::flow::{Direction, Flow, FlowConfig};
 use arflow::grid::{Grid, Window};
 use arflow::made::Kernels;
 use arflow::objective::{forward_kl_loss, reverse_kl_loss};
@@ -15,19 +15,8 @@ use arflow::tensor::matrix;
 use common::{check_kernels as check, points};
 
 fn flow(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {
-    let mut f = Flow::new(FlowConfig {
-        layers,
-        hidden: hidden.to_vec(),
-        direction,
-        scale,
-        order: LayerOrder::Alternate,
-        seed: 11,
-        ..FlowConfig::default()
-    })
-    .unwrap();
-    // Away from the near-identity start, so every part of the network matters.
-    let p: Vec<f32> = f.parameters().iter().map(|v| v * 3.0).collect();
-    f.set_parameters(&p).unwrap();
+    let mut f = common::flow(direction, scale, layers, hidden, 11);
+    common::scramble(&mut f, 3.0);
     f
 }
 

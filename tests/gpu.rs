@@ -18,7 +18,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Where the comparison of log-densities applies: the "log p > -20".
+/// Where the comparison of log-densities applies: log p > -20 (below that a cell carries
+/// no visible colour and f32 round-off dominates).
 const FLOOR: f32 = -20.0;
 
 struct Case {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
+use arflow::flow::{Direction, Flow};
 use arflow::objective::{forward_kl_loss, reverse_kl_loss, Scalar};
 use arflow::scale::Scale;
 use arflow::target::Target;
@@ -12,12 +12,7 @@ use common::points;
 use dfdx::prelude::*;
 
 fn check(name: &str, mut f: Flow, loss: impl Fn(&Flow) -> Scalar) {
-    let grads = loss(&f).backward();
-    let mut analytic = Vec::new();
-    for l in f.layers.iter().flat_map(|l| &l.made.layers) {
-        analytic.extend(grads.get(&l.weight).as_vec());
-        analytic.extend(grads.get(&l.bias).as_vec());
-    }
+    let (_, analytic) = common::loss_and_grads(&f, &loss);
     let params = f.parameters();
     assert_eq!(analytic.len(), params.len());
     // The 40 largest gradients, and a spread of others above the f32 noise floor.
@@ -59,16 +54,7 @@ fn check(name: &str, mut f: Flow, loss: impl Fn(&Flow) -> Scalar) {
 }
 
 fn small(direction: Direction, scale: Scale) -> Flow {
-    Flow::new(FlowConfig {
-        layers: 2,
-        hidden: vec![12, 12],
-        direction,
-        scale,
-        order: LayerOrder::Alternate,
-        seed: 3,
-        ..FlowConfig::default()
-    })
-    .unwrap()
+    common::flow(direction, scale, 2, &[12, 12], 3)
 }
 
 #[test]

@@ -42,9 +42,9 @@ fn run(t: &mut Trainer, n: usize) {
 fn forward_kl_lowers_the_test_nll_on_every_data_set() {
     for d in DataSet::ALL {
         let mut t = trainer(Objective::ForwardKl(d), Direction::Maf, 3e-3);
-        let before = t.evaluate();
+        let before = t.test_metric();
         run(&mut t, 300);
-        let after = t.evaluate();
+        let after = t.test_metric();
         assert!(after < before - 0.05, "{d:?}: {before} -> {after}");
         assert!(
             after > d.entropy() - 0.1,
@@ -60,9 +60,9 @@ fn iaf_learns_too() {
         Direction::Iaf,
         3e-3,
     );
-    let before = t.evaluate();
+    let before = t.test_metric();
     run(&mut t, 300);
-    assert!(t.evaluate() < before - 0.3);
+    assert!(t.test_metric() < before - 0.3);
 }
 
 #[test]
@@ -70,9 +70,9 @@ fn reverse_kl_lowers_the_kl_on_u1() {
     for direction in [Direction::Maf, Direction::Iaf] {
         let mut t = trainer(Objective::ReverseKl(Target::U1), direction, 3e-3);
         let grid = Grid::new(Window::default(), 128, 128).unwrap();
-        let (before, grid_before) = (t.evaluate(), t.grid_kl(&grid).unwrap());
+        let (before, grid_before) = (t.test_metric(), t.grid_kl(&grid).unwrap());
         run(&mut t, 300);
-        let (after, grid_after) = (t.evaluate(), t.grid_kl(&grid).unwrap());
+        let (after, grid_after) = (t.test_metric(), t.grid_kl(&grid).unwrap());
         assert!(
             after < before - 0.2,
             "{direction:?}: estimate {before} -> {after}"
@@ -142,7 +142,7 @@ fn a_huge_learning_rate_rolls_back_to_the_last_good_parameters() {
     // Nothing is lost: with a sane rate training carries on from there.
     t.set_config(TrainConfig { lr: 1e-3, ..cfg }).unwrap();
     assert!(matches!(t.step(), StepOutcome::Updated { .. }));
-    assert!(t.evaluate().is_finite());
+    assert!(t.test_metric().is_finite());
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn a_trained_flow_keeps_unit_mass_on_the_data_window() {
         let mut t = trainer(Objective::ForwardKl(d), Direction::Maf, 3e-3);
         run(&mut t, 600);
         let grid = Grid::new(Window::default(), 256, 256).unwrap();
-        let density = grid.evaluate(|p| t.flow.log_prob_points(p));
+        let density = grid.tabulate(|p| t.flow.log_prob_points(p));
         common::assert_unit_mass(&density, &format!("{d:?}"));
     }
 }
@@ -233,5 +233,8 @@ fn an_exploding_but_finite_loss_is_a_divergence_too() {
         })
         .collect();
     assert!(causes.iter().any(|c| c.contains("exploded")), "{causes:?}");
-    assert!(t.evaluate() < 10.0, "the model kept is the last good one");
+    assert!(
+        t.test_metric() < 10.0,
+        "the model kept is the last good one"
+    );
 }

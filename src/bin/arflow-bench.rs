@@ -158,9 +158,9 @@ fn main() {
         )),
         Objective::ReverseKl(_) => None,
     };
-    let evaluate = |t: &mut Trainer| match &fresh {
+    let test_metric = |t: &mut Trainer| match &fresh {
         Some(points) => mean_finite_nll(&t.flow.log_prob_points(points)),
-        None => t.evaluate(),
+        None => t.test_metric(),
     };
 
     let mut curve = Vec::new();
@@ -175,10 +175,10 @@ fn main() {
             train_seconds += start.elapsed().as_secs_f64();
         }
         if step % CURVE_EVERY == 0 || step == args.steps {
-            curve.push(json!([step, evaluate(&mut trainer)]));
+            curve.push(json!([step, test_metric(&mut trainer)]));
         }
     }
-    let final_value = evaluate(&mut trainer);
+    let final_value = test_metric(&mut trainer);
 
     let grid = Grid::new(Window::default(), 256, 256).expect("a valid grid");
     let mut density = None;

@@ -72,16 +72,28 @@ pub fn overlay<DB: DrawingBackend>(
     area.present().map_err(err)
 }
 
+/// Whose points a scatter plot shows (each has its colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dots {
+    /// Model samples.
+    Model,
+    /// Data points.
+    Data,
+}
+
 /// A scatter plot with axes: model samples or data.
 pub fn scatter<DB: DrawingBackend>(
     area: &Area<DB>,
     window: Window,
     caption: &str,
     points: &[f32],
-    model: bool,
+    dots: Dots,
 ) -> Result<(), String> {
     axes(area, window, caption)?;
-    let colour = if model { MODEL } else { DATA };
+    let colour = match dots {
+        Dots::Model => MODEL,
+        Dots::Data => DATA,
+    };
     overlay(area, window, caption, points, colour.mix(0.55), 2)
 }
 

@@ -61,6 +61,6 @@ impl Flow {
         if self.kernels == Kernels::Fast && self.dim() == 2 {
             return Lattice::new(Plan::new(self), grid).density();
         }
-        grid.evaluate(|p| self.log_prob_points(p))
+        grid.tabulate(|p| self.log_prob_points(p))
     }
 }

@@ -79,13 +79,13 @@ fn conditioner(rec: u32, d: u32) {
   }
 }
 
-// Layer record `rec` on u, towards the prior (`normalising`) or the data; returns its
+// Layer record `rec` on u, towards the prior (`towards_prior`) or the data; returns its
 // log|det|. A direct pass is y = u a + t; a solve runs D passes, the first from the output
 // biases alone, then u = (y - t) / a.
-fn layer_pass(rec: u32, d: u32, normalising: bool) -> f32 {
+fn layer_pass(rec: u32, d: u32, towards_prior: bool) -> f32 {
   let iaf = shape[rec] == 1u;
   var ld = 0.0;
-  if (iaf != normalising) {
+  if (iaf != towards_prior) {
     conditioner(rec, d);
     for (var i = 0u; i < d; i++) {
       u[i] = u[i] * exp(ls[i]) + t[i];

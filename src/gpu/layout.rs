@@ -90,9 +90,9 @@ pub struct Job {
     pub n: u32,
     /// Grid columns ([`Mode::Grid`]).
     pub nx: u32,
-    /// Left edge, top edge, cell width and height ([`Mode::Grid`]).
+    /// The window's left edge ([`Mode::Grid`]).
     pub x0: f32,
-    /// The window's top edge (row 0 is the top, as in [`crate::grid::Grid`]).
+    /// The window's top edge (row 0 is the top, as in [`Grid`]).
     pub y1: f32,
     /// Cell width.
     pub dx: f32,

@@ -65,7 +65,7 @@ impl Lab {
             outside_samples: None,
         };
         lab.redraw();
-        lab.evaluate();
+        lab.refresh_metric();
         Ok(lab)
     }
 
@@ -125,7 +125,7 @@ impl Lab {
         self.density = None;
         self.recent.clear();
         self.redraw();
-        self.evaluate();
+        self.refresh_metric();
     }
 
     /// New display draws (data points and latent points), from the next seed.
@@ -228,19 +228,19 @@ impl Lab {
         }
         self.progress.step = self.trainer.step_count();
         if self.progress.step.is_multiple_of(EVAL_EVERY) {
-            self.evaluate();
+            self.refresh_metric();
         }
     }
 
     /// Takes one step and re-evaluates (the page's "step" button).
     pub fn step_once(&mut self) {
         self.one_step();
-        self.evaluate();
+        self.refresh_metric();
     }
 
     /// Re-evaluates the test metric now.
-    pub fn evaluate(&mut self) {
-        self.progress.metric = Some(self.trainer.evaluate()).filter(|m| m.is_finite());
+    pub fn refresh_metric(&mut self) {
+        self.progress.metric = Some(self.trainer.test_metric()).filter(|m| m.is_finite());
         self.progress.ess = self.trainer.estimate().map(|e| e.ess);
     }
 

@@ -10,3 +10,4 @@ pub mod lab;
 pub mod panels;
 pub mod settings;
 pub mod sync;
+pub mod values;

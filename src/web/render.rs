@@ -3,6 +3,7 @@
 
 use super::dom::{backend, canvas, draw_image, js};
 use super::App;
+use crate::draw::charts::Dots;
 use crate::draw::{area, charts, heatmap, masks, ON_HEATMAP};
 use crate::grid::{Density, Grid, Window};
 use crate::objective::{target_log_normaliser, Objective};
@@ -37,13 +38,19 @@ impl App {
     pub fn render_samples(&mut self) -> Result<(), JsError> {
         let window = Window::default();
         let model = area(backend(canvas("samples-model")?)?);
-        charts::scatter(&model, window, "model: x = T(z)", &self.lab.samples(), true)
-            .map_err(js)?;
+        charts::scatter(
+            &model,
+            window,
+            "model: x = T(z)",
+            &self.lab.samples(),
+            Dots::Model,
+        )
+        .map_err(js)?;
         match self.lab.settings().objective() {
             Objective::ForwardKl(d) => {
                 let data = area(backend(canvas("samples-data")?)?);
                 let caption = format!("data: {}", d.name());
-                charts::scatter(&data, window, &caption, self.lab.data_flat(), false)
+                charts::scatter(&data, window, &caption, self.lab.data_flat(), Dots::Data)
                     .map_err(js)?;
             }
             Objective::ReverseKl(t) => {

@@ -2,9 +2,10 @@
 //! determinant in f64, and autodiff Jacobians read straight from dfdx.
 #![allow(dead_code, clippy::needless_range_loop)]
 
-use arflow::flow::Flow;
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
 use arflow::made::Kernels;
 use arflow::objective::Scalar;
+use arflow::scale::Scale;
 use arflow::tensor::{Dev, Mat};
 use dfdx::prelude::*;
 
@@ -85,6 +86,33 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
         .zip(b)
         .map(|(x, y)| (x - y).abs())
         .fold(0.0, f32::max)
+}
+
+/// A 2-D flow with alternating orders (the page's), of this shape.
+pub fn flow(
+    direction: Direction,
+    scale: Scale,
+    layers: usize,
+    hidden: &[usize],
+    seed: u64,
+) -> Flow {
+    Flow::new(FlowConfig {
+        layers,
+        hidden: hidden.to_vec(),
+        direction,
+        scale,
+        order: LayerOrder::Alternate,
+        seed,
+        ..FlowConfig::default()
+    })
+    .unwrap()
+}
+
+/// Moves a flow far from its near-identity start (parameters times `gain`), so that the
+/// tests see real scales and shifts and every part of the network matters.
+pub fn scramble(f: &mut Flow, gain: f32) {
+    let p: Vec<f32> = f.parameters().iter().map(|v| v * gain).collect();
+    f.set_parameters(&p).unwrap();
 }
 
 /// Loss and every parameter's gradient, flattened like `Flow::parameters`.

@@ -1,0 +1,166 @@
+//! The values of the settings as text: the options of each choice (name in the hash, label
+//! on the page) and the parsers of the other kinds, each reading its limits from its
+//! [`Kind`]. Every parser names the field in its error.
+
+use super::settings::{ExplorerOrder, Mode, Order};
+use crate::data::DataSet;
+use crate::flow::{DegreeRule, Direction};
+use crate::scale::Scale;
+use crate::target::Target;
+use crate::{Error, Result};
+
+/// What kind of value a field holds, with its limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// One of these `(name, label)` pairs.
+    Choice(&'static [(&'static str, &'static str)]),
+    /// A whole number in `min..=max`.
+    Whole {
+        /// The least value.
+        min: u64,
+        /// The greatest value.
+        max: u64,
+    },
+    /// A finite number above zero (or zero too).
+    Number {
+        /// Whether 0 is allowed (it means "off").
+        zero: bool,
+    },
+    /// Comma-separated widths, e.g. `64,64`.
+    Widths {
+        /// Most widths in the list.
+        depth: usize,
+        /// Largest width.
+        width: usize,
+    },
+    /// `1` or `0`, a checkbox.
+    Flag,
+}
+
+/// The values a choice field takes: `(value, its name in the hash, its label on the page)`.
+pub type Options<T> = &'static [(T, &'static str, &'static str)];
+
+macro_rules! options {
+    ($name:ident: $t:ty = [$(($v:expr, $n:literal, $l:literal)),+ $(,)?]) => {
+        pub(super) const $name: (Options<$t>, &[(&str, &str)]) = (&[$(($v, $n, $l)),+], &[$(($n, $l)),+]);
+    };
+}
+
+options!(MODES: Mode = [(Mode::Forward, "forward", "forward KL: learn from data"),
+    (Mode::Reverse, "reverse", "reverse KL: match an energy U(x)")]);
+options!(DATA: DataSet = [(DataSet::Moons, "moons", "moons"),
+    (DataSet::EightGaussians, "8gaussians", "8 gaussians"),
+    (DataSet::Checkerboard, "checkerboard", "checkerboard"),
+    (DataSet::Pinwheel, "pinwheel", "pinwheel"), (DataSet::TwoSpirals, "2spirals", "2 spirals"),
+    (DataSet::Rings, "rings", "rings"), (DataSet::Circles, "circles", "circles"),
+    (DataSet::SwissRoll, "swissroll", "swiss roll")]);
+options!(TARGETS: Target = [(Target::U1, "u1", "U1 ring"), (Target::U2, "u2", "U2 wave (boxed)"),
+    (Target::U3, "u3", "U3 (boxed)"), (Target::U4, "u4", "U4 (boxed)")]);
+options!(DIRECTIONS: Direction = [(Direction::Maf, "maf", "MAF (masked autoregressive)"),
+    (Direction::Iaf, "iaf", "IAF (inverse autoregressive)")]);
+options!(ORDERS: Order = [(Order::Alternate, "alternate", "alternate (reverse each layer)"),
+    (Order::Same, "same", "same every layer (see what breaks)"),
+    (Order::Random, "random", "random permutation per layer")]);
+options!(SCALES: Scale = [(Scale::Softplus, "softplus", "softplus(s + c) + 0.001"),
+    (Scale::Exp, "exp", "exp(s) (the papers)"), (Scale::Tanh, "tanh", "exp(3 tanh(s/3)) (clamped)")]);
+options!(EXPLORER_ORDERS: ExplorerOrder = [(ExplorerOrder::Natural, "natural", "natural"),
+    (ExplorerOrder::Reversed, "reversed", "reversed"), (ExplorerOrder::Random, "random", "random")]);
+options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "deterministic"),
+    (DegreeRule::Random, "random", "random (MADE paper)")]);
+
+/// The option called `value`.
+pub(super) fn pick<T: Copy>(label: &'static str, options: Options<T>, value: &str) -> Result<T> {
+    let names = || options.iter().map(|o| o.1).collect::<Vec<_>>().join(", ");
+    options
+        .iter()
+        .find(|o| o.1 == value)
+        .map(|o| o.0)
+        .ok_or_else(|| Error::Invalid(label, format!("'{value}' is not one of {}", names())))
+}
+
+/// The name of option `value`.
+pub(super) fn name<T: PartialEq>(options: Options<T>, value: T) -> String {
+    options
+        .iter()
+        .find(|o| o.0 == value)
+        .map_or("", |o| o.1)
+        .into()
+}
+
+/// A whole number in `lo..=hi`.
+pub(super) fn whole(label: &'static str, value: &str, lo: u64, hi: u64) -> Result<u64> {
+    match value.parse::<u64>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(Error::Invalid(
+            label,
+            format!("'{value}' is not a whole number from {lo} to {hi}"),
+        )),
+    }
+}
+
+/// A whole number of a [`Kind::Whole`] field.
+pub(super) fn count(kind: Kind, label: &'static str, value: &str) -> Result<usize> {
+    let Kind::Whole { min, max } = kind else {
+        unreachable!("a whole-number field")
+    };
+    whole(label, value, min, max).map(|v| v as usize)
+}
+
+/// The seed, a whole number of a [`Kind::Whole`] field.
+pub(super) fn seed(kind: Kind, label: &'static str, value: &str) -> Result<u64> {
+    let Kind::Whole { min, max } = kind else {
+        unreachable!("a whole-number field")
+    };
+    whole(label, value, min, max)
+}
+
+/// A number of a [`Kind::Number`] field.
+pub(super) fn number(kind: Kind, label: &'static str, value: &str) -> Result<f64> {
+    let Kind::Number { zero } = kind else {
+        unreachable!("a number field")
+    };
+    match value.parse::<f64>() {
+        Ok(v) if v.is_finite() && (v > 0.0 || (zero && v == 0.0)) => Ok(v),
+        _ => {
+            let what = if zero {
+                "zero or a positive number"
+            } else {
+                "a positive number"
+            };
+            Err(Error::Invalid(label, format!("'{value}' is not {what}")))
+        }
+    }
+}
+
+/// The widths of a [`Kind::Widths`] field.
+pub(super) fn widths(kind: Kind, label: &'static str, value: &str) -> Result<Vec<usize>> {
+    let Kind::Widths { depth, width } = kind else {
+        unreachable!("a widths field")
+    };
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = value
+        .split(',')
+        .map(|w| w.trim().parse().ok().filter(|w| (1..=width).contains(w)))
+        .collect::<Option<Vec<usize>>>()
+        .filter(|l| l.len() <= depth);
+    list.ok_or_else(|| {
+        let msg =
+            format!("'{value}' is not a list like 8,8 (0 to {depth} widths, each 1 to {width})");
+        Error::Invalid(label, msg)
+    })
+}
+
+/// A [`Kind::Flag`]: `1` or `0`.
+pub(super) fn flag(_: Kind, label: &'static str, value: &str) -> Result<bool> {
+    pick(label, &[(true, "1", ""), (false, "0", "")], value)
+}
+
+/// Widths as the hash writes them: `64,64`.
+pub(super) fn list(v: &[usize]) -> String {
+    v.iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
