@@ -5,7 +5,7 @@
 //! `log p(x) = log N(T^-1(x)) + sum_k log|det dT_k^-1|`.
 //! Both directions of every layer return `(output, log_det)`.
 
-pub use crate::layer::{ArLayer, Direction};
+pub use crate::layer::{ArLayer, Direction, Towards};
 use crate::made::Kernels;
 use crate::masks::{ordering, HiddenDegrees, Ordering};
 use crate::scale::Scale;
@@ -221,16 +221,16 @@ impl Flow {
 
     /// MADE passes one density evaluation costs: `K` for MAF, `K * D` for IAF.
     pub fn passes_per_density(&self) -> usize {
-        self.passes_for(Direction::Iaf)
+        self.passes_for(Towards::Prior)
     }
 
     /// MADE passes one sample costs: `K * D` for MAF, `K` for IAF.
     pub fn passes_per_sample(&self) -> usize {
-        self.passes_for(Direction::Maf)
+        self.passes_for(Towards::Data)
     }
 
-    fn passes_for(&self, sequential: Direction) -> usize {
-        let per_layer = if self.config.direction == sequential {
+    fn passes_for(&self, towards: Towards) -> usize {
+        let per_layer = if self.config.direction.solves(towards) {
             self.dim()
         } else {
             1

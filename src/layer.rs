@@ -32,6 +32,23 @@ pub struct ArLayer {
     pub scale: Scale,
 }
 
+impl Direction {
+    /// Whether the pass `towards` the prior or the data is the sequential one (`D` MADE
+    /// passes): IAF towards the prior, MAF towards the data.
+    pub fn solves(self, towards: Towards) -> bool {
+        (self == Direction::Iaf) == (towards == Towards::Prior)
+    }
+}
+
+/// Which way a layer's pass goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Towards {
+    /// `x -> z` (`T_k^-1`): densities.
+    Prior,
+    /// `z -> x` (`T_k`): samples.
+    Data,
+}
+
 /// A conditioner as the layer's passes call it: `(ln a, t)` from the current input.
 pub type Conditioner<'a, T> = dyn FnMut(Mat<T>) -> (Mat<T>, Mat<T>) + 'a;
 
@@ -81,36 +98,26 @@ impl ArLayer {
 
     /// `x = T_k(u)` (towards the data) and `log|det dx/du|`.
     pub fn forward<T: Tape<f32, Dev>>(&self, u: Mat<T>, kernels: Kernels) -> (Mat<T>, Col<T>) {
-        self.forward_with(u, &mut |u| self.conditioner(u, kernels))
+        self.pass_with(u, Towards::Data, &mut |u| self.conditioner(u, kernels))
     }
 
     /// `u = T_k^-1(x)` (towards the prior) and `log|det du/dx|`.
     pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>, kernels: Kernels) -> (Mat<T>, Col<T>) {
-        self.inverse_with(x, &mut |x| self.conditioner(x, kernels))
+        self.pass_with(x, Towards::Prior, &mut |x| self.conditioner(x, kernels))
     }
 
-    /// [`Self::forward`] with any conditioner in place of the MADE pass (one call per pass:
-    /// a caller can count what the transform asks for).
-    pub fn forward_with<T: Tape<f32, Dev>>(
+    /// The pass `towards` the prior or the data with any conditioner in place of the MADE
+    /// pass (one call per MADE pass: a caller can count what the transform asks for).
+    pub fn pass_with<T: Tape<f32, Dev>>(
         &self,
         u: Mat<T>,
+        towards: Towards,
         cond: &mut Conditioner<T>,
     ) -> (Mat<T>, Col<T>) {
-        match self.direction {
-            Direction::Maf => self.solve(u, cond),
-            Direction::Iaf => Self::direct(u, cond),
-        }
-    }
-
-    /// [`Self::inverse`] with any conditioner in place of the MADE pass.
-    pub fn inverse_with<T: Tape<f32, Dev>>(
-        &self,
-        x: Mat<T>,
-        cond: &mut Conditioner<T>,
-    ) -> (Mat<T>, Col<T>) {
-        match self.direction {
-            Direction::Maf => Self::direct(x, cond),
-            Direction::Iaf => self.solve(x, cond),
+        if self.direction.solves(towards) {
+            self.solve(u, cond)
+        } else {
+            Self::direct(u, cond)
         }
     }
 }

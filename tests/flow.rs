@@ -5,6 +5,7 @@ mod common;
 
 use arflow::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
 use arflow::grid::{Grid, Window};
+use arflow::layer::Towards;
 use arflow::made::Kernels;
 use arflow::scale::Scale;
 use arflow::tensor::matrix;
@@ -169,11 +170,12 @@ fn counted(f: &Flow, p: &[f32], density: bool) -> (usize, Vec<f32>) {
             calls += 1;
             layer.conditioner(v, Kernels::Dfdx)
         };
-        u = if density {
-            layer.inverse_with(u, &mut cond).0
+        let towards = if density {
+            Towards::Prior
         } else {
-            layer.forward_with(u, &mut cond).0
+            Towards::Data
         };
+        u = layer.pass_with(u, towards, &mut cond).0;
     }
     (calls, u.as_vec())
 }

@@ -1,7 +1,8 @@
 //! Density grids with one saving: in 2-D the first layer applied to the data sees one
 //! coordinate, so on a grid its MADE runs once per column (or row), not once per cell.
 
-use super::plan::{Plan, Towards};
+use super::plan::Plan;
+use crate::layer::Towards;
 use crate::grid::{Density, Grid};
 
 /// `log p` on the cells of a 2-D product grid, any range of cells at a time, from one

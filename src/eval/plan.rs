@@ -8,16 +8,8 @@
 
 use super::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation, BLOCK_WIDTH};
 use crate::flow::{Direction, Flow};
+use crate::layer::Towards;
 use crate::scale::Scale;
-
-/// Which way a layer's pass goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Towards {
-    /// `x -> z`: densities.
-    Prior,
-    /// `z -> x`: samples.
-    Data,
-}
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -117,17 +109,11 @@ impl Layer {
         n: usize,
         towards: Towards,
     ) -> (Vec<f32>, Vec<f32>) {
-        if self.solves(towards) {
+        if self.direction.solves(towards) {
             self.solve_conditioner(u, n)
         } else {
             self.conditioner(u, n)
         }
-    }
-
-    /// Whether the pass in this direction is the sequential one: IAF towards the prior,
-    /// MAF towards the data.
-    fn solves(&self, towards: Towards) -> bool {
-        (self.direction == Direction::Iaf) == (towards == Towards::Prior)
     }
 
     /// The layer's output and `log|det|` per row from its input and final coefficients:
@@ -142,7 +128,7 @@ impl Layer {
     ) -> (Vec<f32>, Vec<f32>) {
         let terms = u.iter().zip(ls).zip(t);
         let sums = ls.chunks_exact(self.dim).map(|r| r.iter().sum::<f32>());
-        if self.solves(towards) {
+        if self.direction.solves(towards) {
             let v = terms.map(|((y, l), t)| (y - t) * (-l).exp()).collect();
             (v, sums.map(|s| -s).collect())
         } else {
