@@ -2,8 +2,8 @@
 //! coordinate, so on a grid its MADE runs once per column (or row), not once per cell.
 
 use super::plan::Plan;
-use crate::layer::Towards;
 use crate::grid::{Density, Grid};
+use crate::layer::Towards;
 
 /// `log p` on the cells of a 2-D product grid, any range of cells at a time, from one
 /// [`Plan`]. The first layer towards the prior sees a single coordinate of the data (its

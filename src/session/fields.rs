@@ -50,7 +50,7 @@ macro_rules! choice {
             change: $change,
             get: |s| name($opts.0, s.$f),
             set: |s, v| {
-                s.$f = pick($label, $opts.0, v)?;
+                s.$f = pick($label, $opts, v)?;
                 Ok(())
             },
         }

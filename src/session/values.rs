@@ -68,14 +68,22 @@ options!(EXPLORER_ORDERS: ExplorerOrder = [(ExplorerOrder::Natural, "natural", "
 options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "deterministic"),
     (DegreeRule::Random, "random", "random (MADE paper)")]);
 
-/// The option called `value`.
-pub(super) fn pick<T: Copy>(label: &'static str, options: Options<T>, value: &str) -> Result<T> {
-    let names = || options.iter().map(|o| o.1).collect::<Vec<_>>().join(", ");
-    options
-        .iter()
-        .find(|o| o.1 == value)
-        .map(|o| o.0)
-        .ok_or_else(|| Error::Invalid(label, format!("'{value}' is not one of {}", names())))
+/// The option called `value`, from a table [`options!`] made.
+pub(super) fn pick<T: Copy>(
+    label: &'static str,
+    (options, names): (Options<T>, &[(&str, &str)]),
+    value: &str,
+) -> Result<T> {
+    position(label, names, value).map(|i| options[i].0)
+}
+
+/// Where `value` stands among the `(name, label)` pairs; the message lists the names.
+#[inline(never)]
+fn position(label: &'static str, names: &[(&str, &str)], value: &str) -> Result<usize> {
+    names.iter().position(|o| o.0 == value).ok_or_else(|| {
+        let all = names.iter().map(|o| o.0).collect::<Vec<_>>().join(", ");
+        Error::Invalid(label, format!("'{value}' is not one of {all}"))
+    })
 }
 
 /// The name of option `value`.
@@ -88,6 +96,7 @@ pub(super) fn name<T: PartialEq>(options: Options<T>, value: T) -> String {
 }
 
 /// A whole number in `lo..=hi`.
+#[inline(never)]
 pub(super) fn whole(label: &'static str, value: &str, lo: u64, hi: u64) -> Result<u64> {
     match value.parse::<u64>() {
         Ok(v) if (lo..=hi).contains(&v) => Ok(v),
@@ -99,6 +108,7 @@ pub(super) fn whole(label: &'static str, value: &str, lo: u64, hi: u64) -> Resul
 }
 
 /// A whole number of a [`Kind::Whole`] field.
+#[inline(never)]
 pub(super) fn count(kind: Kind, label: &'static str, value: &str) -> Result<usize> {
     let Kind::Whole { min, max } = kind else {
         unreachable!("a whole-number field")
@@ -107,6 +117,7 @@ pub(super) fn count(kind: Kind, label: &'static str, value: &str) -> Result<usiz
 }
 
 /// The seed, a whole number of a [`Kind::Whole`] field.
+#[inline(never)]
 pub(super) fn seed(kind: Kind, label: &'static str, value: &str) -> Result<u64> {
     let Kind::Whole { min, max } = kind else {
         unreachable!("a whole-number field")
@@ -115,6 +126,7 @@ pub(super) fn seed(kind: Kind, label: &'static str, value: &str) -> Result<u64> 
 }
 
 /// A number of a [`Kind::Number`] field.
+#[inline(never)]
 pub(super) fn number(kind: Kind, label: &'static str, value: &str) -> Result<f64> {
     let Kind::Number { zero } = kind else {
         unreachable!("a number field")
@@ -133,6 +145,7 @@ pub(super) fn number(kind: Kind, label: &'static str, value: &str) -> Result<f64
 }
 
 /// The widths of a [`Kind::Widths`] field.
+#[inline(never)]
 pub(super) fn widths(kind: Kind, label: &'static str, value: &str) -> Result<Vec<usize>> {
     let Kind::Widths { depth, width } = kind else {
         unreachable!("a widths field")
@@ -153,8 +166,9 @@ pub(super) fn widths(kind: Kind, label: &'static str, value: &str) -> Result<Vec
 }
 
 /// A [`Kind::Flag`]: `1` or `0`.
+#[inline(never)]
 pub(super) fn flag(_: Kind, label: &'static str, value: &str) -> Result<bool> {
-    pick(label, &[(true, "1", ""), (false, "0", "")], value)
+    position(label, &[("1", ""), ("0", "")], value).map(|i| i == 0)
 }
 
 /// Widths as the hash writes them: `64,64`.
