@@ -112,21 +112,22 @@ pub struct Density {
     pub grid: Grid,
     /// `log p` at each cell centre, row-major, row 0 at the top.
     pub log_p: Vec<f32>,
-    /// How many values were NaN or infinite with the wrong sign (shown as zero density).
+    /// How many values were NaN or `+inf` (shown as zero density).
     pub non_finite: usize,
+    /// How many values were `-inf` (zero density): in f32 a sound flow's `log p` does not
+    /// get there, so these mark a flow whose maps overflowed.
+    pub neg_infinite: usize,
 }
 
 impl Density {
     /// Wraps values computed on `grid`, counting the non-finite ones.
     pub fn new(grid: Grid, log_p: Vec<f32>) -> Density {
-        let non_finite = log_p
-            .iter()
-            .filter(|v| v.is_nan() || **v == f32::INFINITY)
-            .count();
+        let count = |f: fn(f32) -> bool| log_p.iter().filter(|v| f(**v)).count();
         Density {
             grid,
+            non_finite: count(|v| v.is_nan() || v == f32::INFINITY),
+            neg_infinite: count(|v| v == f32::NEG_INFINITY),
             log_p,
-            non_finite,
         }
     }
 

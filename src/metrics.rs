@@ -22,14 +22,19 @@ pub fn log_sum_exp(values: impl Iterator<Item = f64> + Clone) -> f64 {
 /// What samples from `q` say about an unnormalised target `p~`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SampleEstimate {
-    /// `E_q[log q - log p~]`, the reverse-KL loss (= `KL(q || p) - log Z`).
+    /// `E_q[log q - log p~]`, the reverse-KL loss (= `KL(q || p) - log Z`); `+inf` when
+    /// any sample's `log q` or `log p~` is not finite (as forward KL's NLL is then).
     pub loss: f64,
-    /// `ln Z ~ ln mean_i exp(log p~_i - log q_i)`, importance sampling.
+    /// The standard error of [`Self::loss`]: `sd(log q - log p~) / sqrt(n)`.
+    pub loss_se: f64,
+    /// `ln Z ~ ln mean_i exp(log p~_i - log q_i)`, importance sampling over the finite ones.
     pub log_z: f64,
     /// Effective sample size of the weights `w = p~ / q`, as a fraction of `n`:
-    /// `(sum w)^2 / (n sum w^2)`, 1 for a perfect model.
+    /// `(sum w)^2 / (n sum w^2)`, 1 for a perfect model (over the finite ones).
     pub ess: f64,
-    /// Samples whose `log q` or `log p~` was not finite (left out).
+    /// Samples drawn.
+    pub n: usize,
+    /// Samples whose `log q` or `log p~` was not finite.
     pub non_finite: usize,
 }
 
@@ -45,11 +50,20 @@ pub fn sample_estimate(log_q: &[f32], log_p: &[f32]) -> SampleEstimate {
     let log_w = pairs.iter().map(|(q, p)| p - q);
     let lse = log_sum_exp(log_w.clone());
     let lse2 = log_sum_exp(log_w.clone().map(|w| 2.0 * w));
+    let mean = pairs.iter().map(|(q, p)| q - p).sum::<f64>() / n;
+    let var = pairs
+        .iter()
+        .map(|(q, p)| (q - p - mean).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
+    let non_finite = log_q.len() - pairs.len();
     SampleEstimate {
-        loss: pairs.iter().map(|(q, p)| q - p).sum::<f64>() / n,
+        loss: if non_finite > 0 { f64::INFINITY } else { mean },
+        loss_se: (var / n).sqrt(),
         log_z: lse - n.ln(),
         ess: (2.0 * lse - lse2).exp() / n,
-        non_finite: log_q.len() - pairs.len(),
+        n: log_q.len(),
+        non_finite,
     }
 }
 

@@ -4,8 +4,6 @@
 
 use crate::data::DataSet;
 use crate::flow::Flow;
-use crate::grid::{Density, Grid, Window};
-use crate::metrics::log_normaliser;
 use crate::target::Target;
 use crate::tensor::{Dev, Mat};
 use dfdx::prelude::*;
@@ -31,16 +29,6 @@ pub fn forward_kl_loss(flow: &Flow, x: Mat) -> Scalar {
 pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
     let (x, log_q) = flow.push(z.leaky_traced());
     (log_q + target.energy(x)).mean::<(), _>()
-}
-
-/// `ln Z` of a target on a 512 x 512 grid over `[-4, 4]^2` (where the boxed ones live).
-pub fn target_log_normaliser(t: Target) -> f64 {
-    let grid = Grid {
-        window: Window::default(),
-        nx: 512,
-        ny: 512,
-    };
-    log_normaliser(&Density::new(grid, t.log_unnormalised(&grid.points())))
 }
 
 /// `-mean log p` over the finite values (the page reports how many were not).

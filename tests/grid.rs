@@ -72,7 +72,7 @@ fn non_finite_values_count_as_zero_density_and_are_counted() {
             (1.0f32 / 16.0).ln(),
         ],
     );
-    assert_eq!(d.non_finite, 2);
+    assert_eq!((d.non_finite, d.neg_infinite), (2, 1));
     assert!((d.mass() - 1.0).abs() < 1e-6);
 }
 
@@ -100,5 +100,13 @@ fn a_perfect_model_has_full_ess_and_the_exact_log_z() {
     uneven[0] += 5.0;
     uneven[1] = f32::NAN;
     let e = sample_estimate(&log_q, &uneven);
-    assert!(e.ess < 0.5 && e.non_finite == 1, "{e:?}");
+    assert!(e.ess < 0.5 && e.non_finite == 1 && e.n == 100, "{e:?}");
+    assert_eq!(
+        e.loss,
+        f64::INFINITY,
+        "a non-finite sample makes the KL infinite"
+    );
+    // The standard error is sd / sqrt(n): here log q - log p~ is -1.5 everywhere but one.
+    let e = sample_estimate(&log_q, &log_p);
+    assert!(e.loss_se < 1e-9, "{e:?}");
 }

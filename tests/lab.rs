@@ -198,3 +198,28 @@ fn the_explorer_and_layer_diagrams_are_autoregressive() {
         2
     );
 }
+
+#[test]
+fn the_metric_is_shown_with_its_estimate_or_in_words() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let text = lab.status().metric_text();
+    assert!(
+        text.parse::<f64>().is_ok(),
+        "forward KL: a plain NLL, {text}"
+    );
+    lab.set("objective", "reverse").unwrap();
+    let s = lab.status();
+    let (n, bad) = s.progress.samples.unwrap();
+    assert_eq!((n, bad), (20_000, 0));
+    let text = s.metric_text();
+    assert!(
+        text.contains(" ± ") && text.ends_with("(20,000 samples)"),
+        "{text}"
+    );
+    let mut p = s.clone();
+    p.progress.metric = Some(1.4e22);
+    assert_eq!(p.metric_text(), "diverged");
+    p.progress.metric = Some(f64::INFINITY);
+    p.progress.samples = Some((20_000, 3));
+    assert_eq!(p.metric_text(), "∞ (3 of 20,000 samples not finite)");
+}

@@ -10,6 +10,8 @@ fn update() -> Update {
             steps_per_second: 431.5,
             metric: Some(2.5123),
             ess: None,
+            samples: Some((20_000, 3)),
+            metric_se: Some(0.004),
             event: Some("step 578: the loss exploded".into()),
         },
         loss: vec![(1199, 2.61), (1200, 2.58)],
@@ -21,7 +23,7 @@ fn update() -> Update {
 fn an_update_round_trips() {
     let u = update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 4 + 1 + 4 + 1 + 2);
+    assert_eq!(numbers.len(), 7 + 1 + 4 + 1 + 2);
     assert!(numbers[3].is_nan(), "a missing ESS travels as NaN");
     let back = Update::decode(&numbers, "step 578: the loss exploded").unwrap();
     assert_eq!(back, u);
@@ -35,9 +37,9 @@ fn malformed_messages_are_refused() {
     let mut longer = good.clone();
     longer.push(1.0);
     let mut bad_count = good.clone();
-    bad_count[4] = 2.5;
+    bad_count[7] = 2.5;
     let mut huge_count = good.clone();
-    huge_count[4] = 1e9;
+    huge_count[7] = 1e9;
     for numbers in [
         &good[..3],
         &good[..good.len() - 1],

@@ -85,3 +85,59 @@ fn the_box_wall_restricts_u2_to_u4_only() {
     assert_eq!(Target::from_name("u3").unwrap(), Target::U3);
     assert!(Target::from_name("u9").is_err());
 }
+
+/// `U` with the box wall, in f64, from the formulas (the oracle above plus the wall).
+fn walled(t: Target, z1: f64, z2: f64) -> f64 {
+    let wall = |v: f64| {
+        let d = (v.abs() - 4.0).max(0.0) / 0.05;
+        0.5 * d * d
+    };
+    let w = if t.boxed() { wall(z1) + wall(z2) } else { 0.0 };
+    oracle(t, z1, z2) + w
+}
+
+/// `ln int exp(-U)` over `[-h, h]^2` by the composite Simpson rule with `n` intervals a side
+/// (even), in f64: a different quadrature, precision and code from the product's.
+fn simpson_log_z(t: Target, h: f64, n: usize) -> f64 {
+    let step = 2.0 * h / n as f64;
+    let weight = |i: usize| match i {
+        0 => 1.0,
+        i if i == n => 1.0,
+        i if i % 2 == 1 => 4.0,
+        _ => 2.0,
+    };
+    // exp(-U) peaks below e^2 for every target, so plain sums do not overflow.
+    let mut sum = 0.0;
+    for i in 0..=n {
+        let z1 = -h + i as f64 * step;
+        let mut row = 0.0;
+        for j in 0..=n {
+            let z2 = -h + j as f64 * step;
+            row += weight(j) * (-walled(t, z1, z2)).exp();
+        }
+        sum += weight(i) * row;
+    }
+    (sum * step * step / 9.0).ln()
+}
+
+#[test]
+fn log_z_is_the_converged_integral_of_the_walled_target() {
+    let mut integrals = Vec::new();
+    for t in Target::ALL {
+        let coarse = simpson_log_z(t, 5.0, 2000);
+        let fine = simpson_log_z(t, 5.0, 4000);
+        let wide = simpson_log_z(t, 6.0, 2400);
+        // Converged: halving the step and widening the window each move it < 1e-4.
+        assert!((fine - coarse).abs() < 1e-4, "{t:?}: {coarse} -> {fine}");
+        assert!((wide - coarse).abs() < 1e-4, "{t:?}: {coarse} -> {wide}");
+        println!("{t:?}: ln Z = {fine:.6} (coarse {coarse:.6}, wide {wide:.6})");
+        integrals.push((t, fine));
+    }
+    for (t, fine) in integrals {
+        let table = t.log_z();
+        assert!(
+            (table - fine).abs() < 1e-4,
+            "{t:?}: table {table} vs integral {fine}"
+        );
+    }
+}

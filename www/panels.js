@@ -12,20 +12,37 @@ function fmt(v, digits = 3) {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
 
+const passes = (n) => `${n} MADE ${n === 1 ? 'pass' : 'passes'}`;
+
+// Bad grid cells, when there are any: NaN/+inf and -inf apart (see src/grid.rs).
+function badCells(s) {
+  const bad = [];
+  if (s.non_finite) bad.push(`${s.non_finite} NaN/+inf`);
+  if (s.neg_infinite) bad.push(`${s.neg_infinite} -inf`);
+  return bad.length ? ` (${bad.join(', ')} cells)` : '';
+}
+
 export function renderStatus() {
   const s = JSON.parse(state.app.status_json());
   const flow = state.app.get('flow').toUpperCase();
   const parts = [
     `step ${s.step}`,
     `${Math.round(s.steps_per_second)} steps/s`,
-    `${s.metric_name} ${fmt(s.metric)}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : ''),
+    `${s.metric_name} ${s.metric_text}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : ''),
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
-  parts.push(`grid mass ${fmt(s.grid_mass)}` + (s.non_finite ? ` (${s.non_finite} non-finite)` : ''));
+  parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
   parts.push(state.gpu ? `backend WebGPU (${state.gpu.name()})` : `backend CPU (${state.engine.label})`);
-  parts.push(`${flow}: ${s.passes_density} MADE passes per density, ${s.passes_sample} per sample`);
+  parts.push(`${flow}: ${passes(s.passes_density)} per density, ${passes(s.passes_sample)} per sample`);
   $('status').textContent = parts.join(' · ');
-  if (s.event) message(`${s.event}. Lower the learning rate, or keep going: nothing was lost.`, 'warn');
+  // A rollback's warning stays until training has gone on normally for a while.
+  if (s.event) {
+    message(s.event, 'warn');
+    state.warned = true;
+  } else if (state.warned) {
+    message('');
+    state.warned = false;
+  }
 }
 
 export function renderPanels() {

@@ -19,6 +19,7 @@ export const state = {
   gpuDevice: null, // the connected Gpu handle, whether in use or not; null if none or failed
   gpuBusy: false, // a GPU job is running
   draws: 0, // Resample clicks: GPU samples of older draws are dropped
+  warned: false, // a rollback's warning is on screen
   // Heatmap refresh intervals and GPU grid times, for the end-to-end tests' reports.
   stats: { heatmapIntervals: [], gpuGridMs: [] },
 };

@@ -158,9 +158,14 @@ fn main() {
         )),
         Objective::ReverseKl(_) => None,
     };
+    // Forward KL: the NLL on fresh points. Reverse KL: the trainer's own KL estimate, which
+    // it makes every EVAL_EVERY steps (as on the page), or now between those.
     let test_metric = |t: &mut Trainer| match &fresh {
         Some(points) => mean_finite_nll(&t.flow.log_prob_points(points)),
-        None => t.test_metric(),
+        None => match t.history.test.last() {
+            Some(&(step, v)) if step == t.step_count() => v,
+            _ => t.test_metric(),
+        },
     };
 
     let mut curve = Vec::new();
@@ -235,15 +240,27 @@ fn main() {
             out["test_nll"] = json!(final_value);
             out["nll_curve"] = json!(curve);
             out["entropy"] = json!(d.entropy());
-            out["grid_kl"] = json!(trainer.grid_kl(&grid));
+            if let Some(g) = trainer.grid_kl(&grid) {
+                out["grid_kl"] = json!(g.kl);
+                out["grid_kl_model_mass"] = json!(g.model_mass);
+            }
         }
         Objective::ReverseKl(_) => {
-            let est = trainer.estimate().expect("reverse KL has estimates");
+            let est = trainer.last_estimate().expect("reverse KL has estimates");
             out["kl_estimate"] = json!(final_value);
+            out["kl_estimate_se"] = json!(est.loss_se);
             out["kl_curve"] = json!(curve);
             out["ess"] = json!(est.ess);
+            out["samples"] = json!(est.n);
+            out["non_finite_samples"] = json!(est.non_finite);
             out["log_z"] = json!(trainer.target_log_z());
-            out["grid_kl"] = json!(trainer.grid_kl(&grid));
+            // The model's mass reaches past the box: the wall's soft region and beyond.
+            let wide = Grid::new(Window::square(6.0), 480, 480).expect("a valid grid");
+            let g = trainer
+                .grid_kl(&wide)
+                .expect("energy targets have a grid KL");
+            out["grid_kl"] = json!(g.kl);
+            out["grid_kl_model_mass"] = json!(g.model_mass);
         }
     }
     println!("{out}");

@@ -9,7 +9,7 @@ use crate::data::flatten;
 use crate::flow::Flow;
 use crate::grid::{Density, Grid, Window};
 use crate::objective::Objective;
-use crate::train::{StepOutcome, Trainer};
+use crate::train::Trainer;
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -21,8 +21,6 @@ pub const DISPLAY_POINTS: usize = 1000;
 pub const TRACE_POINTS: usize = 400;
 /// Multiply-adds the sample and composition panels may cost (tens of ms in the browser).
 pub const PANEL_MACS: usize = 40_000_000;
-/// Steps between two evaluations of the test metric.
-pub const EVAL_EVERY: u64 = 100;
 /// Multiply-adds per slice of grid work: about a millisecond in the browser, so a slice
 /// never overshoots a frame's budget by much, whatever the flow's size.
 const SLICE_MACS: usize = 4_000_000;
@@ -42,6 +40,8 @@ pub struct Lab {
     pub(super) density: Option<Density>,
     /// Display samples computed elsewhere (the GPU) for the current draws, if any.
     pub(super) outside_samples: Option<Vec<f32>>,
+    /// Rollbacks of the trainer already described, and the step of the last one.
+    pub(super) events_seen: (usize, u64),
 }
 
 fn build(settings: &Settings) -> Result<Trainer> {
@@ -63,6 +63,7 @@ impl Lab {
             job: None,
             density: None,
             outside_samples: None,
+            events_seen: (0, 0),
         };
         lab.redraw();
         lab.refresh_metric();
@@ -120,6 +121,7 @@ impl Lab {
     }
 
     fn after_rebuild(&mut self) {
+        self.events_seen = (0, 0);
         self.progress = Progress::default();
         self.job = None;
         self.density = None;
@@ -215,33 +217,20 @@ impl Lab {
     }
 
     fn one_step(&mut self) {
-        if let StepOutcome::RolledBack {
-            restored_step,
-            cause,
-        } = self.trainer.step()
-        {
-            let step = self.trainer.step_count();
-            self.progress.event = Some(format!(
-                "step {step}: {cause}; training diverged (learning rate too high?): \
-                 rolled back to step {restored_step}"
-            ));
-        }
+        self.trainer.step();
         self.progress.step = self.trainer.step_count();
-        if self.progress.step.is_multiple_of(EVAL_EVERY) {
-            self.refresh_metric();
+        // The trainer evaluates itself every EVAL_EVERY steps.
+        if self.trainer.history.test.last().map(|t| t.0) == Some(self.progress.step) {
+            self.read_metric();
         }
+        self.describe_events();
     }
 
     /// Takes one step and re-evaluates (the page's "step" button).
     pub fn step_once(&mut self) {
         self.one_step();
         self.refresh_metric();
-    }
-
-    /// Re-evaluates the test metric now.
-    pub fn refresh_metric(&mut self) {
-        self.progress.metric = Some(self.trainer.test_metric()).filter(|m| m.is_finite());
-        self.progress.ess = self.trainer.estimate().map(|e| e.ess);
+        self.describe_events();
     }
 
     /// Works on the density grid at `res x res` for up to `budget_ms`; true when a new

@@ -1,5 +1,6 @@
-//! What the panels read from a session besides pictures: the status line's numbers and
-//! the MADE masks of a flow layer and of the explorer.
+//! What the panels read from a session besides pictures: the status line's numbers (the
+//! test metric and its estimate, rollbacks in words) and the MADE masks of a flow layer and
+//! of the explorer.
 
 use super::lab::Lab;
 use super::sync::Progress;
@@ -19,13 +20,91 @@ pub struct Status {
     pub floor: Option<f64>,
     /// Mass of the last complete density grid.
     pub grid_mass: Option<f64>,
-    /// Non-finite values in that grid.
+    /// NaN or `+inf` values in that grid.
     pub non_finite: usize,
+    /// `-inf` values in that grid.
+    pub neg_infinite: usize,
     /// MADE passes per density evaluation / per sample.
     pub passes: (usize, usize),
 }
 
+/// A metric above this is not a model's score but a diverged one, and is said in words.
+pub const MEANINGLESS_METRIC: f64 = 1e3;
+
+impl Status {
+    /// The metric as the status line shows it: three decimals (with the standard error
+    /// and the sample count for a KL estimate), `diverged` past [`MEANINGLESS_METRIC`], and
+    /// for an infinite KL estimate how many samples were not finite.
+    pub fn metric_text(&self) -> String {
+        let p = &self.progress;
+        match (p.metric, p.samples) {
+            (None, _) => "–".into(),
+            (Some(m), Some((n, bad))) if m.is_infinite() => {
+                format!("∞ ({bad} of {} samples not finite)", thousands(n))
+            }
+            (Some(m), _) if !m.is_finite() || m.abs() > MEANINGLESS_METRIC => "diverged".into(),
+            (Some(m), Some((n, _))) => {
+                let se = p
+                    .metric_se
+                    .map_or(String::new(), |se| format!(" ± {se:.3}"));
+                format!("{m:.3}{se} ({} samples)", thousands(n))
+            }
+            (Some(m), None) => format!("{m:.3}"),
+        }
+    }
+}
+
+/// `20,000` for 20000.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Steps without a new rollback after which its warning is cleared.
+pub const EVENT_CLEARS_AFTER: u64 = 500;
+
 impl Lab {
+    /// Puts the trainer's newest rollback into words, and clears the words once training
+    /// has gone on for [`EVENT_CLEARS_AFTER`] steps without another.
+    pub(super) fn describe_events(&mut self) {
+        let events = &self.trainer.history.events;
+        let step = self.trainer.step_count();
+        if let Some(e) = events.last().filter(|_| events.len() > self.events_seen.0) {
+            let lost = e.step - e.restored_step;
+            self.progress.event = Some(format!(
+                "step {}: {}; rolled back to step {}, the last good model ({lost} steps lost): \
+                 learning rate too high?",
+                e.step, e.cause, e.restored_step
+            ));
+            self.events_seen = (events.len(), e.step);
+        } else if step >= self.events_seen.1 + EVENT_CLEARS_AFTER {
+            self.progress.event = None;
+        }
+    }
+
+    /// Re-evaluates the test metric now (the KL estimate, its ESS, sample count and
+    /// standard error from one draw).
+    pub fn refresh_metric(&mut self) {
+        self.trainer.test_metric();
+        self.read_metric();
+    }
+
+    pub(super) fn read_metric(&mut self) {
+        let metric = self.trainer.history.test.last().map(|t| t.1);
+        self.progress.metric = metric.filter(|m| !m.is_nan());
+        let e = self.trainer.last_estimate();
+        self.progress.ess = e.map(|e| e.ess);
+        self.progress.samples = e.map(|e| (e.n, e.non_finite));
+        self.progress.metric_se = e.map(|e| e.loss_se);
+    }
+
     /// Degrees and masks of layer `layer` (1-based) of the flow.
     pub fn layer_masks(&self) -> (Vec<Vec<usize>>, Vec<Mask>) {
         let k = self.settings.layer.clamp(1, self.trainer.flow.layers.len()) - 1;
@@ -58,6 +137,7 @@ impl Lab {
             floor,
             grid_mass: self.density.as_ref().map(Density::mass),
             non_finite: self.density.as_ref().map_or(0, |d| d.non_finite),
+            neg_infinite: self.density.as_ref().map_or(0, |d| d.neg_infinite),
             passes: (
                 self.trainer.flow.passes_per_density(),
                 self.trainer.flow.passes_per_sample(),

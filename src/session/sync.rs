@@ -4,9 +4,11 @@
 //! [`crate::flow::Flow::parameters`] as a `Float32Array`, `event` the last rollback in words
 //! (empty for none), and `progress` is [`Update::encode`]'s numbers:
 //!
-//! `[step, steps/s, metric, ess, n, (step, loss) x n, m, (step, test) x m]`
+//! `[step, steps/s, metric, ess, samples, non-finite samples, metric se, n, (step, loss) x n,
+//! m, (step, test) x m]`
 //!
-//! with NaN for a missing metric or ESS. The page decodes it with [`Update::decode`].
+//! with NaN for a missing metric, ESS, sample count or standard error (a metric may be
+//! `+inf`). The page decodes it with [`Update::decode`].
 
 use crate::{Error, Result};
 
@@ -21,6 +23,10 @@ pub struct Progress {
     pub metric: Option<f64>,
     /// Effective sample size fraction (reverse KL).
     pub ess: Option<f64>,
+    /// Reverse KL: the samples behind the estimate, and how many were not finite.
+    pub samples: Option<(usize, usize)>,
+    /// Reverse KL: the standard error of the KL estimate.
+    pub metric_se: Option<f64>,
     /// The last rollback, in words.
     pub event: Option<String>,
 }
@@ -41,11 +47,17 @@ impl Update {
     /// The numbers of the message (the event travels as its own string).
     pub fn encode(&self) -> Vec<f64> {
         let p = &self.progress;
+        let (samples, non_finite) = p
+            .samples
+            .map_or((f64::NAN, f64::NAN), |(n, b)| (n as f64, b as f64));
         let mut out = vec![
             p.step as f64,
             p.steps_per_second,
             p.metric.unwrap_or(f64::NAN),
             p.ess.unwrap_or(f64::NAN),
+            samples,
+            non_finite,
+            p.metric_se.unwrap_or(f64::NAN),
         ];
         for series in [&self.loss, &self.test] {
             out.push(series.len() as f64);
@@ -60,6 +72,7 @@ impl Update {
         let mut it = numbers.iter().copied();
         let mut next = || it.next().ok_or_else(bad);
         let (step, sps, metric, ess) = (next()?, next()?, next()?, next()?);
+        let (samples, non_finite, se) = (next()?, next()?, next()?);
         let count = |v: f64| {
             (v >= 0.0 && v.fract() == 0.0 && v <= numbers.len() as f64)
                 .then_some(v as usize)
@@ -79,8 +92,10 @@ impl Update {
             progress: Progress {
                 step: step as u64,
                 steps_per_second: sps,
-                metric: Some(metric).filter(|m| m.is_finite()),
+                metric: Some(metric).filter(|m| !m.is_nan()),
                 ess: Some(ess).filter(|e| e.is_finite()),
+                samples: (!samples.is_nan()).then_some((samples as usize, non_finite as usize)),
+                metric_se: Some(se).filter(|e| e.is_finite()),
                 event: Some(event.to_string()).filter(|e| !e.is_empty()),
             },
             loss,

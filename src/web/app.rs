@@ -122,11 +122,13 @@ impl App {
             ("step", s.progress.step.to_string()),
             ("steps_per_second", num(Some(s.progress.steps_per_second))),
             ("metric", num(s.progress.metric)),
+            ("metric_text", text(&s.metric_text())),
             ("metric_name", text(s.metric_name)),
             ("ess", num(s.progress.ess)),
             ("floor", num(s.floor)),
             ("grid_mass", num(s.grid_mass)),
             ("non_finite", s.non_finite.to_string()),
+            ("neg_infinite", s.neg_infinite.to_string()),
             ("passes_density", s.passes.0.to_string()),
             ("passes_sample", s.passes.1.to_string()),
             (

@@ -6,7 +6,7 @@ use super::App;
 use crate::draw::charts::Dots;
 use crate::draw::{area, charts, heatmap, masks, ON_HEATMAP};
 use crate::grid::{Density, Grid, Window};
-use crate::objective::{target_log_normaliser, Objective};
+use crate::objective::Objective;
 use crate::target::Target;
 use wasm_bindgen::prelude::*;
 
@@ -73,12 +73,7 @@ impl App {
                     nx: TARGET_RES,
                     ny: TARGET_RES,
                 };
-                // The trainer computed ln Z for its target already; the same grid again otherwise.
-                let log_z = self
-                    .lab
-                    .trainer()
-                    .target_log_z()
-                    .unwrap_or_else(|| target_log_normaliser(t)) as f32;
+                let log_z = t.log_z() as f32;
                 let log_p = t
                     .log_unnormalised(&grid.points())
                     .iter()
