@@ -24,7 +24,8 @@ pub enum Ordering {
 pub enum HiddenDegrees {
     /// Uniform in `[min of previous layer, D - 1]`, drawn from the seed (the MADE paper).
     Random(u64),
-    /// Cycled evenly through `[min of previous layer, D - 1]`: every degree equally used.
+    /// Spread evenly over `[min of previous layer, D - 1]`: cycled through every degree when
+    /// the layer is at least as wide as that range, else one per equal part of it.
     Deterministic,
 }
 
@@ -109,7 +110,10 @@ pub fn degrees(order: &[usize], hidden: &[usize], rule: HiddenDegrees) -> Result
         let layer = (0..width)
             .map(|k| match rng.as_mut() {
                 Some(rng) => rng.gen_range(low..=high),
-                None => low + k % span,
+                // Every degree equally often, or, in a layer narrower than the range, the
+                // midpoints of `width` equal parts of it: spread over [low, D - 1] either way.
+                None if width >= span => low + k % span,
+                None => low + (2 * k + 1) * span / (2 * width),
             })
             .collect();
         layers.push(layer);

@@ -158,3 +158,27 @@ fn made_jacobian_is_zero_exactly_where_the_ordering_says() {
         }
     }
 }
+
+#[test]
+fn deterministic_degrees_spread_over_the_range_in_narrow_layers() {
+    let order = ordering(8, Ordering::Natural);
+    let d = masks::degrees(&order, &[3], HiddenDegrees::Deterministic).unwrap();
+    assert_eq!(
+        d[1],
+        vec![2, 4, 6],
+        "midpoints of three equal parts of 1..=7"
+    );
+    // Inputs up to position 6 now condition a later output (before, only 1-3 did).
+    let reach = masks::reach(&masks::masks(&d));
+    let conditioning: Vec<usize> = (0..8).filter(|&i| (0..16).any(|o| reach[o][i])).collect();
+    assert_eq!(conditioning, vec![0, 1, 2, 3, 4, 5]);
+    // As wide as the range or wider: every degree, cycled (the 2-D flows' case: all 1).
+    let d = masks::degrees(&order, &[14], HiddenDegrees::Deterministic).unwrap();
+    assert_eq!(d[1], (0..14).map(|k| 1 + k % 7).collect::<Vec<_>>());
+    let d2 = masks::degrees(
+        &ordering(2, Ordering::Reversed),
+        &[64],
+        HiddenDegrees::Deterministic,
+    );
+    assert!(d2.unwrap()[1].iter().all(|&m| m == 1));
+}

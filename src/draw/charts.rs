@@ -97,20 +97,38 @@ pub fn scatter<DB: DrawingBackend>(
     overlay(area, window, caption, points, colour.mix(0.55), 2)
 }
 
-/// Mean of each of at most `n` buckets of `(step, value)`, skipping non-finite values.
+/// Median of each of at most `n` buckets of `(step, value)`, skipping non-finite values:
+/// a blow-up that was rolled back does not drag its bucket along.
 fn thin(series: &[(u64, f64)], n: usize) -> Vec<(f32, f32)> {
     let size = series.len().div_ceil(n.max(1)).max(1);
     series
         .chunks(size)
         .filter_map(|c| {
-            let finite: Vec<&(u64, f64)> = c.iter().filter(|(_, v)| v.is_finite()).collect();
-            if finite.is_empty() {
-                return None;
-            }
-            let mean = finite.iter().map(|(_, v)| v).sum::<f64>() / finite.len() as f64;
-            Some((c[c.len() / 2].0 as f32, mean as f32))
+            let mut finite: Vec<f64> = c.iter().map(|p| p.1).filter(|v| v.is_finite()).collect();
+            finite.sort_by(f64::total_cmp);
+            let median = *finite.get(finite.len() / 2)?;
+            Some((c[c.len() / 2].0 as f32, median as f32))
         })
         .collect()
+}
+
+/// The y range that shows the values, robust to outliers: the 10 % and 90 % quantiles
+/// widened by three times their spread, within the extremes, with `must` (the floor)
+/// always inside. Values outside are drawn at the edge.
+pub fn robust_range(values: &[f32], must: Option<f32>) -> (f32, f32) {
+    let mut v: Vec<f32> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if v.is_empty() {
+        return must.map_or((0.0, 1.0), |m| (m - 0.5, m + 0.5));
+    }
+    v.sort_by(f32::total_cmp);
+    let q = |p: f32| v[((v.len() - 1) as f32 * p).round() as usize];
+    let spread = (q(0.9) - q(0.1)).max(0.1);
+    let mut lo = (q(0.1) - 3.0 * spread).max(v[0]);
+    let mut hi = (q(0.9) + 3.0 * spread).min(v[v.len() - 1]);
+    if let Some(m) = must {
+        (lo, hi) = (lo.min(m), hi.max(m));
+    }
+    (lo, hi)
 }
 
 /// Training loss and test metric over steps, with the entropy floor (forward KL).
@@ -123,32 +141,15 @@ pub fn loss<DB: DrawingBackend>(
     area.fill(&WHITE).map_err(err)?;
     let train = thin(&history.loss, 400);
     let test = thin(&history.test, 400);
-    let values = train
-        .iter()
-        .chain(&test)
-        .map(|p| p.1)
-        .chain(floor.map(|f| f as f32));
-    let (lo, hi) = values.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    // Robust top: the first losses can be huge; keep the interesting range readable.
-    let recent_hi = train
-        .iter()
-        .skip(train.len() / 10)
-        .map(|p| p.1)
-        .fold(f32::NEG_INFINITY, f32::max);
-    let recent_hi = test
-        .iter()
-        .map(|p| p.1)
-        .chain(floor.map(|f| f as f32))
-        .fold(recent_hi, f32::max);
-    let top = if recent_hi.is_finite() {
-        recent_hi.min(hi)
-    } else {
-        hi
-    };
+    let values: Vec<f32> = train.iter().chain(&test).map(|p| p.1).collect();
+    let (lo, top) = robust_range(&values, floor.map(|f| f as f32));
     let pad = ((top - lo) * 0.08).max(0.05);
+    let clamp = |pts: Vec<(f32, f32)>| -> Vec<(f32, f32)> {
+        pts.into_iter()
+            .map(|(x, y)| (x, y.clamp(lo - pad, top + pad)))
+            .collect()
+    };
+    let (train, test) = (clamp(train), clamp(test));
     let last = history.loss.last().map_or(100, |p| p.0.max(10)) as f32;
     let mut chart = ChartBuilder::on(area)
         .margin(8)

@@ -1,0 +1,20 @@
+//! The loss chart's y range shows the training curve, not the blow-ups that were rolled back.
+
+use arflow::draw::charts::robust_range;
+
+#[test]
+fn the_loss_range_ignores_rolled_back_blow_ups_and_keeps_the_floor() {
+    let mut values: Vec<f32> = (0..200).map(|i| 3.0 - 0.5 * i as f32 / 200.0).collect();
+    let (lo, hi) = robust_range(&values, Some(2.4));
+    assert!(
+        lo <= 2.4 && hi >= 2.95 && hi <= 3.0,
+        "a plain curve is shown whole: {lo}..{hi}"
+    );
+    values.extend([1.4e22, 500.0, f32::NAN, f32::INFINITY, -1e9]);
+    let (lo2, hi2) = robust_range(&values, Some(2.4));
+    assert!(
+        hi2 < 5.0 && lo2 > 0.0,
+        "outliers are left out: {lo2}..{hi2}"
+    );
+    assert_eq!(robust_range(&[], Some(2.0)), (1.5, 2.5));
+}
