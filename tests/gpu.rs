@@ -209,3 +209,54 @@ async fn a_gpu_job_runs_again_after_the_flow_changes_shape() {
         assert!(common::max_abs_diff(&out, &cpu) <= 1e-3);
     }
 }
+
+#[wasm_bindgen_test]
+async fn flows_built_to_overflow_give_zero_density_on_the_gpu_where_the_cpu_does() {
+    use arflow::grid::Density;
+    let gpu = device().await;
+    let grid = Grid::new(Window::default(), 48, 48).unwrap();
+    // Exp scales past f32's range in part of the window; tanh arguments far past +-88.7.
+    for (direction, scale, gain) in [
+        (Direction::Maf, Scale::Exp, 60.0),
+        (Direction::Iaf, Scale::Exp, 60.0),
+        (Direction::Maf, Scale::Tanh, 3000.0),
+        (Direction::Iaf, Scale::Tanh, 3000.0),
+    ] {
+        let mut flow = common::flow(direction, scale, 2, &[16], 7);
+        common::scramble(&mut flow, gain);
+        let name = format!("{direction:?} {scale:?} x{gain}");
+        let cpu = flow.density(&grid);
+        let out = gpu.run(&pack(&flow), Job::grid(&grid), &[]).await.unwrap();
+        let on_gpu = Density::new(grid, out);
+        let zero = |d: &Density| d.non_finite + d.neg_infinite;
+        console_log!(
+            "{name}: zero-density cells CPU {} (NaN/+inf {}, -inf {}), GPU {}",
+            zero(&cpu),
+            cpu.non_finite,
+            cpu.neg_infinite,
+            zero(&on_gpu)
+        );
+        for (i, (g, c)) in on_gpu.log_p.iter().zip(&cpu.log_p).enumerate() {
+            assert_eq!(
+                g.is_finite(),
+                c.is_finite(),
+                "{name}: cell {i}: GPU {g} vs CPU {c}"
+            );
+            if *c > FLOOR {
+                assert!(
+                    (g - c).abs() <= 1e-3,
+                    "{name}: cell {i}: GPU {g} vs CPU {c}"
+                );
+            }
+        }
+        if scale == Scale::Exp {
+            let cells = grid.nx * grid.ny;
+            assert!(
+                zero(&cpu) > 0 && zero(&cpu) < cells,
+                "{name}: overflows in part of the window"
+            );
+        } else {
+            assert_eq!(zero(&cpu), 0, "{name}: a tanh scale never overflows");
+        }
+    }
+}

@@ -93,3 +93,14 @@ fn the_shader_source_is_filled_in_and_jobs_describe_their_dispatch() {
     let push = Job::points(Mode::Push, 130);
     assert_eq!((push.workgroups(), push.outputs(2)), (3, 390));
 }
+
+#[test]
+fn an_overflowed_point_reads_back_as_nan_and_nothing_else_changes() {
+    use arflow::gpu::layout::{read_outputs, OVERFLOWED};
+    let out = read_outputs(vec![1.5, OVERFLOWED, -3.0e38, f32::MIN_POSITIVE]);
+    assert!(out[1].is_nan());
+    assert_eq!((out[0], out[2], out[3]), (1.5, -3.0e38, f32::MIN_POSITIVE));
+    let src = shader(64, 2);
+    assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", OVERFLOWED.to_bits())));
+    assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", f32::MAX.ln().to_bits())));
+}

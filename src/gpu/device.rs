@@ -18,7 +18,7 @@ use web_sys::{
     GpuProgrammableStage, GpuShaderModuleDescriptor,
 };
 
-use super::layout::{le_bytes, shader, Job, Packed};
+use super::layout::{le_bytes, read_outputs, shader, Job, Packed};
 
 /// A storage buffer that grows to fit, with a copy of what was last written to it.
 struct Slot {
@@ -159,7 +159,7 @@ impl Device {
             .map_err(|e| js_text(&e))?;
         let values = Float32Array::new(&range).to_vec();
         readback.unmap();
-        Ok(values)
+        Ok(read_outputs(values))
     }
 
     /// Writes what changed, encodes the dispatch and the copy to the read-back buffer, and

@@ -25,6 +25,13 @@ const TANH_BOUND: f32 = {TANH_BOUND};
 const SOFTPLUS_FLOOR: f32 = {SOFTPLUS_FLOOR};
 const SOFTPLUS_SHIFT: f32 = {SOFTPLUS_SHIFT};
 const HALF_LOG_TWO_PI: f32 = 0.9189385332046727;
+// The edges of f32: exp(x) overflows for x > LN_F32_MAX, and |v| > F32_MAX (or a NaN) is
+// an overflow. WGSL lets an implementation assume no overflow happens, so the shader checks
+// for it itself: an overflowed point's outputs are OVERFLOWED, which the read-back turns
+// into NaN (zero density, counted), as the CPU's are. (WGSL has no NaN constant.)
+const LN_F32_MAX: f32 = {LN_F32_MAX};
+const F32_MAX: f32 = {F32_MAX};
+const OVERFLOWED: f32 = {OVERFLOWED};
 
 // Two activation buffers side by side: a masked layer reads one half and writes the other.
 var<private> h: array<f32, 2 * MAX_WIDTH>;
@@ -32,6 +39,22 @@ var<private> u: array<f32, MAX_DIM>;
 var<private> y: array<f32, MAX_DIM>;
 var<private> ls: array<f32, MAX_DIM>;
 var<private> t: array<f32, MAX_DIM>;
+var<private> overflowed: bool;
+
+// exp(x), noting an overflow instead of relying on the GPU's.
+fn safe_exp(x: f32) -> f32 {
+  if (x > LN_F32_MAX) {
+    overflowed = true;
+    return F32_MAX;
+  }
+  return exp(x);
+}
+
+// v, noting it if it is beyond f32's range or NaN.
+fn checked(v: f32) -> f32 {
+  if (!(abs(v) <= F32_MAX)) { overflowed = true; }
+  return v;
+}
 
 // ln(1 + x), accurate for small x (WGSL has no log1p).
 fn log1p(x: f32) -> f32 {
@@ -43,7 +66,8 @@ fn log1p(x: f32) -> f32 {
 // ln a from the raw MADE output s, as flow::Scale::log_scale.
 fn log_scale(scale: u32, s: f32) -> f32 {
   if (scale == 0u) { return s; }
-  if (scale == 1u) { return tanh(s / TANH_BOUND) * TANH_BOUND; }
+  // tanh may be computed through exp: past |x| = 10 it is +-1 in f32 anyway.
+  if (scale == 1u) { return tanh(clamp(s / TANH_BOUND, -10.0, 10.0)) * TANH_BOUND; }
   let v = s + SOFTPLUS_SHIFT;
   return log(max(v, 0.0) + log1p(exp(-abs(v))) + SOFTPLUS_FLOOR);
 }
@@ -74,8 +98,8 @@ fn conditioner(rec: u32, d: u32) {
   }
   let scale = shape[rec + 1u];
   for (var i = 0u; i < d; i++) {
-    ls[i] = log_scale(scale, h[src + i]);
-    t[i] = h[src + d + i];
+    ls[i] = checked(log_scale(scale, h[src + i]));
+    t[i] = checked(h[src + d + i]);
   }
 }
 
@@ -88,7 +112,7 @@ fn layer_pass(rec: u32, d: u32, towards_prior: bool) -> f32 {
   if (iaf != towards_prior) {
     conditioner(rec, d);
     for (var i = 0u; i < d; i++) {
-      u[i] = u[i] * exp(ls[i]) + t[i];
+      u[i] = checked(u[i] * safe_exp(ls[i]) + t[i]);
       ld += ls[i];
     }
     return ld;
@@ -102,15 +126,15 @@ fn layer_pass(rec: u32, d: u32, towards_prior: bool) -> f32 {
     t[i] = params[bias + d + i];
   }
   let first = shape[rec + 2u];
-  u[first] = (y[first] - t[first]) * exp(-ls[first]);
+  u[first] = checked((y[first] - t[first]) * safe_exp(-ls[first]));
   for (var step = 1u; step < d; step++) {
     conditioner(rec, d);
     if (step + 1u < d) {
-      for (var i = 0u; i < d; i++) { u[i] = (y[i] - t[i]) * exp(-ls[i]); }
+      for (var i = 0u; i < d; i++) { u[i] = checked((y[i] - t[i]) * safe_exp(-ls[i])); }
     }
   }
   for (var i = 0u; i < d; i++) {
-    u[i] = (y[i] - t[i]) * exp(-ls[i]);
+    u[i] = checked((y[i] - t[i]) * safe_exp(-ls[i]));
     ld -= ls[i];
   }
   return ld;
@@ -128,6 +152,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (p >= job.n) { return; }
   let d = shape[0];
   let k = shape[1];
+  overflowed = false;
   if (job.mode == 2u) {
     u[0] = job.x0 + (f32(p % job.nx) + 0.5) * job.dx;
     u[1] = job.y1 - (f32(p / job.nx) + 0.5) * job.dy;
@@ -137,11 +162,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (job.mode == 1u) {
     var lq = log_normal(d);
     for (var l = 0u; l < k; l++) { lq -= layer_pass(shape[2u + l], d, false); }
-    for (var i = 0u; i < d; i++) { outputs[p * d + i] = u[i]; }
-    outputs[job.n * d + p] = lq;
+    for (var i = 0u; i < d; i++) { outputs[p * d + i] = select(u[i], OVERFLOWED, overflowed); }
+    outputs[job.n * d + p] = select(lq, OVERFLOWED, overflowed);
     return;
   }
   var total = 0.0;
   for (var l = k; l > 0u; l--) { total += layer_pass(shape[2u + l - 1u], d, true); }
-  outputs[p] = log_normal(d) + total;
+  outputs[p] = select(log_normal(d) + total, OVERFLOWED, overflowed);
 }

@@ -155,6 +155,19 @@ impl Job {
     }
 }
 
+/// What the shader writes for a point whose arithmetic left f32's range (WGSL has no NaN
+/// constant, and may assume overflow away): [`read_outputs`] makes it NaN.
+pub const OVERFLOWED: f32 = -f32::MAX;
+
+/// The shader's outputs as the CPU path gives them: [`OVERFLOWED`] becomes NaN.
+pub fn read_outputs(mut values: Vec<f32>) -> Vec<f32> {
+    values
+        .iter_mut()
+        .filter(|v| **v == OVERFLOWED)
+        .for_each(|v| *v = f32::NAN);
+    values
+}
+
 /// 32-bit words as the little-endian bytes WebGPU reads (`f32`s via `to_bits`).
 pub fn le_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
     words.into_iter().flat_map(u32::to_le_bytes).collect()
@@ -170,6 +183,9 @@ pub fn shader(max_width: usize, dim: usize) -> String {
         .replace("{TANH_BOUND}", &wgsl_float(TANH_BOUND))
         .replace("{SOFTPLUS_FLOOR}", &wgsl_float(SOFTPLUS_FLOOR))
         .replace("{SOFTPLUS_SHIFT}", &wgsl_float(softplus_shift()))
+        .replace("{LN_F32_MAX}", &wgsl_float(f32::MAX.ln()))
+        .replace("{F32_MAX}", &wgsl_float(f32::MAX))
+        .replace("{OVERFLOWED}", &wgsl_float(OVERFLOWED))
 }
 
 /// An f32 constant with exactly these bits.
