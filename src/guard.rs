@@ -4,6 +4,7 @@
 //! the parameters (and Adam's state) of the last evaluation whose metric was good. A
 //! blow-up that stays finite is caught as surely as a NaN.
 
+use crate::metrics::sort_floats;
 use crate::tensor::Dev;
 use dfdx::prelude::*;
 use std::collections::VecDeque;
@@ -69,10 +70,10 @@ impl Guard {
         }
         if self.recent.len() >= RECENT_MIN {
             let mut sorted: Vec<f64> = self.recent.iter().copied().collect();
-            sorted.sort_by(f64::total_cmp);
+            sort_floats(&mut sorted);
             let median = sorted[sorted.len() / 2];
             let mut dev: Vec<f64> = sorted.iter().map(|v| (v - median).abs()).collect();
-            dev.sort_by(f64::total_cmp);
+            sort_floats(&mut dev);
             let sd = 1.4826 * dev[dev.len() / 2];
             if loss > median + LOSS_JUMP.max(10.0 * sd) {
                 return Some("the loss jumped far above its recent range");

@@ -19,6 +19,19 @@ pub fn log_sum_exp(values: impl Iterator<Item = f64> + Clone) -> f64 {
         .ln()
 }
 
+/// Sorts short lists of finite numbers (medians and quantiles of a few hundred values) by
+/// insertion: the standard library's sort adds about 4 KB of code per element type to the
+/// page's wasm, this a few hundred bytes.
+pub fn sort_floats(v: &mut [f64]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// What samples from `q` say about an unnormalised target `p~`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SampleEstimate {

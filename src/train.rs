@@ -130,6 +130,9 @@ pub struct Trainer {
     eval_rng: StdRng,
     test_set: Option<Vec<f32>>,
     guard: Guard,
+    /// The step whose update made the current parameters (a rollback brings back an older
+    /// one): what a checkpoint is labelled with.
+    params_step: u64,
     last_estimate: Option<SampleEstimate>,
     /// What has happened so far.
     pub history: History,
@@ -164,6 +167,7 @@ impl Trainer {
             eval_rng: StdRng::seed_from_u64(config.seed ^ 0xE5A1_0A7E),
             test_set,
             guard: Guard::new(start),
+            params_step: 0,
             last_estimate: None,
             history: History::default(),
         })
@@ -229,6 +233,7 @@ impl Trainer {
             return self.roll_back("the parameters are not finite");
         }
         self.history.loss.push((self.step, value));
+        self.params_step = self.step;
         StepOutcome::Updated { loss: value }
     }
 
@@ -268,6 +273,7 @@ impl Trainer {
             .expect("a snapshot of this flow fits it");
         self.adam_t = good.adam_t;
         self.moments = good.moments;
+        self.params_step = good.step;
         self.guard.forget_recent();
         let event = Event {
             step: self.step,
@@ -287,7 +293,7 @@ impl Trainer {
     pub fn test_metric(&mut self) -> f64 {
         let mut value = self.measure();
         let judged = self.guard.judge_metric(value, || Snapshot {
-            step: self.step,
+            step: self.params_step,
             params: self.flow.parameters(),
             adam_t: self.adam_t,
             moments: self.moments.clone(),

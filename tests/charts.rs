@@ -18,3 +18,10 @@ fn the_loss_range_ignores_rolled_back_blow_ups_and_keeps_the_floor() {
     );
     assert_eq!(robust_range(&[], Some(2.0)), (1.5, 2.5));
 }
+
+#[test]
+fn short_lists_of_floats_sort_ascending() {
+    let mut v = vec![3.0, -1.0, 2.5, 2.5, 1e300, -0.0, 7.0];
+    arflow::metrics::sort_floats(&mut v);
+    assert_eq!(v, vec![-1.0, -0.0, 2.5, 2.5, 3.0, 7.0, 1e300]);
+}

@@ -12,7 +12,7 @@ use arflow::objective::{mean_finite_nll, Objective};
 use arflow::scale::Scale;
 use arflow::session::bench::{time_engine, WARMUP_STEPS};
 use arflow::target::Target;
-use arflow::train::{StepOutcome, TrainConfig, Trainer};
+use arflow::train::{TrainConfig, Trainer};
 use serde_json::json;
 use std::time::Instant;
 
@@ -169,13 +169,10 @@ fn main() {
     };
 
     let mut curve = Vec::new();
-    let mut rollbacks = 0;
     let mut train_seconds = 0.0;
     for step in 1..=args.steps {
         let start = Instant::now();
-        if let StepOutcome::RolledBack { .. } = trainer.step() {
-            rollbacks += 1;
-        }
+        trainer.step();
         if step > WARMUP_STEPS {
             train_seconds += start.elapsed().as_secs_f64();
         }
@@ -229,7 +226,14 @@ fn main() {
         "sample_10k_seconds": sample_seconds,
         "grid_mass": density.mass(),
         "grid_non_finite": density.non_finite,
-        "rollbacks": rollbacks,
+        // Every rollback, whether a step's loss or an evaluation's metric set it off.
+        "rollbacks": trainer.history.events.len(),
+        "events": trainer
+            .history
+            .events
+            .iter()
+            .map(|e| json!([e.step, e.restored_step, e.cause]))
+            .collect::<Vec<_>>(),
         "made_passes_per_density": trainer.flow.passes_per_density(),
         "made_passes_per_sample": trainer.flow.passes_per_sample(),
         "kernels": format!("{:?}", args.kernels).to_lowercase(),

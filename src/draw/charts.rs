@@ -2,6 +2,7 @@
 
 use super::{err, Area, DATA, FONT, INK, MODEL};
 use crate::grid::Window;
+use crate::metrics::sort_floats;
 use crate::train::History;
 use plotters::prelude::*;
 use std::ops::Range;
@@ -105,7 +106,7 @@ fn thin(series: &[(u64, f64)], n: usize) -> Vec<(f32, f32)> {
         .chunks(size)
         .filter_map(|c| {
             let mut finite: Vec<f64> = c.iter().map(|p| p.1).filter(|v| v.is_finite()).collect();
-            finite.sort_by(f64::total_cmp);
+            sort_floats(&mut finite);
             let median = *finite.get(finite.len() / 2)?;
             Some((c[c.len() / 2].0 as f32, median as f32))
         })
@@ -116,15 +117,19 @@ fn thin(series: &[(u64, f64)], n: usize) -> Vec<(f32, f32)> {
 /// widened by three times their spread, within the extremes, with `must` (the floor)
 /// always inside. Values outside are drawn at the edge.
 pub fn robust_range(values: &[f32], must: Option<f32>) -> (f32, f32) {
-    let mut v: Vec<f32> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let mut v: Vec<f64> = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|&v| v as f64)
+        .collect();
     if v.is_empty() {
         return must.map_or((0.0, 1.0), |m| (m - 0.5, m + 0.5));
     }
-    v.sort_by(f32::total_cmp);
-    let q = |p: f32| v[((v.len() - 1) as f32 * p).round() as usize];
+    sort_floats(&mut v);
+    let q = |p: f32| v[((v.len() - 1) as f32 * p).round() as usize] as f32;
     let spread = (q(0.9) - q(0.1)).max(0.1);
-    let mut lo = (q(0.1) - 3.0 * spread).max(v[0]);
-    let mut hi = (q(0.9) + 3.0 * spread).min(v[v.len() - 1]);
+    let mut lo = (q(0.1) - 3.0 * spread).max(q(0.0));
+    let mut hi = (q(0.9) + 3.0 * spread).min(q(1.0));
     if let Some(m) = must {
         (lo, hi) = (lo.min(m), hi.max(m));
     }

@@ -46,25 +46,28 @@ impl Status {
             (Some(m), Some((n, _))) => {
                 let se = p
                     .metric_se
-                    .map_or(String::new(), |se| format!(" ± {se:.3}"));
-                format!("{m:.3}{se} ({} samples)", thousands(n))
+                    .map_or(String::new(), |se| format!(" ± {}", fixed3(se)));
+                format!("{}{se} ({} samples)", fixed3(m), thousands(n))
             }
-            (Some(m), None) => format!("{m:.3}"),
+            (Some(m), None) => fixed3(m),
         }
     }
 }
 
+/// `v` with three decimals (by integer formatting: float formatting with a precision
+/// would add its own machinery to the page's wasm).
+fn fixed3(v: f64) -> String {
+    let r = (v * 1000.0).round() as i64;
+    let sign = if r < 0 { "-" } else { "" };
+    format!("{sign}{}.{:03}", (r / 1000).abs(), (r % 1000).abs())
+}
+
 /// `20,000` for 20000.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+    match n {
+        0..1000 => n.to_string(),
+        _ => format!("{},{:03}", thousands(n / 1000), n % 1000),
     }
-    out
 }
 
 /// Steps without a new rollback after which its warning is cleared.

@@ -2,8 +2,10 @@
 
 use super::dom::now;
 use super::json::{num, object, text};
+use crate::flow::Flow;
 use crate::session::bench::time_engine;
 use crate::session::settings::Settings;
+use crate::train::Trainer;
 use wasm_bindgen::prelude::*;
 
 /// Times the engine in this browser: standard config unless the hash says otherwise
@@ -35,4 +37,33 @@ pub fn bench(hash: &str, steps: usize) -> String {
     }
     fields.push(("config", text(&base.to_hash())));
     object(&fields)
+}
+
+/// Trains the page's own engine for `steps` steps on the settings of `hash` (the page's
+/// defaults for every key it leaves out), as the training worker would: JSON with the
+/// rollbacks (`[step, restored step, cause]` each) and the last test metric. The
+/// default-settings sweep (`tests/bench/sweep.mjs`) runs it for every data set and flow.
+#[wasm_bindgen]
+pub fn train_run(hash: &str, steps: usize) -> String {
+    let (settings, _) = Settings::from_hash(hash);
+    let flow = Flow::new(settings.flow_config());
+    let mut trainer = match flow.and_then(|f| Trainer::new(f, settings.train_config())) {
+        Ok(t) => t,
+        Err(e) => return object(&[("error", text(&e.to_string()))]),
+    };
+    for _ in 0..steps {
+        trainer.step();
+    }
+    let events: Vec<String> = trainer
+        .history
+        .events
+        .iter()
+        .map(|e| format!("[{},{},{}]", e.step, e.restored_step, text(e.cause)))
+        .collect();
+    object(&[
+        ("config", text(&settings.to_hash())),
+        ("rollbacks", events.len().to_string()),
+        ("events", format!("[{}]", events.join(","))),
+        ("metric", num(Some(trainer.test_metric()))),
+    ])
 }

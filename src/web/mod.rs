@@ -11,5 +11,5 @@ mod render;
 mod sync;
 
 pub use app::{settings_fields, App};
-pub use bench::bench;
+pub use bench::{bench, train_run};
 pub use gpu::{gpu_connect, Gpu};

@@ -147,6 +147,46 @@ test('a divergence is rolled back and explained', async () => {
   await page.close();
 });
 
+test('a learning rate of 10 is survived: the model is restored, the status stays honest', async () => {
+  const { page, errors } = await open();
+  const stepsAtLeast = (n) => page.waitForFunction((n) => {
+    const step = Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]);
+    return step >= n;
+  }, n, { polling: 100 });
+  await page.keyboard.press('Space');
+  await stepsAtLeast(2000);
+  const before = await status(page);
+  // Every status line shown from here on, read as often as the page repaints it.
+  await page.evaluate(() => {
+    window.statusSeen = [];
+    new MutationObserver(() => window.statusSeen.push(document.getElementById('status').textContent))
+      .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+  });
+  await page.fill('#lr', '10');
+  await page.locator('#lr').blur();
+  // Five seconds of a learning rate 3,000 times the default (a scenario, not a speed).
+  await page.waitForTimeout(5000);
+  await page.waitForFunction(() => /rolled back to step \d+/.test(document.getElementById('messages').textContent));
+  const warning = await page.textContent('#messages');
+  await page.screenshot({ path: `${ARTEFACTS}learning-rate-10.png` });
+  await page.fill('#lr', '0.003');
+  await page.locator('#lr').blur();
+  const back = await status(page);
+  await stepsAtLeast(back.step + 2000);
+  const after = await status(page);
+  await page.keyboard.press('Space');
+  const seen = await page.evaluate(() => window.statusSeen);
+  const shown = seen.map((t) => /test NLL (\S+)/.exec(t)?.[1]).filter(Boolean);
+  console.log(`# lr 10: ${warning}`);
+  console.log(`# test NLL before ${before.nll} (step ${before.step}), after 2,000 more steps ${after.nll}; ${seen.length} status lines, values shown: ${[...new Set(shown)].slice(0, 12).join(' ')}`);
+  assert.ok(shown.length > 0);
+  for (const v of shown) assert.ok(v === 'diverged' || Math.abs(Number(v)) <= 1e3, `status showed NLL ${v}`);
+  assert.doesNotMatch(seen.join(' '), /NaN|e\+\d/);
+  assert.ok(after.nll <= before.nll + 0.05, `NLL ${before.nll} before, ${after.nll} after`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a panic shows a banner, and reset brings the page back', async () => {
   const { page } = await open('#data=rings');
   await page.evaluate(() => { try { window.arflowTest.app().simulate_panic(); } catch (e) { /* shown by the hook */ } });
