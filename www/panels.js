@@ -33,7 +33,7 @@ export function renderStatus() {
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
   parts.push(state.gpu ? `backend WebGPU (${state.gpu.name()})` : `backend CPU (${state.engine.label})`);
-  parts.push(`${flow}: ${passes(s.passes_density)} per density, ${passes(s.passes_sample)} per sample`);
+  parts.push(`${flow}: ${passes(s.passes_density)} per density, ${s.passes_sample} per sample`);
   $('status').textContent = parts.join(' · ');
   // A rollback's warning stays until training has gone on normally for a while.
   if (s.event) {
