@@ -33,6 +33,19 @@ pub struct ArLayer {
 }
 
 impl Direction {
+    /// The scale a flow of this direction starts with. MAF: softplus (it trained best and
+    /// cannot overflow). IAF: the tanh clamp, `|ln a| <= 3` per layer. An IAF's density is a
+    /// `D`-pass solve that divides by `a`; with softplus `a` reaches 1e-3, a data point in
+    /// the tail is sent a thousand times further out per layer, and the default view rolled
+    /// back in 6 of 24 runs (8 data sets x seeds 0-2, 5,000 steps, the page's engine); with
+    /// the clamp in none, at a similar test NLL.
+    pub fn default_scale(self) -> Scale {
+        match self {
+            Direction::Maf => Scale::Softplus,
+            Direction::Iaf => Scale::Tanh,
+        }
+    }
+
     /// Whether the pass `towards` the prior or the data is the sequential one (`D` MADE
     /// passes): IAF towards the prior, MAF towards the data.
     pub fn solves(self, towards: Towards) -> bool {

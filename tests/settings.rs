@@ -93,3 +93,23 @@ fn the_hash_lists_every_field_once_in_table_order() {
     let err = Settings::default().set("colour", "red").unwrap_err();
     assert_eq!(err.to_string(), "unknown setting 'colour'");
 }
+
+#[test]
+fn the_scale_follows_the_flow_type_until_it_is_chosen() {
+    use arflow::flow::Direction;
+    use arflow::scale::Scale;
+    let mut s = Settings::default();
+    assert_eq!(s.scale, Direction::Maf.default_scale());
+    s.set("flow", "iaf").unwrap();
+    assert_eq!((s.direction, s.scale), (Direction::Iaf, Scale::Tanh));
+    s.set("flow", "maf").unwrap();
+    assert_eq!(s.scale, Scale::Softplus);
+    s.set("scale", "exp").unwrap();
+    s.set("flow", "iaf").unwrap();
+    assert_eq!(s.scale, Scale::Exp, "a chosen scale stays");
+    // In a link, an explicit scale wins wherever it stands; without one, IAF's default.
+    let (s, _) = Settings::from_hash("#scale=softplus&flow=iaf");
+    assert_eq!(s.scale, Scale::Softplus);
+    let (s, _) = Settings::from_hash("#data=8gaussians&flow=iaf");
+    assert_eq!(s.scale, Scale::Tanh);
+}

@@ -35,6 +35,7 @@ struct Args {
 fn parse(argv: &[String]) -> Result<Args, String> {
     let mut flow = FlowConfig::default();
     let mut kernels = Kernels::default();
+    let mut scale = None;
     let mut train = TrainConfig::default();
     let mut steps = 2000;
     let mut order = "alternate".to_string();
@@ -68,10 +69,14 @@ fn parse(argv: &[String]) -> Result<Args, String> {
                 }
             }
             "--scale" => {
-                flow.scale = Scale::ALL
-                    .into_iter()
-                    .find(|s| s.name() == value)
-                    .ok_or_else(|| format!("--scale: '{value}' is not exp, tanh or softplus"))?
+                scale = Some(
+                    Scale::ALL
+                        .into_iter()
+                        .find(|s| s.name() == value)
+                        .ok_or_else(|| {
+                            format!("--scale: '{value}' is not exp, tanh or softplus")
+                        })?,
+                )
             }
             "--order" => order = value.clone(),
             "--kernels" => {
@@ -101,6 +106,8 @@ fn parse(argv: &[String]) -> Result<Args, String> {
         }
     }
     flow.seed = train.seed;
+    // The page's rule: each flow type has its default scale.
+    flow.scale = scale.unwrap_or(flow.direction.default_scale());
     flow.order = match order.as_str() {
         "alternate" => LayerOrder::Alternate,
         "same" => LayerOrder::Same,

@@ -19,9 +19,16 @@ impl Settings {
     /// changes nothing and the error names the field.
     pub fn set(&mut self, key: &str, value: &str) -> Result<Change> {
         let f = field(key)?;
+        let before = self.direction;
         (f.set)(self, value.trim())?;
-        if f.name == "layers" {
-            self.layer = self.layer.min(self.layers);
+        // What a change does to other fields: the layer shown stays within the layers, and
+        // the scale follows the flow type while it is that type's default.
+        match f.name {
+            "layers" => self.layer = self.layer.min(self.layers),
+            "flow" if self.scale == before.default_scale() => {
+                self.scale = self.direction.default_scale();
+            }
+            _ => {}
         }
         Ok(f.change)
     }
@@ -46,13 +53,14 @@ impl Settings {
         let mut s = Settings::default();
         let mut notes = Vec::new();
         let hash = hash.trim_start_matches('#');
-        // `layers` first, so that `layer` is checked against the right K.
+        // `layers` first, so that `layer` is checked against the right K; `flow` first, so
+        // that a `scale` in the hash overrides the flow type's default.
         let mut pairs: Vec<(&str, &str)> = hash
             .split('&')
             .filter(|p| !p.is_empty())
             .map(|p| p.split_once('=').unwrap_or((p, "")))
             .collect();
-        pairs.sort_by_key(|(k, _)| *k != "layers");
+        pairs.sort_by_key(|(k, _)| !matches!(*k, "layers" | "flow"));
         for (key, raw) in pairs {
             let value = decode(raw);
             if let Err(e) = s.set(key, &value) {

@@ -108,7 +108,9 @@ pub struct Settings {
 
 impl Default for Settings {
     /// The default view: a 4-layer MAF (hidden 64,64, softplus scale, alternating order) on
-    /// moons, the engine's standard config ([`FlowConfig::default`]). The learning rate is
+    /// moons, the engine's standard config ([`FlowConfig::default`]). Switching to IAF
+    /// switches the scale to IAF's default too ([`Direction::default_scale`]) unless the
+    /// scale was chosen. The learning rate is
     /// 3e-3, not the benchmark's 1e-3 ([`TrainConfig::default`]): the page is watched live,
     /// and at 3e-3 the moons form within seconds; the benchmark measures final quality.
     fn default() -> Self {

@@ -3,19 +3,22 @@
 // (5,000 unless given), two runs at a time. Prints one line per run and the rollbacks in
 // all; passes only if there are none. A report of the defaults, not part of the test run:
 //   node --test tests/bench/sweep.mjs          (after scripts/build-web.sh)
+// FLOWS=iaf limits the flows; HASH='&lr=0.002' adds settings to every run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
 
 const STEPS = Number(process.env.STEPS || 5000);
+const FLOWS = (process.env.FLOWS || 'maf,iaf').split(',');
+const EXTRA = process.env.HASH || '';
 const DATA = ['moons', '8gaussians', 'checkerboard', 'pinwheel', '2spirals', 'rings', 'circles', 'swissroll'];
 
 test(`the page's defaults train ${STEPS} steps on every data set without a rollback`, async () => {
   const server = await serve();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   const queue = [];
-  for (const flow of ['maf', 'iaf']) {
+  for (const flow of FLOWS) {
     for (const data of DATA) for (const seed of [0, 1, 2]) queue.push({ flow, data, seed });
   }
   const results = [];
@@ -24,7 +27,7 @@ test(`the page's defaults train ${STEPS} steps on every data set without a rollb
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     for (let job = queue.shift(); job; job = queue.shift()) {
-      const hash = `#data=${job.data}&flow=${job.flow}&seed=${job.seed}`;
+      const hash = `#data=${job.data}&flow=${job.flow}&seed=${job.seed}${EXTRA}`;
       await page.goto(`${server.url}www/sweep.html?steps=${STEPS}&run=${results.length}-${job.flow}${hash}`);
       await page.waitForSelector('body[data-done="1"]');
       const r = JSON.parse(await page.textContent('#out'));
