@@ -321,6 +321,11 @@ impl Trainer {
         }
     }
 
+    /// The parameters a rollback would restore: the last checkpoint of a good model.
+    pub fn checkpoint_parameters(&self) -> &[f32] {
+        &self.guard.checkpoint().params
+    }
+
     /// The estimate behind the last reverse-KL metric (its ESS, sample count and standard
     /// error come from the same draw).
     pub fn last_estimate(&self) -> Option<SampleEstimate> {

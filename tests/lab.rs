@@ -223,3 +223,24 @@ fn the_metric_is_shown_with_its_estimate_or_in_words() {
     p.progress.samples = Some((20_000, 3));
     assert_eq!(p.metric_text(), "∞ (3 of 20,000 samples not finite)");
 }
+
+#[test]
+fn while_a_rollback_warning_is_up_the_last_good_model_is_shown() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    for _ in 0..3 {
+        lab.step_once();
+    }
+    assert_eq!(lab.shown_parameters(), lab.trainer().flow.parameters());
+    lab.set("lr", "10").unwrap();
+    for _ in 0..30 {
+        lab.step_once();
+    }
+    assert!(lab.status().progress.event.is_some(), "lr 10 rolls back");
+    let shown = lab.shown_parameters();
+    assert_eq!(shown, lab.trainer().checkpoint_parameters());
+    // That model is a sound one: its density holds its mass.
+    let mut twin = Lab::new(Settings::default()).unwrap();
+    twin.absorb(&shown, Default::default()).unwrap();
+    let mass = twin.density_now(96).mass();
+    assert!((mass - 1.0).abs() < 0.02, "mass {mass}");
+}

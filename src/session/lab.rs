@@ -301,6 +301,17 @@ impl Lab {
         &self.progress
     }
 
+    /// The parameters to show: the current ones, or, while a rollback's warning is up, the
+    /// last good model's (the one the warning names). While training keeps diverging, the
+    /// parameters between a bad step and its rollback are garbage; the page draws the
+    /// model it would come back to instead of flickering between the two.
+    pub fn shown_parameters(&self) -> Vec<f32> {
+        match self.progress.event {
+            Some(_) => self.trainer.checkpoint_parameters().to_vec(),
+            None => self.trainer.flow.parameters(),
+        }
+    }
+
     /// What to send to another lab (the page's drawing thread): the progress and the
     /// history entries from these indices on.
     pub fn update(&self, loss_from: usize, test_from: usize) -> Update {

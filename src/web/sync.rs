@@ -7,9 +7,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl App {
-    /// Every parameter of the flow (sent from the training worker to the page).
+    /// The parameters the page should show (sent from the training worker to the page):
+    /// see [`crate::session::lab::Lab::shown_parameters`].
     pub fn parameters(&self) -> Vec<f32> {
-        self.lab.trainer().flow.parameters()
+        self.lab.shown_parameters()
     }
 
     /// `[loss entries, test entries]` in the history so far.
