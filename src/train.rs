@@ -211,14 +211,14 @@ impl Trainer {
     /// recent ones), or a gradient or parameter that is not finite, rolls back instead.
     /// Every [`EVAL_EVERY`] steps the test metric is evaluated after the step.
     pub fn step(&mut self) -> StepOutcome {
-        let outcome = self.step_once();
+        let outcome = self.update();
         if self.step.is_multiple_of(EVAL_EVERY) {
             self.test_metric();
         }
         outcome
     }
 
-    fn step_once(&mut self) -> StepOutcome {
+    fn update(&mut self) -> StepOutcome {
         self.step += 1;
         let loss = self.loss();
         let value = loss.array() as f64;

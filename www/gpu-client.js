@@ -31,14 +31,11 @@ export async function gpuRefresh() {
 }
 
 function gpuFailed(e) {
-  state.gpu = null;
   state.gpuDevice = null;
   $('cpu-only').checked = true;
   $('cpu-only').disabled = true;
-  state.app.drop_outside_samples();
   message(`WebGPU stopped working (${e && e.message || e}); the CPU computes the heatmap and samples for the rest of this session.`, 'warn');
-  state.gridStale = true;
-  renderPanels();
+  useGpu(false);
 }
 
 export function useGpu(on) {

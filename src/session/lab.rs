@@ -6,7 +6,6 @@ use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
 use super::sync::{Progress, Update};
 use crate::data::flatten;
-use crate::flow::Flow;
 use crate::grid::{Density, Grid, Window};
 use crate::objective::Objective;
 use crate::train::Trainer;
@@ -44,14 +43,10 @@ pub struct Lab {
     pub(super) events_seen: (usize, u64),
 }
 
-fn build(settings: &Settings) -> Result<Trainer> {
-    Trainer::new(Flow::new(settings.flow_config())?, settings.train_config())
-}
-
 impl Lab {
     /// A session with these settings.
     pub fn new(settings: Settings) -> Result<Lab> {
-        let trainer = build(&settings)?;
+        let trainer = settings.trainer()?;
         let mut lab = Lab {
             settings,
             trainer,
@@ -101,7 +96,7 @@ impl Lab {
         let change = next.set(key, value)?;
         match change {
             Change::Rebuild => {
-                self.trainer = build(&next)?;
+                self.trainer = next.trainer()?;
                 self.settings = next;
                 self.after_rebuild();
             }
@@ -116,7 +111,10 @@ impl Lab {
 
     /// A fresh initialisation with the same settings.
     pub fn reset(&mut self) {
-        self.trainer = build(&self.settings).expect("the current settings built before");
+        self.trainer = self
+            .settings
+            .trainer()
+            .expect("the current settings built before");
         self.after_rebuild();
     }
 
@@ -220,17 +218,25 @@ impl Lab {
         self.trainer.step();
         self.progress.step = self.trainer.step_count();
         // The trainer evaluates itself every EVAL_EVERY steps.
-        if self.trainer.history.test.last().map(|t| t.0) == Some(self.progress.step) {
+        if self.evaluated_now() {
             self.read_metric();
         }
         self.describe_events();
     }
 
-    /// Takes one step and re-evaluates (the page's "step" button).
+    /// Whether the trainer's last evaluation was at its current step.
+    fn evaluated_now(&self) -> bool {
+        self.trainer.history.test.last().map(|t| t.0) == Some(self.trainer.step_count())
+    }
+
+    /// Takes one step and evaluates after it (the page's "step" button), unless the
+    /// trainer just did.
     pub fn step_once(&mut self) {
         self.one_step();
-        self.refresh_metric();
-        self.describe_events();
+        if !self.evaluated_now() {
+            self.refresh_metric();
+            self.describe_events();
+        }
     }
 
     /// Works on the density grid at `res x res` for up to `budget_ms`; true when a new

@@ -5,12 +5,13 @@
 //! [`super::hash`] reads and writes the fields by that table.
 
 use crate::data::DataSet;
-use crate::flow::{DegreeRule, Direction, FlowConfig, LayerOrder};
+use crate::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
 use crate::masks::{HiddenDegrees, Ordering};
 use crate::objective::Objective;
 use crate::scale::Scale;
 use crate::target::Target;
-use crate::train::TrainConfig;
+use crate::train::{TrainConfig, Trainer};
+use crate::Result;
 
 /// What a change of one field needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +156,12 @@ impl Settings {
             degrees: DegreeRule::Deterministic,
             seed: self.seed,
         }
+    }
+
+    /// A fresh flow and trainer as these settings describe them (the page's worker, its
+    /// drawing thread and the default-settings sweep all build theirs here).
+    pub fn trainer(&self) -> Result<Trainer> {
+        Trainer::new(Flow::new(self.flow_config())?, self.train_config())
     }
 
     /// The training these settings describe.

@@ -2,10 +2,8 @@
 
 use super::dom::now;
 use super::json::{num, object, text};
-use crate::flow::Flow;
 use crate::session::bench::time_engine;
 use crate::session::settings::Settings;
-use crate::train::Trainer;
 use wasm_bindgen::prelude::*;
 
 /// Times the engine in this browser: standard config unless the hash says otherwise
@@ -46,8 +44,7 @@ pub fn bench(hash: &str, steps: usize) -> String {
 #[wasm_bindgen]
 pub fn train_run(hash: &str, steps: usize) -> String {
     let (settings, _) = Settings::from_hash(hash);
-    let flow = Flow::new(settings.flow_config());
-    let mut trainer = match flow.and_then(|f| Trainer::new(f, settings.train_config())) {
+    let mut trainer = match settings.trainer() {
         Ok(t) => t,
         Err(e) => return object(&[("error", text(&e.to_string()))]),
     };
