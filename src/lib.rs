@@ -21,7 +21,7 @@
 //! 1. The engine, plain Rust on dfdx's CPU tensors, tested natively. Its modules read like
 //!    the theory's table of contents: [`data`] and [`target`] (what is learned),
 //!    [`masks`] -> [`made`] -> [`scale`] -> [`layer`] -> [`flow`] (the model), [`objective`] and [`train`]
-//!    (losses, Adam), [`grid`] and [`metrics`] (read-outs). [`eval`] evaluates a flow without a tape
+//!    (losses, Adam, its [`history`]), [`grid`] and [`metrics`] (read-outs). [`eval`] evaluates a flow without a tape
 //!    (its `kernels` sit under [`made`], its `plan` and `lattice` over [`flow`]).
 //! 2. [`session`]: one playground without a browser (settings = URL hash, the lab, the
 //!    worker message codec, engine timings).
@@ -40,6 +40,7 @@ pub mod eval;
 pub mod flow;
 pub mod grid;
 pub mod guard;
+pub mod history;
 pub mod layer;
 pub mod made;
 pub mod masks;

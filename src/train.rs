@@ -7,6 +7,7 @@ use crate::adam::adam;
 use crate::data::{flatten, DataSet};
 use crate::flow::Flow;
 use crate::guard::{Guard, Snapshot};
+pub use crate::history::{Event, History};
 use crate::metrics::SampleEstimate;
 use crate::objective::{forward_kl_loss, mean_finite_nll, reverse_kl_loss, Objective, Scalar};
 use crate::tensor::{matrix, Dev};
@@ -93,28 +94,6 @@ pub enum StepOutcome {
     },
 }
 
-/// A record of a rollback, for the page to show.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Event {
-    /// The step that failed.
-    pub step: u64,
-    /// The step whose parameters were restored.
-    pub restored_step: u64,
-    /// What went wrong, in words (see [`crate::guard::Guard`]).
-    pub cause: &'static str,
-}
-
-/// Losses and evaluations over time.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
-    /// `(step, batch loss)` for every successful step.
-    pub loss: Vec<(u64, f64)>,
-    /// `(step, test NLL or KL estimate)` at every evaluation.
-    pub test: Vec<(u64, f64)>,
-    /// Every rollback.
-    pub events: Vec<Event>,
-}
-
 /// A flow and everything needed to train it.
 #[derive(Debug)]
 pub struct Trainer {
@@ -189,6 +168,20 @@ impl Trainer {
         Ok(())
     }
 
+    /// Carries on from the flow's current parameters as step `step` of a run made elsewhere
+    /// (a training worker that stopped): they become the checkpoint, and Adam starts
+    /// afresh (its moments did not travel).
+    pub fn resume_at(&mut self, step: u64) {
+        self.moments = [Gradients::leaky(), Gradients::leaky()];
+        (self.step, self.params_step, self.adam_t) = (step, step, 0);
+        self.guard = Guard::new(Snapshot {
+            step,
+            params: self.flow.parameters(),
+            adam_t: 0,
+            moments: self.moments.clone(),
+        });
+    }
+
     /// Steps taken so far (rolled-back steps count too).
     pub fn step_count(&self) -> u64 {
         self.step
@@ -232,7 +225,7 @@ impl Trainer {
         if self.flow.parameters().iter().any(|p| !p.is_finite()) {
             return self.roll_back("the parameters are not finite");
         }
-        self.history.loss.push((self.step, value));
+        self.history.loss.push(self.step, value);
         self.params_step = self.step;
         StepOutcome::Updated { loss: value }
     }
@@ -280,7 +273,7 @@ impl Trainer {
             restored_step: good.step,
             cause,
         };
-        self.history.events.push(event);
+        self.history.record(event);
         StepOutcome::RolledBack {
             restored_step: good.step,
             cause,
@@ -302,7 +295,8 @@ impl Trainer {
             self.roll_back(cause);
             value = self.measure();
         }
-        self.history.test.push((self.step, value));
+        self.history.test.push(self.step, value);
+        self.history.latest = Some((self.step, value));
         value
     }
 

@@ -147,7 +147,7 @@ fn a_huge_learning_rate_rolls_back_to_the_last_good_parameters() {
         .expect("a recorded step");
     assert_eq!(&t.flow.parameters(), good);
     assert!(t.flow.parameters().iter().all(|p| p.is_finite()));
-    assert_eq!(t.history.events.last().unwrap().restored_step, restored);
+    assert_eq!(t.history.events.back().unwrap().restored_step, restored);
     // Nothing is lost: with a sane rate training carries on from there.
     t.set_config(TrainConfig { lr: 1e-3, ..cfg }).unwrap();
     assert!(matches!(t.step(), StepOutcome::Updated { .. }));

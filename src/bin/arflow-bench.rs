@@ -169,8 +169,8 @@ fn main() {
     // it makes every EVAL_EVERY steps (as on the page), or now between those.
     let test_metric = |t: &mut Trainer| match &fresh {
         Some(points) => mean_finite_nll(&t.flow.log_prob_points(points)),
-        None => match t.history.test.last() {
-            Some(&(step, v)) if step == t.step_count() => v,
+        None => match t.history.latest {
+            Some((step, v)) if step == t.step_count() => v,
             _ => t.test_metric(),
         },
     };
@@ -234,7 +234,7 @@ fn main() {
         "grid_mass": density.mass(),
         "grid_non_finite": density.non_finite,
         // Every rollback, whether a step's loss or an evaluation's metric set it off.
-        "rollbacks": trainer.history.events.len(),
+        "rollbacks": trainer.history.rollbacks,
         "events": trainer
             .history
             .events

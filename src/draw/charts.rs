@@ -144,8 +144,8 @@ pub fn loss<DB: DrawingBackend>(
     metric: &str,
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
-    let train = thin(&history.loss, 400);
-    let test = thin(&history.test, 400);
+    let train = thin(history.loss.points(), 400);
+    let test = thin(history.test.points(), 400);
     let values: Vec<f32> = train.iter().chain(&test).map(|p| p.1).collect();
     let (lo, top) = robust_range(&values, floor.map(|f| f as f32));
     let pad = ((top - lo) * 0.08).max(0.05);

@@ -1,0 +1,60 @@
+//! The history in constant memory: a series keeps at most SERIES_CAP points, each the mean
+//! of the raw values it stands for, and a copy kept by index follows it through merges.
+
+use arflow::history::{Series, SERIES_CAP};
+
+fn filled(n: u64) -> Series {
+    let mut s = Series::default();
+    for step in 1..=n {
+        s.push(step, step as f64);
+    }
+    s
+}
+
+#[test]
+fn memory_after_a_million_steps_is_memory_after_ten_thousand() {
+    let (short, long) = (filled(10_000), filled(1_000_000));
+    assert!(long.len() <= SERIES_CAP && short.len() <= SERIES_CAP);
+    assert_eq!(long.heap_bytes(), short.heap_bytes());
+    assert!(
+        long.len() >= SERIES_CAP / 2,
+        "the curve keeps its resolution"
+    );
+}
+
+#[test]
+fn each_point_is_the_mean_of_the_raw_values_it_stands_for() {
+    let n = (SERIES_CAP + SERIES_CAP / 2) as u64 + 5;
+    let s = filled(n);
+    let per = s.per_point();
+    assert_eq!(per, 2);
+    for (i, &(step, v)) in s.points().iter().enumerate() {
+        // Point i stands for raw steps i*per+1 ..= (i+1)*per, whose mean is this.
+        let first = i as u64 * per + 1;
+        let last = first + per - 1;
+        assert_eq!(step, last);
+        assert_eq!(v, (first + last) as f64 / 2.0);
+    }
+    // The raw values of the point being filled are not shown yet.
+    assert_eq!(s.last().unwrap().0, n - 1);
+}
+
+#[test]
+fn a_copy_kept_by_index_follows_the_original_through_merges() {
+    let mut original = Series::default();
+    let mut copy = Series::default();
+    let mut mark = original.mark();
+    let mut step = 0;
+    // Uneven bursts between messages, across several merges.
+    for burst in (0..400).map(|i| (i * 37) % 101 + 1) {
+        for _ in 0..burst {
+            step += 1;
+            original.push(step, (step as f64).sin());
+        }
+        let (from, points) = original.since(mark);
+        copy.replace_from(from, points);
+        mark = original.mark();
+        assert_eq!(copy.points(), original.points());
+    }
+    assert!(original.per_point() > 1, "merged on the way");
+}
