@@ -33,7 +33,7 @@ fn the_hash_round_trips_every_setting() {
         ("hidden", "32,16,8"),
         ("order", "random"),
         ("scale", "tanh"),
-        ("lr", "0.0005"),
+        ("lr", "5e-4"),
         ("batch", "128"),
         ("clip", "5"),
         ("seed", "42"),
@@ -122,10 +122,15 @@ fn the_grid_in_slices_equals_the_grid_at_once() {
     let mut lab = Lab::new(Settings::default()).unwrap();
     let mut t = 0.0;
     let mut slices = 0;
-    while !lab.grid_work(64, 1.0, &mut || {
-        t += 1.0;
-        t
-    }) {
+    while !lab.grid_work(
+        64,
+        1.0,
+        &mut || {
+            t += 1.0;
+            t
+        },
+        true,
+    ) {
         slices += 1;
     }
     assert!(slices >= 2, "the work was sliced");
@@ -138,6 +143,8 @@ fn the_grid_in_slices_equals_the_grid_at_once() {
 #[test]
 fn training_moves_the_samples_and_lowers_the_metric() {
     let mut lab = Lab::new(Settings::default()).unwrap();
+    assert_eq!(lab.status().progress.metric, None, "not evaluated yet");
+    lab.evaluate();
     let before = (lab.samples(), lab.status().progress.metric.unwrap());
     for _ in 0..200 {
         lab.step_once();
@@ -158,7 +165,8 @@ fn training_moves_the_samples_and_lowers_the_metric() {
 #[test]
 fn a_divergence_is_reported_in_words() {
     let mut lab = Lab::new(Settings::default()).unwrap();
-    lab.set("lr", "1000000").unwrap();
+    lab.set("scale", "exp").unwrap();
+    lab.set("lr", "10").unwrap();
     for _ in 0..20 {
         lab.step_once();
     }
@@ -202,12 +210,14 @@ fn the_explorer_and_layer_diagrams_are_autoregressive() {
 #[test]
 fn the_metric_is_shown_with_its_estimate_or_in_words() {
     let mut lab = Lab::new(Settings::default()).unwrap();
+    lab.evaluate();
     let text = lab.status().metric_text();
     assert!(
         text.parse::<f64>().is_ok(),
         "forward KL: a plain NLL, {text}"
     );
     lab.set("objective", "reverse").unwrap();
+    lab.evaluate();
     let s = lab.status();
     let (n, bad) = s.progress.samples.unwrap();
     assert_eq!((n, bad), (20_000, 0));
@@ -243,4 +253,101 @@ fn while_a_rollback_warning_is_up_the_last_good_model_is_shown() {
     twin.absorb(&shown, Default::default()).unwrap();
     let mass = twin.density_now(96).mass();
     assert!((mass - 1.0).abs() < 0.02, "mass {mass}");
+}
+
+#[test]
+fn a_paused_picture_always_belongs_to_the_parameters_shown() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let mut clock = 0.0;
+    let mut tick = || {
+        clock += 1.0;
+        clock
+    };
+    // A new flow's first picture is coarse; the full one follows.
+    assert!(lab.grid_work(256, f64::INFINITY, &mut tick, true));
+    assert_eq!(lab.density().unwrap().grid.nx, 64);
+    assert!(!lab.grid_settled(256));
+    // A job of the old parameters, half done when a step arrives (as after Pause)...
+    assert!(!lab.grid_work(256, 1.0, &mut tick, true));
+    lab.step_once();
+    assert!(!lab.grid_settled(256));
+    // ...is started again when the picture must be current, so the one shown is a fresh
+    // grid of the current parameters, bit for bit.
+    while !lab.grid_work(256, 1.0, &mut tick, true) {}
+    assert!(lab.grid_settled(256));
+    let shown = lab.density().unwrap().log_p.clone();
+    assert_eq!(shown, lab.density_now(256).log_p);
+    // Training, an outdated job is finished (a picture slightly behind beats none) and
+    // says it is not current.
+    assert!(!lab.grid_work(256, 1.0, &mut tick, false));
+    lab.step_once();
+    while !lab.grid_work(256, 1.0, &mut tick, false) {}
+    assert!(!lab.grid_settled(256));
+}
+
+#[test]
+fn a_burst_of_changes_builds_one_flow_the_same_as_one_change_at_a_time() {
+    let mut burst = Lab::new(Settings::default()).unwrap();
+    for (k, v) in [
+        ("layers", "2"),
+        ("hidden", "16"),
+        ("seed", "5"),
+        ("lr", "0.01"),
+    ] {
+        burst.set_later(k, v).unwrap();
+    }
+    assert!(burst.set_later("layers", "99").is_err(), "still validated");
+    assert_eq!(burst.trainer().flow.layers.len(), 4, "not built yet");
+    assert!(burst.apply());
+    assert!(!burst.apply(), "once");
+    let mut one = Lab::new(Settings::default()).unwrap();
+    for (k, v) in [
+        ("layers", "2"),
+        ("hidden", "16"),
+        ("seed", "5"),
+        ("lr", "0.01"),
+    ] {
+        one.set(k, v).unwrap();
+    }
+    assert_eq!(burst.settings(), one.settings());
+    assert_eq!(
+        burst.trainer().flow.parameters(),
+        one.trainer().flow.parameters()
+    );
+    assert_eq!(burst.trainer().config().lr, 0.01);
+}
+
+#[test]
+fn a_lab_carries_on_from_what_a_stopped_worker_sent() {
+    let mut worker = Lab::new(Settings::default()).unwrap();
+    let mut page = Lab::new(Settings::default()).unwrap();
+    for _ in 0..150 {
+        worker.step_once();
+    }
+    page.absorb(&worker.shown_parameters(), worker.take_update())
+        .unwrap();
+    let series = |l: &Lab| {
+        (
+            l.trainer().history.loss.clone(),
+            l.trainer().history.test.clone(),
+        )
+    };
+    assert_eq!(series(&page), series(&worker));
+    // The worker stops; the page (or a new worker given the whole history) carries on.
+    let mut next = Lab::new(Settings::default()).unwrap();
+    next.absorb(&page.shown_parameters(), page.whole_update())
+        .unwrap();
+    next.resume();
+    assert_eq!(series(&next), series(&worker));
+    assert_eq!(
+        next.trainer().checkpoint_parameters(),
+        &worker.trainer().flow.parameters()[..]
+    );
+    next.step_once();
+    assert_eq!(next.trainer().step_count(), 151);
+    assert_eq!(
+        next.take_update().loss.len(),
+        1,
+        "only the new point travels"
+    );
 }

@@ -2,7 +2,9 @@
 //! names it, and a refused value changes nothing; every allowed value round-trips.
 
 use arflow::session::fields::{Kind, FIELDS};
+use arflow::session::hash::MAX_NOTES;
 use arflow::session::settings::Settings;
+use arflow::session::values::{number_text, QUOTED_CHARS};
 
 /// Values a field of this kind must refuse.
 fn bad_values(kind: Kind) -> Vec<String> {
@@ -15,14 +17,20 @@ fn bad_values(kind: Kind) -> Vec<String> {
                 v.push(format!("{}", min - 1));
             }
         }
-        Kind::Number { zero } => {
+        Kind::Number { zero, min, max } => {
             v.extend(["NaN".into(), "inf".into(), "-1".into(), "".into()]);
+            v.extend([min / 2.0, max * 2.0, 1e-320, 1e300].map(|x| x.to_string()));
             if !zero {
                 v.push("0".into());
             }
         }
         Kind::Widths { depth, width } => {
-            v.extend(["0".into(), format!("{}", width + 1), "8,,8".into()]);
+            v.extend([
+                "0".into(),
+                format!("{}", width + 1),
+                "8,,8".into(),
+                "".into(),
+            ]);
             v.push(vec!["4"; depth + 1].join(","));
         }
         Kind::Flag => v.extend(["2".into(), "yes".into()]),
@@ -35,15 +43,15 @@ fn good_values(kind: Kind) -> Vec<String> {
     match kind {
         Kind::Choice(options) => options.iter().map(|(n, _)| n.to_string()).collect(),
         Kind::Whole { min, .. } => vec![format!("{}", min.max(1))],
-        Kind::Number { zero } => {
-            let mut v = vec!["0.25".to_string()];
+        Kind::Number { zero, min, max } => {
+            let mut v = vec!["0.25".to_string(), number_text(&min), number_text(&max)];
             if zero {
                 v.push("0".into());
             }
             v
         }
         Kind::Widths { depth, width } => vec![
-            String::new(),
+            "none".into(),
             vec![width.to_string(); depth].join(","),
             "3".into(),
         ],
@@ -112,4 +120,47 @@ fn the_scale_follows_the_flow_type_until_it_is_chosen() {
     assert_eq!(s.scale, Scale::Softplus);
     let (s, _) = Settings::from_hash("#data=8gaussians&flow=iaf");
     assert_eq!(s.scale, Scale::Tanh);
+}
+
+#[test]
+fn numbers_are_written_back_in_their_shortest_form() {
+    let mut s = Settings::default();
+    for (typed, written) in [
+        ("0.00010", "1e-4"),
+        ("2.5e-5", "2.5e-5"),
+        ("1E1", "10"),
+        ("0.003", "0.003"),
+    ] {
+        s.set("lr", typed).unwrap();
+        assert_eq!(s.get("lr").unwrap(), written);
+    }
+    s.set("clip", "-0").unwrap();
+    assert_eq!(s.get("clip").unwrap(), "0", "-0 is 0");
+    assert!(s.to_hash().contains("&clip=0&"));
+    s.set("hidden", "none").unwrap();
+    assert_eq!(s.get("hidden").unwrap(), "none");
+    assert!(s.hidden.is_empty());
+}
+
+#[test]
+fn no_input_makes_a_long_message() {
+    let long = "9".repeat(100);
+    let mut s = Settings::default();
+    for f in FIELDS {
+        if let Err(e) = s.set(f.name, &long) {
+            let e = e.to_string();
+            assert!(e.contains(&format!("'{}…'", &long[..QUOTED_CHARS])), "{e}");
+            assert!(e.chars().count() < 200, "{e}");
+        }
+    }
+    // A 100 KB hash of bad pairs: a few notes, then how many more.
+    let hash: String =
+        (0..12_500).map(|i| format!("k{i}=v&")).collect::<String>() + &"x".repeat(100_000);
+    let (_, notes) = Settings::from_hash(&hash);
+    assert_eq!(notes.len(), MAX_NOTES);
+    assert_eq!(
+        notes[MAX_NOTES - 1],
+        format!("link: and {} more corrections", 12_501 - (MAX_NOTES - 1))
+    );
+    assert!(notes.iter().all(|n| n.chars().count() < 200), "{notes:?}");
 }

@@ -14,7 +14,9 @@ fn update() -> Update {
             metric_se: Some(0.004),
             event: Some("step 578: the loss exploded".into()),
         },
+        loss_from: 7,
         loss: vec![(1199, 2.61), (1200, 2.58)],
+        test_from: 0,
         test: vec![(1200, 2.5123)],
     }
 }
@@ -23,7 +25,7 @@ fn update() -> Update {
 fn an_update_round_trips() {
     let u = update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 7 + 1 + 4 + 1 + 2);
+    assert_eq!(numbers.len(), 7 + 2 + 4 + 2 + 2);
     assert!(numbers[3].is_nan(), "a missing ESS travels as NaN");
     let back = Update::decode(&numbers, "step 578: the loss exploded").unwrap();
     assert_eq!(back, u);
@@ -37,15 +39,18 @@ fn malformed_messages_are_refused() {
     let mut longer = good.clone();
     longer.push(1.0);
     let mut bad_count = good.clone();
-    bad_count[7] = 2.5;
+    bad_count[8] = 2.5;
     let mut huge_count = good.clone();
-    huge_count[7] = 1e9;
+    huge_count[8] = 1e9;
+    let mut bad_from = good.clone();
+    bad_from[7] = -1.0;
     for numbers in [
         &good[..3],
         &good[..good.len() - 1],
         &longer,
         &bad_count,
         &huge_count,
+        &bad_from,
     ] {
         let err = Update::decode(numbers, "").unwrap_err().to_string();
         assert!(err.starts_with("worker message: "), "{err}");

@@ -63,6 +63,7 @@ fn test_nll(app: &App) -> f64 {
 #[wasm_bindgen_test]
 fn the_app_trains_in_the_browser() {
     let mut app = App::new("#data=8gaussians&seed=1");
+    app.evaluate();
     let before = test_nll(&app);
     for _ in 0..300 {
         app.step();
@@ -174,14 +175,9 @@ fn a_bad_setting_is_an_error_message_and_the_app_keeps_working() {
 }
 
 /// What the page does with a worker's message: absorb only what is new.
-fn sync(page: &mut App, worker: &App) {
-    let lens = page.history_len();
-    page.absorb(
-        worker.parameters(),
-        worker.progress(lens[0], lens[1]),
-        worker.event(),
-    )
-    .unwrap();
+fn sync(page: &mut App, worker: &mut App) {
+    page.absorb(worker.parameters(), worker.take_progress(), worker.event())
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -192,7 +188,7 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
     for _ in 0..40 {
         worker.step();
     }
-    sync(&mut page, &worker);
+    sync(&mut page, &mut worker);
     assert_eq!(page.parameters(), worker.parameters());
     assert_eq!(page.history_len(), worker.history_len());
     assert_eq!(page.density_now(32), worker.density_now(32));
@@ -206,7 +202,7 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
     for _ in 0..10 {
         worker.step();
     }
-    sync(&mut page, &worker);
+    sync(&mut page, &mut worker);
     assert_eq!(page.history_len(), worker.history_len());
     assert!(
         page.absorb(vec![1.0; 3], vec![0.0; 6], String::new())

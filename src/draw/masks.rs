@@ -87,6 +87,51 @@ pub fn layout(degrees: &[Vec<usize>], masks: &[Mask]) -> Diagram {
     }
 }
 
+/// Most hidden units of a layer the diagram draws: a wider layer shows this many, spread
+/// evenly over its degrees (tens of thousands of edges would take the page a third of a
+/// second to draw, and read as a solid block).
+pub const SHOWN_UNITS: usize = 32;
+
+/// The MADE restricted to at most [`SHOWN_UNITS`] units per hidden layer, picked evenly in
+/// degree order; its masks are the full masks' rows and columns of the units kept (a mask
+/// entry depends only on the two degrees).
+pub fn thinned(degrees: &[Vec<usize>], masks: &[Mask]) -> (Vec<Vec<usize>>, Vec<Mask>) {
+    let outputs = masks.last().map_or(0, |m| m.rows);
+    let mut kept: Vec<Vec<usize>> = degrees.iter().map(|col| (0..col.len()).collect()).collect();
+    kept.push((0..outputs).collect());
+    for (col, k) in degrees.iter().zip(&mut kept).skip(1) {
+        if col.len() > SHOWN_UNITS {
+            let mut order: Vec<usize> = (0..col.len()).collect();
+            order.sort_by_key(|&u| (col[u], u));
+            *k = (0..SHOWN_UNITS)
+                .map(|i| order[(2 * i + 1) * col.len() / (2 * SHOWN_UNITS)])
+                .collect();
+            k.sort();
+        }
+    }
+    let degrees = degrees
+        .iter()
+        .zip(&kept)
+        .map(|(col, k)| k.iter().map(|&u| col[u]).collect())
+        .collect();
+    let masks = masks
+        .iter()
+        .enumerate()
+        .map(|(l, m)| {
+            let (rows, cols) = (&kept[l + 1], &kept[l]);
+            Mask {
+                rows: rows.len(),
+                cols: cols.len(),
+                allowed: rows
+                    .iter()
+                    .flat_map(|&r| cols.iter().map(move |&c| m.get(r, c)))
+                    .collect(),
+            }
+        })
+        .collect();
+    (degrees, masks)
+}
+
 /// A distinct colour per degree `1..=D`.
 pub fn degree_colour(degree: usize, dim: usize) -> RGBColor {
     let t = if dim <= 1 {
@@ -106,9 +151,12 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
+    let widths: Vec<usize> = degrees.iter().map(Vec::len).collect();
+    let (degrees, masks) = &thinned(degrees, masks);
     let diagram = layout(degrees, masks);
     let dim = degrees[0].len();
-    let (left, right, top, bottom) = (44.0, 56.0, 24.0, 10.0);
+    let thin = widths.iter().any(|&n| n > SHOWN_UNITS);
+    let (left, right, top, bottom) = (44.0, 56.0, 24.0, if thin { 22.0 } else { 10.0 });
     let px = |n: &Node| {
         (
             (left + n.x * (w as f64 - left - right)) as i32,
@@ -163,6 +211,12 @@ pub fn draw<DB: DrawingBackend>(
             format!("hidden {c}")
         };
         let x = (left + c as f64 / (columns - 1) as f64 * (w as f64 - left - right)) as i32;
+        if let Some(&n) = widths.get(c).filter(|&&n| c > 0 && n > SHOWN_UNITS) {
+            let shown = format!("{SHOWN_UNITS} of {n} shown");
+            let at = (x - 34, h as i32 - 15);
+            area.draw(&Text::new(shown, at, (FONT, 11).into_font().color(&INK)))
+                .map_err(err)?;
+        }
         area.draw(&Text::new(
             title,
             (x - 20, 4),

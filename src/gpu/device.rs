@@ -47,6 +47,7 @@ const READBACK: usize = 5;
 pub struct Device {
     device: GpuDevice,
     name: String,
+    software: bool,
     lost: Rc<Cell<bool>>,
     busy: Cell<bool>,
     pipeline: RefCell<Option<Pipeline>>,
@@ -89,7 +90,11 @@ impl Device {
         if name.is_empty() {
             name = "unnamed adapter".into();
         }
-        if info.is_fallback_adapter() {
+        // SwiftShader (Chromium's CPU implementation) does not always call itself a
+        // fallback adapter.
+        let said = [info.vendor(), info.architecture(), info.description()].join(" ");
+        let software = info.is_fallback_adapter() || said.to_lowercase().contains("swiftshader");
+        if software {
             name.push_str(", software");
         }
         let device = adapter.request_device().await.map_err(|e| js_text(&e))?;
@@ -103,6 +108,7 @@ impl Device {
         Ok(Some(Device {
             device,
             name,
+            software,
             lost,
             busy: Cell::new(false),
             pipeline: RefCell::new(None),
@@ -112,6 +118,12 @@ impl Device {
     /// The adapter's name, as the status line shows it.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether the adapter is a software one (a fallback adapter or SwiftShader): far
+    /// slower than the CPU path, so the page does not use it unless asked to.
+    pub fn software(&self) -> bool {
+        self.software
     }
 
     /// Runs `job` on `packed` (with `points` for the point modes) and returns the shader's

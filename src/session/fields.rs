@@ -5,8 +5,8 @@
 use super::settings::{Change, Settings};
 pub use super::values::Kind;
 use super::values::{
-    count, flag, list, name, number, pick, seed, whole, widths, DATA, DEGREES, DIRECTIONS,
-    EXPLORER_ORDERS, MODES, ORDERS, SCALES, TARGETS,
+    count, flag, list, name, number, number_text, pick, seed, whole, widths, DATA, DEGREES,
+    DIRECTIONS, EXPLORER_ORDERS, MODES, ORDERS, SCALES, TARGETS,
 };
 use crate::Result;
 
@@ -98,8 +98,16 @@ const MDIM: Kind = Kind::Whole {
     min: 2,
     max: MAX_EXPLORER_DIM as u64,
 };
-const RATE: Kind = Kind::Number { zero: false };
-const CLIP: Kind = Kind::Number { zero: true };
+const RATE: Kind = Kind::Number {
+    zero: false,
+    min: 1e-6,
+    max: 10.0,
+};
+const CLIP: Kind = Kind::Number {
+    zero: true,
+    min: 1e-3,
+    max: 1e3,
+};
 
 fn text<T: ToString>(v: &T) -> String {
     v.to_string()
@@ -139,7 +147,15 @@ pub const FIELDS: [Field; 18] = [
     ),
     choice!("order", "order", order, ORDERS, Change::Rebuild),
     choice!("scale", "scale", scale, SCALES, Change::Rebuild),
-    field!("lr", "learning rate", lr, RATE, Change::Live, number, text),
+    field!(
+        "lr",
+        "learning rate",
+        lr,
+        RATE,
+        Change::Live,
+        number,
+        number_text
+    ),
     field!(
         "batch",
         "batch size",
@@ -156,7 +172,7 @@ pub const FIELDS: [Field; 18] = [
         CLIP,
         Change::Live,
         number,
-        text
+        number_text
     ),
     field!("seed", "seed", seed, SEED, Change::Rebuild, seed, text),
     field!(

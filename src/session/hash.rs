@@ -4,6 +4,7 @@
 
 use super::fields::{Field, FIELDS};
 use super::settings::{Change, Settings};
+use super::values::shorten;
 use crate::{Error, Result};
 
 /// The field called `key`.
@@ -11,7 +12,7 @@ fn field(key: &str) -> Result<&'static Field> {
     FIELDS
         .iter()
         .find(|f| f.name == key)
-        .ok_or_else(|| Error::Unknown("setting", key.to_string()))
+        .ok_or_else(|| Error::Unknown("setting", shorten(key)))
 }
 
 impl Settings {
@@ -71,9 +72,17 @@ impl Settings {
                 notes.push(format!("link: {e}{kept}"));
             }
         }
+        if notes.len() > MAX_NOTES {
+            let more = notes.len() - (MAX_NOTES - 1);
+            notes.truncate(MAX_NOTES - 1);
+            notes.push(format!("link: and {more} more corrections"));
+        }
         (s, notes)
     }
 }
+
+/// Most notes a corrected hash gets (the last says how many more there were).
+pub const MAX_NOTES: usize = 6;
 
 /// Undoes `%XX` escapes (a browser may escape `,` in a copied link).
 fn decode(raw: &str) -> String {

@@ -1,12 +1,14 @@
-//! One session of the playground, free of any browser API: the settings, the trainer, the
-//! draws shown on screen, and the density grid computed a slice at a time so that the page
-//! never stalls. The web shell only adds a clock and canvases.
+//! One session of the playground, free of any browser API: the settings, the trainer and
+//! the draws shown on screen. Its density grid is in `density.rs`, what it sends to and
+//! takes from another lab (the training worker) in `handoff.rs`. The web shell only adds a
+//! clock and canvases.
 
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
-use super::sync::{Progress, Update};
+use super::sync::Progress;
 use crate::data::flatten;
-use crate::grid::{Density, Grid, Window};
+use crate::grid::Density;
+use crate::history::Mark;
 use crate::objective::Objective;
 use crate::train::Trainer;
 use crate::{Error, Result};
@@ -18,11 +20,10 @@ use std::collections::VecDeque;
 pub const DISPLAY_POINTS: usize = 1000;
 /// Points pushed through the layers for the composition view.
 pub const TRACE_POINTS: usize = 400;
-/// Multiply-adds the sample and composition panels may cost (tens of ms in the browser).
+/// Multiply-adds the sample and composition panels may cost (about 10 ms in the browser).
 pub const PANEL_MACS: usize = 40_000_000;
-/// Multiply-adds per slice of grid work: about a millisecond in the browser, so a slice
-/// never overshoots a frame's budget by much, whatever the flow's size.
-const SLICE_MACS: usize = 4_000_000;
+/// The fewest points those panels show, however large the flow.
+pub const MIN_DISPLAY_POINTS: usize = 25;
 
 /// The playground's state.
 #[derive(Debug)]
@@ -35,8 +36,19 @@ pub struct Lab {
     pub(super) latent: Vec<f32>,
     pub(super) progress: Progress,
     pub(super) recent: VecDeque<(f64, u64)>,
-    pub(super) job: Option<GridJob>,
+    /// The grid being computed, and the parameters' version it belongs to.
+    pub(super) job: Option<(GridJob, u64)>,
     pub(super) density: Option<Density>,
+    /// The version of the parameters (bumped whenever they change) and the version the
+    /// shown density belongs to.
+    pub(super) version: u64,
+    pub(super) density_version: u64,
+    /// Settings changed since the trainer was built (see [`Self::set_later`]), and whether
+    /// the test metric of the current model is still to be evaluated.
+    pub(super) rebuild_due: bool,
+    pub(super) metric_due: bool,
+    /// How much of the history another lab has been sent (see `handoff.rs`).
+    pub(super) sent: [Mark; 2],
     /// Display samples computed elsewhere (the GPU) for the current draws, if any.
     pub(super) outside_samples: Option<Vec<f32>>,
     /// Rollbacks of the trainer already described, and the step of the last one.
@@ -57,11 +69,15 @@ impl Lab {
             recent: VecDeque::new(),
             job: None,
             density: None,
+            version: 0,
+            density_version: 0,
+            rebuild_due: false,
+            metric_due: true,
+            sent: [Mark::default(); 2],
             outside_samples: None,
             events_seen: (0, 0),
         };
         lab.redraw();
-        lab.refresh_metric();
         Ok(lab)
     }
 
@@ -90,42 +106,66 @@ impl Lab {
         &self.trainer
     }
 
-    /// Sets one field; on error nothing changes and the message says why.
+    /// Sets one field and rebuilds the flow if it needs to; on error nothing changes and
+    /// the message says why.
     pub fn set(&mut self, key: &str, value: &str) -> Result<Change> {
-        let mut next = self.settings.clone();
-        let change = next.set(key, value)?;
-        match change {
-            Change::Rebuild => {
-                self.trainer = next.trainer()?;
-                self.settings = next;
-                self.after_rebuild();
-            }
-            Change::Live => {
-                self.trainer.set_config(next.train_config())?;
-                self.settings = next;
-            }
-            Change::View => self.settings = next,
-        }
+        let change = self.set_later(key, value)?;
+        self.apply();
         Ok(change)
     }
 
-    /// A fresh initialisation with the same settings.
-    pub fn reset(&mut self) {
+    /// Sets one field, leaving a rebuild it needs to [`Self::apply`]: a burst of changes
+    /// (the page's controls, a worker's queue of messages) then builds one flow, not one
+    /// per change. Until then the settings are the new ones and the trainer the old one.
+    pub fn set_later(&mut self, key: &str, value: &str) -> Result<Change> {
+        let mut next = self.settings.clone();
+        let change = next.set(key, value)?;
+        next.flow_config().validate()?;
+        next.train_config().validate()?;
+        match change {
+            Change::Rebuild => self.rebuild_due = true,
+            Change::Live if !self.rebuild_due => self.trainer.set_config(next.train_config())?,
+            _ => {}
+        }
+        self.settings = next;
+        Ok(change)
+    }
+
+    /// Builds the flow the settings describe if a change asked for it; true if it did.
+    pub fn apply(&mut self) -> bool {
+        if !self.rebuild_due {
+            return false;
+        }
         self.trainer = self
             .settings
             .trainer()
-            .expect("the current settings built before");
-        self.after_rebuild();
-    }
-
-    fn after_rebuild(&mut self) {
+            .expect("settings that validated build a trainer");
+        self.rebuild_due = false;
         self.events_seen = (0, 0);
         self.progress = Progress::default();
         self.job = None;
         self.density = None;
+        self.version += 1;
+        self.metric_due = true;
+        self.sent = [Mark::default(); 2];
         self.recent.clear();
         self.redraw();
-        self.refresh_metric();
+        true
+    }
+
+    /// A fresh initialisation with the same settings.
+    pub fn reset(&mut self) {
+        self.rebuild_due = true;
+        self.apply();
+    }
+
+    /// Evaluates the test metric of a new model if that is still to do (a page that only
+    /// draws leaves it to its worker: for a large flow it is seconds of work).
+    pub fn evaluate(&mut self) {
+        if self.metric_due {
+            self.metric_due = false;
+            self.refresh_metric();
+        }
     }
 
     /// New display draws (data points and latent points), from the next seed.
@@ -152,19 +192,6 @@ impl Lab {
         &self.latent
     }
 
-    /// Takes a complete density grid computed elsewhere (the GPU backend) on the view
-    /// window at `res x res`, row-major from the top, in place of the sliced CPU grid.
-    pub fn take_density(&mut self, res: usize, log_p: Vec<f32>) -> Result<()> {
-        let grid = Grid::new(Window::default(), res, res)?;
-        if log_p.len() != res * res {
-            let msg = format!("{} values for a {res} x {res} grid", log_p.len());
-            return Err(Error::Invalid("density grid", msg));
-        }
-        self.job = None;
-        self.density = Some(Density::new(grid, log_p));
-        Ok(())
-    }
-
     /// Takes the display samples computed elsewhere from [`Self::display_latent`] (all of
     /// them, `n x 2`); [`Self::samples`] returns them until the draws change or
     /// [`Self::drop_outside_samples`].
@@ -186,6 +213,7 @@ impl Lab {
     /// The speed shown is steps per second of wall time over the last second, so it counts
     /// the time the page spends drawing too.
     pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
+        self.evaluate();
         let start = now();
         if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
             self.recent.clear();
@@ -216,6 +244,7 @@ impl Lab {
 
     fn one_step(&mut self) {
         self.trainer.step();
+        self.version += 1;
         self.progress.step = self.trainer.step_count();
         // The trainer evaluates itself every EVAL_EVERY steps.
         if self.evaluated_now() {
@@ -226,12 +255,13 @@ impl Lab {
 
     /// Whether the trainer's last evaluation was at its current step.
     fn evaluated_now(&self) -> bool {
-        self.trainer.history.test.last().map(|t| t.0) == Some(self.trainer.step_count())
+        self.trainer.history.latest.map(|t| t.0) == Some(self.trainer.step_count())
     }
 
     /// Takes one step and evaluates after it (the page's "step" button), unless the
     /// trainer just did.
     pub fn step_once(&mut self) {
+        self.evaluate();
         self.one_step();
         if !self.evaluated_now() {
             self.refresh_metric();
@@ -239,46 +269,8 @@ impl Lab {
         }
     }
 
-    /// Works on the density grid at `res x res` for up to `budget_ms`; true when a new
-    /// complete grid is ready (see [`Self::density`]).
-    pub fn grid_work(&mut self, res: usize, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> bool {
-        let rows = self.slice_rows();
-        let mut job = match self.job.take() {
-            Some(job) if job.res() == res => job,
-            _ => GridJob::new(&self.trainer.flow, res),
-        };
-        if job.work(rows, budget_ms, now) {
-            self.density = Some(job.into_density());
-            true
-        } else {
-            self.job = Some(job);
-            false
-        }
-    }
-
-    /// Grid rows per slice: [`SLICE_MACS`] over the multiply-adds one density costs.
-    fn slice_rows(&self) -> usize {
-        let per_point = self
-            .trainer
-            .flow
-            .macs_per_point(self.trainer.flow.passes_per_density());
-        (SLICE_MACS / per_point.max(1)).clamp(16, 1024)
-    }
-
-    /// The whole grid at once (when paused, or for a test).
-    pub fn density_now(&mut self, res: usize) -> &Density {
-        self.job = None;
-        while !self.grid_work(res, f64::INFINITY, &mut || 0.0) {}
-        self.density.as_ref().expect("just computed")
-    }
-
-    /// The last complete density grid.
-    pub fn density(&self) -> Option<&Density> {
-        self.density.as_ref()
-    }
-
     /// Model samples `T(z)` from the fixed display draws (so they move smoothly), `n x 2`.
-    /// At most [`DISPLAY_POINTS`], fewer (down to 100) for flows so large that drawing them
+    /// At most [`DISPLAY_POINTS`], fewer (down to [`MIN_DISPLAY_POINTS`]) for flows so large that drawing them
     /// would stall the page: the panels cost about [`PANEL_MACS`] multiply-adds at most.
     pub fn samples(&self) -> Vec<f32> {
         if let Some(x) = &self.outside_samples {
@@ -299,44 +291,7 @@ impl Lab {
             .trainer
             .flow
             .macs_per_point(self.trainer.flow.passes_per_sample());
-        (PANEL_MACS / per_point.max(1)).clamp(100, most)
-    }
-
-    /// Where training stands, to send to another lab (the page's drawing thread).
-    pub fn progress(&self) -> &Progress {
-        &self.progress
-    }
-
-    /// The parameters to show: the current ones, or, while a rollback's warning is up, the
-    /// last good model's (the one the warning names). While training keeps diverging, the
-    /// parameters between a bad step and its rollback are garbage; the page draws the
-    /// model it would come back to instead of flickering between the two.
-    pub fn shown_parameters(&self) -> Vec<f32> {
-        match self.progress.event {
-            Some(_) => self.trainer.checkpoint_parameters().to_vec(),
-            None => self.trainer.flow.parameters(),
-        }
-    }
-
-    /// What to send to another lab (the page's drawing thread): the progress and the
-    /// history entries from these indices on.
-    pub fn update(&self, loss_from: usize, test_from: usize) -> Update {
-        let h = &self.trainer.history;
-        Update {
-            progress: self.progress.clone(),
-            loss: h.loss.get(loss_from..).unwrap_or_default().to_vec(),
-            test: h.test.get(test_from..).unwrap_or_default().to_vec(),
-        }
-    }
-
-    /// Takes over training progress made elsewhere (a worker with the same settings): its
-    /// parameters and its [`Self::update`].
-    pub fn absorb(&mut self, params: &[f32], update: Update) -> Result<()> {
-        self.trainer.flow.set_parameters(params)?;
-        self.trainer.history.loss.extend(update.loss);
-        self.trainer.history.test.extend(update.test);
-        self.progress = update.progress;
-        Ok(())
+        (PANEL_MACS / per_point.max(1)).clamp(MIN_DISPLAY_POINTS, most)
     }
 
     /// Display data points for the overlay and the samples panel, flattened `n x 2`

@@ -3,8 +3,10 @@
 //! engine timings. Everything here is plain Rust, tested natively.
 
 pub mod bench;
+pub mod density;
 pub mod fields;
 pub mod grid_job;
+pub mod handoff;
 pub mod hash;
 pub mod lab;
 pub mod panels;

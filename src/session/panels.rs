@@ -77,16 +77,16 @@ impl Lab {
     /// Puts the trainer's newest rollback into words, and clears the words once training
     /// has gone on for [`EVENT_CLEARS_AFTER`] steps without another.
     pub(super) fn describe_events(&mut self) {
-        let events = &self.trainer.history.events;
+        let h = &self.trainer.history;
         let step = self.trainer.step_count();
-        if let Some(e) = events.last().filter(|_| events.len() > self.events_seen.0) {
+        if let Some(e) = h.events.back().filter(|_| h.rollbacks > self.events_seen.0) {
             let lost = e.step - e.restored_step;
             self.progress.event = Some(format!(
                 "step {}: {}; rolled back to step {}, the last good model ({lost} steps lost): \
                  learning rate too high?",
                 e.step, e.cause, e.restored_step
             ));
-            self.events_seen = (events.len(), e.step);
+            self.events_seen = (h.rollbacks, e.step);
         } else if step >= self.events_seen.1 + EVENT_CLEARS_AFTER {
             self.progress.event = None;
         }
@@ -100,7 +100,7 @@ impl Lab {
     }
 
     pub(super) fn read_metric(&mut self) {
-        let metric = self.trainer.history.test.last().map(|t| t.1);
+        let metric = self.trainer.history.latest.map(|t| t.1);
         self.progress.metric = metric.filter(|m| !m.is_nan());
         let e = self.trainer.last_estimate();
         self.progress.ess = e.map(|e| e.ess);

@@ -4,8 +4,8 @@
 //! [`crate::flow::Flow::parameters`] as a `Float32Array`, `event` the last rollback in words
 //! (empty for none), and `progress` is [`Update::encode`]'s numbers:
 //!
-//! `[step, steps/s, metric, ess, samples, non-finite samples, metric se, n, (step, loss) x n,
-//! m, (step, test) x m]`
+//! `[step, steps/s, metric, ess, samples, non-finite samples, metric se, loss from, n,
+//! (step, loss) x n, test from, m, (step, test) x m]`
 //!
 //! with NaN for a missing metric, ESS, sample count or standard error (a metric may be
 //! `+inf`). The page decodes it with [`Update::decode`].
@@ -31,15 +31,20 @@ pub struct Progress {
     pub event: Option<String>,
 }
 
-/// One message's worth of training: the progress and the history entries made since the
-/// previous message.
+/// One message's worth of training: the progress and the history points made since the
+/// previous message, each series as `(from, points)` for
+/// [`crate::history::Series::replace_from`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Update {
     /// Where training stands.
     pub progress: Progress,
-    /// New `(step, loss)` entries.
+    /// Where the new loss points start, and the `(step, loss)` points.
+    pub loss_from: usize,
+    /// The new `(step, loss)` points.
     pub loss: Vec<(u64, f64)>,
-    /// New `(step, test metric)` entries.
+    /// Where the new test points start.
+    pub test_from: usize,
+    /// The new `(step, test metric)` points.
     pub test: Vec<(u64, f64)>,
 }
 
@@ -59,7 +64,8 @@ impl Update {
             non_finite,
             p.metric_se.unwrap_or(f64::NAN),
         ];
-        for series in [&self.loss, &self.test] {
+        for (from, series) in [(self.loss_from, &self.loss), (self.test_from, &self.test)] {
+            out.push(from as f64);
             out.push(series.len() as f64);
             out.extend(series.iter().flat_map(|&(s, v)| [s as f64, v]));
         }
@@ -74,12 +80,13 @@ impl Update {
         let (step, sps, metric, ess) = (next()?, next()?, next()?, next()?);
         let (samples, non_finite, se) = (next()?, next()?, next()?);
         let count = |v: f64| {
-            (v >= 0.0 && v.fract() == 0.0 && v <= numbers.len() as f64)
+            (v >= 0.0 && v.fract() == 0.0 && v <= crate::history::SERIES_CAP as f64)
                 .then_some(v as usize)
                 .ok_or_else(bad)
         };
-        let mut series = [Vec::new(), Vec::new()];
-        for s in &mut series {
+        let mut series = [(0, Vec::new()), (0, Vec::new())];
+        for (from, s) in &mut series {
+            *from = count(next()?)?;
             for _ in 0..count(next()?)? {
                 s.push((next()? as u64, next()?));
             }
@@ -87,7 +94,7 @@ impl Update {
         if next().is_ok() || !(step >= 0.0 && step.fract() == 0.0) {
             return Err(bad());
         }
-        let [loss, test] = series;
+        let [(loss_from, loss), (test_from, test)] = series;
         Ok(Update {
             progress: Progress {
                 step: step as u64,
@@ -98,7 +105,9 @@ impl Update {
                 metric_se: Some(se).filter(|e| e.is_finite()),
                 event: Some(event.to_string()).filter(|e| !e.is_empty()),
             },
+            loss_from,
             loss,
+            test_from,
             test,
         })
     }

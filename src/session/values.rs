@@ -21,12 +21,16 @@ pub enum Kind {
         /// The greatest value.
         max: u64,
     },
-    /// A finite number above zero (or zero too).
+    /// A number in `min..=max` (or zero too).
     Number {
         /// Whether 0 is allowed (it means "off").
         zero: bool,
+        /// The least value above zero.
+        min: f64,
+        /// The greatest value.
+        max: f64,
     },
-    /// Comma-separated widths, e.g. `64,64`.
+    /// Comma-separated widths, e.g. `64,64`, or `none` for none.
     Widths {
         /// Most widths in the list.
         depth: usize,
@@ -68,6 +72,35 @@ options!(EXPLORER_ORDERS: ExplorerOrder = [(ExplorerOrder::Natural, "natural", "
 options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "deterministic"),
     (DegreeRule::Random, "random", "random (MADE paper)")]);
 
+/// Most characters of a refused value a message quotes.
+pub const QUOTED_CHARS: usize = 40;
+
+/// `value` for a message: at most [`QUOTED_CHARS`] characters, then an ellipsis, so that
+/// no input can make a message long.
+pub fn shorten(value: &str) -> String {
+    match value.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.into(),
+    }
+}
+
+/// [`shorten`]ed `value` in quotes.
+pub fn quote(value: &str) -> String {
+    format!("'{}'", shorten(value))
+}
+
+/// A number as the hash and the controls write it: the shortest text that reads back as
+/// the same number, in exponent form below 0.001 (`1e-6`, not `0.000001`), and 0 for -0.
+pub fn number_text(v: &f64) -> String {
+    if *v == 0.0 {
+        "0".into()
+    } else if v.abs() < 1e-3 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// The option called `value`, from a table [`options!`] made.
 pub(super) fn pick<T: Copy>(
     label: &'static str,
@@ -82,7 +115,7 @@ pub(super) fn pick<T: Copy>(
 fn position(label: &'static str, names: &[(&str, &str)], value: &str) -> Result<usize> {
     names.iter().position(|o| o.0 == value).ok_or_else(|| {
         let all = names.iter().map(|o| o.0).collect::<Vec<_>>().join(", ");
-        Error::Invalid(label, format!("'{value}' is not one of {all}"))
+        Error::Invalid(label, format!("{} is not one of {all}", quote(value)))
     })
 }
 
@@ -102,7 +135,7 @@ pub(super) fn whole(label: &'static str, value: &str, lo: u64, hi: u64) -> Resul
         Ok(v) if (lo..=hi).contains(&v) => Ok(v),
         _ => Err(Error::Invalid(
             label,
-            format!("'{value}' is not a whole number from {lo} to {hi}"),
+            format!("{} is not a whole number from {lo} to {hi}", quote(value)),
         )),
     }
 }
@@ -128,18 +161,27 @@ pub(super) fn seed(kind: Kind, label: &'static str, value: &str) -> Result<u64> 
 /// A number of a [`Kind::Number`] field.
 #[inline(never)]
 pub(super) fn number(kind: Kind, label: &'static str, value: &str) -> Result<f64> {
-    let Kind::Number { zero } = kind else {
+    let Kind::Number { zero, min, max } = kind else {
         unreachable!("a number field")
     };
     match value.parse::<f64>() {
-        Ok(v) if v.is_finite() && (v > 0.0 || (zero && v == 0.0)) => Ok(v),
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        Ok(v) if zero && v == 0.0 => Ok(0.0),
         _ => {
+            let range = format!(
+                "a number from {} to {}",
+                number_text(&min),
+                number_text(&max)
+            );
             let what = if zero {
-                "zero or a positive number"
+                format!("0 (off) or {range}")
             } else {
-                "a positive number"
+                range
             };
-            Err(Error::Invalid(label, format!("'{value}' is not {what}")))
+            Err(Error::Invalid(
+                label,
+                format!("{} is not {what}", quote(value)),
+            ))
         }
     }
 }
@@ -150,7 +192,7 @@ pub(super) fn widths(kind: Kind, label: &'static str, value: &str) -> Result<Vec
     let Kind::Widths { depth, width } = kind else {
         unreachable!("a widths field")
     };
-    if value.is_empty() {
+    if value == NO_WIDTHS {
         return Ok(Vec::new());
     }
     let list = value
@@ -159,8 +201,11 @@ pub(super) fn widths(kind: Kind, label: &'static str, value: &str) -> Result<Vec
         .collect::<Option<Vec<usize>>>()
         .filter(|l| l.len() <= depth);
     list.ok_or_else(|| {
-        let msg =
-            format!("'{value}' is not a list like 8,8 (0 to {depth} widths, each 1 to {width})");
+        let msg = format!(
+            "{} is not a list like 8,8 (up to {depth} widths, each 1 to {width}; \
+             {NO_WIDTHS} for no hidden layer)",
+            quote(value)
+        );
         Error::Invalid(label, msg)
     })
 }
@@ -171,8 +216,14 @@ pub(super) fn flag(_: Kind, label: &'static str, value: &str) -> Result<bool> {
     position(label, &[("1", ""), ("0", "")], value).map(|i| i == 0)
 }
 
-/// Widths as the hash writes them: `64,64`.
+/// How widths say "no hidden layer" (an empty value is refused: it is more often a slip).
+pub const NO_WIDTHS: &str = "none";
+
+/// Widths as the hash writes them: `64,64`, or [`NO_WIDTHS`].
 pub(super) fn list(v: &[usize]) -> String {
+    if v.is_empty() {
+        return NO_WIDTHS.into();
+    }
     v.iter()
         .map(|w| w.to_string())
         .collect::<Vec<_>>()

@@ -7,6 +7,7 @@ use crate::draw::heatmap;
 use crate::flow::Flow;
 use crate::session::fields::{Kind, FIELDS};
 use crate::session::lab::Lab;
+use crate::session::values::number_text;
 use crate::target::Target;
 use wasm_bindgen::prelude::*;
 
@@ -50,13 +51,25 @@ impl App {
         self.lab.settings().get(key).unwrap_or_default()
     }
 
-    /// Sets one setting: `"rebuild"`, `"live"` or `"view"`, or an error with the reason.
+    /// Sets one setting: `"rebuild"`, `"live"` or `"view"`, or an error with the reason. A
+    /// rebuild waits for [`App::apply`], so that a burst of changes builds one flow.
     pub fn set(&mut self, key: &str, value: &str) -> Result<String, JsError> {
         let change = self
             .lab
-            .set(key, value)
+            .set_later(key, value)
             .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(change.name().into())
+    }
+
+    /// Builds the flow the settings describe if a change asked for it; true if it did.
+    pub fn apply(&mut self) -> bool {
+        self.lab.apply()
+    }
+
+    /// Evaluates a new flow's test metric, if not done yet (the worker does this; the
+    /// page's thread only when it trains itself).
+    pub fn evaluate(&mut self) {
+        self.lab.evaluate();
     }
 
     /// Trains for about `budget_ms`; returns the number of steps.
@@ -79,9 +92,20 @@ impl App {
         self.lab.resample();
     }
 
-    /// Works on the `res x res` density grid for about `budget_ms`; true when a new one is done.
-    pub fn grid_work(&mut self, res: usize, budget_ms: f64) -> bool {
-        self.lab.grid_work(res, budget_ms, &mut now)
+    /// Works on the `res x res` density grid for about `budget_ms`; true when a new one is
+    /// done. With `current`, a grid of outdated parameters starts again.
+    pub fn grid_work(&mut self, res: usize, budget_ms: f64, current: bool) -> bool {
+        self.lab.grid_work(res, budget_ms, &mut now, current)
+    }
+
+    /// Whether the heatmap shown is the `res x res` grid of the current parameters.
+    pub fn grid_settled(&self, res: usize) -> bool {
+        self.lab.grid_settled(res)
+    }
+
+    /// The version of the parameters, which changes whenever they do (for the GPU's jobs).
+    pub fn version(&self) -> f64 {
+        self.lab.version() as f64
     }
 
     /// The heatmap bytes of the last complete grid (for tests and export).
@@ -139,10 +163,16 @@ impl App {
         object(&fields)
     }
 
-    /// Shows a density grid computed by the GPU backend (`res x res`, row 0 at the top).
-    pub fn take_density(&mut self, res: usize, log_p: Vec<f32>) -> Result<(), JsError> {
+    /// Shows a density grid computed by the GPU backend from the parameters of `version`
+    /// (`res x res`, row 0 at the top).
+    pub fn take_density(
+        &mut self,
+        res: usize,
+        log_p: Vec<f32>,
+        version: f64,
+    ) -> Result<(), JsError> {
         self.lab
-            .take_density(res, log_p)
+            .take_density(res, log_p, version as u64)
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
@@ -211,9 +241,12 @@ pub fn settings_fields() -> String {
                         ("max", max.to_string()),
                     ]);
                 }
-                Kind::Number { zero } => {
-                    fields.extend([kind("number"), ("zero", zero.to_string())])
-                }
+                Kind::Number { zero, min, max } => fields.extend([
+                    kind("number"),
+                    ("zero", zero.to_string()),
+                    ("min", text(&number_text(&min))),
+                    ("max", text(&number_text(&max))),
+                ]),
                 Kind::Widths { depth, width } => fields.extend([
                     kind("widths"),
                     ("depth", depth.to_string()),

@@ -37,6 +37,11 @@ impl Gpu {
         self.device.name().to_string()
     }
 
+    /// Whether the adapter is a software one, slower than the CPU path.
+    pub fn software(&self) -> bool {
+        self.device.software()
+    }
+
     /// `log p` on the `res x res` view grid of `app`'s flow as it is now: a promise of a
     /// `Float32Array`, row 0 at the top (as [`App::take_density`] wants it).
     pub fn density(&self, app: &App, res: usize) -> Promise {

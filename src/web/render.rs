@@ -15,15 +15,16 @@ const TARGET_RES: usize = 128;
 
 #[wasm_bindgen]
 impl App {
-    /// Draws the density panel (axes, heatmap, optional data points) on `#heatmap`.
+    /// Draws the density panel (axes, heatmap, optional data points) on `#heatmap`; only
+    /// the axes while a new flow has no grid yet.
     pub fn render_heatmap(&self) -> Result<(), JsError> {
-        let Some(density) = self.lab.density() else {
-            return Ok(());
-        };
         let c = canvas("heatmap")?;
         let window = Window::default();
         let root = area(backend(c.clone())?);
         let rect = charts::axes(&root, window, "").map_err(js)?;
+        let Some(density) = self.lab.density() else {
+            return Ok(());
+        };
         draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
         self.heatmap_rect
             .set([rect.0.start, rect.0.end, rect.1.start, rect.1.end]);

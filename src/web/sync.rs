@@ -19,10 +19,20 @@ impl App {
         vec![h.loss.len(), h.test.len()]
     }
 
-    /// Progress and the history entries from these indices on, as
+    /// Progress and the history points made since the last call, as
     /// [`crate::session::sync::Update::encode`]'s numbers.
-    pub fn progress(&self, loss_from: usize, test_from: usize) -> Vec<f64> {
-        self.lab.update(loss_from, test_from).encode()
+    pub fn take_progress(&mut self) -> Vec<f64> {
+        self.lab.take_update().encode()
+    }
+
+    /// Progress and the whole history, for a new worker that carries on from this App.
+    pub fn whole_progress(&self) -> Vec<f64> {
+        self.lab.whole_update().encode()
+    }
+
+    /// Carries on training from what was absorbed last (the worker has stopped).
+    pub fn resume(&mut self) {
+        self.lab.resume();
     }
 
     /// The last rollback in words, or an empty string.
@@ -30,7 +40,7 @@ impl App {
         self.lab.progress().event.clone().unwrap_or_default()
     }
 
-    /// Takes over the worker's parameters, its [`App::progress`] and its [`App::event`].
+    /// Takes over the worker's parameters, its [`App::take_progress`] and its [`App::event`].
     pub fn absorb(
         &mut self,
         params: Vec<f32>,

@@ -1,0 +1,127 @@
+//! The lab's density grid: computed a slice at a time so that the page never stalls,
+//! coarse first for a new flow (so that a picture comes at once whatever its size), and
+//! tied to the version of the parameters it was computed from, so that a paused page never
+//! shows a picture of parameters it no longer has.
+
+use super::grid_job::GridJob;
+use super::lab::Lab;
+use crate::grid::{Density, Grid, Window};
+use crate::{Error, Result};
+
+/// Resolution of the first picture of a new flow.
+pub const FIRST_RES: usize = 64;
+/// Multiply-adds per slice of grid work: about a millisecond in the browser, so a slice
+/// never overshoots a frame's budget by much, whatever the flow's size.
+const SLICE_MACS: usize = 4_000_000;
+/// Multiply-adds a picture may cost (a few seconds in the browser): a flow so large that a
+/// grid would cost more gets a coarser one.
+const PICTURE_MACS: f64 = 40e9;
+
+impl Lab {
+    /// The resolution of a picture asked for at `most`: halved (down to [`FIRST_RES`])
+    /// while a grid would cost more than [`PICTURE_MACS`].
+    pub fn picture_res(&self, most: usize) -> usize {
+        let flow = &self.trainer.flow;
+        let per_point = flow.macs_per_point(flow.passes_per_density()) as f64;
+        let mut res = most;
+        while res > FIRST_RES && (res * res) as f64 * per_point > PICTURE_MACS {
+            res /= 2;
+        }
+        res
+    }
+
+    /// Works on the density grid at [`Self::picture_res`]`(res)` (at most [`FIRST_RES`]
+    /// while the flow has no picture yet) for up to `budget_ms`; true when a new complete grid is ready (see
+    /// [`Self::density`]). With `current`, a grid whose parameters have changed since it
+    /// began starts again (paused: the picture must be the model's); without, it is
+    /// finished first (training: a picture slightly behind beats none).
+    pub fn grid_work(
+        &mut self,
+        res: usize,
+        budget_ms: f64,
+        now: &mut dyn FnMut() -> f64,
+        current: bool,
+    ) -> bool {
+        let res = match self.density {
+            None => res.min(FIRST_RES),
+            Some(_) => self.picture_res(res),
+        };
+        self.work_on(res, budget_ms, now, current)
+    }
+
+    fn work_on(
+        &mut self,
+        res: usize,
+        budget_ms: f64,
+        now: &mut dyn FnMut() -> f64,
+        current: bool,
+    ) -> bool {
+        let rows = self.slice_rows();
+        let start = now();
+        let (mut job, version) = match self.job.take() {
+            Some((job, v)) if job.res() == res && (v == self.version || !current) => (job, v),
+            _ => (GridJob::new(&self.trainer.flow, res), self.version),
+        };
+        // A large flow's new job takes a while to set up: that counts against the budget.
+        let budget_ms = budget_ms - (now() - start);
+        if job.work(rows, budget_ms, now) {
+            self.density = Some(job.into_density());
+            self.density_version = version;
+            true
+        } else {
+            self.job = Some((job, version));
+            false
+        }
+    }
+
+    /// Grid rows per slice: [`SLICE_MACS`] over the multiply-adds one density costs.
+    fn slice_rows(&self) -> usize {
+        let per_point = self
+            .trainer
+            .flow
+            .macs_per_point(self.trainer.flow.passes_per_density());
+        (SLICE_MACS / per_point.max(1)).clamp(1, 1024)
+    }
+
+    /// Whether the shown density is the [`Self::picture_res`]`(res)` grid of the
+    /// parameters as they are now.
+    pub fn grid_settled(&self, res: usize) -> bool {
+        let res = self.picture_res(res);
+        self.density_version == self.version
+            && !self.rebuild_due
+            && self.density.as_ref().is_some_and(|d| d.grid.nx == res)
+    }
+
+    /// The version of the parameters: it changes whenever they do (a step, a message from
+    /// the worker, a rebuild).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The whole `res x res` grid of the current parameters at once (for a test).
+    pub fn density_now(&mut self, res: usize) -> &Density {
+        self.job = None;
+        while !self.work_on(res, f64::INFINITY, &mut || 0.0, true) {}
+        self.density.as_ref().expect("just computed")
+    }
+
+    /// The last complete density grid.
+    pub fn density(&self) -> Option<&Density> {
+        self.density.as_ref()
+    }
+
+    /// Takes a complete density grid computed elsewhere (the GPU backend) from the
+    /// parameters of `version` on the view window at `res x res`, row-major from the top,
+    /// in place of the sliced CPU grid.
+    pub fn take_density(&mut self, res: usize, log_p: Vec<f32>, version: u64) -> Result<()> {
+        let grid = Grid::new(Window::default(), res, res)?;
+        if log_p.len() != res * res {
+            let msg = format!("{} values for a {res} x {res} grid", log_p.len());
+            return Err(Error::Invalid("density grid", msg));
+        }
+        self.job = None;
+        self.density = Some(Density::new(grid, log_p));
+        self.density_version = version;
+        Ok(())
+    }
+}

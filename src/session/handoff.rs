@@ -1,0 +1,79 @@
+//! What a lab sends to another and takes from it: the training worker's lab trains, the
+//! page's lab draws what it is sent ([`Lab::take_update`] -> [`Lab::absorb`]); and a lab
+//! that carries on training from what it was sent ([`Lab::resume`]) when the worker that
+//! trained it has stopped.
+
+use super::lab::Lab;
+use super::sync::{Progress, Update};
+use crate::Result;
+
+impl Lab {
+    /// Where training stands.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// The parameters to show: the current ones, or, while a rollback's warning is up, the
+    /// last good model's (the one the warning names). While training keeps diverging, the
+    /// parameters between a bad step and its rollback are garbage; the page draws the
+    /// model it would come back to instead of flickering between the two.
+    pub fn shown_parameters(&self) -> Vec<f32> {
+        match self.progress.event {
+            Some(_) => self.trainer.checkpoint_parameters().to_vec(),
+            None => self.trainer.flow.parameters(),
+        }
+    }
+
+    /// What the other lab lacks since the last call: the progress and the history points
+    /// made since (or all of a series that has been decimated since).
+    pub fn take_update(&mut self) -> Update {
+        let update = self.update_since(self.sent);
+        self.mark_sent();
+        update
+    }
+
+    /// The progress and the whole history, for a lab that has none of it.
+    pub fn whole_update(&self) -> Update {
+        self.update_since(Default::default())
+    }
+
+    fn update_since(&self, [loss, test]: [crate::history::Mark; 2]) -> Update {
+        let h = &self.trainer.history;
+        let (loss_from, loss) = h.loss.since(loss);
+        let (test_from, test) = h.test.since(test);
+        Update {
+            progress: self.progress.clone(),
+            loss_from,
+            loss: loss.to_vec(),
+            test_from,
+            test: test.to_vec(),
+        }
+    }
+
+    fn mark_sent(&mut self) {
+        let h = &self.trainer.history;
+        self.sent = [h.loss.mark(), h.test.mark()];
+    }
+
+    /// Takes over training progress made elsewhere (a lab with the same settings): its
+    /// parameters and its [`Self::take_update`]. A rebuild still due is done first.
+    pub fn absorb(&mut self, params: &[f32], update: Update) -> Result<()> {
+        self.apply();
+        self.trainer.flow.set_parameters(params)?;
+        let h = &mut self.trainer.history;
+        h.loss.replace_from(update.loss_from, &update.loss);
+        h.test.replace_from(update.test_from, &update.test);
+        self.progress = update.progress;
+        self.metric_due = false;
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Carries on training from the parameters and the step absorbed last (the worker
+    /// that trained them has stopped): they become the trainer's checkpoint, and its
+    /// optimiser starts afresh. Nothing is sent again that the other lab has.
+    pub fn resume(&mut self) {
+        self.trainer.resume_at(self.progress.step);
+        self.mark_sent();
+    }
+}
