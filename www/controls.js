@@ -30,7 +30,6 @@ export function writeControls() {
     if (el.type === 'checkbox') el.checked = v === '1'; else el.value = v;
     errorFor(name, '');
   }
-  $('layer').max = state.app.get('layers');
   const objective = state.app.get('objective');
   for (const el of document.querySelectorAll('[data-show]')) {
     el.hidden = el.dataset.show !== objective;
@@ -44,19 +43,17 @@ export function writeHash() {
 // Limits in words for a control's tooltip.
 function limits(f) {
   if (f.kind === 'whole') return `${f.min} to ${f.max}`;
-  if (f.kind === 'widths') return `up to ${f.depth} widths of 1 to ${f.width}`;
-  if (f.kind === 'number') return f.zero ? '0 = off' : 'above 0';
+  if (f.kind === 'widths') return `up to ${f.depth} widths of 1 to ${f.width}; none = no hidden layer`;
+  if (f.kind === 'number') return f.zero ? `0 = off, or ${f.min} to ${f.max}` : `${f.min} to ${f.max}`;
   return '';
 }
 
-// Fills each control from its row of the table: a select's options, a number's limits.
+// Fills each control from its row of the table: a select's options, the limits in its
+// tooltip. Numbers are text inputs, so that a refused value is quoted as it was typed.
 function build(f) {
   const el = $(f.name);
   if (f.kind === 'choice') {
     el.replaceChildren(...f.options.map(([value, label]) => new Option(label, value)));
-  } else if (f.kind === 'whole') {
-    el.min = f.min;
-    el.max = f.max;
   }
   const words = limits(f);
   if (words) el.title = el.title ? `${el.title} (${words})` : words;

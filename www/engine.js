@@ -24,19 +24,21 @@ function wanted() {
   return WebAssembly.validate(RELAXED_PROBE) ? 'relaxed' : 'simd128';
 }
 
-// Imports and instantiates the chosen build: `{ name, label, module }`, where `module`
-// exports App (and bench). A relaxed build that fails to load falls back to SIMD128.
+// Imports and instantiates the chosen build: `{ name, label, module, memory }`, where
+// `module` exports App (and bench) and `memory` is its wasm memory. A relaxed build that
+// fails to load falls back to SIMD128.
 export async function loadEngine() {
   let name = wanted();
   let module;
+  let exports;
   try {
     module = await import(BUILDS[name].url);
-    await module.default();
+    exports = await module.default();
   } catch (e) {
     if (name === 'simd128') throw e;
     name = 'simd128';
     module = await import(BUILDS[name].url);
-    await module.default();
+    exports = await module.default();
   }
-  return { name, label: BUILDS[name].label, module };
+  return { name, label: BUILDS[name].label, module, memory: exports.memory };
 }

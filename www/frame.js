@@ -2,8 +2,8 @@
 // pictures), 'worker' (a worker trains, this thread only draws) or 'inline' (this thread
 // trains and draws in turns); paused, it finishes a full-resolution grid when one is due.
 import { state } from './state.js';
-import { renderStatus, renderNextPanel, heatmapDone, showCrash } from './panels.js';
-import { gpuRefresh } from './gpu-client.js';
+import { renderStatus, renderNextPanel, renderAll, drawQueued, heatmapDone, showCrash } from './panels.js';
+import { gpuRefresh, GPU_RES } from './gpu-client.js';
 
 // Work per inline frame, in ms, shared between the density grid and training so that the
 // heatmap refreshes about 6 times a second; every task stays below 50 ms.
@@ -16,8 +16,6 @@ const PAUSED_RES = 256;
 // A panel redraw while training every PANEL_PERIOD ms, in turns (renderNextPanel).
 const PANEL_PERIOD = 100;
 
-export const FIRST_RES = 64;
-
 function mode() {
   if (state.gpu) return 'gpu';
   return state.worker ? 'worker' : 'inline';
@@ -29,11 +27,12 @@ const frames = {
   gpu() {
     if (state.playing && !state.worker) state.app.train(WORK_MS);
     if (state.playing && panelDue()) renderNextPanel();
-    if (!state.gpuBusy && (state.playing || state.gridStale)) gpuRefresh();
+    const due = state.playing || state.gpuStale || !state.app.grid_settled(GPU_RES);
+    if (!state.gpuBusy && due) gpuRefresh();
   },
   worker() {
     if (panelDue()) renderNextPanel();
-    else if (state.app.grid_work(TRAIN_RES, WORKER_GRID_MS)) heatmapDone();
+    else if (state.app.grid_work(TRAIN_RES, WORKER_GRID_MS, false)) heatmapDone();
   },
   inline() {
     if (panelDue()) {
@@ -41,24 +40,32 @@ const frames = {
       return;
     }
     const gridMs = WORK_MS * state.gridShare;
-    if (state.app.grid_work(TRAIN_RES, gridMs)) heatmapDone();
+    if (state.app.grid_work(TRAIN_RES, gridMs, false)) heatmapDone();
     state.app.train(WORK_MS - gridMs);
   },
+  // The picture shown must be the current parameters': a grid of outdated ones starts again.
   paused() {
-    if (state.gridStale && state.app.grid_work(PAUSED_RES, PAUSED_GRID_MS)) {
-      state.app.render_heatmap();
+    const app = state.app;
+    if (!app.grid_settled(PAUSED_RES) && app.grid_work(PAUSED_RES, PAUSED_GRID_MS, true)) {
+      app.render_heatmap();
       renderStatus();
-      state.gridStale = false;
     }
   },
 };
 
 export function frame() {
   try {
-    const m = mode();
-    if (m === 'gpu') frames.gpu();
-    else if (state.playing) frames[m]();
-    else frames.paused();
+    // A frame that builds a new flow or draws after a change does nothing else.
+    if (state.rebuildDue) {
+      state.rebuildDue = false;
+      if (state.app.apply()) state.stats.rebuilds += 1;
+      renderAll(true);
+    } else if (!drawQueued()) {
+      const m = mode();
+      if (m === 'gpu') frames.gpu();
+      else if (state.playing) frames[m]();
+      else frames.paused();
+    }
   } catch (e) {
     showCrash(e);
     return;

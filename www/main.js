@@ -3,37 +3,29 @@
 // state object (state.js).
 //
 // Test hooks: with `?test` in the address the page exposes `window.arflowTest` = { app(),
-// gpu(), stats } (the App, the Gpu handle in use, and the refresh timings), through which
-// the end-to-end tests simulate a panic (`app().simulate_panic()`) or a GPU failure
-// (`gpu().simulate_failure()`). Nothing else reaches into the page.
+// gpu(), worker(), memory(), settle(), stats } (the App, the Gpu handle in use, the
+// training worker, the wasm memory of the page and the worker in bytes, a promise that the
+// worker has answered everything sent so far, and the refresh timings and rebuilds), through
+// which the end-to-end tests simulate a panic (`app().simulate_panic()`), a GPU failure
+// (`gpu().simulate_failure()`) or a dead worker (`worker().terminate()`). Nothing else
+// reaches into the page.
 import { loadEngine } from './engine.js';
 import { state, $ } from './state.js';
-import { message, writeControls, writeHash, wireControls } from './controls.js';
-import { renderPanels, renderStatic, showCrash } from './panels.js';
-import { toWorker, startWorker } from './worker-client.js';
+import { message, writeHash, wireControls } from './controls.js';
+import { renderAll, queuePanels, showCrash } from './panels.js';
+import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
-import { frame, FIRST_RES } from './frame.js';
-
-function refreshAll() {
-  writeControls();
-  renderStatic();
-  state.gridStale = true;
-  // A coarse picture at once, the full resolution a slice at a time after it.
-  state.app.grid_work(FIRST_RES, Infinity);
-  state.app.render_heatmap();
-  renderPanels();
-}
+import { frame } from './frame.js';
 
 function onChange(change, key, value) {
+  // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
   if (change === 'rebuild') state.gen += 1;
   if (change !== 'view') toWorker({ type: 'set', key, value });
   if (change === 'rebuild') {
+    state.rebuildDue = true;
     message('');
-    refreshAll();
   } else if (change === 'view') {
-    writeControls();
-    renderStatic();
-    state.app.render_heatmap();
+    renderAll(false);
   }
 }
 
@@ -42,7 +34,6 @@ function setPlaying(on) {
   toWorker({ type: 'play', on });
   $('play').innerHTML = on ? '&#10073;&#10073; Pause' : '&#9654; Play';
   $('play').classList.toggle('on', on);
-  state.gridStale = !on;
 }
 
 function start(hash) {
@@ -51,7 +42,7 @@ function start(hash) {
   toWorker({ type: 'init', hash: state.app.hash() });
   message(state.app.notes(), 'warn');
   writeHash();
-  refreshAll();
+  renderAll(true);
 }
 
 function wire() {
@@ -63,8 +54,7 @@ function wire() {
       toWorker({ type: 'step' });
     } else {
       state.app.step();
-      renderPanels();
-      state.gridStale = true;
+      queuePanels();
     }
   });
   $('reset').addEventListener('click', () => {
@@ -72,14 +62,14 @@ function wire() {
     state.app.reset();
     toWorker({ type: 'reset' });
     message('');
-    refreshAll();
+    renderAll(true);
   });
   $('resample').addEventListener('click', () => {
     state.app.resample();
     state.draws += 1;
-    renderPanels();
+    queuePanels();
     state.app.render_heatmap();
-    state.gridStale = true;
+    state.gpuStale = true;
   });
   $('panic-reset').addEventListener('click', () => location.reload());
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
@@ -97,21 +87,31 @@ function wire() {
 
 async function main() {
   state.engine = await loadEngine();
+  // The engine's instantiation and the first flow in separate tasks.
+  await new Promise(requestAnimationFrame);
   const query = new URLSearchParams(location.search);
   $('cpu-only').checked = query.get('backend') === 'cpu';
+  wire();
   startWorker({
     onState() {
-      if (state.playing) return;
-      renderPanels();
-      state.gridStale = true;
+      if (!state.playing) queuePanels();
     },
-    onError: showCrash,
-    onLost: () => setPlaying(state.playing),
+    onLost() {
+      state.app.evaluate();
+      queuePanels();
+      setPlaying(state.playing);
+    },
   });
-  wire();
   start(location.hash);
   if (query.has('test')) {
-    window.arflowTest = { app: () => state.app, gpu: () => state.gpu, stats: state.stats };
+    window.arflowTest = {
+      app: () => state.app,
+      gpu: () => state.gpu,
+      worker: () => state.worker,
+      memory: () => ({ page: state.engine.memory.buffer.byteLength, worker: state.workerMemory }),
+      settle: pingWorker,
+      stats: state.stats,
+    };
   }
   document.body.dataset.ready = '1';
   requestAnimationFrame(frame);

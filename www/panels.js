@@ -1,6 +1,6 @@
 // Redrawing the panels and the status line from the App.
 import { state, $, record } from './state.js';
-import { message } from './controls.js';
+import { message, writeControls } from './controls.js';
 
 // While training, one panel per turn (samples, loss, composition), so that no frame draws
 // all three: each stays well inside a frame even on a busy machine.
@@ -11,6 +11,9 @@ const HEATMAP_PERIOD = [140, 170];
 function fmt(v, digits = 3) {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 }
+
+// Steps per second: whole above 10, else two significant digits ("0.24 steps/s").
+const rate = (v) => (v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));
 
 const passes = (n) => `${n} MADE ${n === 1 ? 'pass' : 'passes'}`;
 
@@ -27,7 +30,7 @@ export function renderStatus() {
   const flow = state.app.get('flow').toUpperCase();
   const parts = [
     `step ${s.step}`,
-    `${Math.round(s.steps_per_second)} steps/s`,
+    `${rate(s.steps_per_second)} steps/s`,
     `${s.metric_name} ${s.metric_text}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : ''),
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
@@ -45,19 +48,46 @@ export function renderStatus() {
   }
 }
 
-export function renderPanels() {
-  state.app.render_samples();
-  state.app.render_loss();
-  state.app.render_composition();
-  renderStatus();
-  state.lastPanels = performance.now();
-}
-
 export function renderNextPanel() {
   state.app[PANEL_TURNS[state.panelTurn]]();
   state.panelTurn = (state.panelTurn + 1) % PANEL_TURNS.length;
   renderStatus();
   state.lastPanels = performance.now();
+}
+
+// Everything after a change: the controls at once, then masks, heatmap and panels one per
+// frame (drawQueued), so that no task draws them all (a large flow's take tens of ms each).
+// A new flow (`rebuilt`) also needs its GPU pictures, and its test metric when no worker
+// evaluates it.
+export function renderAll(rebuilt) {
+  writeControls();
+  if (rebuilt) {
+    if (!state.worker) state.app.evaluate();
+    state.gpuStale = true;
+  }
+  const heatmap = () => {
+    state.app.render_heatmap();
+    renderStatus();
+  };
+  state.drawQueue = [renderStatic, heatmap, ...PANEL_TURNS];
+}
+
+// The panels drawn from the next frames on, one per frame (a worker's state while paused).
+export function queuePanels() {
+  const turns = PANEL_TURNS.filter((name) => !state.drawQueue.includes(name));
+  state.drawQueue.push(...turns);
+}
+
+// Draws the next piece left by renderAll or queuePanels; false when there is none.
+export function drawQueued() {
+  const draw = state.drawQueue.shift();
+  if (typeof draw === 'string') {
+    state.app[draw]();
+    renderStatus();
+  } else if (draw) {
+    draw();
+  }
+  return Boolean(draw);
 }
 
 export function renderStatic() {

@@ -7,21 +7,24 @@ export const state = {
   fields: [], // the settings table (the wasm export settings_fields)
   gen: 0, // generation of the flow: bumped on every rebuild, echoed by the worker
   playing: false,
-  // The heatmap is out of date and nothing is computing it: the next paused (or GPU) frame
-  // starts a full-resolution grid. Training frames refresh the heatmap anyway.
-  gridStale: true,
+  // The GPU's pictures are out of date (new draws, a new flow, the backend switched): the
+  // next GPU frame recomputes them. The CPU's grid knows by itself (App.grid_settled).
+  gpuStale: true,
+  rebuildDue: false, // settings changed: the next frame builds the new flow (App.apply)
+  drawQueue: [], // drawing left after a change, one piece per frame: functions or App render_* names (panels.js)
   lastPanels: 0, // when a panel was last redrawn (ms)
   panelTurn: 0, // which panel redraws next while training
   gridShare: 0.5, // the grid's share of each inline frame (the rest trains)
   lastHeatmap: 0, // when the heatmap was last refreshed (ms)
   worker: null, // the training worker, null when training runs on this thread
+  workerMemory: 0, // the worker's wasm memory in bytes, as it last said
   gpu: null, // the wasm Gpu handle while WebGPU draws the heatmap and samples, else null
   gpuDevice: null, // the connected Gpu handle, whether in use or not; null if none or failed
   gpuBusy: false, // a GPU job is running
   draws: 0, // Resample clicks: GPU samples of older draws are dropped
   warned: false, // a rollback's warning is on screen
-  // Heatmap refresh intervals and GPU grid times, for the end-to-end tests' reports.
-  stats: { heatmapIntervals: [], gpuGridMs: [] },
+  // Heatmap refresh intervals, GPU grid times and rebuilds, for the end-to-end tests.
+  stats: { heatmapIntervals: [], gpuGridMs: [], rebuilds: 0 },
 };
 
 export const $ = (id) => document.getElementById(id);

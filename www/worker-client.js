@@ -1,34 +1,132 @@
-// The page's side of the training worker (worker.js): it trains full-time with its own App
-// and posts parameters and progress (the codec of src/session/sync.rs); this thread only
-// draws. Without a worker, training runs time-sliced on this thread (frame.js).
-import { state } from './state.js';
+// The page's side of the training worker (worker.js), supervised: it trains full-time with
+// its own App and posts parameters and progress (the codec of src/session/sync.rs); this
+// thread only draws. A worker that crashes or falls silent is replaced by a new one that
+// carries on from the last parameters the page has; after MAX_RESTARTS, or when a worker
+// cannot start or load its engine, training moves to this thread (frame.js) and the
+// Compute box says so.
+import { state, $ } from './state.js';
+import { message } from './controls.js';
+
+// The page pings every PING_MS; a worker silent for longer than its deadline is dead. The
+// deadline covers its longest work between two messages: a chunk of training is at least
+// one step, and an evaluation costs up to about 40 steps of a large flow.
+const PING_MS = 1000;
+const SILENCE_MS = 10000;
+const STEPS_OF_SILENCE = 40;
+const MAX_RESTARTS = 2;
+
+const watch = { lastHeard: 0, restarts: 0, timer: 0, hooks: null, here: false, pings: 0, waiting: new Map() };
 
 export function toWorker(m) {
   if (state.worker) state.worker.postMessage({ gen: state.gen, ...m });
 }
 
-// `onState()` runs after a state message of the current flow was taken in; `onError(e)`
-// when the worker stopped; `onLost()` when there is no worker after all.
-export function startWorker({ onState, onError, onLost }) {
+// Resolves once the worker has answered everything sent before (its messages arrive in
+// order), or at once without a worker.
+export function pingWorker() {
+  if (!state.worker) return Promise.resolve();
+  watch.pings += 1;
+  const id = watch.pings;
+  return new Promise((ok) => {
+    watch.waiting.set(id, ok);
+    toWorker({ type: 'ping', id });
+  });
+}
+
+const capital = (s) => s[0].toUpperCase() + s.slice(1);
+
+function deadline() {
+  const sps = JSON.parse(state.app.status_json()).steps_per_second;
+  return SILENCE_MS + (sps > 0 ? (STEPS_OF_SILENCE * 1000) / sps : 0);
+}
+
+function hear(m) {
+  watch.lastHeard = performance.now();
+  if (m.type === 'pong') {
+    watch.waiting.get(m.id)?.();
+    watch.waiting.delete(m.id);
+  } else if (m.type === 'failed') {
+    trainHere(`the training worker could not load its engine (${m.message})`);
+  } else if (m.type === 'error') {
+    replace(`training in the worker stopped: ${m.message}`);
+  } else if (m.type === 'state') {
+    state.workerMemory = m.memory;
+    if (m.gen !== state.gen) return;
+    state.app.absorb(m.params, m.progress, m.event);
+    watch.hooks.onState();
+  }
+}
+
+function spawn(init) {
   try {
     const url = new URL(`./worker.js?engine=${state.engine.name}`, import.meta.url);
     state.worker = new Worker(url, { type: 'module' });
   } catch (e) {
-    state.worker = null;
+    trainHere(`the training worker could not start (${e.message})`);
     return;
   }
-  state.worker.onmessage = ({ data: m }) => {
-    if (m.type === 'error') {
-      onError(new Error(`training stopped: ${m.message}`));
-    } else if (m.type === 'state' && m.gen === state.gen) {
-      state.app.absorb(m.params, m.progress, m.event);
-      onState();
-    }
-  };
+  state.worker.onmessage = ({ data }) => hear(data);
   state.worker.onerror = (e) => {
     e.preventDefault();
-    state.worker.terminate();
-    state.worker = null;
-    onLost();
+    trainHere(`the training worker could not start (${e.message || 'its script failed to load'})`);
   };
+  watch.lastHeard = performance.now();
+  toWorker(init);
+  if (state.playing) toWorker({ type: 'play', on: true });
+}
+
+function stop() {
+  if (state.worker) state.worker.terminate();
+  state.worker = null;
+  for (const ok of watch.waiting.values()) ok();
+  watch.waiting.clear();
+}
+
+// Training moves to this thread for the rest of the session, from the last parameters.
+function trainHere(why) {
+  if (watch.here) return;
+  watch.here = true;
+  stop();
+  clearInterval(watch.timer);
+  state.app.resume();
+  $('worker-note').textContent = 'Training: on this page\'s thread, since the worker failed (see the message above).';
+  message(`${capital(why)}; training runs on this page's thread instead (slower; the page may stutter).`, 'warn');
+  watch.hooks.onLost();
+}
+
+// A new worker carries on from the parameters and history the page has.
+function replace(why) {
+  stop();
+  if (watch.restarts >= MAX_RESTARTS) {
+    trainHere(`${why}, and it was restarted ${MAX_RESTARTS} times already`);
+    return;
+  }
+  watch.restarts += 1;
+  const step = JSON.parse(state.app.status_json()).step;
+  message(`${capital(why)}. A new training worker carries on from step ${step} with the last parameters (its optimiser starts afresh).`, 'warn');
+  spawn({
+    type: 'init',
+    hash: state.app.hash(),
+    params: state.app.parameters(),
+    progress: state.app.whole_progress(),
+    event: state.app.event(),
+  });
+}
+
+function check() {
+  if (!state.worker) return;
+  const silent = performance.now() - watch.lastHeard;
+  if (silent > deadline()) {
+    replace(`the training worker stopped answering (silent for ${Math.round(silent / 1000)} s)`);
+  } else {
+    toWorker({ type: 'ping' });
+  }
+}
+
+// Starts the worker (the page sends it an 'init' for each flow). `hooks.onState()` runs after a state message of the current flow was taken in;
+// `hooks.onLost()` when training moved to this thread.
+export function startWorker(hooks) {
+  watch.hooks = hooks;
+  spawn({ type: 'ping' });
+  watch.timer = setInterval(check, PING_MS);
 }

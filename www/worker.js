@@ -1,25 +1,30 @@
 // The training thread: its own App with the page's settings trains full-time and sends
-// parameters, new history entries and progress back; the page only draws. Messages in:
-// {type: 'init' | 'set' | 'reset' | 'play' | 'step', gen, ...}; out: {type: 'state', gen,
-// params, progress, event} (progress is src/session/sync.rs's codec) or {type: 'error',
-// message}. Every state echoes the generation of the flow it belongs to, so the page can
-// drop stale ones.
+// parameters, new history points and progress back; the page only draws. Messages in:
+// {type: 'init' (with the page's parameters and whole history when it carries on from a
+// stopped worker) | 'set' | 'reset' | 'play' | 'step' | 'ping', gen, ...}; out: {type:
+// 'state', gen, params, progress, event, memory} (progress is src/session/sync.rs's codec),
+// {type: 'pong'}, {type: 'error', message} when training failed, or {type: 'failed',
+// message} when the engine did not load. Every state echoes the generation of the flow it
+// belongs to, so the page can drop stale ones.
 import { loadEngine } from './engine.js';
 
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
-// The page's build, named in this worker's address (engine.js).
-const ready = loadEngine();
-// The worker's state: its App, the flow's generation, whether it trains, the history
-// entries already sent ([loss, test]) and when it last posted.
-const w = { app: null, gen: 0, playing: false, sent: [0, 0], lastPost: 0 };
+// The page's build, named in this worker's address (engine.js); null if it failed to load.
+const ready = loadEngine().catch((e) => {
+  postMessage({ type: 'failed', message: String((e && e.message) || e) });
+  return null;
+});
+// The worker's state: its App, its engine, the flow's generation, whether it trains, when it
+// last posted, and whether changes wait to be applied (a burst of them builds one flow).
+const w = { app: null, engine: null, gen: 0, playing: false, lastPost: 0, flushDue: false };
 
 function post() {
-  const progress = w.app.progress(w.sent[0], w.sent[1]);
-  w.sent = Array.from(w.app.history_len());
+  const progress = w.app.take_progress();
   const params = w.app.parameters();
   const event = w.app.event();
-  postMessage({ type: 'state', gen: w.gen, progress, event, params }, [params.buffer, progress.buffer]);
+  const memory = w.engine.memory.buffer.byteLength;
+  postMessage({ type: 'state', gen: w.gen, progress, event, params, memory }, [params.buffer, progress.buffer]);
   w.lastPost = performance.now();
 }
 
@@ -28,9 +33,23 @@ function fail(e) {
   postMessage({ type: 'error', message: String((e && e.message) || e) });
 }
 
+// Applies the changes received so far (one rebuild for a burst), evaluates a new flow and
+// tells the page.
+function flush() {
+  w.flushDue = false;
+  try {
+    w.app.apply();
+    w.app.evaluate();
+    post();
+  } catch (e) {
+    fail(e);
+  }
+}
+
 function loop() {
   if (!w.playing) return;
   try {
+    if (w.flushDue) flush();
     w.app.train(CHUNK_MS);
     if (performance.now() - w.lastPost >= POST_EVERY_MS) post();
   } catch (e) {
@@ -40,28 +59,41 @@ function loop() {
   setTimeout(loop, 0);
 }
 
+const handlers = {
+  init(m) {
+    w.app = new w.engine.module.App(m.hash);
+    if (m.params) {
+      w.app.absorb(m.params, m.progress, m.event);
+      w.app.resume();
+    }
+  },
+  set: (m) => w.app.set(m.key, m.value),
+  reset: () => w.app.reset(),
+  step: () => w.app.step(),
+};
+
 onmessage = async ({ data: m }) => {
-  const engine = await ready;
+  w.engine = await ready;
+  if (!w.engine) return;
   try {
-    if (m.type === 'init') {
-      w.app = new engine.module.App(m.hash);
-    } else if (m.type === 'set') {
-      w.app.set(m.key, m.value);
-    } else if (m.type === 'reset') {
-      w.app.reset();
-    } else if (m.type === 'play') {
+    if (m.type === 'ping') {
+      postMessage({ type: 'pong', id: m.id });
+      return;
+    }
+    if (m.type === 'play') {
       w.playing = m.on;
       if (w.playing) loop(); else post();
       return;
-    } else if (m.type === 'step') {
-      w.app.step();
     }
-    if (m.gen !== undefined && m.gen !== w.gen) {
-      w.gen = m.gen;
-      w.sent = [0, 0];
-    }
-    post();
+    handlers[m.type](m);
+    if (m.gen !== undefined) w.gen = m.gen;
   } catch (e) {
     fail(e);
+    return;
+  }
+  // Messages already queued run first: a burst of changes is applied once.
+  if (!w.flushDue) {
+    w.flushDue = true;
+    setTimeout(() => w.flushDue && flush(), 0);
   }
 };

@@ -22,13 +22,28 @@ after(async () => {
   server?.close();
 });
 
+// SwiftShader is a software adapter, which the page offers but does not use unless asked.
+const FORCED = '?backend=gpu';
+
 /** Waits until the page has finished `n` GPU grids in all. */
 async function gpuGrids(page, n) {
   await page.waitForFunction((n) => window.arflowTest.stats.gpuGridMs.length >= n, n);
 }
 
-test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
+test('a software adapter is offered, not used: the CPU draws and the Compute box says why', async () => {
   const { page, errors } = await openPage(browser, server);
+  assert.match((await status(page)).text, /backend CPU \(/);
+  assert.ok(await page.isChecked('#cpu-only'));
+  assert.ok(await page.isEnabled('#cpu-only'), 'the adapter can be chosen');
+  assert.match(await page.textContent('#backend-note'), /software one \(.*software\).*Untick/);
+  await page.uncheck('#cpu-only');
+  assert.match((await status(page)).text, /backend WebGPU \(.*software\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
+  const { page, errors } = await openPage(browser, server, FORCED);
   const s = await status(page);
   assert.match(s.text, /backend WebGPU \(.+\)/);
   await gpuGrids(page, 1);
@@ -56,7 +71,7 @@ test('with WebGPU the status names the adapter and the heatmap comes from the GP
 });
 
 test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no stalls', async () => {
-  const { page, errors } = await openPage(browser, server);
+  const { page, errors } = await openPage(browser, server, FORCED);
   await gpuGrids(page, 1);
   const before = await page.evaluate(() => window.arflowTest.stats.gpuGridMs.length);
   await page.evaluate(() => { window.longTasks = []; });
@@ -73,7 +88,7 @@ test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no 
 });
 
 test('a GPU failure falls back to the CPU for the session, with a message and a picture', async () => {
-  const { page, errors } = await openPage(browser, server, '#data=8gaussians');
+  const { page, errors } = await openPage(browser, server, `${FORCED}#data=8gaussians`);
   await gpuGrids(page, 1);
   await page.evaluate(() => window.arflowTest.gpu().simulate_failure());
   await page.click('#resample');

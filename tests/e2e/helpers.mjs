@@ -1,9 +1,10 @@
 // Shared by the end-to-end tests: open a page of the served app and read it like a person.
 
-/** A new page at `server.url + path` in `browser`, with the page's test hooks on (`?test`:
- * `window.arflowTest`), recording page errors, console errors, requests that leave the
- * server, and long tasks (`window.longTasks`). Returns once the page is drawn and has its
- * answer from WebGPU (an adapter or none). */
+/** A new page at `server.url + path` in `browser` (or a browser context), with the page's
+ * test hooks on (`?test`: `window.arflowTest`), recording page errors, console errors,
+ * requests that leave the server, long tasks (`window.longTasks`) and Content-Security-
+ * Policy violations (`window.cspViolations`). Returns once the page has its answer from
+ * WebGPU (an adapter or none) and is settled (see `settled`). */
 export async function openPage(browser, server, path = '') {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // Every wait is for an event, however long a loaded machine takes to get there; node's
@@ -14,6 +15,10 @@ export async function openPage(browser, server, path = '') {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) errors.push(`outside request: ${r.url()}`); });
   await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI });
+    });
     window.longTasks = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.longTasks.push(e.duration);
@@ -23,7 +28,15 @@ export async function openPage(browser, server, path = '') {
   const query = path.startsWith('?') ? `?test&${path.slice(1)}` : `?test${path}`;
   await page.goto(server.url + query);
   await page.waitForSelector('body[data-ready="1"][data-gpu]');
+  await settled(page);
   return { page, errors, loadMs: Date.now() - start };
+}
+
+/** Waits until the heatmap shown is the full picture of the current parameters and the
+ * status has the test metric (from the worker, or the page's own evaluation). */
+export async function settled(page) {
+  await page.waitForFunction(() => window.arflowTest.app().grid_settled(256)
+    && !/(NLL|estimate) –/.test(document.getElementById('status').textContent), null, { polling: 50 });
 }
 
 /** The status line, with its step count and test NLL read out. */
