@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-bash scripts/setup.sh
+bash scripts/setup.sh test
 # The page's second build (scripts/build-web.sh): relaxed SIMD's fused multiply-add.
 source scripts/flags.sh
 

@@ -1,0 +1,52 @@
+// Main-thread tasks (not in the test run): the longest task while the page loads, rebuilds
+// and trains, for the default view and the largest flow the page allows, at normal speed
+// and under 4x CPU throttling (a slow laptop). A report: the target is 50 ms.
+//   node tests/bench/tasks.mjs
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
+import { openPage, settled } from '../e2e/helpers.mjs';
+
+const VIEWS = { default: '', huge: '#layers=12&hidden=256,256,256,256&batch=4096' };
+const TRAIN_S = Number(process.env.TRAIN_S || 10);
+
+const longest = (page) => page.evaluate(() => {
+  const worst = Math.max(0, ...window.longTasks);
+  window.longTasks = [];
+  return worst.toFixed(0);
+});
+
+const server = await serve();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+try {
+  for (const rate of [1, 4]) {
+    for (const [name, hash] of Object.entries(VIEWS)) {
+      const context = await browser.newContext();
+      const probe = await context.newPage();
+      const cdp = await context.newCDPSession(probe);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      // Throttling applies per page: open the view in the throttled one.
+      await probe.close();
+      const { page } = await openPage({ newPage: async () => {
+        const p = await context.newPage();
+        const s = await context.newCDPSession(p);
+        await s.send('Emulation.setCPUThrottlingRate', { rate });
+        return p;
+      } }, server, hash);
+      const load = await longest(page);
+      await page.fill('#seed', '7');
+      await page.locator('#seed').blur();
+      await settled(page);
+      const rebuild = await longest(page);
+      await page.keyboard.press('Space');
+      await page.waitForTimeout(TRAIN_S * 1000);
+      await page.keyboard.press('Space');
+      const train = await longest(page);
+      const status = await page.textContent('#status');
+      console.log(`${rate}x CPU, ${name}: longest task on load ${load} ms, rebuild ${rebuild} ms, training ${train} ms (${/[\d.]+ steps\/s/.exec(status)[0]})`);
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
