@@ -9,7 +9,7 @@ pub use crate::layer::{ArLayer, Direction, Towards};
 use crate::made::Kernels;
 use crate::masks::{ordering, HiddenDegrees, Ordering};
 use crate::scale::Scale;
-use crate::tensor::{device, log_normal, matrix, Col, Dev, Mat};
+use crate::tensor::{device, log_normal, matrix, values, Col, Dev, Mat};
 use crate::{Error, Result};
 use dfdx::prelude::*;
 
@@ -127,36 +127,66 @@ pub struct Flow {
     dev: Dev,
 }
 
+/// A flow initialised one layer at a time (a page builds a large one over several frames),
+/// with the same parameters as [`Flow::new`]: the layers draw from one seeded generator in
+/// turn.
+#[derive(Debug)]
+pub struct FlowBuilder {
+    config: FlowConfig,
+    dev: Dev,
+    layers: Vec<ArLayer>,
+}
+
+impl FlowBuilder {
+    /// A flow of `config` with no layer yet.
+    pub fn new(config: FlowConfig) -> Result<FlowBuilder> {
+        config.validate()?;
+        Ok(FlowBuilder {
+            dev: device(config.seed),
+            config,
+            layers: Vec::new(),
+        })
+    }
+
+    /// Initialises the next layer; true once every layer is there.
+    pub fn add_layer(&mut self) -> Result<bool> {
+        let (config, k) = (&self.config, self.layers.len());
+        if k < config.layers {
+            let rule = match config.degrees {
+                DegreeRule::Random => HiddenDegrees::Random(mix(config.seed ^ 0xD1CE, k as u64)),
+                DegreeRule::Deterministic => HiddenDegrees::Deterministic,
+            };
+            let order = config.layer_ordering(k);
+            self.layers.push(ArLayer::new(
+                &self.dev,
+                &order,
+                &config.hidden,
+                config.direction,
+                config.scale,
+                rule,
+            )?);
+        }
+        Ok(self.layers.len() == config.layers)
+    }
+
+    /// The flow, once [`Self::add_layer`] has said it is complete.
+    pub fn finish(self) -> Flow {
+        assert_eq!(self.layers.len(), self.config.layers, "every layer added");
+        Flow {
+            config: self.config,
+            layers: self.layers,
+            kernels: Kernels::default(),
+            dev: self.dev,
+        }
+    }
+}
+
 impl Flow {
     /// A freshly initialised flow; all randomness follows from `config.seed`.
     pub fn new(config: FlowConfig) -> Result<Flow> {
-        config.validate()?;
-        let dev = device(config.seed);
-        let layers = (0..config.layers)
-            .map(|k| {
-                let rule = match config.degrees {
-                    DegreeRule::Random => {
-                        HiddenDegrees::Random(mix(config.seed ^ 0xD1CE, k as u64))
-                    }
-                    DegreeRule::Deterministic => HiddenDegrees::Deterministic,
-                };
-                let order = config.layer_ordering(k);
-                ArLayer::new(
-                    &dev,
-                    &order,
-                    &config.hidden,
-                    config.direction,
-                    config.scale,
-                    rule,
-                )
-            })
-            .collect::<Result<_>>()?;
-        Ok(Flow {
-            config,
-            layers,
-            kernels: Kernels::default(),
-            dev,
-        })
+        let mut builder = FlowBuilder::new(config)?;
+        while !builder.add_layer()? {}
+        Ok(builder.finish())
     }
 
     /// The device (and its seeded generator) this flow draws from.
@@ -248,8 +278,8 @@ impl Flow {
     pub fn parameters(&self) -> Vec<f32> {
         let mut out = Vec::new();
         for l in self.layers.iter().flat_map(|l| &l.made.layers) {
-            out.extend(l.weight.as_vec());
-            out.extend(l.bias.as_vec());
+            out.extend(values(&l.weight));
+            out.extend(values(&l.bias));
         }
         out
     }

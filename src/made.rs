@@ -4,7 +4,7 @@
 
 use crate::eval::kernels;
 use crate::masks::{self, HiddenDegrees, Mask};
-use crate::tensor::{Col, Dev, Mat};
+use crate::tensor::{values, Col, Dev, Mat};
 use crate::Result;
 use dfdx::prelude::*;
 use rand_distr::Uniform;
@@ -93,15 +93,9 @@ impl MaskedLinear {
         let (x, mut tape) = x.split_tape();
         let (n, inp, out) = (x.shape().0, self.mask.cols, self.mask.rows);
         let xv = x.as_vec();
-        let wm: Vec<f32> = self
-            .weight
-            .as_vec()
-            .iter()
-            .zip(&self.mask_values)
-            .map(|(w, m)| w * m)
-            .collect();
+        let wm = self.masked_weight();
         let y: Mat = x.device().tensor_from_vec(
-            kernels::layer_forward(&xv, &wm, &self.bias.as_vec(), n, inp, out, act),
+            kernels::layer_forward(&xv, &wm, &values(&self.bias), n, inp, out, act),
             (n, out),
         );
         if T::OWNS_TAPE {
@@ -138,7 +132,11 @@ impl MaskedLinear {
 
     /// The weights actually used, `W * M`, row-major `(out, in)`.
     pub fn masked_weight(&self) -> Vec<f32> {
-        (self.weight.clone() * self.mask_tensor.clone()).as_vec()
+        let mut w = values(&self.weight);
+        for (w, m) in w.iter_mut().zip(&self.mask_values) {
+            *w *= m;
+        }
+        w
     }
 }
 

@@ -14,6 +14,16 @@ pub fn device(seed: u64) -> Dev {
     Cpu::seed_from_u64(seed)
 }
 
+/// The values of a parameter tensor, row-major, copied in one go (dfdx's `as_vec` walks
+/// the tensor an element at a time, which in the page's size-built wasm costs more than the
+/// matrix products). Parameter tensors are always contiguous; a view whose storage differs
+/// in length from its shape panics rather than give wrong values.
+pub fn values<S: Shape, T>(t: &Tensor<S, f32, Dev, T>) -> Vec<f32> {
+    let mut out = vec![0.0; t.shape().num_elements()];
+    t.copy_into(&mut out);
+    out
+}
+
 /// `rows x dim` row-major values as a matrix.
 pub fn matrix(dev: &Dev, values: Vec<f32>, dim: usize) -> Mat {
     let rows = values.len() / dim.max(1);

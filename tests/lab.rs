@@ -351,3 +351,48 @@ fn a_lab_carries_on_from_what_a_stopped_worker_sent() {
         "only the new point travels"
     );
 }
+
+#[test]
+fn a_link_to_a_large_flow_is_built_a_layer_at_a_time_into_the_same_flow() {
+    let hash = "#layers=6&hidden=128,128&seed=9&flow=iaf";
+    let mut staged = Lab::new(Settings::default()).unwrap();
+    assert!(staged.load(hash).is_empty());
+    assert!(staged.rebuilding());
+    let mut clock = 0.0;
+    let mut calls = 1;
+    // Each call may add one layer before its (fake) budget is spent.
+    while !staged.apply_within(0.5, &mut || {
+        clock += 1.0;
+        clock
+    }) {
+        calls += 1;
+        assert_eq!(
+            staged.trainer().flow.layers.len(),
+            4,
+            "the old flow until done"
+        );
+    }
+    assert_eq!(calls, 6);
+    assert!(!staged.rebuilding());
+    let (whole, _) = Lab::from_hash(hash);
+    assert_eq!(staged.settings(), whole.settings());
+    assert_eq!(
+        staged.trainer().flow.parameters(),
+        whole.trainer().flow.parameters()
+    );
+    // A change while building starts the build again, with the new settings.
+    staged.set_later("layers", "3").unwrap();
+    let mut t = 0.0;
+    let mut tick = || {
+        t += 1.0;
+        t
+    };
+    assert!(!staged.apply_within(0.5, &mut tick), "one layer of three");
+    staged.set_later("seed", "2").unwrap();
+    assert!(staged.apply());
+    let (again, _) = Lab::from_hash("#layers=3&hidden=128,128&seed=2&flow=iaf");
+    assert_eq!(
+        staged.trainer().flow.parameters(),
+        again.trainer().flow.parameters()
+    );
+}

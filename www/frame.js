@@ -11,6 +11,8 @@ const WORK_MS = 24;
 // With a worker this thread only draws: the grid gets most of each frame.
 const WORKER_GRID_MS = 28;
 const PAUSED_GRID_MS = 20;
+// Building a new flow, a layer at a time.
+const REBUILD_MS = 20;
 const TRAIN_RES = 128;
 const PAUSED_RES = 256;
 // A panel redraw while training every PANEL_PERIOD ms, in turns (renderNextPanel).
@@ -55,11 +57,14 @@ const frames = {
 
 export function frame() {
   try {
-    // A frame that builds a new flow or draws after a change does nothing else.
+    // A frame that builds a new flow (a layer at a time) or draws after a change does
+    // nothing else. (A worker's state may have brought the flow in already.)
     if (state.rebuildDue) {
-      state.rebuildDue = false;
-      if (state.app.apply()) state.stats.rebuilds += 1;
-      renderAll(true);
+      if (!state.app.rebuilding() || state.app.apply(REBUILD_MS)) {
+        state.rebuildDue = false;
+        state.stats.rebuilds += 1;
+        renderAll(true);
+      }
     } else if (!drawQueued()) {
       const m = mode();
       if (m === 'gpu') frames.gpu();

@@ -11,7 +11,7 @@
 // reaches into the page.
 import { loadEngine } from './engine.js';
 import { state, $ } from './state.js';
-import { message, writeHash, wireControls } from './controls.js';
+import { message, writeHash, writeControls, wireControls } from './controls.js';
 import { renderAll, queuePanels, showCrash } from './panels.js';
 import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
@@ -36,13 +36,17 @@ function setPlaying(on) {
   $('play').classList.toggle('on', on);
 }
 
+// A link's settings: the App starts from the defaults (small, built at once) and the next
+// frames build the link's flow a layer at a time.
 function start(hash) {
   state.gen += 1;
-  state.app = new state.engine.module.App(hash);
+  if (!state.app) state.app = new state.engine.module.App('');
+  state.app.load(hash);
   toWorker({ type: 'init', hash: state.app.hash() });
   message(state.app.notes(), 'warn');
   writeHash();
-  renderAll(true);
+  writeControls();
+  state.rebuildDue = true;
 }
 
 function wire() {
@@ -62,7 +66,7 @@ function wire() {
     state.app.reset();
     toWorker({ type: 'reset' });
     message('');
-    renderAll(true);
+    state.rebuildDue = true;
   });
   $('resample').addEventListener('click', () => {
     state.app.resample();

@@ -38,7 +38,7 @@ function fail(e) {
 function flush() {
   w.flushDue = false;
   try {
-    w.app.apply();
+    w.app.apply(Infinity);
     w.app.evaluate();
     post();
   } catch (e) {

@@ -10,6 +10,7 @@ use super::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation
 use crate::flow::{Direction, Flow};
 use crate::layer::Towards;
 use crate::scale::Scale;
+use crate::tensor::values;
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -172,7 +173,7 @@ impl Plan {
                     .iter()
                     .map(|m| Dense {
                         wt: transpose(&m.masked_weight(), m.mask.rows, m.mask.cols),
-                        bias: m.bias.as_vec(),
+                        bias: values(&m.bias),
                         inp: m.mask.cols,
                         out: m.mask.rows,
                     })

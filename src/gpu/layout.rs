@@ -10,6 +10,7 @@
 use crate::flow::{Direction, Flow};
 use crate::grid::Grid;
 use crate::scale::{softplus_shift, SOFTPLUS_FLOOR, TANH_BOUND};
+use crate::tensor::values;
 
 /// Points per workgroup (the shader's `@workgroup_size`).
 pub const WORKGROUP: u32 = 64;
@@ -69,7 +70,7 @@ pub fn pack(flow: &Flow) -> Packed {
             let w = params.len();
             params.extend(m.masked_weight());
             let b = params.len();
-            params.extend(m.bias.as_vec());
+            params.extend(values(&m.bias));
             meta.extend([inp as u32, out as u32, w as u32, b as u32]);
         }
     }

@@ -1,29 +1,18 @@
-//! One session of the playground, free of any browser API: the settings, the trainer and
-//! the draws shown on screen. Its density grid is in `density.rs`, what it sends to and
-//! takes from another lab (the training worker) in `handoff.rs`. The web shell only adds a
-//! clock and canvases.
+//! One session of the playground, free of any browser API: the settings, the trainer
+//! (rebuilt, a layer at a time if need be, when the settings ask for it) and training. The
+//! draws shown on screen are in `draws.rs`, the density grid in `density.rs`, what it sends
+//! to and takes from another lab (the training worker) in `handoff.rs`. The web shell only
+//! adds a clock and canvases.
 
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
 use super::sync::Progress;
-use crate::data::flatten;
+use crate::flow::FlowBuilder;
 use crate::grid::Density;
 use crate::history::Mark;
-use crate::objective::Objective;
 use crate::train::Trainer;
-use crate::{Error, Result};
-use rand::{rngs::StdRng, SeedableRng};
-use rand_distr::{Distribution, StandardNormal};
+use crate::Result;
 use std::collections::VecDeque;
-
-/// Points drawn for the samples panel and the data overlay.
-pub const DISPLAY_POINTS: usize = 1000;
-/// Points pushed through the layers for the composition view.
-pub const TRACE_POINTS: usize = 400;
-/// Multiply-adds the sample and composition panels may cost (about 10 ms in the browser).
-pub const PANEL_MACS: usize = 40_000_000;
-/// The fewest points those panels show, however large the flow.
-pub const MIN_DISPLAY_POINTS: usize = 25;
 
 /// The playground's state.
 #[derive(Debug)]
@@ -47,6 +36,8 @@ pub struct Lab {
     /// the test metric of the current model is still to be evaluated.
     pub(super) rebuild_due: bool,
     pub(super) metric_due: bool,
+    /// The new flow, while it is built a layer at a time.
+    pub(super) building: Option<FlowBuilder>,
     /// How much of the history another lab has been sent (see `handoff.rs`).
     pub(super) sent: [Mark; 2],
     /// Display samples computed elsewhere (the GPU) for the current draws, if any.
@@ -73,6 +64,7 @@ impl Lab {
             density_version: 0,
             rebuild_due: false,
             metric_due: true,
+            building: None,
             sent: [Mark::default(); 2],
             outside_samples: None,
             events_seen: (0, 0),
@@ -123,7 +115,10 @@ impl Lab {
         next.flow_config().validate()?;
         next.train_config().validate()?;
         match change {
-            Change::Rebuild => self.rebuild_due = true,
+            Change::Rebuild => {
+                self.rebuild_due = true;
+                self.building = None;
+            }
             Change::Live if !self.rebuild_due => self.trainer.set_config(next.train_config())?,
             _ => {}
         }
@@ -131,14 +126,56 @@ impl Lab {
         Ok(change)
     }
 
+    /// Takes the settings of a link (a few notes for what had to be corrected) and builds
+    /// their flow at the next [`Self::apply_within`]: a page that opens a link to a large
+    /// flow builds it over several frames.
+    pub fn load(&mut self, hash: &str) -> Vec<String> {
+        let (mut settings, mut notes) = Settings::from_hash(hash);
+        let valid = settings
+            .flow_config()
+            .validate()
+            .and(settings.train_config().validate());
+        if let Err(e) = valid {
+            notes.push(format!("link: {e}; using the defaults"));
+            settings = Settings::default();
+        }
+        self.settings = settings;
+        self.rebuild_due = true;
+        self.building = None;
+        notes
+    }
+
+    /// Whether a change waits for its flow to be built.
+    pub fn rebuilding(&self) -> bool {
+        self.rebuild_due
+    }
+
     /// Builds the flow the settings describe if a change asked for it; true if it did.
     pub fn apply(&mut self) -> bool {
+        self.apply_within(f64::INFINITY, &mut || 0.0)
+    }
+
+    /// Builds the flow a change asked for a layer at a time until `budget_ms` (by `now()`)
+    /// is spent; true once the new flow is in place (the old one stays until then).
+    pub fn apply_within(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> bool {
         if !self.rebuild_due {
             return false;
         }
-        self.trainer = self
-            .settings
-            .trainer()
+        let start = now();
+        let mut builder = match self.building.take() {
+            Some(b) => b,
+            None => FlowBuilder::new(self.settings.flow_config()).expect("validated settings"),
+        };
+        while !builder
+            .add_layer()
+            .expect("validated settings build every layer")
+        {
+            if now() - start >= budget_ms {
+                self.building = Some(builder);
+                return false;
+            }
+        }
+        self.trainer = Trainer::new(builder.finish(), self.settings.train_config())
             .expect("settings that validated build a trainer");
         self.rebuild_due = false;
         self.events_seen = (0, 0);
@@ -155,8 +192,14 @@ impl Lab {
 
     /// A fresh initialisation with the same settings.
     pub fn reset(&mut self) {
-        self.rebuild_due = true;
+        self.reset_later();
         self.apply();
+    }
+
+    /// A fresh initialisation with the same settings, at the next [`Self::apply_within`].
+    pub fn reset_later(&mut self) {
+        self.rebuild_due = true;
+        self.building = None;
     }
 
     /// Evaluates the test metric of a new model if that is still to do (a page that only
@@ -168,51 +211,11 @@ impl Lab {
         }
     }
 
-    /// New display draws (data points and latent points), from the next seed.
-    pub fn resample(&mut self) {
-        self.draw += 1;
-        self.redraw();
-    }
-
-    fn redraw(&mut self) {
-        let seed = (self.settings.seed << 16) ^ self.draw ^ 0xD15C;
-        let mut rng = StdRng::seed_from_u64(seed);
-        self.data = match self.settings.objective() {
-            Objective::ForwardKl(d) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
-            Objective::ReverseKl(_) => Vec::new(),
-        };
-        self.latent = (0..2 * DISPLAY_POINTS)
-            .map(|_| StandardNormal.sample(&mut rng))
-            .collect();
-        self.outside_samples = None;
-    }
-
-    /// All the fixed latent draws behind the samples panel, `n x 2`.
-    pub fn display_latent(&self) -> &[f32] {
-        &self.latent
-    }
-
-    /// Takes the display samples computed elsewhere from [`Self::display_latent`] (all of
-    /// them, `n x 2`); [`Self::samples`] returns them until the draws change or
-    /// [`Self::drop_outside_samples`].
-    pub fn take_samples(&mut self, x: Vec<f32>) -> Result<()> {
-        if x.len() != self.latent.len() {
-            let msg = format!("{} values for {} draws", x.len(), self.latent.len() / 2);
-            return Err(Error::Invalid("samples", msg));
-        }
-        self.outside_samples = Some(x);
-        Ok(())
-    }
-
-    /// Back to computing the display samples here.
-    pub fn drop_outside_samples(&mut self) {
-        self.outside_samples = None;
-    }
-
     /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
     /// The speed shown is steps per second of wall time over the last second, so it counts
     /// the time the page spends drawing too.
     pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
+        self.apply();
         self.evaluate();
         let start = now();
         if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
@@ -261,42 +264,12 @@ impl Lab {
     /// Takes one step and evaluates after it (the page's "step" button), unless the
     /// trainer just did.
     pub fn step_once(&mut self) {
+        self.apply();
         self.evaluate();
         self.one_step();
         if !self.evaluated_now() {
             self.refresh_metric();
             self.describe_events();
         }
-    }
-
-    /// Model samples `T(z)` from the fixed display draws (so they move smoothly), `n x 2`.
-    /// At most [`DISPLAY_POINTS`], fewer (down to [`MIN_DISPLAY_POINTS`]) for flows so large that drawing them
-    /// would stall the page: the panels cost about [`PANEL_MACS`] multiply-adds at most.
-    pub fn samples(&self) -> Vec<f32> {
-        if let Some(x) = &self.outside_samples {
-            return x.clone();
-        }
-        let n = self.display_points(DISPLAY_POINTS);
-        self.trainer.flow.forward_points(&self.latent[..2 * n]).0
-    }
-
-    /// The composition: the first display draws after each layer (bounded like [`Self::samples`]).
-    pub fn trace(&self) -> Vec<Vec<f32>> {
-        let n = self.display_points(TRACE_POINTS);
-        self.trainer.flow.trace(&self.latent[..2 * n])
-    }
-
-    fn display_points(&self, most: usize) -> usize {
-        let per_point = self
-            .trainer
-            .flow
-            .macs_per_point(self.trainer.flow.passes_per_sample());
-        (PANEL_MACS / per_point.max(1)).clamp(MIN_DISPLAY_POINTS, most)
-    }
-
-    /// Display data points for the overlay and the samples panel, flattened `n x 2`
-    /// (empty for energy targets).
-    pub fn data_flat(&self) -> &[f32] {
-        &self.data
     }
 }

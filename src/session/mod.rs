@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod density;
+pub mod draws;
 pub mod fields;
 pub mod grid_job;
 pub mod handoff;

@@ -61,9 +61,21 @@ impl App {
         Ok(change.name().into())
     }
 
-    /// Builds the flow the settings describe if a change asked for it; true if it did.
-    pub fn apply(&mut self) -> bool {
-        self.lab.apply()
+    /// Takes the settings of a link (`notes()` says what had to be corrected); their flow
+    /// is built by [`App::apply`].
+    pub fn load(&mut self, hash: &str) {
+        self.notes = self.lab.load(hash);
+    }
+
+    /// Builds the flow a change asked for, a layer at a time for about `budget_ms`; true
+    /// once it is in place.
+    pub fn apply(&mut self, budget_ms: f64) -> bool {
+        self.lab.apply_within(budget_ms, &mut now)
+    }
+
+    /// Whether a change waits for its flow to be built.
+    pub fn rebuilding(&self) -> bool {
+        self.lab.rebuilding()
     }
 
     /// Evaluates a new flow's test metric, if not done yet (the worker does this; the
@@ -82,9 +94,9 @@ impl App {
         self.lab.step_once();
     }
 
-    /// A fresh initialisation with the same settings.
+    /// A fresh initialisation with the same settings, built by [`App::apply`].
     pub fn reset(&mut self) {
-        self.lab.reset();
+        self.lab.reset_later();
     }
 
     /// New display draws.
