@@ -1,26 +1,11 @@
 // End-to-end with WebGPU: Chromium with --enable-unsafe-webgpu, where SwiftShader gives a
 // software adapter without a GPU (a correctness path, not a speed figure). The page without
 // the flag is page.test.mjs: there the status says CPU.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM_ARGS } from './serve.mjs';
-import { openPage, status, colours } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, status, colours } from './helpers.mjs';
 
-let server;
-let browser;
-const ARTEFACTS = new URL('../../test-results/', import.meta.url).pathname;
-
-before(async () => {
-  server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
-  await mkdir(ARTEFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser(['--enable-unsafe-webgpu']);
 
 // SwiftShader is a software adapter, which the page offers but does not use unless asked.
 const FORCED = '?backend=gpu';
@@ -31,7 +16,7 @@ async function gpuGrids(page, n) {
 }
 
 test('a software adapter is offered, not used: the CPU draws and the Compute box says why', async () => {
-  const { page, errors } = await openPage(browser, server);
+  const { page, errors } = await openPage(env.browser, env.server);
   assert.match((await status(page)).text, /backend CPU \(/);
   assert.ok(await page.isChecked('#cpu-only'));
   assert.ok(await page.isEnabled('#cpu-only'), 'the adapter can be chosen');
@@ -43,7 +28,7 @@ test('a software adapter is offered, not used: the CPU draws and the Compute box
 });
 
 test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
-  const { page, errors } = await openPage(browser, server, FORCED);
+  const { page, errors } = await openPage(env.browser, env.server, FORCED);
   const s = await status(page);
   assert.match(s.text, /backend WebGPU \(.+\)/);
   await gpuGrids(page, 1);
@@ -71,7 +56,7 @@ test('with WebGPU the status names the adapter and the heatmap comes from the GP
 });
 
 test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no stalls', async () => {
-  const { page, errors } = await openPage(browser, server, FORCED);
+  const { page, errors } = await openPage(env.browser, env.server, FORCED);
   await gpuGrids(page, 1);
   const before = await page.evaluate(() => window.arflowTest.stats.gpuGridMs.length);
   await page.evaluate(() => { window.longTasks = []; });
@@ -88,7 +73,7 @@ test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no 
 });
 
 test('a GPU failure falls back to the CPU for the session, with a message and a picture', async () => {
-  const { page, errors } = await openPage(browser, server, `${FORCED}#data=8gaussians`);
+  const { page, errors } = await openPage(env.browser, env.server, `${FORCED}#data=8gaussians`);
   await gpuGrids(page, 1);
   await page.evaluate(() => window.arflowTest.gpu().simulate_failure());
   await page.click('#resample');

@@ -1,4 +1,28 @@
-// Shared by the end-to-end tests: open a page of the served app and read it like a person.
+// Shared by the end-to-end tests: a server and Chromium per test file, open a page of the
+// served app and read it like a person.
+import { before, after } from 'node:test';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM_ARGS } from './serve.mjs';
+
+/** Where screenshots go. */
+export const ARTEFACTS = new URL('../../test-results/', import.meta.url).pathname;
+
+/** Serves the app and launches Chromium (with `args` added) before the file's tests, and
+ * stops both after them: `{ server, browser }`, filled in once the tests run. */
+export function useBrowser(args = []) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serve();
+    env.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...args] });
+    await mkdir(ARTEFACTS, { recursive: true });
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.close();
+  });
+  return env;
+}
 
 /** A new page at `server.url + path` in `browser` (or a browser context), with the page's
  * test hooks on (`?test`: `window.arflowTest`), recording page errors, console errors,

@@ -1,27 +1,12 @@
 // End-to-end: the served page in Debian's Chromium, driven like a person would.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM_ARGS } from './serve.mjs';
-import { openPage, settled, status, colours } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, settled, status, colours } from './helpers.mjs';
 
-let server;
-let browser;
-const ARTEFACTS = new URL('../../test-results/', import.meta.url).pathname;
-
-before(async () => {
-  server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  await mkdir(ARTEFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
 
 /** A new page of the served app at `path`, recording errors and long tasks. */
-const open = (path = '') => openPage(browser, server, path);
+const open = (path = '') => openPage(env.browser, env.server, path);
 
 test('the default view shows a density at once, with no errors', async () => {
   const { page, errors, loadMs } = await open();

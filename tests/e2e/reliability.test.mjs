@@ -2,28 +2,13 @@
 // belongs to the parameters shown; a dead, failing or missing worker is replaced or
 // trained around with a message; huge flows rebuild in slices and coalesce; long input
 // cannot widen the page; no Content-Security-Policy violation anywhere.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM_ARGS } from './serve.mjs';
-import { openPage, settled, status, colours } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, settled, status, colours } from './helpers.mjs';
 
-let server;
-let browser;
-const ARTEFACTS = new URL('../../test-results/', import.meta.url).pathname;
+const env = useBrowser();
 
-before(async () => {
-  server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  await mkdir(ARTEFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const open = (path = '') => openPage(browser, server, path);
+const open = (path = '') => openPage(env.browser, env.server, path);
 
 /** Waits until the status says at least `n` steps. */
 const stepsAtLeast = (page, n) => page.waitForFunction((n) => {
@@ -99,11 +84,11 @@ test('a worker whose engine or script does not load is named, and training runs 
     ['engine', '**/arflow_bg.wasm', /could not load its engine/],
     ['script', '**/worker.js*', /could not start/],
   ]) {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     let served = 0;
     // The page's own engine loads; the worker's requests fail.
     await context.route(pattern, (route) => (what === 'engine' && served++ === 0 ? route.continue() : route.fulfill({ status: 404, body: 'gone' })));
-    const { page, errors } = await openPage(context, server);
+    const { page, errors } = await openPage(context, env.server);
     await page.waitForFunction((r) => new RegExp(r).test(document.getElementById('messages').textContent), reason.source);
     assert.match(await page.textContent('#worker-note'), /on this page's thread/);
     await page.keyboard.press('Space');

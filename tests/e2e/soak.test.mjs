@@ -1,22 +1,12 @@
 // A minute of training: the memory of the page and of the worker stays flat once the
 // history has reached its fixed resolution (src/history.rs). The long version is
 // tests/bench/soak.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { serve, CHROMIUM_ARGS } from './serve.mjs';
+import { useBrowser } from './helpers.mjs';
 import { soak, MB } from './soak.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const env = useBrowser();
 
 // Growth allowed after the warm-up, per wasm memory: two 64 KiB pages of allocator slack.
 // Before the history was bounded, the worker grew about 400 KiB a minute at 400 steps/s
@@ -25,7 +15,7 @@ const SLACK = 2 * 64 * 1024;
 const WARM_UP_S = 20;
 
 test('a minute of training keeps the wasm memory of the page and the worker flat', async () => {
-  const { samples, errors } = await soak(browser, server, {
+  const { samples, errors } = await soak(env.browser, env.server, {
     seconds: 60,
     every: 5,
     report: (s) => console.log(`# ${s.t.toFixed(0)} s: step ${s.step}, ${s.rate.toFixed(0)} steps/s, page ${MB(s.page)} MB, worker ${MB(s.worker)} MB, JS heap ${MB(s.heap)} MB`),
