@@ -396,3 +396,38 @@ fn a_link_to_a_large_flow_is_built_a_layer_at_a_time_into_the_same_flow() {
         again.trainer().flow.parameters()
     );
 }
+
+#[test]
+fn the_longest_work_between_two_worker_messages_is_counted_in_multiply_adds() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let per_point = |lab: &Lab| {
+        let flow = &lab.trainer().flow;
+        (flow.parameters().len() / flow.layers.len()) as f64
+    };
+    // Forward KL, MAF: the test NLL of 2,000 points, 4 passes each, beats a 256-point step.
+    let s = lab.status();
+    assert_eq!(s.work_macs, 2000.0 * 4.0 * per_point(&lab));
+    // Reverse KL: 20,000 samples (8 passes each for MAF) and their density (4).
+    lab.set("objective", "reverse").unwrap();
+    assert_eq!(lab.status().work_macs, 20_000.0 * 12.0 * per_point(&lab));
+    // A batch large enough makes the step the longest: 3 x 4,096 x 4 passes (forward KL).
+    lab.set("objective", "forward").unwrap();
+    lab.set("batch", "4096").unwrap();
+    assert_eq!(lab.status().work_macs, 3.0 * 4096.0 * 4.0 * per_point(&lab));
+}
+
+#[test]
+fn the_largest_flow_gets_a_coarser_picture_and_a_finer_one_counts() {
+    let (mut lab, _) = Lab::from_hash("#layers=12&hidden=256,256,256,256");
+    // 2.39 M multiply-adds a point: 256 x 256 would be 157 G, 128 x 128 is 39 G.
+    assert_eq!(lab.picture_res(256), 128);
+    assert_eq!(Lab::new(Settings::default()).unwrap().picture_res(256), 256);
+    // The GPU's 256 x 256 grid of the current parameters is settled; new ones are not.
+    let version = lab.version();
+    lab.take_density(256, vec![0.0; 256 * 256], version)
+        .unwrap();
+    assert!(lab.grid_settled(256));
+    let params = lab.trainer().flow.parameters();
+    lab.absorb(&params, Default::default()).unwrap();
+    assert!(!lab.grid_settled(256));
+}

@@ -1,6 +1,8 @@
-// The animation loop. Each frame does the work of one mode: 'gpu' (the device draws the
-// pictures), 'worker' (a worker trains, this thread only draws) or 'inline' (this thread
-// trains and draws in turns); paused, it finishes a full-resolution grid when one is due.
+// The animation loop. A frame that builds a new flow (a layer at a time) or draws a piece
+// left by a change does only that. Otherwise it does the work of one mode: 'gpu' (the
+// device draws the pictures), 'worker' (a worker trains, this thread only draws) or
+// 'inline' (this thread trains and draws in turns); paused, it computes the grid until the
+// picture shown is the current parameters' full one.
 import { state } from './state.js';
 import { renderStatus, renderNextPanel, renderAll, drawQueued, heatmapDone, showCrash } from './panels.js';
 import { gpuRefresh, GPU_RES } from './gpu-client.js';

@@ -8,11 +8,11 @@ import { state, $ } from './state.js';
 import { message } from './controls.js';
 
 // The page pings every PING_MS; a worker silent for longer than its deadline is dead. The
-// deadline covers its longest work between two messages: a chunk of training is at least
-// one step, and an evaluation costs up to about 40 steps of a large flow.
+// deadline covers its longest work between two messages (a step or an evaluation, in
+// multiply-adds: the status's work_macs) at a speed well below a slow, loaded machine's.
 const PING_MS = 1000;
 const SILENCE_MS = 10000;
-const STEPS_OF_SILENCE = 40;
+const SLOWEST_MACS_PER_MS = 3e5;
 const MAX_RESTARTS = 2;
 
 const watch = { lastHeard: 0, restarts: 0, timer: 0, hooks: null, here: false, pings: 0, waiting: new Map() };
@@ -36,8 +36,7 @@ export function pingWorker() {
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
 function deadline() {
-  const sps = JSON.parse(state.app.status_json()).steps_per_second;
-  return SILENCE_MS + (sps > 0 ? (STEPS_OF_SILENCE * 1000) / sps : 0);
+  return SILENCE_MS + JSON.parse(state.app.status_json()).work_macs / SLOWEST_MACS_PER_MS;
 }
 
 function hear(m) {

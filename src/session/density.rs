@@ -83,13 +83,14 @@ impl Lab {
         (SLICE_MACS / per_point.max(1)).clamp(1, 1024)
     }
 
-    /// Whether the shown density is the [`Self::picture_res`]`(res)` grid of the
-    /// parameters as they are now.
+    /// Whether the shown density is a grid of the parameters as they are now, at least as
+    /// fine as [`Self::picture_res`]`(res)` (the GPU's is finer than the CPU's for the
+    /// largest flows).
     pub fn grid_settled(&self, res: usize) -> bool {
         let res = self.picture_res(res);
         self.density_version == self.version
             && !self.rebuild_due
-            && self.density.as_ref().is_some_and(|d| d.grid.nx == res)
+            && self.density.as_ref().is_some_and(|d| d.grid.nx >= res)
     }
 
     /// The version of the parameters: it changes whenever they do (a step, a message from

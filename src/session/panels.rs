@@ -7,6 +7,7 @@ use super::sync::Progress;
 use crate::grid::Density;
 use crate::masks::{self, Mask};
 use crate::objective::Objective;
+use crate::train::{ESTIMATE_SAMPLES, TEST_POINTS};
 use crate::Result;
 
 /// What the status line shows.
@@ -26,6 +27,9 @@ pub struct Status {
     pub neg_infinite: usize,
     /// MADE passes per density evaluation / per sample.
     pub passes: (usize, usize),
+    /// Multiply-adds of the longest piece of work the trainer does in one go (a step, or an
+    /// evaluation of the test metric): how long a worker may be silent depends on it.
+    pub work_macs: f64,
 }
 
 /// A metric above this is not a model's score but a diverged one, and is said in words.
@@ -145,6 +149,23 @@ impl Lab {
                 self.trainer.flow.passes_per_density(),
                 self.trainer.flow.passes_per_sample(),
             ),
+            work_macs: self.work_macs(forward),
         }
+    }
+
+    /// See [`Status::work_macs`]: a step's forward and backward pass over the batch (about
+    /// three evaluations), or the test NLL of the held-out points (forward KL), or the KL
+    /// estimate's samples with their density (reverse KL).
+    fn work_macs(&self, forward: bool) -> f64 {
+        let flow = &self.trainer.flow;
+        let (density, sample) = (flow.passes_per_density(), flow.passes_per_sample());
+        let per = |passes: usize| flow.macs_per_point(passes) as f64;
+        let step = 3.0 * self.settings.batch as f64 * per(if forward { density } else { sample });
+        let evaluation = if forward {
+            TEST_POINTS as f64 * per(density)
+        } else {
+            ESTIMATE_SAMPLES as f64 * per(sample + density)
+        };
+        step.max(evaluation)
     }
 }

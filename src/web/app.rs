@@ -167,6 +167,7 @@ impl App {
             ("neg_infinite", s.neg_infinite.to_string()),
             ("passes_density", s.passes.0.to_string()),
             ("passes_sample", s.passes.1.to_string()),
+            ("work_macs", num(Some(s.work_macs))),
             (
                 "event",
                 s.progress.event.as_deref().map_or("null".into(), text),
