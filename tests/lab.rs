@@ -287,13 +287,14 @@ fn a_paused_picture_always_belongs_to_the_parameters_shown() {
 
 #[test]
 fn a_burst_of_changes_builds_one_flow_the_same_as_one_change_at_a_time() {
-    let mut burst = Lab::new(Settings::default()).unwrap();
-    for (k, v) in [
+    let changes = [
         ("layers", "2"),
         ("hidden", "16"),
         ("seed", "5"),
         ("lr", "0.01"),
-    ] {
+    ];
+    let mut burst = Lab::new(Settings::default()).unwrap();
+    for (k, v) in changes {
         burst.set_later(k, v).unwrap();
     }
     assert!(burst.set_later("layers", "99").is_err(), "still validated");
@@ -301,12 +302,7 @@ fn a_burst_of_changes_builds_one_flow_the_same_as_one_change_at_a_time() {
     assert!(burst.apply());
     assert!(!burst.apply(), "once");
     let mut one = Lab::new(Settings::default()).unwrap();
-    for (k, v) in [
-        ("layers", "2"),
-        ("hidden", "16"),
-        ("seed", "5"),
-        ("lr", "0.01"),
-    ] {
+    for (k, v) in changes {
         one.set(k, v).unwrap();
     }
     assert_eq!(burst.settings(), one.settings());

@@ -48,10 +48,15 @@ export function renderStatus() {
   }
 }
 
-export function renderNextPanel() {
-  state.app[PANEL_TURNS[state.panelTurn]]();
-  state.panelTurn = (state.panelTurn + 1) % PANEL_TURNS.length;
+// One panel (an App render_* name), and the status line with it.
+function drawPanel(name) {
+  state.app[name]();
   renderStatus();
+}
+
+export function renderNextPanel() {
+  drawPanel(PANEL_TURNS[state.panelTurn]);
+  state.panelTurn = (state.panelTurn + 1) % PANEL_TURNS.length;
   state.lastPanels = performance.now();
 }
 
@@ -82,8 +87,7 @@ export function queuePanels() {
 export function drawQueued() {
   const draw = state.drawQueue.shift();
   if (typeof draw === 'string') {
-    state.app[draw]();
-    renderStatus();
+    drawPanel(draw);
   } else if (draw) {
     draw();
   }

@@ -21,8 +21,7 @@ impl Lab {
     /// The resolution of a picture asked for at `most`: halved (down to [`FIRST_RES`])
     /// while a grid would cost more than [`PICTURE_MACS`].
     pub fn picture_res(&self, most: usize) -> usize {
-        let flow = &self.trainer.flow;
-        let per_point = flow.macs_per_point(flow.passes_per_density()) as f64;
+        let per_point = self.density_macs() as f64;
         let mut res = most;
         while res > FIRST_RES && (res * res) as f64 * per_point > PICTURE_MACS {
             res /= 2;
@@ -76,11 +75,13 @@ impl Lab {
 
     /// Grid rows per slice: [`SLICE_MACS`] over the multiply-adds one density costs.
     fn slice_rows(&self) -> usize {
-        let per_point = self
-            .trainer
-            .flow
-            .macs_per_point(self.trainer.flow.passes_per_density());
-        (SLICE_MACS / per_point.max(1)).clamp(1, 1024)
+        (SLICE_MACS / self.density_macs().max(1)).clamp(1, 1024)
+    }
+
+    /// Multiply-adds of one density evaluation of the flow.
+    fn density_macs(&self) -> usize {
+        let flow = &self.trainer.flow;
+        flow.macs_per_point(flow.passes_per_density())
     }
 
     /// Whether the shown density is a grid of the parameters as they are now, at least as

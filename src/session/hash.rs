@@ -49,7 +49,8 @@ impl Settings {
     }
 
     /// Settings from a hash (with or without `#`), and a message for every part that was
-    /// wrong and is left at its default.
+    /// wrong and is left at its default; the defaults, with a message, if the fields do
+    /// not make a valid flow together.
     pub fn from_hash(hash: &str) -> (Settings, Vec<String>) {
         let mut s = Settings::default();
         let mut notes = Vec::new();
@@ -71,6 +72,10 @@ impl Settings {
                     .unwrap_or_default();
                 notes.push(format!("link: {e}{kept}"));
             }
+        }
+        if let Err(e) = s.validate() {
+            notes.insert(0, format!("link: {e}; using the defaults"));
+            s = Settings::default();
         }
         if notes.len() > MAX_NOTES {
             let more = notes.len() - (MAX_NOTES - 1);

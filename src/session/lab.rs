@@ -75,17 +75,8 @@ impl Lab {
 
     /// A session from a URL hash, with a note for every part that had to be corrected.
     pub fn from_hash(hash: &str) -> (Lab, Vec<String>) {
-        let (settings, mut notes) = Settings::from_hash(hash);
-        match Lab::new(settings) {
-            Ok(lab) => (lab, notes),
-            Err(e) => {
-                notes.push(format!("link: {e}; using the defaults"));
-                (
-                    Lab::new(Settings::default()).expect("the defaults build"),
-                    notes,
-                )
-            }
-        }
+        let (settings, notes) = Settings::from_hash(hash);
+        (Lab::new(settings).expect("validated settings build"), notes)
     }
 
     /// The current settings.
@@ -112,8 +103,7 @@ impl Lab {
     pub fn set_later(&mut self, key: &str, value: &str) -> Result<Change> {
         let mut next = self.settings.clone();
         let change = next.set(key, value)?;
-        next.flow_config().validate()?;
-        next.train_config().validate()?;
+        next.validate()?;
         match change {
             Change::Rebuild => {
                 self.rebuild_due = true;
@@ -130,15 +120,7 @@ impl Lab {
     /// their flow at the next [`Self::apply_within`]: a page that opens a link to a large
     /// flow builds it over several frames.
     pub fn load(&mut self, hash: &str) -> Vec<String> {
-        let (mut settings, mut notes) = Settings::from_hash(hash);
-        let valid = settings
-            .flow_config()
-            .validate()
-            .and(settings.train_config().validate());
-        if let Err(e) = valid {
-            notes.push(format!("link: {e}; using the defaults"));
-            settings = Settings::default();
-        }
+        let (settings, notes) = Settings::from_hash(hash);
         self.settings = settings;
         self.rebuild_due = true;
         self.building = None;

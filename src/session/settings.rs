@@ -164,6 +164,13 @@ impl Settings {
         Trainer::new(Flow::new(self.flow_config())?, self.train_config())
     }
 
+    /// Checks the flow and the training these settings describe as a whole (each field
+    /// was checked on its own when it was set).
+    pub fn validate(&self) -> Result<()> {
+        self.flow_config().validate()?;
+        self.train_config().validate()
+    }
+
     /// The training these settings describe.
     pub fn train_config(&self) -> TrainConfig {
         TrainConfig {
