@@ -49,6 +49,10 @@ const ENTROPY: [(DataSet, f64); 8] = [
 
 /// Standard deviation of each 8gaussians component: `0.5 / 1.414`.
 pub const EIGHT_GAUSSIANS_SIGMA: f64 = 0.5 / 1.414;
+/// Rings: radii (equal shares, times 3) and the noise added after scaling.
+pub const RINGS: ([f64; 4], f64) = ([1.0, 0.75, 0.5, 0.25], 0.08);
+/// Circles: radii (equal shares, times 3) and the noise added after scaling.
+pub const CIRCLES: ([f64; 2], f64) = ([1.0, 0.5], 3.0 * 0.08);
 
 impl DataSet {
     /// Every data set.
@@ -114,15 +118,6 @@ impl DataSet {
     pub fn sample_seeded(self, n: usize, seed: u64) -> Vec<Point> {
         self.sample(n, &mut StdRng::seed_from_u64(seed))
     }
-
-    /// The exact `log p*(x)` where it is known in closed form (8gaussians, checkerboard).
-    pub fn exact_log_prob(self, x: [f64; 2]) -> Option<f64> {
-        match self {
-            DataSet::EightGaussians => Some(eight_gaussians_log_prob(x)),
-            DataSet::Checkerboard => Some(checkerboard_log_prob(x)),
-            _ => None,
-        }
-    }
 }
 
 fn normal(rng: &mut StdRng) -> f64 {
@@ -139,17 +134,25 @@ fn moons(n: usize, rng: &mut StdRng) -> Vec<[f64; 2]> {
     let n_out = n / 2;
     (0..n)
         .map(|i| {
-            let a = PI * uniform(rng);
-            let (x, y) = if i < n_out {
-                (a.cos(), a.sin())
-            } else {
-                (1.0 - a.cos(), 0.5 - a.sin())
-            };
-            let x = x + 0.1 * normal(rng);
-            let y = y + 0.1 * normal(rng);
+            let [x, y] = moon_arc(i >= n_out, PI * uniform(rng));
+            let x = x + MOONS_NOISE * normal(rng);
+            let y = y + MOONS_NOISE * normal(rng);
             [2.0 * x - 1.0, 2.0 * y - 0.2]
         })
         .collect()
+}
+
+/// The noise of moons before the final doubling.
+pub const MOONS_NOISE: f64 = 0.1;
+
+/// The point at angle `a` of the outer moon `(cos a, sin a)` or the inner one
+/// `(1 - cos a, 0.5 - sin a)`, before noise and scaling.
+pub fn moon_arc(inner: bool, a: f64) -> [f64; 2] {
+    if inner {
+        [1.0 - a.cos(), 0.5 - a.sin()]
+    } else {
+        [a.cos(), a.sin()]
+    }
 }
 
 /// The 8 centres `4 (+-1, 0)`, `4 (0, +-1)`, `4 (+-1/sqrt2, +-1/sqrt2)`.
@@ -177,37 +180,12 @@ fn eight_gaussians(rng: &mut StdRng) -> [f64; 2] {
     ]
 }
 
-/// `log p(x) = logsumexp_k(-|x - c_k/1.414|^2 / 2 sigma^2) - ln 8 - ln(2 pi sigma^2)`.
-fn eight_gaussians_log_prob(x: [f64; 2]) -> f64 {
-    let s2 = EIGHT_GAUSSIANS_SIGMA * EIGHT_GAUSSIANS_SIGMA;
-    let terms = eight_gaussians_centres().map(|c| {
-        let dx = x[0] - c[0] / 1.414;
-        let dy = x[1] - c[1] / 1.414;
-        -(dx * dx + dy * dy) / (2.0 * s2)
-    });
-    let m = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let lse = m + terms.iter().map(|t| (t - m).exp()).sum::<f64>().ln();
-    lse - 8f64.ln() - (2.0 * PI * s2).ln()
-}
-
 /// `x1 = 4U - 2; x2 = U' - 2B + (floor(x1) mod 2)`, output `2 (x1, x2)`.
 fn checkerboard(rng: &mut StdRng) -> [f64; 2] {
     let x1 = 4.0 * uniform(rng) - 2.0;
     let b = if rng.gen::<bool>() { 1.0 } else { 0.0 };
     let x2 = uniform(rng) - 2.0 * b + x1.floor().rem_euclid(2.0);
     [2.0 * x1, 2.0 * x2]
-}
-
-/// `ln(1/32)` on the 8 squares (where `floor(x1/2) + floor(x2/2)` is even inside
-/// `[-4, 4)^2`), `-inf` elsewhere.
-fn checkerboard_log_prob(x: [f64; 2]) -> f64 {
-    let (a, b) = (x[0] / 2.0, x[1] / 2.0);
-    let inside = (-2.0..2.0).contains(&a) && (-2.0..2.0).contains(&b);
-    if inside && (a.floor() + b.floor()).rem_euclid(2.0) == 0.0 {
-        -(32f64.ln())
-    } else {
-        f64::NEG_INFINITY
-    }
 }
 
 /// Arm `k` (balanced, `i mod 5`): `f = (1 + 0.3 e1, 0.1 e2)`, `a = 2 pi k/5 + 0.25 exp(f1)`,
@@ -267,19 +245,15 @@ fn circles_of(
 /// Radii 1, .75, .5, .25 (`n/4` each, the remainder to .25), times 3, noise `0.08 e`.
 fn rings(n: usize, rng: &mut StdRng) -> Vec<[f64; 2]> {
     let q = n / 4;
-    circles_of(
-        &[1.0, 0.75, 0.5, 0.25],
-        &[q, q, q, n - 3 * q],
-        3.0,
-        0.08,
-        rng,
-    )
+    let (radii, noise) = RINGS;
+    circles_of(&radii, &[q, q, q, n - 3 * q], 3.0, noise, rng)
 }
 
 /// Unit circle (`n/2`) and radius 0.5 (the rest), noise `0.08 e`, then times 3.
 fn circles(n: usize, rng: &mut StdRng) -> Vec<[f64; 2]> {
     let half = n / 2;
-    circles_of(&[1.0, 0.5], &[half, n - half], 3.0, 3.0 * 0.08, rng)
+    let (radii, noise) = CIRCLES;
+    circles_of(&radii, &[half, n - half], 3.0, noise, rng)
 }
 
 /// `t = 1.5 pi (1 + 2U)`, `(t cos t + e, t sin t + e) / 5`.

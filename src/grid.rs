@@ -147,3 +147,29 @@ impl Density {
         self.probabilities().sum::<f64>() * self.cell_area()
     }
 }
+
+/// The lines of a regular grid over `window`: `count` vertical lines then `count`
+/// horizontal ones, each `per_line` points from edge to edge, row-major `x1, x2` pairs.
+pub fn grid_lines(window: Window, count: usize, per_line: usize) -> Vec<f32> {
+    let lerp = |a: f32, b: f32, i: usize, n: usize| a + (b - a) * i as f32 / (n.max(2) - 1) as f32;
+    let mut out = Vec::with_capacity(4 * count * per_line);
+    for vertical in [true, false] {
+        for l in 0..count {
+            for p in 0..per_line {
+                let (x, y) = if vertical {
+                    (
+                        lerp(window.x0, window.x1, l, count),
+                        lerp(window.y0, window.y1, p, per_line),
+                    )
+                } else {
+                    (
+                        lerp(window.x0, window.x1, p, per_line),
+                        lerp(window.y0, window.y1, l, count),
+                    )
+                };
+                out.extend([x, y]);
+            }
+        }
+    }
+    out
+}

@@ -208,7 +208,13 @@ fn swiss_roll_lies_along_its_spiral() {
 
 #[test]
 fn exact_densities_integrate_to_one() {
-    for (d, h) in [(DataSet::EightGaussians, 6.0), (DataSet::Checkerboard, 4.0)] {
+    for (d, h) in [
+        (DataSet::EightGaussians, 6.0),
+        (DataSet::Checkerboard, 4.0),
+        (DataSet::Rings, 4.0),
+        (DataSet::Circles, 5.0),
+        (DataSet::Moons, 5.0),
+    ] {
         let grid = Grid::new(Window::square(h), 512, 512).unwrap();
         let density = grid.tabulate(|p| {
             p.chunks(2)
@@ -221,12 +227,18 @@ fn exact_densities_integrate_to_one() {
             density.mass()
         );
     }
-    assert!(DataSet::Moons.exact_log_prob([0.0, 0.0]).is_none());
+    assert!(DataSet::Pinwheel.exact_log_prob([0.0, 0.0]).is_none());
 }
 
 #[test]
 fn exact_densities_give_the_tabulated_entropies() {
-    for d in [DataSet::EightGaussians, DataSet::Checkerboard] {
+    for d in [
+        DataSet::EightGaussians,
+        DataSet::Checkerboard,
+        DataSet::Rings,
+        DataSet::Circles,
+        DataSet::Moons,
+    ] {
         let p = pts(d);
         let h = -p.iter().map(|x| d.exact_log_prob(*x).unwrap()).sum::<f64>() / p.len() as f64;
         assert!(
@@ -236,4 +248,21 @@ fn exact_densities_give_the_tabulated_entropies() {
         );
     }
     assert!((DataSet::Checkerboard.entropy() - 32f64.ln()).abs() < 5e-4);
+}
+
+#[test]
+fn the_scaled_bessel_function_matches_its_integral() {
+    // e^-t I0(t) = (1/pi) int_0^pi exp(t (cos a - 1)) da, by a fine midpoint rule.
+    for t in [0.0, 0.5, 3.7, 3.8, 20.0, 400.0] {
+        let n = 200_000;
+        let integral = (0..n)
+            .map(|k| (t * ((std::f64::consts::PI * (k as f64 + 0.5) / n as f64).cos() - 1.0)).exp())
+            .sum::<f64>()
+            / n as f64;
+        let v = arflow::exact::scaled_i0(t);
+        assert!(
+            (v - integral).abs() < 3e-7 * integral,
+            "t = {t}: {v} vs {integral}"
+        );
+    }
 }

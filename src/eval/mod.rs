@@ -55,6 +55,21 @@ impl Flow {
             .collect()
     }
 
+    /// `z = T^-1(x)` for row-major points `n x D`, with no tape.
+    pub fn latent_points(&self, x: &[f32]) -> Vec<f32> {
+        if self.kernels == Kernels::Fast {
+            return Plan::new(self).to_latent(x);
+        }
+        let d = self.dim();
+        x.chunks(TENSOR_ROWS * d)
+            .flat_map(|c| {
+                self.inverse(matrix(self.device(), c.to_vec(), d))
+                    .0
+                    .as_vec()
+            })
+            .collect()
+    }
+
     /// `log p` on a 2-D grid's cells: per column or row where the first layer allows (see
     /// [`Lattice`]) with the fast kernels, point by point with dfdx's.
     pub fn density(&self, grid: &Grid) -> Density {

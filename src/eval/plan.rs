@@ -219,6 +219,21 @@ impl Plan {
         out
     }
 
+    /// `z = T^-1(x)` for row-major points `n x D`.
+    pub fn to_latent(&self, x: &[f32]) -> Vec<f32> {
+        let d = self.dim;
+        let mut z = Vec::with_capacity(x.len());
+        for chunk in x.chunks(ROWS * d) {
+            let n = chunk.len() / d;
+            let mut u = chunk.to_vec();
+            for layer in self.layers.iter().rev() {
+                u = layer.pass(&u, n, Towards::Prior).0;
+            }
+            z.extend(u);
+        }
+        z
+    }
+
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D`.
     pub fn push(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
