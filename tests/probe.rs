@@ -3,6 +3,8 @@
 //! `log|det|` against the Jacobian's determinant, the solve's iterates against the exact
 //! inverse, and `log p` against the density grid at cell centres.
 
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
