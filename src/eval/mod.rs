@@ -70,6 +70,13 @@ impl Flow {
             .collect()
     }
 
+    /// The log-density of the stage `T_k o ... o T_1 (z)` (`k = 0`: the prior) at row-major
+    /// points: `log N(T_1^-1 ... T_k^-1 u) + sum log|det|`, on slices whatever the kernels.
+    pub fn stage_log_prob(&self, u: &[f32], k: usize) -> Vec<f32> {
+        let n = u.len() / self.dim();
+        Plan::new(self).towards_prior(u.to_vec(), vec![0.0; n], k)
+    }
+
     /// `log p` on a 2-D grid's cells: per column or row where the first layer allows (see
     /// [`Lattice`]) with the fast kernels, point by point with dfdx's.
     pub fn density(&self, grid: &Grid) -> Density {

@@ -122,7 +122,7 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 18] = [
+pub const FIELDS: [Field; 20] = [
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     choice!("data", "data set", data, DATA, Change::Rebuild),
     choice!("target", "target", target, TARGETS, Change::Rebuild),
@@ -196,6 +196,24 @@ pub const FIELDS: [Field; 18] = [
             Ok(())
         },
     },
+    field!(
+        "slice",
+        "slice along the other coordinate",
+        slice_other,
+        Kind::Flag,
+        Change::View,
+        flag,
+        flag_text
+    ),
+    field!(
+        "stages",
+        "density at each stage",
+        stage_density,
+        Kind::Flag,
+        Change::View,
+        flag,
+        flag_text
+    ),
     field!("mdim", "explorer D", mdim, MDIM, Change::View, count, text),
     field!(
         "mhidden",

@@ -44,6 +44,8 @@ pub struct Lab {
     pub(super) outside_samples: Option<Vec<f32>>,
     /// Rollbacks of the trainer already described, and the step of the last one.
     pub(super) events_seen: (usize, u64),
+    /// The data marginals computed so far (they never change): data set, axis, curve.
+    pub(super) marginals: Vec<(crate::data::DataSet, usize, Option<crate::slice::Curve>)>,
 }
 
 impl Lab {
@@ -68,6 +70,7 @@ impl Lab {
             sent: [Mark::default(); 2],
             outside_samples: None,
             events_seen: (0, 0),
+            marginals: Vec::new(),
         };
         lab.redraw();
         Ok(lab)

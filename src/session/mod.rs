@@ -3,6 +3,7 @@
 //! engine timings. Everything here is plain Rust, tested natively.
 
 pub mod bench;
+pub mod cost;
 pub mod density;
 pub mod draws;
 pub mod fields;
@@ -14,3 +15,4 @@ pub mod panels;
 pub mod settings;
 pub mod sync;
 pub mod values;
+pub mod views;

@@ -97,6 +97,10 @@ pub struct Settings {
     pub overlay: bool,
     /// Which layer's MADE the mask diagram shows (1-based).
     pub layer: usize,
+    /// The slice runs along the other coordinate than the one the last layer treats first.
+    pub slice_other: bool,
+    /// The composition shows the density at each stage under its points.
+    pub stage_density: bool,
     /// Mask explorer: dimension `D`.
     pub mdim: usize,
     /// Mask explorer: hidden widths.
@@ -131,6 +135,8 @@ impl Default for Settings {
             seed: 0,
             overlay: true,
             layer: 1,
+            slice_other: false,
+            stage_density: false,
             mdim: 4,
             mhidden: vec![8, 8],
             morder: ExplorerOrder::Natural,

@@ -1,0 +1,87 @@
+//! MAF against IAF, measured: the current flow and its twin of the other direction (the
+//! same settings otherwise: shapes, scale, seed), each timed on density evaluations,
+//! samples and training steps with the page's kernels. Measured when the settings change,
+//! in the worker where there is one.
+
+use super::settings::Settings;
+use crate::flow::{Direction, Flow};
+use crate::made::Kernels;
+use crate::train::Trainer;
+use crate::Result;
+
+/// Multiply-adds each timed batch of points may cost (about 10-20 ms in the browser); the
+/// time is reported per 1,000 points.
+const MEASURE_MACS: usize = 40_000_000;
+/// Training is timed over at least this long (ms), and at least two steps.
+const TRAIN_MS: f64 = 60.0;
+
+/// One direction's measured costs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    /// MAF or IAF.
+    pub direction: Direction,
+    /// MADE passes per density evaluation and per sample.
+    pub passes_density: usize,
+    /// MADE passes per sample.
+    pub passes_sample: usize,
+    /// Of those, the passes with matrix products (density, sample): a solve's first pass
+    /// reads only the output biases, and the fast path skips its arithmetic
+    /// (`eval::plan`), so a solve costs `K (D - 1)` products.
+    pub products: [usize; 2],
+    /// Milliseconds per 1,000 density evaluations.
+    pub density_ms: f64,
+    /// Milliseconds per 1,000 samples (with their `log q`).
+    pub sample_ms: f64,
+    /// Training steps per second at the settings' batch and objective.
+    pub steps_per_second: f64,
+}
+
+/// The settings' flow and its twin of the other direction, in that order.
+pub fn measure_both(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result<[Cost; 2]> {
+    let mut twin = settings.clone();
+    twin.direction = match settings.direction {
+        Direction::Maf => Direction::Iaf,
+        Direction::Iaf => Direction::Maf,
+    };
+    Ok([measure(settings, now)?, measure(&twin, now)?])
+}
+
+/// Times `settings`' flow with the fast kernels (the page's).
+pub fn measure(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result<Cost> {
+    let mut flow = Flow::new(settings.flow_config())?;
+    flow.kernels = Kernels::Fast;
+    let (passes_density, passes_sample) = (flow.passes_per_density(), flow.passes_per_sample());
+    let skipped = flow.layers.len();
+    let products = match settings.direction {
+        Direction::Maf => [passes_density, passes_sample - skipped],
+        Direction::Iaf => [passes_density - skipped, passes_sample],
+    };
+    let points =
+        |passes: usize| (MEASURE_MACS / flow.macs_per_point(passes).max(1)).clamp(16, 1000);
+    let n = points(passes_density);
+    let x: Vec<f32> = flow.draw_latent(n).as_vec();
+    let t0 = now();
+    let log_p = flow.log_prob_points(&x);
+    let density_ms = (now() - t0) / n as f64 * 1000.0;
+    let m = points(passes_sample);
+    let t1 = now();
+    let (samples, _) = flow.sample(m);
+    let sample_ms = (now() - t1) / m as f64 * 1000.0;
+    assert_eq!((log_p.len(), samples.len()), (n, 2 * m));
+    let mut trainer = Trainer::new(flow, settings.train_config())?;
+    trainer.step();
+    let (t2, mut steps) = (now(), 0);
+    while steps < 2 || now() - t2 < TRAIN_MS {
+        trainer.step();
+        steps += 1;
+    }
+    Ok(Cost {
+        direction: settings.direction,
+        passes_density,
+        passes_sample,
+        products,
+        density_ms,
+        sample_ms,
+        steps_per_second: steps as f64 / ((now() - t2) / 1000.0),
+    })
+}

@@ -1,0 +1,174 @@
+//! What the mechanism views show, computed from the session: a probed point's path, the
+//! data in latent and uniform space, the conditional slice with its CDF and the marginals,
+//! the warped grid and the density at each stage of the composition. Each is bounded in
+//! cost like the sample panels.
+
+use super::draws::{DISPLAY_POINTS, PANEL_MACS};
+use super::lab::Lab;
+use crate::data::{flatten, DataSet};
+use crate::grid::{grid_lines, Density, Grid, Window};
+use crate::latent::{column, histogram, LatentView};
+use crate::objective::Objective;
+use crate::probe::Probe;
+use crate::slice::{conditional, marginal, Curve};
+
+/// Cells across the slice.
+pub const SLICE_CELLS: usize = 200;
+/// Lines of the warped grid in each direction, and points along each line.
+pub const GRID_LINES: usize = 9;
+const POINTS_PER_LINE: usize = 41;
+/// The stage densities' resolution.
+pub const STAGE_RES: usize = 40;
+/// Cells of a data marginal: from the exact density on a square grid of this size, or bins
+/// of [`MARGINAL_SAMPLES`] draws where the density is not known.
+const MARGINAL_CELLS: usize = 100;
+const MARGINAL_SAMPLES: usize = 20_000;
+
+/// The slice panel's curves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SliceView {
+    /// `a` of the line `x_a = c` (0 = `x1`).
+    pub axis: usize,
+    /// `c`.
+    pub at: f32,
+    /// The model's `p(x_b | x_a = c)`.
+    pub model: Option<Curve>,
+    /// The data's, where its density is known.
+    pub truth: Option<Curve>,
+    /// The model's marginal `p(x_a)` from the density map.
+    pub model_marginal: Option<Curve>,
+    /// The data's marginal: exact where known, else a histogram of draws.
+    pub data_marginal: Option<Curve>,
+}
+
+impl Lab {
+    /// The path of `x` through the layers.
+    pub fn probe(&self, x: [f32; 2]) -> Probe {
+        self.trainer.flow.probe(&x)
+    }
+
+    /// The density map's cell holding `x` and its value, if the map is there and holds it.
+    pub fn map_value(&self, x: [f32; 2]) -> Option<([f32; 2], f32)> {
+        let d = self.density()?;
+        let g = d.grid;
+        let i = ((x[0] - g.window.x0) / g.dx()).floor();
+        let j = ((g.window.y1 - x[1]) / g.dy()).floor();
+        let inside = (0.0..g.nx as f32).contains(&i) && (0.0..g.ny as f32).contains(&j);
+        inside.then(|| {
+            let (i, j) = (i as usize, j as usize);
+            ([g.x(i), g.y(j)], d.log_p[j * g.nx + i])
+        })
+    }
+
+    /// The coordinate the slice line fixes: the one the last layer treats first (its
+    /// factorisation is `p(x_a) p(x_b | x_a)`), or the other one.
+    pub fn slice_axis(&self) -> usize {
+        let flow = &self.trainer.flow;
+        let first = flow.config.layer_ordering(flow.layers.len() - 1)[0];
+        if self.settings.slice_other {
+            1 - first
+        } else {
+            first
+        }
+    }
+
+    /// The slice at `x_a = at`.
+    pub fn slice(&mut self, at: f32) -> SliceView {
+        let axis = self.slice_axis();
+        let window = Window::default();
+        let flow = &self.trainer.flow;
+        let model = conditional(window, axis, at, SLICE_CELLS, |p| {
+            flow.log_prob_points(p).into_iter().map(f64::from).collect()
+        });
+        let truth = match self.settings.objective() {
+            Objective::ForwardKl(d) if d.has_exact_density() => {
+                conditional(window, axis, at, SLICE_CELLS, |p| exact(d, p))
+            }
+            _ => None,
+        };
+        SliceView {
+            axis,
+            at,
+            model,
+            truth,
+            model_marginal: self.density().and_then(|d| marginal(d, axis)),
+            data_marginal: self.data_marginal(axis),
+        }
+    }
+
+    fn data_marginal(&mut self, axis: usize) -> Option<Curve> {
+        let Objective::ForwardKl(d) = self.settings.objective() else {
+            return None;
+        };
+        if let Some((_, _, c)) = self.marginals.iter().find(|m| (m.0, m.1) == (d, axis)) {
+            return c.clone();
+        }
+        let window = Window::default();
+        let curve = if d.has_exact_density() {
+            let grid = Grid {
+                window,
+                nx: MARGINAL_CELLS,
+                ny: MARGINAL_CELLS,
+            };
+            let log_p = exact(d, &grid.points())
+                .into_iter()
+                .map(|v| v as f32)
+                .collect();
+            marginal(&Density::new(grid, log_p), axis)
+        } else {
+            let x = flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED));
+            let (lo, hi) = crate::slice::range(window, axis);
+            let h = histogram(
+                &column(&x, 2, axis),
+                lo as f64,
+                hi as f64,
+                MARGINAL_CELLS / 2,
+            );
+            Curve::from_log(lo, hi, &h.iter().map(|v| v.ln()).collect::<Vec<_>>())
+        };
+        self.marginals.push((d, axis, curve.clone()));
+        curve
+    }
+
+    /// The data (for reverse KL, the model's samples) seen in latent and uniform space.
+    pub fn latent_view(&self) -> LatentView {
+        let flow = &self.trainer.flow;
+        let per_point = flow.macs_per_point(flow.passes_per_density());
+        let n = (PANEL_MACS / per_point.max(1)).clamp(10, DISPLAY_POINTS);
+        let x = match self.settings.objective() {
+            Objective::ForwardKl(_) => self.data[..2 * n.min(self.data.len() / 2)].to_vec(),
+            Objective::ReverseKl(_) => self.samples().into_iter().take(2 * n).collect(),
+        };
+        LatentView::new(flow, &x)
+    }
+
+    /// The lines of a regular grid on `[-3, 3]^2` in `z` after each stage: `[z, T_1(z), ...]`.
+    pub fn warped_grid(&self) -> Vec<Vec<f32>> {
+        let lines = grid_lines(Window::square(3.0), GRID_LINES, POINTS_PER_LINE);
+        self.trainer.flow.trace(&lines)
+    }
+
+    /// The density of each stage `T_k o ... o T_1 (z)` on a coarse grid, `k = 0..K`.
+    pub fn stage_densities(&self) -> Vec<Density> {
+        let grid = Grid {
+            window: Window::default(),
+            nx: STAGE_RES,
+            ny: STAGE_RES,
+        };
+        let flow = &self.trainer.flow;
+        (0..=flow.layers.len())
+            .map(|k| grid.tabulate(|p| flow.stage_log_prob(p, k)))
+            .collect()
+    }
+}
+
+/// The exact `log p*` of `d` at row-major points (`d` has one).
+fn exact(d: DataSet, points: &[f32]) -> Vec<f64> {
+    points
+        .chunks(2)
+        .map(|p| {
+            d.exact_log_prob([p[0] as f64, p[1] as f64])
+                .unwrap_or(f64::NAN)
+        })
+        .collect()
+}
