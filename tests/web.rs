@@ -15,14 +15,16 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CANVASES: [(&str, u32, u32); 7] = [
+const CANVASES: [(&str, u32, u32); 9] = [
     ("heatmap", 420, 420),
     ("samples-model", 300, 300),
     ("samples-data", 300, 300),
     ("loss", 420, 240),
     ("masks", 420, 320),
     ("explorer", 420, 300),
-    ("composition", 900, 170),
+    ("composition", 960, 210),
+    ("latent", 960, 330),
+    ("conditional", 960, 260),
 ];
 
 fn canvas(id: &str) -> HtmlCanvasElement {
@@ -88,7 +90,12 @@ fn every_canvas_gets_a_non_blank_non_uniform_picture() {
         app.render_loss().unwrap();
         app.render_masks().unwrap();
         app.render_explorer().unwrap();
+        app.set_probe(0.5, -0.25);
         app.render_composition().unwrap();
+        let summary: serde_json::Value =
+            serde_json::from_str(&app.render_latent().unwrap()).unwrap();
+        assert!(summary["ks_max"].as_f64().unwrap() >= 0.0, "{summary}");
+        app.render_slice().unwrap();
         for (id, _, _) in CANVASES {
             let n = distinct_colours(&pixels(id));
             assert!(n > 20, "{hash}: #{id} has only {n} colours");
@@ -244,4 +251,45 @@ fn the_fast_path_matches_dfdx_in_the_browser() {
             "{direction:?}: densities differ"
         );
     }
+}
+
+#[wasm_bindgen_test]
+fn the_probe_and_the_costs_report_finite_numbers_in_the_browser() {
+    let mut app = App::new("#flow=iaf");
+    for _ in 0..20 {
+        app.step();
+    }
+    assert_eq!(app.probe_json(), "", "nothing probed yet");
+    app.density_now(64);
+    let grid = Grid::new(Window::default(), 64, 64).unwrap();
+    app.set_probe(grid.x(20), grid.y(30));
+    let p: serde_json::Value = serde_json::from_str(&app.probe_json()).unwrap();
+    // At a cell centre the probe's sum is the map's value (the fast kernels here).
+    let (log_p, map) = (
+        p["log_p"].as_f64().unwrap(),
+        p["map"]["value"].as_f64().unwrap(),
+    );
+    assert!(
+        (log_p - map).abs() <= 1e-5 * map.abs().max(1.0),
+        "{log_p} vs {map}"
+    );
+    let steps = p["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 4);
+    for s in steps {
+        assert_eq!(
+            s["passes"].as_array().unwrap().len(),
+            2,
+            "IAF's density is a 2-pass solve"
+        );
+        let j = s["jacobian"].as_array().unwrap();
+        let [i, k] = [0, 1].map(|n| s["zeros"][0][n].as_u64().unwrap() as usize);
+        assert_eq!(j[2 * i + k].as_f64(), Some(0.0), "the forced zero");
+        assert!(j.iter().all(|v| v.as_f64().unwrap().is_finite()));
+    }
+    let c: serde_json::Value = serde_json::from_str(&app.costs_json().unwrap()).unwrap();
+    assert_eq!(
+        (c[0]["flow"].as_str(), c[1]["flow"].as_str()),
+        (Some("IAF"), Some("MAF"))
+    );
+    assert!(c[0]["steps_per_second"].as_f64().unwrap() > 0.0);
 }

@@ -17,8 +17,9 @@ const PAUSED_GRID_MS = 20;
 const REBUILD_MS = 20;
 const TRAIN_RES = 128;
 const PAUSED_RES = 256;
-// A panel redraw while training every PANEL_PERIOD ms, in turns (renderNextPanel).
-const PANEL_PERIOD = 100;
+// A panel redraw while training every PANEL_PERIOD ms, in turns (renderNextPanel): with
+// six panels each is redrawn about three times a second.
+const PANEL_PERIOD = 50;
 
 function mode() {
   if (state.gpu) return 'gpu';

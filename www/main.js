@@ -16,6 +16,7 @@ import { renderAll, queuePanels, showCrash } from './panels.js';
 import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
+import { wireViews } from './views.js';
 
 function onChange(change, key, value) {
   // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
@@ -51,6 +52,7 @@ function start(hash) {
 
 function wire() {
   wireControls(onChange);
+  wireViews();
   $('play').addEventListener('click', () => setPlaying(!state.playing));
   $('step').addEventListener('click', () => {
     setPlaying(false);

@@ -1,10 +1,12 @@
 // Redrawing the panels and the status line from the App.
 import { state, $, record } from './state.js';
 import { message, writeControls } from './controls.js';
+import { toWorker } from './worker-client.js';
+import { renderProbe, renderLatent, showCosts } from './views.js';
 
-// While training, one panel per turn (samples, loss, composition), so that no frame draws
-// all three: each stays well inside a frame even on a busy machine.
-const PANEL_TURNS = ['render_samples', 'render_loss', 'render_composition'];
+// While training, one panel per turn (App render_* names, or page functions), so that no
+// frame draws them all: each stays well inside a frame even on a busy machine.
+const PANEL_TURNS = ['render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe];
 // The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
 const HEATMAP_PERIOD = [140, 170];
 
@@ -14,8 +16,6 @@ function fmt(v, digits = 3) {
 
 // Steps per second: whole above 10, else two significant digits ("0.24 steps/s").
 const rate = (v) => (v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));
-
-const passes = (n) => `${n} MADE ${n === 1 ? 'pass' : 'passes'}`;
 
 // Bad grid cells, when there are any: NaN/+inf and -inf apart (see src/grid.rs).
 function badCells(s) {
@@ -35,8 +35,7 @@ export function renderStatus() {
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
-  parts.push(state.gpu ? `backend WebGPU (${state.gpu.name()})` : `backend CPU (${state.engine.label})`);
-  parts.push(`${flow}: ${passes(s.passes_density)} per density, ${s.passes_sample} per sample`);
+  parts.push(`${flow} · ${state.gpu ? `backend WebGPU (${state.gpu.name()})` : `backend CPU (${state.engine.label})`}`);
   $('status').textContent = parts.join(' · ');
   // A rollback's warning stays until training has gone on normally for a while.
   if (s.event) {
@@ -48,10 +47,17 @@ export function renderStatus() {
   }
 }
 
-// One panel (an App render_* name), and the status line with it.
-function drawPanel(name) {
-  state.app[name]();
+// One panel (an App render_* name or a page function), and the status line with it.
+function drawPanel(panel) {
+  if (typeof panel === 'string') state.app[panel](); else panel();
   renderStatus();
+}
+
+// The MAF/IAF costs of new settings: measured by the worker (it answers with 'cost'), or
+// here when this thread trains.
+function measureCosts() {
+  if (state.worker) toWorker({ type: 'cost', gen: state.gen });
+  else showCosts(state.app.costs_json());
 }
 
 export function renderNextPanel() {
@@ -75,6 +81,7 @@ export function renderAll(rebuilt) {
     renderStatus();
   };
   state.drawQueue = [renderStatic, heatmap, ...PANEL_TURNS];
+  if (rebuilt) state.drawQueue.push(measureCosts);
 }
 
 // The panels drawn from the next frames on, one per frame (a worker's state while paused).
@@ -86,11 +93,7 @@ export function queuePanels() {
 // Draws the next piece left by renderAll or queuePanels; false when there is none.
 export function drawQueued() {
   const draw = state.drawQueue.shift();
-  if (typeof draw === 'string') {
-    drawPanel(draw);
-  } else if (draw) {
-    draw();
-  }
+  if (draw) drawPanel(draw);
   return Boolean(draw);
 }
 

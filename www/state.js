@@ -23,6 +23,8 @@ export const state = {
   gpuBusy: false, // a GPU job is running
   draws: 0, // Resample clicks: GPU samples of older draws are dropped
   warned: false, // a rollback's warning is on screen
+  probed: null, // the probed point [x1, x2], if any (views.js)
+  viewsDue: new Set(), // what a pointer asked to redraw at the next frame (views.js)
   // Heatmap refresh intervals, GPU grid times and rebuilds, for the end-to-end tests.
   stats: { heatmapIntervals: [], gpuGridMs: [], rebuilds: 0 },
 };

@@ -6,6 +6,7 @@
 // Compute box says so.
 import { state, $ } from './state.js';
 import { message } from './controls.js';
+import { showCosts } from './views.js';
 
 // The page pings every PING_MS; a worker silent for longer than its deadline is dead. The
 // deadline covers its longest work between two messages (a step or an evaluation, in
@@ -48,6 +49,8 @@ function hear(m) {
     trainHere(`the training worker could not load its engine (${m.message})`);
   } else if (m.type === 'error') {
     replace(`training in the worker stopped: ${m.message}`);
+  } else if (m.type === 'cost') {
+    if (m.gen === state.gen) showCosts(m.json);
   } else if (m.type === 'state') {
     state.workerMemory = m.memory;
     if (m.gen !== state.gen) return;

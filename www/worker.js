@@ -1,9 +1,9 @@
 // The training thread: its own App with the page's settings trains full-time and sends
 // parameters, new history points and progress back; the page only draws. Messages in:
 // {type: 'init' (with the page's parameters and whole history when it carries on from a
-// stopped worker) | 'set' | 'reset' | 'play' | 'step' | 'ping', gen, ...}; out: {type:
-// 'state', gen, params, progress, event, memory} (progress is src/session/sync.rs's codec),
-// {type: 'pong'}, {type: 'error', message} when training failed, or {type: 'failed',
+// stopped worker) | 'set' | 'reset' | 'play' | 'step' | 'ping' | 'cost', gen, ...}; out:
+// {type: 'state', gen, params, progress, event, memory} (progress is src/session/sync.rs's
+// codec), {type: 'pong'}, {type: 'cost', gen, json} (the MAF/IAF timings of its settings), {type: 'error', message} when training failed, or {type: 'failed',
 // message} when the engine did not load. Every state echoes the generation of the flow it
 // belongs to, so the page can drop stale ones.
 import { loadEngine } from './engine.js';
@@ -78,6 +78,10 @@ onmessage = async ({ data: m }) => {
   try {
     if (m.type === 'ping') {
       postMessage({ type: 'pong', id: m.id });
+      return;
+    }
+    if (m.type === 'cost') {
+      postMessage({ type: 'cost', gen: m.gen, json: w.app.costs_json() });
       return;
     }
     if (m.type === 'play') {

@@ -206,56 +206,49 @@ pub fn loss<DB: DrawingBackend>(
     area.present().map_err(err)
 }
 
-/// The colour of a trace point, by the angle of its prior draw, so a point can be followed
-/// from panel to panel.
-fn hue(z: &[f32]) -> RGBAColor {
-    let t = (z[1].atan2(z[0]) as f64 + std::f64::consts::PI) / (2.0 * std::f64::consts::PI);
-    let c = colorous::SINEBOW.eval_continuous(t);
-    RGBColor(c.r, c.g, c.b).mix(0.8)
-}
-
-/// Small multiples: the prior draws `z`, then after each layer `T_1, ..., T_K`.
-pub fn composition<DB: DrawingBackend>(
+/// The probe's path and the slice line over the heatmap (same layout as [`axes`]): the
+/// line `x_a = c` across the window, and the path `x -> ... -> z` as a polyline with the
+/// point `x` ringed, cut to the window.
+pub fn marks<DB: DrawingBackend>(
     area: &Area<DB>,
     window: Window,
-    trace: &[Vec<f32>],
+    slice: Option<(usize, f32)>,
+    path: &[[f32; 2]],
 ) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
-    let n = trace.len();
-    let cols = if n <= 7 { n } else { n.div_ceil(2) };
-    let rows = n.div_ceil(cols);
-    let panels = area.split_evenly((rows, cols));
-    let colours: Vec<RGBAColor> = trace[0].chunks(2).map(hue).collect();
-    for (k, (panel, points)) in panels.iter().zip(trace).enumerate() {
-        let title = match k {
-            0 => "z ~ N(0, I)".to_string(),
-            k if k == n - 1 => format!("x = T{k}(...)"),
-            k => format!("after T{k}"),
+    let mut chart = frame(area, window, "")?;
+    if let Some((axis, c)) = slice {
+        let ends = if axis == 0 {
+            [(c, window.y0), (c, window.y1)]
+        } else {
+            [(window.x0, c), (window.x1, c)]
         };
-        let mut chart = ChartBuilder::on(panel)
-            .margin(4)
-            .caption(title, (FONT, 12).into_font().color(&INK))
-            .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
+        chart
+            .draw_series(LineSeries::new(ends, WHITE.mix(0.9).stroke_width(2)))
+            .map_err(err)?;
+    }
+    let inside = |p: &[f32; 2]| {
+        (window.x0..=window.x1).contains(&p[0]) && (window.y0..=window.y1).contains(&p[1])
+    };
+    for seg in path.windows(2).filter(|s| inside(&s[0]) && inside(&s[1])) {
+        let pts = [(seg[0][0], seg[0][1]), (seg[1][0], seg[1][1])];
+        chart
+            .draw_series(LineSeries::new(pts, BLACK.stroke_width(3)))
             .map_err(err)?;
         chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(3)
-            .y_labels(3)
-            .draw()
+            .draw_series(LineSeries::new(pts, WHITE.stroke_width(1)))
             .map_err(err)?;
-        let pts = points.chunks(2).zip(&colours).filter(|(p, _)| {
-            (window.x0..window.x1).contains(&p[0]) && (window.y0..window.y1).contains(&p[1])
-        });
+    }
+    let stops = path.iter().filter(|p| inside(p)).map(|p| (p[0], p[1]));
+    chart
+        .draw_series(stops.map(|p| Circle::new(p, 3, WHITE.filled())))
+        .map_err(err)?;
+    if let Some(x) = path.first().filter(|p| inside(p)) {
+        let at = (x[0], x[1]);
         chart
-            .draw_series(pts.map(|(p, c)| Circle::new((p[0], p[1]), 2, c.filled())))
-            .map_err(err)?;
-        chart
-            .plotting_area()
-            .draw(&Rectangle::new(
-                [(window.x0, window.y0), (window.x1, window.y1)],
-                RGBColor(200, 200, 200),
-            ))
+            .draw_series([
+                Circle::new(at, 7, BLACK.stroke_width(3)),
+                Circle::new(at, 7, WHITE.stroke_width(2)),
+            ])
             .map_err(err)?;
     }
     area.present().map_err(err)

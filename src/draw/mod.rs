@@ -2,8 +2,10 @@
 //! passes a canvas backend). No browser API is used here.
 
 pub mod charts;
+pub mod composition;
 pub mod heatmap;
 pub mod masks;
+pub mod views;
 
 use plotters::prelude::*;
 

@@ -33,11 +33,12 @@ pub struct SliceView {
     pub at: f32,
     /// The model's `p(x_b | x_a = c)`.
     pub model: Option<Curve>,
-    /// The data's, where its density is known.
+    /// The data's, where its density is known (the target's, for reverse KL).
     pub truth: Option<Curve>,
     /// The model's marginal `p(x_a)` from the density map.
     pub model_marginal: Option<Curve>,
-    /// The data's marginal: exact where known, else a histogram of draws.
+    /// The data's marginal: exact where known, else a histogram of draws (the target's,
+    /// for reverse KL).
     pub data_marginal: Option<Curve>,
 }
 
@@ -84,7 +85,10 @@ impl Lab {
             Objective::ForwardKl(d) if d.has_exact_density() => {
                 conditional(window, axis, at, SLICE_CELLS, |p| exact(d, p))
             }
-            _ => None,
+            Objective::ForwardKl(_) => None,
+            Objective::ReverseKl(t) => conditional(window, axis, at, SLICE_CELLS, |p| {
+                t.log_unnormalised(p).into_iter().map(f64::from).collect()
+            }),
         };
         SliceView {
             axis,
@@ -97,8 +101,16 @@ impl Lab {
     }
 
     fn data_marginal(&mut self, axis: usize) -> Option<Curve> {
-        let Objective::ForwardKl(d) = self.settings.objective() else {
-            return None;
+        let d = match self.settings.objective() {
+            Objective::ForwardKl(d) => d,
+            Objective::ReverseKl(t) => {
+                let grid = Grid {
+                    window: Window::default(),
+                    nx: MARGINAL_CELLS,
+                    ny: MARGINAL_CELLS,
+                };
+                return marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis);
+            }
         };
         if let Some((_, _, c)) = self.marginals.iter().find(|m| (m.0, m.1) == (d, axis)) {
             return c.clone();

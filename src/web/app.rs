@@ -19,6 +19,9 @@ pub struct App {
     /// The reverse-KL target's picture, drawn once per target.
     pub(super) target_image: Option<(Target, Vec<u8>)>,
     pub(super) heatmap_rect: std::cell::Cell<[i32; 4]>,
+    /// The probed point, if any, and the slice line's `c`.
+    pub(super) probe: std::cell::Cell<Option<[f32; 2]>>,
+    pub(super) slice_at: std::cell::Cell<f32>,
 }
 
 #[wasm_bindgen]
@@ -33,6 +36,8 @@ impl App {
             notes,
             target_image: None,
             heatmap_rect: std::cell::Cell::new([0; 4]),
+            probe: std::cell::Cell::new(None),
+            slice_at: std::cell::Cell::new(0.0),
         }
     }
 

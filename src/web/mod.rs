@@ -9,6 +9,7 @@ mod gpu;
 mod json;
 mod render;
 mod sync;
+mod views;
 
 pub use app::{settings_fields, App};
 pub use bench::{bench, train_run};

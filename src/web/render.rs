@@ -32,7 +32,8 @@ impl App {
             let points = self.lab.data_flat();
             charts::overlay(&root, window, "", points, ON_HEATMAP, 1).map_err(js)?;
         }
-        Ok(())
+        let slice = Some((self.lab.slice_axis(), self.slice_at.get()));
+        charts::marks(&root, window, slice, &self.probe_path()).map_err(js)
     }
 
     /// Draws model samples and data (or the target density) side by side.
@@ -115,11 +116,5 @@ impl App {
             .explorer_masks()
             .map_err(|e| JsError::new(&e.to_string()))?;
         masks::draw(&root, &degrees, &m).map_err(js)
-    }
-
-    /// Draws the composition's small multiples on `#composition`.
-    pub fn render_composition(&self) -> Result<(), JsError> {
-        let root = area(backend(canvas("composition")?)?);
-        charts::composition(&root, Window::default(), &self.lab.trace()).map_err(js)
     }
 }

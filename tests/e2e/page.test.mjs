@@ -22,7 +22,11 @@ test('the default view shows a density at once, with no errors', async () => {
   // No --enable-unsafe-webgpu here, so no adapter: the CPU computes, and says so.
   assert.ok(await page.isDisabled('#cpu-only'));
   assert.match(await page.textContent('#backend-note'), /no WebGPU adapter/);
-  assert.match(s.text, /MAF: 4 MADE passes per density, 8 per sample/);
+  // The MAF/IAF panel: this flow's passes and its IAF twin's, measured once built.
+  await page.waitForFunction(() => /MAF \(this flow\)/.test(document.getElementById('cost').textContent));
+  const cost = await page.textContent('#cost');
+  assert.match(cost, /MADE passes per density \(with products\)4 \(4\)8 \(4\)/);
+  assert.match(cost, /MADE passes per sample \(with products\)8 \(4\)4 \(4\)/);
   await page.screenshot({ path: `${ARTEFACTS}default-view.png`, fullPage: true });
   console.log(`# loaded in ${loadMs} ms; first heatmap ${firstHeatmapMs.toFixed(0)} ms after navigation start`);
   assert.deepEqual(errors, []);
@@ -79,7 +83,7 @@ test('controls write the hash, and the hash restores the controls', async () => 
   assert.match(hash, /data=checkerboard/);
   assert.match(hash, /flow=iaf/);
   assert.match(hash, /layers=6/);
-  await page.waitForFunction(() => /IAF: 12 MADE passes per density, 6 per sample/.test(document.getElementById('status').textContent));
+  await page.waitForFunction(() => /IAF \(this flow\).*per density \(with products\)12 \(6\)6 \(6\)/.test(document.getElementById('cost').textContent));
   const again = await open(hash);
   assert.equal(await again.page.inputValue('#data'), 'checkerboard');
   assert.equal(await again.page.inputValue('#flow'), 'iaf');

@@ -1,0 +1,146 @@
+//! The composition's small multiples: square panels on shared axes, the prior draws `z`
+//! and the lines of a regular grid in `z`, then both after each layer `T_1, ..., T_K`;
+//! optionally the density of each stage under them, and a probed point at each stage.
+
+use super::{err, Area, FONT, INK};
+use crate::grid::{Density, Window};
+use plotters::prelude::*;
+
+/// What one stage of the composition shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Stage<'a> {
+    /// The display draws after this stage, `n x 2`.
+    pub points: &'a [f32],
+    /// The grid lines after this stage (lines of `per_line` points, `x1, x2` pairs).
+    pub lines: &'a [f32],
+    /// The density of this stage, if shown.
+    pub density: Option<&'a Density>,
+    /// The probed point at this stage, if any.
+    pub probe: Option<[f32; 2]>,
+}
+
+/// The colour of a trace point, by the angle of its prior draw, so a point can be followed
+/// from panel to panel.
+fn hue(z: &[f32]) -> RGBAColor {
+    let t = (z[1].atan2(z[0]) as f64 + std::f64::consts::PI) / (2.0 * std::f64::consts::PI);
+    let c = colorous::SINEBOW.eval_continuous(t);
+    RGBColor(c.r, c.g, c.b).mix(0.8)
+}
+
+/// The stage density as cells in the heatmap's colours (brightness `p / max p`).
+fn cells<'a>(d: &'a Density) -> impl Iterator<Item = Rectangle<(f32, f32)>> + 'a {
+    let g = d.grid;
+    let p: Vec<f64> = d.probabilities().collect();
+    let max = p.iter().cloned().fold(0.0, f64::max).max(1e-300);
+    (0..g.ny).flat_map(move |j| {
+        let p = p.clone();
+        (0..g.nx).map(move |i| {
+            let c = colorous::VIRIDIS.eval_continuous((p[j * g.nx + i] / max).clamp(0.0, 1.0));
+            let (x, y) = (g.x(i), g.y(j));
+            let (hx, hy) = (g.dx() / 2.0, g.dy() / 2.0);
+            Rectangle::new(
+                [(x - hx, y - hy), (x + hx, y + hy)],
+                RGBColor(c.r, c.g, c.b).filled(),
+            )
+        })
+    })
+}
+
+/// Draws the stages (`[z, T_1(z), ..., x]`) in square panels on `window`; `per_line` is
+/// the number of points on each grid line.
+pub fn composition<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    stages: &[Stage],
+    per_line: usize,
+) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let n = stages.len();
+    let cols = if n <= 7 { n } else { n.div_ceil(2) };
+    let rows = n.div_ceil(cols);
+    let (w, h) = area.dim_in_pixel();
+    let side = (w / cols as u32).min(h / rows as u32);
+    let grid = area
+        .margin(0, 0, 0, 0)
+        .shrink((0, 0), (side * cols as u32, side * rows as u32));
+    let panels = grid.split_evenly((rows, cols));
+    let colours: Vec<RGBAColor> = stages[0].points.chunks(2).map(hue).collect();
+    let inside = |p: &[f32]| {
+        (window.x0..=window.x1).contains(&p[0]) && (window.y0..=window.y1).contains(&p[1])
+    };
+    let dark = stages.iter().any(|s| s.density.is_some());
+    let line_colour = if dark {
+        WHITE.mix(0.45)
+    } else {
+        RGBColor(120, 120, 140).mix(0.55)
+    };
+    for (k, (panel, stage)) in panels.iter().zip(stages).enumerate() {
+        let title = match k {
+            0 => "z ~ N(0, I)".to_string(),
+            k if k == n - 1 => format!("x = T{k}(\u{2026})"),
+            k => format!("after T{k}"),
+        };
+        let mut chart = ChartBuilder::on(panel)
+            .margin(3)
+            .caption(title, (FONT, 13).into_font().color(&INK))
+            .x_label_area_size(18)
+            .y_label_area_size(18)
+            .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(0)
+            .y_labels(0)
+            .x_desc("x1")
+            .y_desc("x2")
+            .label_style((FONT, 10).into_font().color(&INK))
+            .axis_desc_style((FONT, 12).into_font().color(&INK))
+            .draw()
+            .map_err(err)?;
+        if let Some(d) = stage.density {
+            chart.draw_series(cells(d)).map_err(err)?;
+        }
+        // Grid lines, cut where they leave the window (a segment is drawn only between two
+        // points inside, so nothing spills over the frame).
+        for line in stage.lines.chunks(2 * per_line.max(2)) {
+            let pts: Vec<(f32, f32)> = line.chunks(2).map(|p| (p[0], p[1])).collect();
+            for seg in pts
+                .windows(2)
+                .filter(|s| inside(&[s[0].0, s[0].1]) && inside(&[s[1].0, s[1].1]))
+            {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        seg.to_vec(),
+                        line_colour.stroke_width(1),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        let pts = stage
+            .points
+            .chunks(2)
+            .zip(&colours)
+            .filter(|(p, _)| inside(p));
+        chart
+            .draw_series(pts.map(|(p, c)| Circle::new((p[0], p[1]), 2, c.filled())))
+            .map_err(err)?;
+        if let Some(p) = stage.probe.filter(|p| inside(p)) {
+            let at = (p[0], p[1]);
+            chart
+                .draw_series([
+                    Circle::new(at, 6, WHITE.filled()),
+                    Circle::new(at, 6, BLACK.stroke_width(2)),
+                ])
+                .map_err(err)?;
+        }
+        chart
+            .plotting_area()
+            .draw(&Rectangle::new(
+                [(window.x0, window.y0), (window.x1, window.y1)],
+                RGBColor(200, 200, 200),
+            ))
+            .map_err(err)?;
+    }
+    area.present().map_err(err)
+}

@@ -1,0 +1,179 @@
+//! The mechanism views in the page: the probed point (its path as JSON for the probe
+//! table, drawn over the heatmap and the composition), the slice line and its panel, the
+//! latent and uniform panel, the composition with its warped grid, and the MAF/IAF costs.
+
+use super::dom::{backend, canvas, js, now};
+use super::json::{num, object, text};
+use super::App;
+use crate::draw::composition::{composition, Stage};
+use crate::draw::{area, views};
+use crate::grid::Window;
+use crate::objective::Objective;
+use crate::probe::Probe;
+use crate::session::cost::{measure_both, Cost};
+use crate::session::views::GRID_LINES;
+use wasm_bindgen::prelude::*;
+
+fn list<T: Copy + Into<f64>>(v: &[T]) -> String {
+    let items: Vec<String> = v.iter().map(|&x| num(Some(x.into()))).collect();
+    format!("[{}]", items.join(","))
+}
+
+fn probe_json(p: &Probe) -> String {
+    let steps: Vec<String> = p
+        .steps
+        .iter()
+        .map(|s| {
+            let zeros: Vec<String> = s.zeros.iter().map(|(i, j)| format!("[{i},{j}]")).collect();
+            let passes: Vec<String> = s.passes.iter().map(|v| list(v)).collect();
+            let order: Vec<f64> = s.order.iter().map(|&i| i as f64).collect();
+            object(&[
+                ("layer", s.layer.to_string()),
+                ("order", list(&order)),
+                ("input", list(&s.input)),
+                ("output", list(&s.output)),
+                ("jacobian", list(&s.jacobian)),
+                ("zeros", format!("[{}]", zeros.join(","))),
+                ("log_det", num(Some(s.log_det))),
+                ("passes", format!("[{}]", passes.join(","))),
+            ])
+        })
+        .collect();
+    object(&[
+        ("x", list(&p.x)),
+        ("steps", format!("[{}]", steps.join(","))),
+        ("z", list(&p.z)),
+        ("log_normal", num(Some(p.log_normal))),
+        ("log_det", num(Some(p.log_det))),
+        ("log_p", num(Some(p.log_p))),
+    ])
+}
+
+fn cost_json(c: &Cost) -> String {
+    object(&[
+        ("flow", text(&format!("{:?}", c.direction).to_uppercase())),
+        ("passes_density", c.passes_density.to_string()),
+        ("passes_sample", c.passes_sample.to_string()),
+        ("products_density", c.products[0].to_string()),
+        ("products_sample", c.products[1].to_string()),
+        ("density_ms", num(Some(c.density_ms))),
+        ("sample_ms", num(Some(c.sample_ms))),
+        ("steps_per_second", num(Some(c.steps_per_second))),
+    ])
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Probes the point `(x1, x2)`; the heatmap, the composition and [`App::probe_json`]
+    /// follow it.
+    pub fn set_probe(&self, x1: f32, x2: f32) {
+        self.probe.set(Some([x1, x2]));
+    }
+
+    /// The probed point's path as JSON (`x`, `steps` from `T_K^-1` on with each layer's
+    /// `input`, `output`, `jacobian` row-major, forced `zeros`, `log_det`, `passes`; `z`,
+    /// `log_normal`, `log_det`, `log_p`), the density map's cell holding it (`map`:
+    /// `centre`, `value`, or null) and the `step`; an empty string when nothing is probed.
+    pub fn probe_json(&self) -> String {
+        let Some(x) = self.probe.get() else {
+            return String::new();
+        };
+        let map = self.lab.map_value(x).map_or("null".into(), |(c, v)| {
+            object(&[("centre", list(&c)), ("value", num(Some(v as f64)))])
+        });
+        let step = self.lab.status().progress.step.to_string();
+        let body = probe_json(&self.lab.probe(x));
+        format!(
+            "{},\"map\":{map},\"step\":{step}}}",
+            &body[..body.len() - 1]
+        )
+    }
+
+    /// Moves the slice line to `x_a = c`.
+    pub fn set_slice(&self, c: f32) {
+        self.slice_at.set(c.clamp(-4.0, 4.0));
+    }
+
+    /// The slice line: `[axis, c]` (axis 0 = `x1`).
+    pub fn slice_line(&self) -> Vec<f32> {
+        vec![self.lab.slice_axis() as f32, self.slice_at.get()]
+    }
+
+    /// The probe's path from `x` to `z`, for the marks on the heatmap.
+    pub(super) fn probe_path(&self) -> Vec<[f32; 2]> {
+        let Some(x) = self.probe.get() else {
+            return Vec::new();
+        };
+        let p = self.lab.probe(x);
+        let mut path = vec![x];
+        path.extend(p.steps.iter().map(|s| [s.output[0], s.output[1]]));
+        path
+    }
+
+    /// Draws the slice panel on `#conditional`.
+    pub fn render_slice(&mut self) -> Result<(), JsError> {
+        let root = area(backend(canvas("conditional")?)?);
+        let view = self.lab.slice(self.slice_at.get());
+        views::slice(&root, &view).map_err(js)
+    }
+
+    /// Draws the latent and uniform panel on `#latent`; returns `{n, ks, ks_max,
+    /// threshold}` for its caption.
+    pub fn render_latent(&self) -> Result<String, JsError> {
+        let root = area(backend(canvas("latent")?)?);
+        let view = self.lab.latent_view();
+        let model = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
+        views::latent(&root, &view, model).map_err(js)?;
+        Ok(object(&[
+            ("n", (view.x.len() / 2).to_string()),
+            ("ks", list(&view.ks)),
+            ("ks_max", num(Some(view.ks_max()))),
+            ("threshold", num(Some(view.ks_threshold()))),
+        ]))
+    }
+
+    /// Draws the composition on `#composition`: the draws and the warped grid after each
+    /// layer, the stage densities when asked for, the probed point at each stage.
+    pub fn render_composition(&self) -> Result<(), JsError> {
+        let root = area(backend(canvas("composition")?)?);
+        let trace = self.lab.trace();
+        let lines = self.lab.warped_grid();
+        let densities = if self.lab.settings().stage_density {
+            self.lab.stage_densities()
+        } else {
+            Vec::new()
+        };
+        // The path runs x -> z; stage k is T_k o ... o T_1 (z), so it reads backwards.
+        let path: Vec<[f32; 2]> = self.probe_path().into_iter().rev().collect();
+        let stages: Vec<Stage> = trace
+            .iter()
+            .zip(&lines)
+            .enumerate()
+            .map(|(k, (points, lines))| Stage {
+                points,
+                lines,
+                density: densities.get(k),
+                probe: path.get(k).copied(),
+            })
+            .collect();
+        composition(
+            &root,
+            Window::default(),
+            &stages,
+            lines[0].len() / (4 * GRID_LINES),
+        )
+        .map_err(js)
+    }
+
+    /// Measures the current flow and its twin of the other direction (see
+    /// `session::cost`) as JSON `[current, twin]`.
+    pub fn costs_json(&self) -> Result<String, JsError> {
+        let costs = measure_both(self.lab.settings(), &mut now)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(format!(
+            "[{},{}]",
+            cost_json(&costs[0]),
+            cost_json(&costs[1])
+        ))
+    }
+}

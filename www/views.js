@@ -1,0 +1,163 @@
+// The mechanism views' page side: probing the density map (click, tap, drag, arrow keys),
+// dragging the slice line, the probe table, the latent panel's caption and the MAF/IAF
+// cost table. The numbers come from the App (src/web/views.rs); this only lays them out.
+import { state, $ } from './state.js';
+
+const WINDOW = 4; // the view window is [-4, 4]^2
+// A press this close to the slice line (in data units) drags the line instead of probing.
+const LINE_GRAB = 0.2;
+const NUDGE = 0.05;
+
+const f3 = (v) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
+const pt = (p) => `(${p.map(f3).join(', ')})`;
+const sub = (i) => `x${i + 1}`;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, attrs);
+  e.append(...children);
+  return e;
+}
+
+// The 2x2 Jacobian with the ordering's forced zero marked.
+function jacobian(step) {
+  const forced = new Set(step.zeros.map(([i, j]) => `${i},${j}`));
+  const grid = el('span', { className: 'jac' });
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 2; j++) {
+      const v = step.jacobian[2 * i + j];
+      const why = `∂${sub(i)}'/∂${sub(j)}: ${sub(j)} comes after ${sub(i)} in this layer's order, so it is 0 by construction`;
+      grid.append(forced.has(`${i},${j}`)
+        ? el('span', { className: 'forced', title: why, textContent: '0*' })
+        : el('span', { textContent: f3(v) }));
+    }
+  }
+  return grid;
+}
+
+// Fills the probe panel from App.probe_json (nothing probed: the hint stays).
+export function renderProbe() {
+  const text = state.app.probe_json();
+  if (!text) return;
+  const p = JSON.parse(text);
+  const head = el('tr', {}, ...['layer', 'order', 'in → out', 'Jacobian', 'log|det|'].map((h) => el('th', { textContent: h })));
+  const rows = p.steps.map((s) => {
+    const io = el('td', {}, `${pt(s.input)} → ${pt(s.output)}`);
+    if (s.passes.length) {
+      io.append(el('div', { className: 'passes', textContent: s.passes.map((v, i) => `pass ${i + 1}: ${pt(v)}`).join(' · ') }));
+    }
+    return el('tr', {},
+      el('td', { textContent: `T${s.layer}⁻¹` }),
+      el('td', { textContent: s.order.map(sub).join(', ') }),
+      io,
+      el('td', {}, jacobian(s)),
+      el('td', { textContent: f3(s.log_det) }));
+  });
+  const map = p.map
+    ? `density map at this cell: ${f3(p.map.value)} (cell centre ${pt(p.map.centre)})`
+    : 'outside the density map';
+  $('probe').replaceChildren(
+    el('p', { className: 'sum', textContent: `x = ${pt(p.x)} at step ${p.step}` }),
+    el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)),
+    el('p', { className: 'sum' },
+      `z = ${pt(p.z)}: log N(z; 0, I) = ${f3(p.log_normal)}, Σ log|det| = ${f3(p.log_det)}, so `,
+      el('b', { id: 'probe-logp', textContent: `log p(x) = ${f3(p.log_p)}` }),
+      el('span', { id: 'probe-map', textContent: `; ${map}` })),
+    el('p', { className: 'hint', textContent: '0* = zero because of the ordering (hover it).' }));
+}
+
+// Draws the latent panel and writes its uniformity number.
+export function renderLatent() {
+  const r = JSON.parse(state.app.render_latent());
+  const verdict = r.ks_max < r.threshold ? 'as uniform as uniform draws would be' : 'not uniform yet';
+  $('latent-ks').textContent = `Largest Kolmogorov–Smirnov distance of u's marginals from uniform: ${f3(r.ks_max)} `
+    + `over ${r.n} points (uniform draws stay under ${f3(r.threshold)} 95% of the time): ${verdict}.`;
+}
+
+// Data coordinates of a pointer event over the heatmap's plot area, or null.
+function toData(e) {
+  const c = $('heatmap');
+  const [x0, x1, y0, y1] = state.app.heatmap_rect();
+  if (x1 <= x0) return null;
+  const r = c.getBoundingClientRect();
+  const px = ((e.clientX - r.left) * c.width) / r.width;
+  const py = ((e.clientY - r.top) * c.height) / r.height;
+  const x = -WINDOW + (2 * WINDOW * (px - x0)) / (x1 - x0);
+  const y = WINDOW - (2 * WINDOW * (py - y0)) / (y1 - y0);
+  return Math.abs(x) <= WINDOW && Math.abs(y) <= WINDOW ? [x, y] : null;
+}
+
+// One redraw per frame however fast the pointer moves.
+function redraw(what) {
+  const first = state.viewsDue.size === 0;
+  what.forEach((w) => state.viewsDue.add(w));
+  if (!first) return;
+  requestAnimationFrame(() => {
+    const due = state.viewsDue;
+    state.viewsDue = new Set();
+    state.app.render_heatmap();
+    if (due.has('probe')) {
+      renderProbe();
+      state.app.render_composition();
+    }
+    if (due.has('slice')) state.app.render_slice();
+  });
+}
+
+function probeAt(p) {
+  state.app.set_probe(p[0], p[1]);
+  state.probed = p;
+  redraw(['probe']);
+}
+
+export function wireViews() {
+  const c = $('heatmap');
+  let dragging = null;
+  c.addEventListener('pointerdown', (e) => {
+    const p = toData(e);
+    if (!p) return;
+    const [axis, at] = state.app.slice_line();
+    dragging = Math.abs(p[axis] - at) < LINE_GRAB ? 'slice' : 'probe';
+    c.setPointerCapture(e.pointerId);
+    c.focus();
+    if (dragging === 'probe') probeAt(p);
+  });
+  c.addEventListener('pointermove', (e) => {
+    if (!dragging) return;
+    const p = toData(e);
+    if (!p) return;
+    if (dragging === 'probe') {
+      probeAt(p);
+    } else {
+      state.app.set_slice(p[state.app.slice_line()[0]]);
+      redraw(['slice']);
+    }
+  });
+  const end = () => { dragging = null; };
+  c.addEventListener('pointerup', end);
+  c.addEventListener('pointercancel', end);
+  c.addEventListener('keydown', (e) => {
+    const step = e.shiftKey ? 5 * NUDGE : NUDGE;
+    const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const [x, y] = state.probed || [0, 0];
+    const clamp = (v) => Math.max(-WINDOW, Math.min(WINDOW, v));
+    probeAt([clamp(x + move[0]), clamp(y + move[1])]);
+  });
+}
+
+// The cost table from App.costs_json (measured here or by the worker): [current, twin].
+export function showCosts(json) {
+  const [a, b] = JSON.parse(json);
+  const ms = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
+  const rows = [
+    ['', `${a.flow} (this flow)`, `${b.flow} (its twin)`],
+    ['1,000 densities', `${ms(a.density_ms)} ms`, `${ms(b.density_ms)} ms`],
+    ['MADE passes per density (with products)', `${a.passes_density} (${a.products_density})`, `${b.passes_density} (${b.products_density})`],
+    ['1,000 samples', `${ms(a.sample_ms)} ms`, `${ms(b.sample_ms)} ms`],
+    ['MADE passes per sample (with products)', `${a.passes_sample} (${a.products_sample})`, `${b.passes_sample} (${b.products_sample})`],
+    ['training steps/s', `${Math.round(a.steps_per_second)}`, `${Math.round(b.steps_per_second)}`],
+  ];
+  $('cost').replaceChildren(el('tbody', {}, ...rows.map((r, i) => el('tr', {}, ...r.map((v) => el(i === 0 ? 'th' : 'td', { textContent: v }))))));
+}
