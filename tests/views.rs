@@ -80,9 +80,13 @@ fn the_map_value_under_a_probe_is_the_grids_cell() {
 #[test]
 fn the_stage_densities_run_from_the_prior_to_the_model() {
     let l = lab("layers=3&flow=iaf");
-    let stages = l.stage_densities();
+    let stages = l.stage_densities().unwrap();
     assert_eq!(stages.len(), 4);
-    let grid = Grid::new(Window::default(), STAGE_RES, STAGE_RES).unwrap();
+    let grid = stages[0].grid;
+    assert!(
+        grid.nx >= 8 && grid.nx <= STAGE_RES && grid.ny == grid.nx,
+        "{grid:?}"
+    );
     let prior: Vec<f32> = grid
         .points()
         .chunks(2)
@@ -97,9 +101,17 @@ fn the_stage_densities_run_from_the_prior_to_the_model() {
     assert!(worst(&stages[0].log_p, &prior) < 1e-5);
     let model = l.trainer().flow.density(&grid);
     assert!(worst(&stages[3].log_p, &model.log_p) < 1e-4);
-    let warped = l.warped_grid();
-    assert_eq!(warped.len(), 4);
-    assert_eq!(warped[0].len(), 2 * 2 * GRID_LINES * 41);
+    let warped = l.warped_grid().unwrap();
+    assert_eq!(warped.stages.len(), 4);
+    assert_eq!(warped.per_line, 41);
+    assert_eq!(warped.stages[0].len(), 2 * 2 * GRID_LINES * 41);
+    // The largest flow gets neither (each would cost seconds), and a coarse slice.
+    let mut big = lab("layers=12&hidden=256,256,256,256");
+    assert!(big.warped_grid().is_none() && big.stage_densities().is_none());
+    assert_eq!(big.slice(0.0).model.unwrap().p.len(), 32);
+    let mid = lab("layers=8&hidden=128,128");
+    let w = mid.warped_grid().unwrap();
+    assert!(w.per_line >= 5 && w.per_line < 41, "{}", w.per_line);
 }
 
 #[test]

@@ -19,7 +19,7 @@ const TRAIN_RES = 128;
 const PAUSED_RES = 256;
 // A panel redraw while training every PANEL_PERIOD ms, in turns (renderNextPanel): with
 // six panels each is redrawn about three times a second.
-const PANEL_PERIOD = 50;
+const PANEL_PERIOD = 40;
 
 function mode() {
   if (state.gpu) return 'gpu';

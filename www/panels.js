@@ -51,6 +51,8 @@ export function renderStatus() {
 function drawPanel(panel) {
   if (typeof panel === 'string') state.app[panel](); else panel();
   renderStatus();
+  const name = typeof panel === 'string' ? panel : panel.name;
+  record((state.stats.panels[name] ||= []), performance.now());
 }
 
 // The MAF/IAF costs of new settings: measured by the worker (it answers with 'cost'), or

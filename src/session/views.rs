@@ -12,17 +12,28 @@ use crate::objective::Objective;
 use crate::probe::Probe;
 use crate::slice::{conditional, marginal, Curve};
 
-/// Cells across the slice.
+/// Cells across the slice (fewer, down to 32, where a flow is so large that 200 density
+/// evaluations would cost more than a sample panel).
 pub const SLICE_CELLS: usize = 200;
-/// Lines of the warped grid in each direction, and points along each line.
+/// Lines of the warped grid in each direction, and points along each line (fewer for
+/// large flows, see [`Lab::warped_grid`]).
 pub const GRID_LINES: usize = 9;
 const POINTS_PER_LINE: usize = 41;
-/// The stage densities' resolution.
+/// The stage densities' finest resolution (coarser for large flows).
 pub const STAGE_RES: usize = 40;
 /// Cells of a data marginal: from the exact density on a square grid of this size, or bins
 /// of [`MARGINAL_SAMPLES`] draws where the density is not known.
 const MARGINAL_CELLS: usize = 100;
 const MARGINAL_SAMPLES: usize = 20_000;
+
+/// The warped grid after each stage, with the points on each of its lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WarpedGrid {
+    /// `[z, T_1(z), ...]`, each the lines' points as `x1, x2` pairs.
+    pub stages: Vec<Vec<f32>>,
+    /// Points on each line.
+    pub per_line: usize,
+}
 
 /// The slice panel's curves.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,15 +89,17 @@ impl Lab {
         let axis = self.slice_axis();
         let window = Window::default();
         let flow = &self.trainer.flow;
-        let model = conditional(window, axis, at, SLICE_CELLS, |p| {
+        let per_point = flow.macs_per_point(flow.passes_per_density()).max(1);
+        let cells = (PANEL_MACS / per_point).clamp(32, SLICE_CELLS);
+        let model = conditional(window, axis, at, cells, |p| {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
         });
         let truth = match self.settings.objective() {
             Objective::ForwardKl(d) if d.has_exact_density() => {
-                conditional(window, axis, at, SLICE_CELLS, |p| exact(d, p))
+                conditional(window, axis, at, cells, |p| exact(d, p))
             }
             Objective::ForwardKl(_) => None,
-            Objective::ReverseKl(t) => conditional(window, axis, at, SLICE_CELLS, |p| {
+            Objective::ReverseKl(t) => conditional(window, axis, at, cells, |p| {
                 t.log_unnormalised(p).into_iter().map(f64::from).collect()
             }),
         };
@@ -155,22 +168,41 @@ impl Lab {
     }
 
     /// The lines of a regular grid on `[-3, 3]^2` in `z` after each stage: `[z, T_1(z), ...]`.
-    pub fn warped_grid(&self) -> Vec<Vec<f32>> {
-        let lines = grid_lines(Window::square(3.0), GRID_LINES, POINTS_PER_LINE);
-        self.trainer.flow.trace(&lines)
+    /// Bounded like the sample panels: fewer and coarser lines for large flows, none (and
+    /// `None`) where even 5 lines of 5 points would cost more.
+    pub fn warped_grid(&self) -> Option<WarpedGrid> {
+        let flow = &self.trainer.flow;
+        let budget = PANEL_MACS / flow.macs_per_point(flow.passes_per_sample()).max(1);
+        let (lines, per_line) = match budget / (2 * GRID_LINES) {
+            p if p >= 9 => (GRID_LINES, p.min(POINTS_PER_LINE)),
+            _ => (5, (budget / 10).min(POINTS_PER_LINE)),
+        };
+        (per_line >= 5).then(|| WarpedGrid {
+            stages: flow.trace(&grid_lines(Window::square(3.0), lines, per_line)),
+            per_line,
+        })
     }
 
-    /// The density of each stage `T_k o ... o T_1 (z)` on a coarse grid, `k = 0..K`.
-    pub fn stage_densities(&self) -> Vec<Density> {
+    /// The density of each stage `T_k o ... o T_1 (z)`, `k = 0..K`, on a grid of at most
+    /// [`STAGE_RES`] a side, coarser for large flows (all stages together cost about a
+    /// sample panel), or `None` below 8 a side.
+    pub fn stage_densities(&self) -> Option<Vec<Density>> {
+        let flow = &self.trainer.flow;
+        let k = flow.layers.len();
+        // Stage s costs s/K of a density: all of them (K + 1) / 2 densities per point.
+        let per_point = flow.macs_per_point(flow.passes_per_density()) * (k + 1) / 2;
+        let res = ((PANEL_MACS / per_point.max(1)) as f64).sqrt() as usize;
+        let side = res.min(STAGE_RES);
         let grid = Grid {
             window: Window::default(),
-            nx: STAGE_RES,
-            ny: STAGE_RES,
+            nx: side,
+            ny: side,
         };
-        let flow = &self.trainer.flow;
-        (0..=flow.layers.len())
-            .map(|k| grid.tabulate(|p| flow.stage_log_prob(p, k)))
-            .collect()
+        (res >= 8).then(|| {
+            (0..=k)
+                .map(|s| grid.tabulate(|p| flow.stage_log_prob(p, s)))
+                .collect()
+        })
     }
 }
 

@@ -21,6 +21,9 @@ pub struct App {
     pub(super) heatmap_rect: std::cell::Cell<[i32; 4]>,
     /// The probed point, if any, and the slice line's `c`.
     pub(super) probe: std::cell::Cell<Option<[f32; 2]>>,
+    /// The last probe computed: the parameters' version and the point it belongs to (the
+    /// heatmap, the composition and the table all draw it; a large flow's takes ~25 ms).
+    pub(super) probe_cache: std::cell::RefCell<Option<(u64, [f32; 2], crate::probe::Probe)>>,
     pub(super) slice_at: std::cell::Cell<f32>,
 }
 
@@ -37,6 +40,7 @@ impl App {
             target_image: None,
             heatmap_rect: std::cell::Cell::new([0; 4]),
             probe: std::cell::Cell::new(None),
+            probe_cache: std::cell::RefCell::new(None),
             slice_at: std::cell::Cell::new(0.0),
         }
     }

@@ -11,7 +11,6 @@ use crate::grid::Window;
 use crate::objective::Objective;
 use crate::probe::Probe;
 use crate::session::cost::{measure_both, Cost};
-use crate::session::views::GRID_LINES;
 use wasm_bindgen::prelude::*;
 
 fn list<T: Copy + Into<f64>>(v: &[T]) -> String {
@@ -82,7 +81,7 @@ impl App {
             object(&[("centre", list(&c)), ("value", num(Some(v as f64)))])
         });
         let step = self.lab.status().progress.step.to_string();
-        let body = probe_json(&self.lab.probe(x));
+        let body = probe_json(&self.probed(x));
         format!(
             "{},\"map\":{map},\"step\":{step}}}",
             &body[..body.len() - 1]
@@ -99,12 +98,26 @@ impl App {
         vec![self.lab.slice_axis() as f32, self.slice_at.get()]
     }
 
+    /// The probe of `x` with the current parameters, computed once per version and point.
+    fn probed(&self, x: [f32; 2]) -> Probe {
+        let version = self.lab.version();
+        let mut cache = self.probe_cache.borrow_mut();
+        match &*cache {
+            Some((v, at, p)) if *v == version && *at == x => p.clone(),
+            _ => {
+                let p = self.lab.probe(x);
+                *cache = Some((version, x, p.clone()));
+                p
+            }
+        }
+    }
+
     /// The probe's path from `x` to `z`, for the marks on the heatmap.
     pub(super) fn probe_path(&self) -> Vec<[f32; 2]> {
         let Some(x) = self.probe.get() else {
             return Vec::new();
         };
-        let p = self.lab.probe(x);
+        let p = self.probed(x);
         let mut path = vec![x];
         path.extend(p.steps.iter().map(|s| [s.output[0], s.output[1]]));
         path
@@ -137,9 +150,9 @@ impl App {
     pub fn render_composition(&self) -> Result<(), JsError> {
         let root = area(backend(canvas("composition")?)?);
         let trace = self.lab.trace();
-        let lines = self.lab.warped_grid();
+        let warped = self.lab.warped_grid();
         let densities = if self.lab.settings().stage_density {
-            self.lab.stage_densities()
+            self.lab.stage_densities().unwrap_or_default()
         } else {
             Vec::new()
         };
@@ -147,22 +160,16 @@ impl App {
         let path: Vec<[f32; 2]> = self.probe_path().into_iter().rev().collect();
         let stages: Vec<Stage> = trace
             .iter()
-            .zip(&lines)
             .enumerate()
-            .map(|(k, (points, lines))| Stage {
+            .map(|(k, points)| Stage {
                 points,
-                lines,
+                lines: warped.as_ref().map_or(&[], |w| &w.stages[k]),
                 density: densities.get(k),
                 probe: path.get(k).copied(),
             })
             .collect();
-        composition(
-            &root,
-            Window::default(),
-            &stages,
-            lines[0].len() / (4 * GRID_LINES),
-        )
-        .map_err(js)
+        let per_line = warped.as_ref().map_or(2, |w| w.per_line);
+        composition(&root, Window::default(), &stages, per_line).map_err(js)
     }
 
     /// Measures the current flow and its twin of the other direction (see

@@ -1,0 +1,135 @@
+// End-to-end: the mechanism views, used as a lecturer would. Probe the density map by
+// click and by keys, drag the slice line, watch the latent and cost panels, with MAF and
+// IAF, forward and reverse KL; refresh rates and long tasks while training are reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, ARTEFACTS, openPage, settled, status } from './helpers.mjs';
+
+const env = useBrowser();
+const open = (path = '') => openPage(env.browser, env.server, path);
+
+/** Page coordinates of the data point `(x1, x2)` on the heatmap. */
+async function onMap(page, x1, x2) {
+  const box = await page.locator('#heatmap').boundingBox();
+  const [rect, width] = await page.evaluate(() => [window.arflowTest.app().heatmap_rect(), document.getElementById('heatmap').width]);
+  const s = box.width / width;
+  return [box.x + s * (rect[0] + ((x1 + 4) / 8) * (rect[1] - rect[0])), box.y + s * (rect[2] + ((4 - x2) / 8) * (rect[3] - rect[2]))];
+}
+
+/** Every number in the probe panel. */
+const probeNumbers = (page) => page.evaluate(() => (document.getElementById('probe').textContent.match(/-?\d+\.\d+|NaN|–/g) || []));
+
+async function canvasBytes(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 97 === 0));
+  }, id);
+}
+
+for (const [name, hash] of [
+  ['maf-forward', ''],
+  ['iaf-forward', '#flow=iaf&data=8gaussians'],
+  ['maf-reverse', '#objective=reverse&target=u3'],
+  ['iaf-reverse', '#objective=reverse&target=u3&flow=iaf'],
+]) {
+  test(`${name}: a click probes the map with finite numbers that agree with the map and the status line`, async () => {
+    const { page, errors } = await open(hash);
+    await page.click('#step');
+    await page.evaluate(() => window.arflowTest.settle());
+    // The map of the parameters after the step (a paused page recomputes it).
+    await settled(page);
+    await page.mouse.click(...(await onMap(page, 0.6, -0.4)));
+    await page.waitForFunction(() => /at step/.test(document.getElementById('probe').textContent));
+    const nums = await probeNumbers(page);
+    assert.ok(nums.length > 20, `the table has its numbers: ${nums.length}`);
+    assert.ok(nums.every((n) => Number.isFinite(Number(n))), `all finite: ${nums.join(' ')}`);
+    const text = await page.textContent('#probe');
+    const table = await page.textContent('#probe table');
+    const x = /x = \((-?[\d.]+), (-?[\d.]+)\) at step (\d+)/.exec(text);
+    // Where the click landed, to a pixel of the 420-pixel canvas (8 units across ~370).
+    assert.ok(Math.abs(Number(x[1]) - 0.6) < 0.05 && Math.abs(Number(x[2]) + 0.4) < 0.05, text);
+    assert.equal(Number(x[3]), (await status(page)).step, 'the probe shows the step in the status line');
+    assert.equal((table.match(/0\*/g) || []).length, 4, 'one forced zero per layer');
+    if (hash.includes('iaf')) assert.match(text, /pass 1: .* pass 2: /, 'IAF shows its solve');
+    // At the map's cell centre, log N(z) + sum log|det| is the map's value.
+    const agree = await page.evaluate(() => {
+      const app = window.arflowTest.app();
+      const first = JSON.parse(app.probe_json());
+      app.set_probe(...first.map.centre);
+      const p = JSON.parse(app.probe_json());
+      return [p.log_p, p.map.value, p.log_normal + p.steps.reduce((a, s) => a + s.log_det, 0)];
+    });
+    assert.ok(Math.abs(agree[0] - agree[1]) <= 1e-5 * Math.max(1, Math.abs(agree[1])), `probe ${agree[0]} vs map ${agree[1]}`);
+    assert.ok(Math.abs(agree[2] - agree[0]) < 1e-9, 'log p is the sum shown');
+    // The latent panel's number and the cost table are there.
+    assert.match(await page.textContent('#latent-ks'), /distance of u's marginals from uniform: \d\.\d{3} over \d+ points/);
+    await page.waitForFunction(() => /this flow/.test(document.getElementById('cost').textContent));
+    for (const [w, h] of [[1366, 768], [1920, 1080]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.evaluate(() => document.getElementById('panel-probe').scrollIntoView());
+      await page.screenshot({ path: `${ARTEFACTS}views-${name}-${w}.png`, fullPage: true });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('arrow keys nudge the probe; dragging the white line moves the slice and its curves', async () => {
+  const { page, errors } = await open('#data=8gaussians');
+  await page.mouse.click(...(await onMap(page, 1.0, 1.0)));
+  await page.waitForFunction(() => /at step/.test(document.getElementById('probe').textContent));
+  const before = JSON.parse(await page.evaluate(() => window.arflowTest.app().probe_json())).x;
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((x0) => JSON.parse(window.arflowTest.app().probe_json()).x[0] > x0 + 0.04, before[0]);
+  const after = JSON.parse(await page.evaluate(() => window.arflowTest.app().probe_json())).x;
+  assert.ok(Math.abs(after[0] - before[0] - 0.05) < 1e-5 && Math.abs(after[1] - before[1] - 0.05) < 1e-5, `${before} -> ${after}`);
+  // The line x1 = 0 (the last layer takes x1 first): drag it to x1 = 1.5.
+  const [axis, at] = await page.evaluate(() => window.arflowTest.app().slice_line());
+  assert.deepEqual([axis, at], [0, 0]);
+  const curves = await canvasBytes(page, 'conditional');
+  const probe = await page.textContent('#probe');
+  await page.mouse.move(...(await onMap(page, 0, -2)));
+  await page.mouse.down();
+  for (const x of [0.5, 1.0, 1.5]) await page.mouse.move(...(await onMap(page, x, -2)));
+  await page.mouse.up();
+  await page.waitForFunction(() => Math.abs(window.arflowTest.app().slice_line()[1] - 1.5) < 0.05);
+  await page.waitForFunction((old) => {
+    const c = document.getElementById('conditional');
+    const d = Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 97 === 0));
+    return d.some((v, i) => v !== old[i]);
+  }, curves);
+  assert.equal(await page.textContent('#probe'), probe, 'dragging the line does not move the probe');
+  // The other coordinate: the line turns horizontal.
+  await page.check('#slice');
+  await page.waitForFunction(() => window.arflowTest.app().slice_line()[0] === 1);
+  assert.match(await page.evaluate(() => location.hash), /slice=1/);
+  await page.screenshot({ path: `${ARTEFACTS}views-slice-dragged.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('while training every panel refreshes and the worker keeps its pace (reported)', async () => {
+  const { page, errors } = await open('#stages=1');
+  await page.mouse.click(...(await onMap(page, 0.5, 0.5)));
+  await page.evaluate(() => { window.longTasks = []; window.arflowTest.stats.panels = {}; });
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => {
+    const p = window.arflowTest.stats.panels;
+    return ['render_samples', 'render_loss', 'render_composition', 'renderLatent', 'render_slice', 'renderProbe'].every((n) => (p[n] || []).length >= 8);
+  }, null, { polling: 250 });
+  const s = await status(page);
+  await page.keyboard.press('Space');
+  const report = await page.evaluate(() => {
+    const out = {};
+    for (const [n, t] of Object.entries(window.arflowTest.stats.panels)) {
+      const gaps = t.slice(1).map((v, i) => v - t[i]).sort((a, b) => a - b);
+      out[n] = Math.round(gaps[gaps.length >> 1]);
+    }
+    return { medianGapMs: out, longTasks: window.longTasks.map(Math.round) };
+  });
+  console.log(`# panels' median refresh gaps ${JSON.stringify(report.medianGapMs)} ms; long tasks ${JSON.stringify(report.longTasks)}; ${s.text}`);
+  assert.ok(s.step > 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
