@@ -266,3 +266,33 @@ fn the_scaled_bessel_function_matches_its_integral() {
         );
     }
 }
+
+#[test]
+fn the_moons_density_matches_a_fine_quadrature() {
+    // Half the mass on each arc, a ~ U(0, pi), noise 0.2 after scaling: 20,000 nodes per arc.
+    let fine = |x: [f64; 2]| {
+        let n = 20_000;
+        let s2 = 0.04;
+        let mut total = 0.0;
+        for inner in [false, true] {
+            for k in 0..n {
+                let a = std::f64::consts::PI * (k as f64 + 0.5) / n as f64;
+                let (cx, cy) = if inner {
+                    (1.0 - a.cos(), 0.5 - a.sin())
+                } else {
+                    (a.cos(), a.sin())
+                };
+                let (dx, dy) = (x[0] - (2.0 * cx - 1.0), x[1] - (2.0 * cy - 0.2));
+                total += (-(dx * dx + dy * dy) / (2.0 * s2)).exp();
+            }
+        }
+        total / (2.0 * n as f64) / (2.0 * std::f64::consts::PI * s2)
+    };
+    let mut worst: f64 = 0.0;
+    for p in DataSet::Moons.sample_seeded(300, 4) {
+        let x = [p[0] as f64, p[1] as f64];
+        let ours = DataSet::Moons.exact_log_prob(x).unwrap();
+        worst = worst.max((ours - fine(x).ln()).abs());
+    }
+    assert!(worst < 2e-3, "log-density off by {worst}");
+}

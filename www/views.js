@@ -87,27 +87,22 @@ function toData(e) {
   return Math.abs(x) <= WINDOW && Math.abs(y) <= WINDOW ? [x, y] : null;
 }
 
-// One redraw per frame however fast the pointer moves.
-function redraw(what) {
-  const first = state.viewsDue.size === 0;
-  what.forEach((w) => state.viewsDue.add(w));
-  if (!first) return;
+// The heatmap at the next frame however fast the pointer moves; the panels that follow
+// the pointer are queued, one per frame (frame.js), so that no task draws them all.
+function redraw(panels) {
+  for (const p of panels) if (!state.drawQueue.includes(p)) state.drawQueue.push(p);
+  if (state.viewsDue) return;
+  state.viewsDue = true;
   requestAnimationFrame(() => {
-    const due = state.viewsDue;
-    state.viewsDue = new Set();
+    state.viewsDue = false;
     state.app.render_heatmap();
-    if (due.has('probe')) {
-      renderProbe();
-      state.app.render_composition();
-    }
-    if (due.has('slice')) state.app.render_slice();
   });
 }
 
 function probeAt(p) {
   state.app.set_probe(p[0], p[1]);
   state.probed = p;
-  redraw(['probe']);
+  redraw([renderProbe, 'render_composition']);
 }
 
 export function wireViews() {
@@ -130,7 +125,7 @@ export function wireViews() {
       probeAt(p);
     } else {
       state.app.set_slice(p[state.app.slice_line()[0]]);
-      redraw(['slice']);
+      redraw(['render_slice']);
     }
   });
   const end = () => { dragging = null; };
