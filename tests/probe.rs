@@ -50,14 +50,8 @@ fn each_layers_jacobian_matches_finite_differences_and_its_forced_zero_is_exact(
             let probe = f.probe(&x);
             assert_eq!(probe.steps.len(), 3);
             for step in &probe.steps {
-                let layer = &f.layers[step.layer - 1];
-                let map = |u: &[f32]| {
-                    layer
-                        .inverse(matrix(f.device(), u.to_vec(), 2), f.kernels)
-                        .0
-                        .as_vec()
-                };
-                let fd = jacobian_fd(map, &step.input, 2e-3);
+                let map = layer_map(&f, step.layer);
+                let fd = jacobian_fd(&map, &step.input, 2e-3);
                 let scale = fd.iter().flatten().fold(0f64, |m, v| m.max(v.abs()));
                 for i in 0..2 {
                     for j in 0..2 {
@@ -105,22 +99,26 @@ fn each_layers_jacobian_matches_finite_differences_and_its_forced_zero_is_exact(
     }
 }
 
+/// `T_k^-1` of the flow's layer `k` (1-based) on one point.
+fn layer_map(f: &Flow, k: usize) -> impl Fn(&[f32]) -> Vec<f32> + '_ {
+    move |u: &[f32]| {
+        f.layers[k - 1]
+            .inverse(matrix(f.device(), u.to_vec(), 2), f.kernels)
+            .0
+            .as_vec()
+    }
+}
+
 /// Finite differences are no oracle across a ReLU kink: moves `x` a little until every
 /// layer's differences agree at two step sizes.
 fn off_kinks(f: &Flow, mut x: [f32; 2]) -> [f32; 2] {
     'search: loop {
         let probe = f.probe(&x);
         for step in &probe.steps {
-            let layer = &f.layers[step.layer - 1];
-            let map = |u: &[f32]| {
-                layer
-                    .inverse(matrix(f.device(), u.to_vec(), 2), f.kernels)
-                    .0
-                    .as_vec()
-            };
+            let map = layer_map(f, step.layer);
             let (a, b) = (
-                jacobian_fd(map, &step.input, 2e-3),
-                jacobian_fd(map, &step.input, 1e-3),
+                jacobian_fd(&map, &step.input, 2e-3),
+                jacobian_fd(&map, &step.input, 1e-3),
             );
             let scale = a.iter().flatten().fold(1f64, |m, v| m.max(v.abs()));
             let worst = a

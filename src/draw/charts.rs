@@ -10,18 +10,18 @@ use std::ops::Range;
 /// Pixel rectangle `(x range, y range)` of a chart's plotting area.
 pub type PixelRect = (Range<i32>, Range<i32>);
 
+/// A chart whose coordinates are a [`Window`].
+pub(super) type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf32, plotters::coord::types::RangedCoordf32>,
+>;
+
 fn frame<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     window: Window,
     caption: &str,
-) -> Result<
-    ChartContext<
-        'a,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf32, plotters::coord::types::RangedCoordf32>,
-    >,
-    String,
-> {
+) -> Result<Chart<'a, DB>, String> {
     let mut b = ChartBuilder::on(area);
     b.margin(6).x_label_area_size(22).y_label_area_size(28);
     if !caption.is_empty() {
@@ -29,6 +29,24 @@ fn frame<'a, DB: DrawingBackend>(
     }
     b.build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
         .map_err(err)
+}
+
+/// The chart of `window` on `area` with its axes drawn (ticks, no grid), ready for points.
+pub(super) fn framed<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    window: Window,
+    caption: &str,
+) -> Result<Chart<'a, DB>, String> {
+    let mut chart = frame(area, window, caption)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .label_style((FONT, 11).into_font().color(&INK))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
 }
 
 /// Clears `area` and draws the axes of `window`; returns where the plot goes, so the shell
@@ -39,15 +57,7 @@ pub fn axes<DB: DrawingBackend>(
     caption: &str,
 ) -> Result<PixelRect, String> {
     area.fill(&WHITE).map_err(err)?;
-    let mut chart = frame(area, window, caption)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(5)
-        .y_labels(5)
-        .label_style((FONT, 11).into_font().color(&INK))
-        .draw()
-        .map_err(err)?;
+    let chart = framed(area, window, caption)?;
     Ok(chart.plotting_area().get_pixel_range())
 }
 

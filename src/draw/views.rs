@@ -1,7 +1,9 @@
 //! The mechanism views: the data in data, latent and uniform space with marginal
 //! histograms, and the conditional slice with its CDF beside the marginals.
 
+use super::charts::framed;
 use super::{err, Area, DATA, FONT, INK, MODEL};
+use crate::grid::Window;
 use crate::latent::{column, histogram, LatentView};
 use crate::slice::Curve;
 use plotters::prelude::*;
@@ -51,19 +53,13 @@ fn scatter_with_marginals<DB: DrawingBackend>(
     let (top_strip, _) = top.split_horizontally(side + 30);
     let lo = range.start as f64;
     let hi = range.end as f64;
-    let mut chart = ChartBuilder::on(&plot)
-        .x_label_area_size(22)
-        .y_label_area_size(28)
-        .build_cartesian_2d(range.clone(), range.clone())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(5)
-        .y_labels(5)
-        .label_style((FONT, 11).into_font().color(&INK))
-        .draw()
-        .map_err(err)?;
+    let square = Window {
+        x0: range.start,
+        x1: range.end,
+        y0: range.start,
+        y1: range.end,
+    };
+    let mut chart = framed(&plot, square, "")?;
     if reference == Reference::Normal {
         for r in [1.0f32, 2.0, 3.0] {
             let ring = (0..=64).map(|i| {
@@ -81,9 +77,12 @@ fn scatter_with_marginals<DB: DrawingBackend>(
     chart
         .draw_series(inside.map(|p| Circle::new((p[0], p[1]), 2, colour.mix(0.5).filled())))
         .map_err(err)?;
-    // Pixel ranges are absolute on the canvas: the strip's margin is relative to its panel.
-    let (px, _) = chart.plotting_area().get_pixel_range();
-    let left = (px.start - plot.get_base_pixel().0).max(0) as u32;
+    // Pixel ranges are absolute on the canvas: the strips' margins are relative to the panel.
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (bx, by) = plot.get_base_pixel();
+    let left = (px.start - bx).max(0) as u32;
+    let top = (py.start - by).max(0) as u32;
+    let bottom = (plot.dim_in_pixel().1 as i32 - (py.end - by)).max(0) as u32;
     for (j, strip) in [(0, top_strip), (1, right)] {
         let values = column(points, 2, j);
         let hist = histogram(&values, lo, hi, BINS);
@@ -119,7 +118,7 @@ fn scatter_with_marginals<DB: DrawingBackend>(
                     .map_err(err)?;
             }
         } else {
-            let strip = strip.margin(0, 22, 2, 0);
+            let strip = strip.margin(top, bottom, 2, 0);
             let mut c = ChartBuilder::on(&strip)
                 .build_cartesian_2d(0.0..peak, lo..hi)
                 .map_err(err)?;
