@@ -12,7 +12,7 @@
 import { loadEngine } from './engine.js';
 import { state, $ } from './state.js';
 import { message, writeHash, writeControls, wireControls } from './controls.js';
-import { renderAll, queuePanels, showCrash } from './panels.js';
+import { renderAll, queuePanels, showCrash, measureCosts } from './panels.js';
 import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
@@ -27,6 +27,9 @@ function onChange(change, key, value) {
     message('');
   } else if (change === 'view') {
     renderAll(false);
+  } else if (!state.drawQueue.includes(measureCosts)) {
+    // A live change (batch, learning rate, clip) changes what a training step costs.
+    state.drawQueue.push(measureCosts);
   }
 }
 

@@ -57,7 +57,7 @@ function drawPanel(panel) {
 
 // The MAF/IAF costs of new settings: measured by the worker (it answers with 'cost'), or
 // here when this thread trains.
-function measureCosts() {
+export function measureCosts() {
   if (state.worker) toWorker({ type: 'cost', gen: state.gen });
   else showCosts(state.app.costs_json());
 }

@@ -1,6 +1,7 @@
 //! The composition's small multiples: square panels on shared axes, the prior draws `z`
 //! and the lines of a regular grid in `z`, then both after each layer `T_1, ..., T_K`;
-//! optionally the density of each stage under them, and a probed point at each stage.
+//! optionally the density of each stage under them, and a probed point's trail to each
+//! stage.
 
 use super::{err, Area, FONT, INK};
 use crate::grid::{Density, Window};
@@ -15,8 +16,8 @@ pub struct Stage<'a> {
     pub lines: &'a [f32],
     /// The density of this stage, if shown.
     pub density: Option<&'a Density>,
-    /// The probed point at this stage, if any.
-    pub probe: Option<[f32; 2]>,
+    /// The probed point's path up to this stage (`z`, `T_1(z)`, ...), empty if none.
+    pub probe: &'a [[f32; 2]],
 }
 
 /// The colour of a trace point, by the angle of its prior draw, so a point can be followed
@@ -125,14 +126,24 @@ pub fn composition<DB: DrawingBackend>(
         chart
             .draw_series(pts.map(|(p, c)| Circle::new((p[0], p[1]), 2, c.filled())))
             .map_err(err)?;
-        if let Some(p) = stage.probe.filter(|p| inside(p)) {
-            let at = (p[0], p[1]);
+        // The probe's trail through the stages so far, ringed where it is now.
+        for seg in stage
+            .probe
+            .windows(2)
+            .filter(|s| inside(&s[0]) && inside(&s[1]))
+        {
+            let pts = [(seg[0][0], seg[0][1]), (seg[1][0], seg[1][1])];
             chart
-                .draw_series([
-                    Circle::new(at, 6, WHITE.filled()),
-                    Circle::new(at, 6, BLACK.stroke_width(2)),
-                ])
+                .draw_series(LineSeries::new(pts, BLACK.stroke_width(2)))
                 .map_err(err)?;
+        }
+        if let Some(p) = stage.probe.last().filter(|p| inside(&p[..])) {
+            let at = (p[0], p[1]);
+            let ring = [
+                Circle::new(at, 6, WHITE.filled()),
+                Circle::new(at, 6, BLACK.stroke_width(2)),
+            ];
+            chart.draw_series(ring).map_err(err)?;
         }
         chart
             .plotting_area()

@@ -165,7 +165,7 @@ impl App {
                 points,
                 lines: warped.as_ref().map_or(&[], |w| &w.stages[k]),
                 density: densities.get(k),
-                probe: path.get(k).copied(),
+                probe: &path[..(k + 1).min(path.len())],
             })
             .collect();
         let per_line = warped.as_ref().map_or(2, |w| w.per_line);
