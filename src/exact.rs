@@ -1,7 +1,9 @@
 //! The exact densities `p*(x)` of the data sets where they have a closed form or a fast
 //! 1-D integral: 8gaussians (a mixture), checkerboard (uniform on squares), rings and
-//! circles (a ring blurred by Gaussian noise, through the Bessel function `I0`) and moons
-//! (a quadrature along each arc). Pinwheel, 2spirals and swissroll have none here.
+//! circles (a ring blurred by Gaussian noise, through the Bessel function `I0`), moons and
+//! swissroll (a curve blurred by Gaussian noise: a quadrature along it). Pinwheel (a warped
+//! Gaussian: its density needs a root per point) and 2spirals (box and Gaussian noise on a
+//! spiral: four error functions per node) have none here.
 
 use crate::data::{
     eight_gaussians_centres, moon_arc, DataSet, CIRCLES, EIGHT_GAUSSIANS_SIGMA, MOONS_NOISE, RINGS,
@@ -11,6 +13,9 @@ use std::f64::consts::PI;
 /// Simpson intervals per moon arc (even; spacing 0.1 against a noise of 0.2 after scaling:
 /// the tests hold the log-density to a 20,000-node quadrature within 2e-3).
 const MOON_INTERVALS: usize = 64;
+/// Simpson intervals along the swiss roll (spacing at most 0.1 where the roll is fastest,
+/// against a noise of 0.2).
+const ROLL_INTERVALS: usize = 288;
 
 impl DataSet {
     /// The exact `log p*(x)` where arflow knows it (see the module), else `None`.
@@ -21,6 +26,7 @@ impl DataSet {
             DataSet::Rings => Some(blurred_rings_log_prob(x, &RINGS.0, RINGS.1)),
             DataSet::Circles => Some(blurred_rings_log_prob(x, &CIRCLES.0, CIRCLES.1)),
             DataSet::Moons => Some(moons_log_prob(x)),
+            DataSet::SwissRoll => Some(swiss_roll_log_prob(x)),
             _ => None,
         }
     }
@@ -105,29 +111,48 @@ pub fn scaled_i0(t: f64) -> f64 {
     }
 }
 
-/// Half the mass on each moon: `(1 / pi) int_0^pi N(x; 2 arc(a) + (-1, -0.2), (2 * 0.1)^2 I) da`
-/// by Simpson's rule on [`MOON_INTERVALS`] intervals.
-fn moons_log_prob(x: [f64; 2]) -> f64 {
-    let sigma = 2.0 * MOONS_NOISE;
+/// `log` of the mean over `t ~ U(t0, t1)` of `N(x; c(t), sigma^2 I)`: a curve blurred by
+/// isotropic noise, by Simpson's rule on `n` (even) intervals, in log space.
+fn along_curve(
+    x: [f64; 2],
+    c: impl Fn(f64) -> [f64; 2],
+    (t0, t1): (f64, f64),
+    sigma: f64,
+    n: usize,
+) -> f64 {
     let s2 = sigma * sigma;
-    let n = MOON_INTERVALS;
-    let terms: Vec<f64> = [false, true]
-        .into_iter()
-        .flat_map(|inner| {
-            (0..=n).map(move |k| {
-                let a = PI * k as f64 / n as f64;
-                let [cx, cy] = moon_arc(inner, a);
-                let (dx, dy) = (x[0] - (2.0 * cx - 1.0), x[1] - (2.0 * cy - 0.2));
-                let weight: f64 = match k {
-                    0 => 1.0,
-                    k if k == n => 1.0,
-                    k if k % 2 == 1 => 4.0,
-                    _ => 2.0,
-                };
-                weight.ln() - (dx * dx + dy * dy) / (2.0 * s2)
-            })
+    let terms: Vec<f64> = (0..=n)
+        .map(|k| {
+            let p = c(t0 + (t1 - t0) * k as f64 / n as f64);
+            let (dx, dy) = (x[0] - p[0], x[1] - p[1]);
+            let weight: f64 = if k == 0 || k == n {
+                1.0
+            } else if k % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            weight.ln() - (dx * dx + dy * dy) / (2.0 * s2)
         })
         .collect();
-    // Each arc's weights sum to 3n: the mean over a is (1 / 3n) sum w f, half per arc.
-    log_sum_exp(&terms) - (6.0 * n as f64).ln() - (2.0 * PI * s2).ln()
+    // The weights sum to 3n: the mean is (1 / 3n) sum w f.
+    log_sum_exp(&terms) - (3.0 * n as f64).ln() - (2.0 * PI * s2).ln()
+}
+
+/// Half the mass on each moon: `2 arc(a) + (-1, -0.2)`, `a ~ U(0, pi)`, noise `2 * 0.1`.
+fn moons_log_prob(x: [f64; 2]) -> f64 {
+    let arcs = [false, true].map(|inner| {
+        let c = |a: f64| {
+            let [cx, cy] = moon_arc(inner, a);
+            [2.0 * cx - 1.0, 2.0 * cy - 0.2]
+        };
+        along_curve(x, c, (0.0, PI), 2.0 * MOONS_NOISE, MOON_INTERVALS)
+    });
+    log_sum_exp(&arcs) - 2f64.ln()
+}
+
+/// The roll `(t cos t, t sin t) / 5`, `t ~ U(1.5 pi, 4.5 pi)`, noise `1 / 5`.
+fn swiss_roll_log_prob(x: [f64; 2]) -> f64 {
+    let c = |t: f64| [t * t.cos() / 5.0, t * t.sin() / 5.0];
+    along_curve(x, c, (1.5 * PI, 4.5 * PI), 0.2, ROLL_INTERVALS)
 }

@@ -214,6 +214,7 @@ fn exact_densities_integrate_to_one() {
         (DataSet::Rings, 4.0),
         (DataSet::Circles, 5.0),
         (DataSet::Moons, 5.0),
+        (DataSet::SwissRoll, 5.0),
     ] {
         let grid = Grid::new(Window::square(h), 512, 512).unwrap();
         let density = grid.tabulate(|p| {
@@ -238,6 +239,7 @@ fn exact_densities_give_the_tabulated_entropies() {
         DataSet::Rings,
         DataSet::Circles,
         DataSet::Moons,
+        DataSet::SwissRoll,
     ] {
         let p = pts(d);
         let h = -p.iter().map(|x| d.exact_log_prob(*x).unwrap()).sum::<f64>() / p.len() as f64;
@@ -267,32 +269,57 @@ fn the_scaled_bessel_function_matches_its_integral() {
     }
 }
 
+/// `log` of the mean of `N(x; c(t), sigma^2 I)` over `n` midpoints of `t` in `[t0, t1]`.
+fn fine(x: [f64; 2], c: impl Fn(f64) -> [f64; 2], t0: f64, t1: f64, sigma: f64) -> f64 {
+    let n = 20_000;
+    let s2 = sigma * sigma;
+    let total: f64 = (0..n)
+        .map(|k| {
+            let p = c(t0 + (t1 - t0) * (k as f64 + 0.5) / n as f64);
+            (-((x[0] - p[0]).powi(2) + (x[1] - p[1]).powi(2)) / (2.0 * s2)).exp()
+        })
+        .sum();
+    (total / n as f64 / (2.0 * std::f64::consts::PI * s2)).ln()
+}
+
 #[test]
-fn the_moons_density_matches_a_fine_quadrature() {
-    // Half the mass on each arc, a ~ U(0, pi), noise 0.2 after scaling: 20,000 nodes per arc.
-    let fine = |x: [f64; 2]| {
-        let n = 20_000;
-        let s2 = 0.04;
-        let mut total = 0.0;
-        for inner in [false, true] {
-            for k in 0..n {
-                let a = std::f64::consts::PI * (k as f64 + 0.5) / n as f64;
-                let (cx, cy) = if inner {
-                    (1.0 - a.cos(), 0.5 - a.sin())
-                } else {
-                    (a.cos(), a.sin())
-                };
-                let (dx, dy) = (x[0] - (2.0 * cx - 1.0), x[1] - (2.0 * cy - 0.2));
-                total += (-(dx * dx + dy * dy) / (2.0 * s2)).exp();
-            }
-        }
-        total / (2.0 * n as f64) / (2.0 * std::f64::consts::PI * s2)
+fn curve_densities_match_a_fine_quadrature() {
+    use std::f64::consts::PI;
+    let moons = |x: [f64; 2]| {
+        let outer = fine(
+            x,
+            |a| [2.0 * a.cos() - 1.0, 2.0 * a.sin() - 0.2],
+            0.0,
+            PI,
+            0.2,
+        );
+        let inner = fine(
+            x,
+            |a| [2.0 * (1.0 - a.cos()) - 1.0, 2.0 * (0.5 - a.sin()) - 0.2],
+            0.0,
+            PI,
+            0.2,
+        );
+        (0.5 * (outer.exp() + inner.exp())).ln()
     };
-    let mut worst: f64 = 0.0;
-    for p in DataSet::Moons.sample_seeded(300, 4) {
-        let x = [p[0] as f64, p[1] as f64];
-        let ours = DataSet::Moons.exact_log_prob(x).unwrap();
-        worst = worst.max((ours - fine(x).ln()).abs());
+    let roll = |x: [f64; 2]| {
+        fine(
+            x,
+            |t| [t * t.cos() / 5.0, t * t.sin() / 5.0],
+            1.5 * PI,
+            4.5 * PI,
+            0.2,
+        )
+    };
+    for (d, oracle) in [
+        (DataSet::Moons, &moons as &dyn Fn([f64; 2]) -> f64),
+        (DataSet::SwissRoll, &roll),
+    ] {
+        let mut worst: f64 = 0.0;
+        for p in d.sample_seeded(300, 4) {
+            let x = [p[0] as f64, p[1] as f64];
+            worst = worst.max((d.exact_log_prob(x).unwrap() - oracle(x)).abs());
+        }
+        assert!(worst < 2e-3, "{d:?}: log-density off by {worst}");
     }
-    assert!(worst < 2e-3, "log-density off by {worst}");
 }
