@@ -33,32 +33,41 @@ fn gaussian_map(m: [f32; 2], s: [f32; 2]) -> Flow {
 fn the_exact_map_of_gaussian_data_sends_it_to_the_uniform_square() {
     let (m, s) = ([1.0f32, -0.5], [0.5f32, 2.0]);
     let f = gaussian_map(m, s);
-    let mut rng = StdRng::seed_from_u64(5);
-    let x: Vec<f32> = (0..1000)
-        .flat_map(|_| {
-            [
-                Normal::new(m[0], s[0]).unwrap().sample(&mut rng),
-                Normal::new(m[1], s[1]).unwrap().sample(&mut rng),
-            ]
-        })
-        .collect();
-    let view = LatentView::new(&f, &x);
-    // The map is exact: z is the standardised data.
-    for (p, z) in x.chunks(2).zip(view.z.chunks(2)) {
+    // The threshold is a 95 % bound for uniform u: of 400 independent data sets of 1,000
+    // points about 20 exceed it (binomial, sd 4.4); 8 to 34 is 2.75 sd either side, so the
+    // threshold is neither too loose nor too tight.
+    let mut above = 0;
+    let mut largest: f64 = 0.0;
+    for seed in 0..400 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x: Vec<f32> = (0..1000)
+            .flat_map(|_| {
+                [
+                    Normal::new(m[0], s[0]).unwrap().sample(&mut rng),
+                    Normal::new(m[1], s[1]).unwrap().sample(&mut rng),
+                ]
+            })
+            .collect();
+        let view = LatentView::new(&f, &x);
+        // The map is exact: z is the standardised data.
+        for (p, z) in x.chunks(2).zip(view.z.chunks(2)) {
+            assert!(
+                (z[0] - (p[0] - m[0]) / s[0]).abs() < 1e-5
+                    && (z[1] - (p[1] - m[1]) / s[1]).abs() < 1e-5
+            );
+        }
+        let threshold = view.ks_threshold();
         assert!(
-            (z[0] - (p[0] - m[0]) / s[0]).abs() < 1e-5
-                && (z[1] - (p[1] - m[1]) / s[1]).abs() < 1e-5
+            (threshold - 1.48 / 1000f64.sqrt()).abs() < 0.001,
+            "{threshold}"
         );
+        above += usize::from(view.ks_max() >= threshold);
+        largest = largest.max(view.ks_max());
     }
-    let threshold = view.ks_threshold();
+    println!("exact Gaussian map: {above} of 400 data sets above the 95 % threshold (largest KS {largest:.4})");
     assert!(
-        (threshold - 1.48 / 1000f64.sqrt()).abs() < 0.001,
-        "{threshold}"
-    );
-    assert!(
-        view.ks_max() < threshold,
-        "KS {} vs {threshold}",
-        view.ks_max()
+        (8..=34).contains(&above),
+        "{above} of 400 above the threshold"
     );
 }
 
@@ -67,6 +76,7 @@ fn an_untrained_flow_on_moons_is_far_from_uniform() {
     let f = Flow::new(FlowConfig::default()).unwrap();
     let x = flatten(&DataSet::Moons.sample_seeded(1000, 2));
     let view = LatentView::new(&f, &x);
+    println!("untrained flow on moons: KS {:.4}", view.ks_max());
     assert!(
         view.ks_max() > 3.0 * view.ks_threshold(),
         "KS {}",
