@@ -116,15 +116,19 @@ test('while training every panel refreshes and the worker keeps its pace (report
   await page.mouse.click(...(await onMap(page, 0.5, 0.5)));
   await page.evaluate(() => { window.longTasks = []; window.arflowTest.stats.panels = {}; });
   await page.keyboard.press('Space');
+  // However long it takes: every panel redrawn 8 times and the model well on its way
+  // (test NLL under 2.6, from 3.9).
   await page.waitForFunction(() => {
     const p = window.arflowTest.stats.panels;
-    return ['render_samples', 'render_loss', 'render_composition', 'renderLatent', 'render_slice', 'renderProbe'].every((n) => (p[n] || []).length >= 8);
+    const nll = Number(/test NLL ([\d.]+)/.exec(document.getElementById('status').textContent)?.[1]);
+    return nll < 2.6 && ['render_samples', 'render_loss', 'render_composition', 'renderLatent', 'render_slice', 'renderProbe'].every((n) => (p[n] || []).length >= 8);
   }, null, { polling: 250 });
   const s = await status(page);
-  // The uniformity number falls as the model learns (moons: 0.16 untrained).
+  // The uniformity number falls as the model learns (moons: 0.16 untrained, 0.07-0.11 by
+  // a test NLL of 2.5).
   const ks1 = await ks();
   await page.keyboard.press('Space');
-  assert.ok(ks1 < 0.7 * ks0, `KS ${ks0} -> ${ks1}`);
+  assert.ok(ks1 < 0.8 * ks0, `KS ${ks0} -> ${ks1}`);
   const report = await page.evaluate(() => {
     const out = {};
     for (const [n, t] of Object.entries(window.arflowTest.stats.panels)) {
