@@ -23,7 +23,7 @@ const POINTS_PER_LINE: usize = 41;
 pub const STAGE_RES: usize = 40;
 /// Cells of a data marginal: from the exact density on a square grid of this size, or bins
 /// of [`MARGINAL_SAMPLES`] draws where the density is not known.
-const MARGINAL_CELLS: usize = 80;
+const MARGINAL_CELLS: usize = 64;
 const MARGINAL_SAMPLES: usize = 20_000;
 
 /// The warped grid after each stage, with the points on each of its lines.
