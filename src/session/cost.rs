@@ -46,7 +46,16 @@ pub fn measure_both(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result
         Direction::Maf => Direction::Iaf,
         Direction::Iaf => Direction::Maf,
     };
-    Ok([measure(settings, now)?, measure(&twin, now)?])
+    // Two rounds, the best of each counts: a page's first round runs code the browser has
+    // not optimised yet, which would flatter whichever flow is timed second.
+    let mut best = [measure(settings, now)?, measure(&twin, now)?];
+    for (b, s) in best.iter_mut().zip([settings, &twin]) {
+        let again = measure(s, now)?;
+        b.density_ms = b.density_ms.min(again.density_ms);
+        b.sample_ms = b.sample_ms.min(again.sample_ms);
+        b.steps_per_second = b.steps_per_second.max(again.steps_per_second);
+    }
+    Ok(best)
 }
 
 /// The time of one run of `work` in ms: the fastest of [`REPEATS`] rounds, each running it
