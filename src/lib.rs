@@ -35,6 +35,7 @@
 // The engine.
 pub mod adam;
 pub mod data;
+pub mod divergence;
 pub mod error;
 pub mod eval;
 pub mod exact;
@@ -50,6 +51,7 @@ pub mod metrics;
 pub mod objective;
 pub mod probe;
 pub mod readout;
+pub mod sampler;
 pub mod scale;
 pub mod slice;
 pub mod target;
