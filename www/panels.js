@@ -55,11 +55,12 @@ function drawPanel(panel) {
   record((state.stats.panels[name] ||= []), performance.now());
 }
 
-// The MAF/IAF costs of new settings: measured by the worker (it answers with 'cost'), or
-// here when this thread trains.
+// The MAF/IAF costs of new settings, measured by the worker (it answers with 'cost'). When
+// this thread trains (no worker) they are not measured: timing two flows takes this thread
+// a second or more.
 export function measureCosts() {
   if (state.worker) toWorker({ type: 'cost', gen: state.gen });
-  else showCosts(state.app.costs_json());
+  else showCosts(null);
 }
 
 export function renderNextPanel() {

@@ -142,8 +142,13 @@ export function wireViews() {
   });
 }
 
-// The cost table from App.costs_json (measured here or by the worker): [current, twin].
+// The cost table from App.costs_json as the worker measured it ([current, twin]), or a
+// note when there is no worker (null).
 export function showCosts(json) {
+  if (json === null) {
+    $('cost').replaceChildren(el('tbody', {}, el('tr', {}, el('td', { textContent: 'Measured by the training worker; training runs on this page\'s thread now, so the timings are left out to keep the page responsive.' }))));
+    return;
+  }
   const [a, b] = JSON.parse(json);
   const ms = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
   const rows = [

@@ -92,6 +92,7 @@ function trainHere(why) {
   clearInterval(watch.timer);
   state.app.resume();
   $('worker-note').textContent = 'Training: on this page\'s thread, since the worker failed (see the message above).';
+  showCosts(null);
   message(`${capital(why)}; training runs on this page's thread instead (slower; the page may stutter).`, 'warn');
   watch.hooks.onLost();
 }
@@ -113,6 +114,8 @@ function replace(why) {
     progress: state.app.whole_progress(),
     event: state.app.event(),
   });
+  // A cost measurement asked of the old worker may be lost with it.
+  toWorker({ type: 'cost', gen: state.gen });
 }
 
 function check() {

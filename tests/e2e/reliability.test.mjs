@@ -91,6 +91,8 @@ test('a worker whose engine or script does not load is named, and training runs 
     const { page, errors } = await openPage(context, env.server);
     await page.waitForFunction((r) => new RegExp(r).test(document.getElementById('messages').textContent), reason.source);
     assert.match(await page.textContent('#worker-note'), /on this page's thread/);
+    // The MAF/IAF timings are the worker's: without one the panel says why they are absent.
+    assert.match(await page.textContent('#cost'), /Measured by the training worker/);
     await page.keyboard.press('Space');
     await stepsAtLeast(page, 100);
     await page.keyboard.press('Space');
