@@ -8,6 +8,7 @@
 use crate::data::{
     eight_gaussians_centres, moon_arc, DataSet, CIRCLES, EIGHT_GAUSSIANS_SIGMA, MOONS_NOISE, RINGS,
 };
+use crate::metrics::log_sum_exp;
 use std::f64::consts::PI;
 
 /// Simpson intervals per moon arc (even; spacing 0.1 against a noise of 0.2 after scaling:
@@ -31,19 +32,21 @@ impl DataSet {
         }
     }
 
+    /// [`Self::exact_log_prob`] at row-major points `n x 2` (NaN where it is not known).
+    pub fn exact_log_probs(self, points: &[f32]) -> Vec<f64> {
+        points
+            .chunks(2)
+            .map(|p| {
+                self.exact_log_prob([p[0] as f64, p[1] as f64])
+                    .unwrap_or(f64::NAN)
+            })
+            .collect()
+    }
+
     /// Whether [`Self::exact_log_prob`] knows this data set.
     pub fn has_exact_density(self) -> bool {
         self.exact_log_prob([0.0, 0.0]).is_some()
     }
-}
-
-/// `log sum exp` of a few terms.
-fn log_sum_exp(terms: &[f64]) -> f64 {
-    let m = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    if m == f64::NEG_INFINITY {
-        return m;
-    }
-    m + terms.iter().map(|t| (t - m).exp()).sum::<f64>().ln()
 }
 
 /// `log p(x) = logsumexp_k(-|x - c_k/1.414|^2 / 2 sigma^2) - ln 8 - ln(2 pi sigma^2)`.
@@ -54,7 +57,7 @@ fn eight_gaussians_log_prob(x: [f64; 2]) -> f64 {
         let dy = x[1] - c[1] / 1.414;
         -(dx * dx + dy * dy) / (2.0 * s2)
     });
-    log_sum_exp(&terms) - 8f64.ln() - (2.0 * PI * s2).ln()
+    log_sum_exp(terms.iter().copied()) - 8f64.ln() - (2.0 * PI * s2).ln()
 }
 
 /// `ln(1/32)` on the 8 squares (where `floor(x1/2) + floor(x2/2)` is even inside
@@ -82,7 +85,7 @@ fn blurred_rings_log_prob(x: [f64; 2], radii: &[f64], sigma: f64) -> f64 {
             -(rho - big_r).powi(2) / (2.0 * s2) + scaled_i0(rho * big_r / s2).ln()
         })
         .collect();
-    log_sum_exp(&terms) - (radii.len() as f64).ln() - (2.0 * PI * s2).ln()
+    log_sum_exp(terms.iter().copied()) - (radii.len() as f64).ln() - (2.0 * PI * s2).ln()
 }
 
 /// `e^-t I0(t)` for `t >= 0`: Abramowitz & Stegun 9.8.1 and 9.8.2 (relative error below
@@ -136,7 +139,7 @@ fn along_curve(
         })
         .collect();
     // The weights sum to 3n: the mean is (1 / 3n) sum w f.
-    log_sum_exp(&terms) - (3.0 * n as f64).ln() - (2.0 * PI * s2).ln()
+    log_sum_exp(terms.iter().copied()) - (3.0 * n as f64).ln() - (2.0 * PI * s2).ln()
 }
 
 /// Half the mass on each moon: `2 arc(a) + (-1, -0.2)`, `a ~ U(0, pi)`, noise `2 * 0.1`.
@@ -148,7 +151,7 @@ fn moons_log_prob(x: [f64; 2]) -> f64 {
         };
         along_curve(x, c, (0.0, PI), 2.0 * MOONS_NOISE, MOON_INTERVALS)
     });
-    log_sum_exp(&arcs) - 2f64.ln()
+    log_sum_exp(arcs.iter().copied()) - 2f64.ln()
 }
 
 /// The roll `(t cos t, t sin t) / 5`, `t ~ U(1.5 pi, 4.5 pi)`, noise `1 / 5`.

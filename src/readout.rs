@@ -35,21 +35,18 @@ impl Trainer {
     }
 
     /// The exact KL on `grid` where the target density is known: `KL(p* || q)` for
-    /// 8gaussians and checkerboard, `KL(q || p)` for energy targets (with the exact `ln Z`),
+    /// data sets with an exact density (`crate::exact`), `KL(q || p)` for energy targets (with the exact `ln Z`),
     /// and the model's mass on the grid: the sum covers what the model puts there, so the
     /// grid should hold the model's mass (the mass says how much of it is left out).
     pub fn grid_kl(&self, grid: &Grid) -> Option<GridKl> {
         let model = grid.tabulate(|p| self.flow.log_prob_points(p));
         let kl = match self.config().objective {
             Objective::ForwardKl(d) => {
-                d.exact_log_prob([0.0, 0.0])?;
-                let exact = grid.tabulate(|p| {
-                    let exact = |c: &[f32]| {
-                        d.exact_log_prob([c[0] as f64, c[1] as f64])
-                            .unwrap_or(f64::NAN)
-                    };
-                    p.chunks(2).map(|c| exact(c) as f32).collect()
-                });
+                if !d.has_exact_density() {
+                    return None;
+                }
+                let exact =
+                    grid.tabulate(|p| d.exact_log_probs(p).into_iter().map(|v| v as f32).collect());
                 kl_on_grid(&exact, &model)
             }
             Objective::ReverseKl(t) => {

@@ -44,8 +44,13 @@ pub struct Lab {
     pub(super) outside_samples: Option<Vec<f32>>,
     /// Rollbacks of the trainer already described, and the step of the last one.
     pub(super) events_seen: (usize, u64),
-    /// The data marginals computed so far (they never change): data set, axis, curve.
-    pub(super) marginals: Vec<(crate::data::DataSet, usize, Option<crate::slice::Curve>)>,
+    /// The data (or target) marginals computed so far (they never change): objective,
+    /// axis, curve.
+    pub(super) marginals: Vec<(
+        crate::objective::Objective,
+        usize,
+        Option<crate::slice::Curve>,
+    )>,
 }
 
 impl Lab {

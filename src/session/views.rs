@@ -5,7 +5,7 @@
 
 use super::draws::{DISPLAY_POINTS, PANEL_MACS};
 use super::lab::Lab;
-use crate::data::{flatten, DataSet};
+use crate::data::flatten;
 use crate::grid::{grid_lines, Density, Grid, Window};
 use crate::latent::{column, histogram, LatentView};
 use crate::objective::Objective;
@@ -96,7 +96,7 @@ impl Lab {
         });
         let truth = match self.settings.objective() {
             Objective::ForwardKl(d) if d.has_exact_density() => {
-                conditional(window, axis, at, cells, |p| exact(d, p))
+                conditional(window, axis, at, cells, |p| d.exact_log_probs(p))
             }
             Objective::ForwardKl(_) => None,
             Objective::ReverseKl(t) => conditional(window, axis, at, cells, |p| {
@@ -113,45 +113,45 @@ impl Lab {
         }
     }
 
+    /// The data's (or the target's) marginal along `axis`, computed once per objective.
     fn data_marginal(&mut self, axis: usize) -> Option<Curve> {
-        let d = match self.settings.objective() {
-            Objective::ForwardKl(d) => d,
-            Objective::ReverseKl(t) => {
-                let grid = Grid {
-                    window: Window::default(),
-                    nx: MARGINAL_CELLS,
-                    ny: MARGINAL_CELLS,
-                };
-                return marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis);
-            }
-        };
-        if let Some((_, _, c)) = self.marginals.iter().find(|m| (m.0, m.1) == (d, axis)) {
+        let objective = self.settings.objective();
+        if let Some((_, _, c)) = self
+            .marginals
+            .iter()
+            .find(|m| (m.0, m.1) == (objective, axis))
+        {
             return c.clone();
         }
         let window = Window::default();
-        let curve = if d.has_exact_density() {
-            let grid = Grid {
-                window,
-                nx: MARGINAL_CELLS,
-                ny: MARGINAL_CELLS,
-            };
-            let log_p = exact(d, &grid.points())
-                .into_iter()
-                .map(|v| v as f32)
-                .collect();
-            marginal(&Density::new(grid, log_p), axis)
-        } else {
-            let x = flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED));
-            let (lo, hi) = crate::slice::range(window, axis);
-            let h = histogram(
-                &column(&x, 2, axis),
-                lo as f64,
-                hi as f64,
-                MARGINAL_CELLS / 2,
-            );
-            Curve::from_log(lo, hi, &h.iter().map(|v| v.ln()).collect::<Vec<_>>())
+        let grid = Grid {
+            window,
+            nx: MARGINAL_CELLS,
+            ny: MARGINAL_CELLS,
         };
-        self.marginals.push((d, axis, curve.clone()));
+        let curve = match objective {
+            Objective::ReverseKl(t) => marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis),
+            Objective::ForwardKl(d) if d.has_exact_density() => {
+                let log_p = d
+                    .exact_log_probs(&grid.points())
+                    .into_iter()
+                    .map(|v| v as f32)
+                    .collect();
+                marginal(&Density::new(grid, log_p), axis)
+            }
+            Objective::ForwardKl(d) => {
+                let x = flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED));
+                let (lo, hi) = crate::slice::range(window, axis);
+                let h = histogram(
+                    &column(&x, 2, axis),
+                    lo as f64,
+                    hi as f64,
+                    MARGINAL_CELLS / 2,
+                );
+                Curve::from_log(lo, hi, &h.iter().map(|v| v.ln()).collect::<Vec<_>>())
+            }
+        };
+        self.marginals.push((objective, axis, curve.clone()));
         curve
     }
 
@@ -204,15 +204,4 @@ impl Lab {
                 .collect()
         })
     }
-}
-
-/// The exact `log p*` of `d` at row-major points (`d` has one).
-fn exact(d: DataSet, points: &[f32]) -> Vec<f64> {
-    points
-        .chunks(2)
-        .map(|p| {
-            d.exact_log_prob([p[0] as f64, p[1] as f64])
-                .unwrap_or(f64::NAN)
-        })
-        .collect()
 }
