@@ -78,11 +78,14 @@ impl Lab {
     }
 
     fn display_points(&self, most: usize) -> usize {
-        let per_point = self
-            .trainer
-            .flow
-            .macs_per_point(self.trainer.flow.passes_per_sample());
-        (PANEL_MACS / per_point.max(1)).clamp(MIN_DISPLAY_POINTS, most)
+        let passes = self.trainer.flow.passes_per_sample();
+        self.panel_points(passes).clamp(MIN_DISPLAY_POINTS, most)
+    }
+
+    /// How many points a panel can afford at `passes` MADE passes each: about
+    /// [`PANEL_MACS`] multiply-adds in all.
+    pub(super) fn panel_points(&self, passes: usize) -> usize {
+        PANEL_MACS / self.trainer.flow.macs_per_point(passes).max(1)
     }
 
     /// Display data points for the overlay and the samples panel, flattened `n x 2`

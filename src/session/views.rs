@@ -3,7 +3,7 @@
 //! the warped grid and the density at each stage of the composition. Each is bounded in
 //! cost like the sample panels.
 
-use super::draws::{DISPLAY_POINTS, PANEL_MACS};
+use super::draws::{DISPLAY_POINTS, MIN_DISPLAY_POINTS, PANEL_MACS};
 use super::lab::Lab;
 use crate::data::flatten;
 use crate::grid::{grid_lines, Density, Grid, Window};
@@ -89,8 +89,9 @@ impl Lab {
         let axis = self.slice_axis();
         let window = Window::default();
         let flow = &self.trainer.flow;
-        let per_point = flow.macs_per_point(flow.passes_per_density()).max(1);
-        let cells = (PANEL_MACS / per_point).clamp(32, SLICE_CELLS);
+        let cells = self
+            .panel_points(flow.passes_per_density())
+            .clamp(32, SLICE_CELLS);
         let model = conditional(window, axis, at, cells, |p| {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
         });
@@ -158,8 +159,9 @@ impl Lab {
     /// The data (for reverse KL, the model's samples) seen in latent and uniform space.
     pub fn latent_view(&self) -> LatentView {
         let flow = &self.trainer.flow;
-        let per_point = flow.macs_per_point(flow.passes_per_density());
-        let n = (PANEL_MACS / per_point.max(1)).clamp(10, DISPLAY_POINTS);
+        let n = self
+            .panel_points(flow.passes_per_density())
+            .clamp(MIN_DISPLAY_POINTS, DISPLAY_POINTS);
         let x = match self.settings.objective() {
             Objective::ForwardKl(_) => self.data[..2 * n.min(self.data.len() / 2)].to_vec(),
             Objective::ReverseKl(_) => self.samples().into_iter().take(2 * n).collect(),
@@ -172,7 +174,7 @@ impl Lab {
     /// `None`) where even 5 lines of 5 points would cost more.
     pub fn warped_grid(&self) -> Option<WarpedGrid> {
         let flow = &self.trainer.flow;
-        let budget = PANEL_MACS / flow.macs_per_point(flow.passes_per_sample()).max(1);
+        let budget = self.panel_points(flow.passes_per_sample());
         let (lines, per_line) = match budget / (2 * GRID_LINES) {
             p if p >= 9 => (GRID_LINES, p.min(POINTS_PER_LINE)),
             _ => (5, (budget / 10).min(POINTS_PER_LINE)),
