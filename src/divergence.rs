@@ -6,39 +6,10 @@
 
 use crate::data::{eight_gaussians_centres, DataSet};
 use crate::flow::Flow;
+pub use crate::metrics::Estimate;
 use crate::sampler::GridSampler;
 use crate::target::Target;
 use rand::rngs::StdRng;
-
-/// A Monte Carlo mean and its standard error.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
-    /// The mean.
-    pub value: f64,
-    /// `sd / sqrt(n)`.
-    pub se: f64,
-    /// Terms averaged (the finite ones); `value` is `+inf` if any term was not finite.
-    pub n: usize,
-}
-
-impl Estimate {
-    /// The mean and standard error of `terms`.
-    pub fn of(terms: &[f64]) -> Estimate {
-        let finite: Vec<f64> = terms.iter().copied().filter(|v| v.is_finite()).collect();
-        let n = finite.len() as f64;
-        let mean = finite.iter().sum::<f64>() / n;
-        let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-        Estimate {
-            value: if finite.len() < terms.len() {
-                f64::INFINITY
-            } else {
-                mean
-            },
-            se: (var / n).sqrt(),
-            n: finite.len(),
-        }
-    }
-}
 
 /// A target with exact draws and a normalised log-density.
 #[derive(Debug, Clone)]

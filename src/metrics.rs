@@ -32,6 +32,36 @@ pub fn sort_floats(v: &mut [f64]) {
     }
 }
 
+/// A Monte Carlo mean and its standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The mean.
+    pub value: f64,
+    /// `sd / sqrt(n)` (NaN for fewer than two terms).
+    pub se: f64,
+    /// Terms averaged (the finite ones); `value` is `+inf` if any term was not finite.
+    pub n: usize,
+}
+
+impl Estimate {
+    /// The mean and standard error of `terms`.
+    pub fn of(terms: &[f64]) -> Estimate {
+        let finite: Vec<f64> = terms.iter().copied().filter(|v| v.is_finite()).collect();
+        let n = finite.len() as f64;
+        let mean = finite.iter().sum::<f64>() / n;
+        let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        Estimate {
+            value: if finite.len() < terms.len() {
+                f64::INFINITY
+            } else {
+                mean
+            },
+            se: (var / n).sqrt(),
+            n: finite.len(),
+        }
+    }
+}
+
 /// What samples from `q` say about an unnormalised target `p~`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SampleEstimate {
@@ -63,16 +93,16 @@ pub fn sample_estimate(log_q: &[f32], log_p: &[f32]) -> SampleEstimate {
     let log_w = pairs.iter().map(|(q, p)| p - q);
     let lse = log_sum_exp(log_w.clone());
     let lse2 = log_sum_exp(log_w.clone().map(|w| 2.0 * w));
-    let mean = pairs.iter().map(|(q, p)| q - p).sum::<f64>() / n;
-    let var = pairs
+    let terms: Vec<f64> = log_q
         .iter()
-        .map(|(q, p)| (q - p - mean).powi(2))
-        .sum::<f64>()
-        / (n - 1.0);
+        .zip(log_p)
+        .map(|(&q, &p)| q as f64 - p as f64)
+        .collect();
+    let loss = Estimate::of(&terms);
     let non_finite = log_q.len() - pairs.len();
     SampleEstimate {
-        loss: if non_finite > 0 { f64::INFINITY } else { mean },
-        loss_se: (var / n).sqrt(),
+        loss: loss.value,
+        loss_se: loss.se,
         log_z: lse - n.ln(),
         ess: (2.0 * lse - lse2).exp() / n,
         n: log_q.len(),

@@ -204,34 +204,36 @@ impl Plan {
     /// `log N(z) + sum log|det|` after the first `count` layers towards the prior (the
     /// last `count` of the composition) on `u` (`n x D`), whose `log|det|` so far is `total`.
     pub(super) fn towards_prior(&self, u: Vec<f32>, total: Vec<f32>, count: usize) -> Vec<f32> {
+        let (z, sum) = self.prior_side(&u, total, count);
+        log_normal(&z, self.dim)
+            .iter()
+            .zip(&sum)
+            .map(|(a, b)| a + b)
+            .collect()
+    }
+
+    /// `z = T^-1(x)` for row-major points `n x D`.
+    pub fn to_latent(&self, x: &[f32]) -> Vec<f32> {
+        let n = x.len() / self.dim;
+        self.prior_side(x, vec![0.0; n], self.layers.len()).0
+    }
+
+    /// `u` (`n x D`) after the first `count` layers towards the prior, and its `log|det|`
+    /// added to `total`, a block of rows at a time.
+    fn prior_side(&self, u: &[f32], mut total: Vec<f32>, count: usize) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
-        let mut out = Vec::with_capacity(total.len());
-        for (chunk, sum) in u.chunks(ROWS * d).zip(total.chunks(ROWS)) {
+        let mut out = Vec::with_capacity(u.len());
+        for (chunk, sum) in u.chunks(ROWS * d).zip(total.chunks_mut(ROWS)) {
             let n = sum.len();
-            let (mut u, mut sum) = (chunk.to_vec(), sum.to_vec());
+            let mut u = chunk.to_vec();
             for layer in self.layers[..count].iter().rev() {
                 let (v, ld) = layer.pass(&u, n, Towards::Prior);
                 u = v;
                 sum.iter_mut().zip(&ld).for_each(|(t, l)| *t += l);
             }
-            out.extend(log_normal(&u, d).iter().zip(&sum).map(|(a, b)| a + b));
+            out.extend(u);
         }
-        out
-    }
-
-    /// `z = T^-1(x)` for row-major points `n x D`.
-    pub fn to_latent(&self, x: &[f32]) -> Vec<f32> {
-        let d = self.dim;
-        let mut z = Vec::with_capacity(x.len());
-        for chunk in x.chunks(ROWS * d) {
-            let n = chunk.len() / d;
-            let mut u = chunk.to_vec();
-            for layer in self.layers.iter().rev() {
-                u = layer.pass(&u, n, Towards::Prior).0;
-            }
-            z.extend(u);
-        }
-        z
+        (out, total)
     }
 
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D`.
