@@ -1,5 +1,5 @@
 // Redrawing the panels and the status line from the App.
-import { state, $, record } from './state.js';
+import { state, $, record, fmt } from './state.js';
 import { message, writeControls } from './controls.js';
 import { toWorker } from './worker-client.js';
 import { renderProbe, renderLatent, showCosts } from './views.js';
@@ -9,10 +9,6 @@ import { renderProbe, renderLatent, showCosts } from './views.js';
 const PANEL_TURNS = ['render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe];
 // The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
 const HEATMAP_PERIOD = [140, 170];
-
-function fmt(v, digits = 3) {
-  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
-}
 
 // Steps per second: whole above 10, else two significant digits ("0.24 steps/s").
 const rate = (v) => (v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));

@@ -32,6 +32,11 @@ export const state = {
 
 export const $ = (id) => document.getElementById(id);
 
+// A number to `digits` decimals, or a dash for none (null, undefined, NaN, infinite).
+export function fmt(v, digits = 3) {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
 // Keeps the last `most` entries of a list of measurements.
 export function record(list, value, most = 200) {
   list.push(value);

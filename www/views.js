@@ -1,15 +1,14 @@
 // The mechanism views' page side: probing the density map (click, tap, drag, arrow keys),
 // dragging the slice line, the probe table, the latent panel's caption and the MAF/IAF
 // cost table. The numbers come from the App (src/web/views.rs); this only lays them out.
-import { state, $ } from './state.js';
+import { state, $, fmt } from './state.js';
 
 const WINDOW = 4; // the view window is [-4, 4]^2
 // A press this close to the slice line (in data units) drags the line instead of probing.
 const LINE_GRAB = 0.2;
 const NUDGE = 0.05;
 
-const f3 = (v) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(3));
-const pt = (p) => `(${p.map(f3).join(', ')})`;
+const pt = (p) => `(${p.map((v) => fmt(v)).join(', ')})`;
 const sub = (i) => `x${i + 1}`;
 
 function el(tag, attrs = {}, ...children) {
@@ -29,7 +28,7 @@ function jacobian(step) {
       const why = `∂${sub(i)}'/∂${sub(j)}: ${sub(j)} comes after ${sub(i)} in this layer's order, so it is 0 by construction`;
       grid.append(forced.has(`${i},${j}`)
         ? el('span', { className: 'forced', title: why, textContent: '0*' })
-        : el('span', { textContent: f3(v) }));
+        : el('span', { textContent: fmt(v) }));
     }
   }
   return grid;
@@ -51,17 +50,17 @@ export function renderProbe() {
       el('td', { textContent: s.order.map(sub).join(', ') }),
       io,
       el('td', {}, jacobian(s)),
-      el('td', { textContent: f3(s.log_det) }));
+      el('td', { textContent: fmt(s.log_det) }));
   });
   const map = p.map
-    ? `density map at this cell: ${f3(p.map.value)} (cell centre ${pt(p.map.centre)})`
+    ? `density map at this cell: ${fmt(p.map.value)} (cell centre ${pt(p.map.centre)})`
     : 'outside the density map';
   $('probe').replaceChildren(
     el('p', { className: 'sum', textContent: `x = ${pt(p.x)} at step ${p.step}` }),
     el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)),
     el('p', { className: 'sum' },
-      `z = ${pt(p.z)}: log N(z; 0, I) = ${f3(p.log_normal)}, Σ log|det| = ${f3(p.log_det)}, so `,
-      el('b', { id: 'probe-logp', textContent: `log p(x) = ${f3(p.log_p)}` }),
+      `z = ${pt(p.z)}: log N(z; 0, I) = ${fmt(p.log_normal)}, Σ log|det| = ${fmt(p.log_det)}, so `,
+      el('b', { id: 'probe-logp', textContent: `log p(x) = ${fmt(p.log_p)}` }),
       el('span', { id: 'probe-map', textContent: `; ${map}` })),
     el('p', { className: 'hint', textContent: '0* = zero because of the ordering (hover it).' }));
 }
@@ -70,8 +69,8 @@ export function renderProbe() {
 export function renderLatent() {
   const r = JSON.parse(state.app.render_latent());
   const verdict = r.ks_max < r.threshold ? 'as uniform as uniform draws would be' : 'not uniform yet';
-  $('latent-ks').textContent = `Largest Kolmogorov–Smirnov distance of u's marginals from uniform: ${f3(r.ks_max)} `
-    + `over ${r.n} points (uniform draws stay under ${f3(r.threshold)} 95% of the time): ${verdict}.`;
+  $('latent-ks').textContent = `Largest Kolmogorov–Smirnov distance of u's marginals from uniform: ${fmt(r.ks_max)} `
+    + `over ${r.n} points (uniform draws stay under ${fmt(r.threshold)} 95% of the time): ${verdict}.`;
 }
 
 // Data coordinates of a pointer event over the heatmap's plot area, or null.

@@ -16,6 +16,9 @@ const STRIP: u32 = 34;
 /// Faint grey for guides.
 const GUIDE: RGBColor = RGBColor(170, 170, 170);
 
+/// Puts a histogram's (position, height) in a strip's axes.
+type Orient = dyn Fn((f64, f64)) -> (f64, f64);
+
 /// A reference density drawn over a panel's histograms.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Reference {
@@ -101,38 +104,25 @@ fn scatter_with_marginals<DB: DrawingBackend>(
             .map(|i| lo + (hi - lo) * i as f64 / 60.0)
             .map(|v| (v, pdf(reference, v)))
             .collect();
-        if j == 0 {
-            // Align the strip's x axis with the plot's.
-            let strip = strip.margin(2, 0, left, 0);
-            let mut c = ChartBuilder::on(&strip)
-                .build_cartesian_2d(lo..hi, 0.0..peak)
-                .map_err(err)?;
-            c.draw_series(
-                bars.map(|(x, v)| {
-                    Rectangle::new([(x, 0.0), (x + bin, v)], colour.mix(0.35).filled())
-                }),
-            )
-            .map_err(err)?;
-            if reference != Reference::None {
-                c.draw_series(LineSeries::new(curve, INK.stroke_width(1)))
-                    .map_err(err)?;
-            }
+        // The top strip runs along x (bars up), the right one along y (bars right), each
+        // aligned with the plot's axis: `at` puts (position, height) in the strip's axes.
+        let flip = |(p, v): (f64, f64)| (v, p);
+        let keep = |pv: (f64, f64)| pv;
+        let (strip, ranges, at): (_, _, &Orient) = if j == 0 {
+            (strip.margin(2, 0, left, 0), (lo..hi, 0.0..peak), &keep)
         } else {
-            let strip = strip.margin(top, bottom, 2, 0);
-            let mut c = ChartBuilder::on(&strip)
-                .build_cartesian_2d(0.0..peak, lo..hi)
-                .map_err(err)?;
-            c.draw_series(
-                bars.map(|(y, v)| {
-                    Rectangle::new([(0.0, y), (v, y + bin)], colour.mix(0.35).filled())
-                }),
-            )
+            (strip.margin(top, bottom, 2, 0), (0.0..peak, lo..hi), &flip)
+        };
+        let mut c = ChartBuilder::on(&strip)
+            .build_cartesian_2d(ranges.0, ranges.1)
             .map_err(err)?;
-            if reference != Reference::None {
-                let curve = curve.into_iter().map(|(v, p)| (p, v));
-                c.draw_series(LineSeries::new(curve, INK.stroke_width(1)))
-                    .map_err(err)?;
-            }
+        let fill = colour.mix(0.35).filled();
+        c.draw_series(bars.map(|(p, v)| Rectangle::new([at((p, 0.0)), at((p + bin, v))], fill)))
+            .map_err(err)?;
+        if reference != Reference::None {
+            let curve = curve.into_iter().map(at);
+            c.draw_series(LineSeries::new(curve, INK.stroke_width(1)))
+                .map_err(err)?;
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! and status. Drawing is in `render.rs`, the worker's messages in `sync.rs`.
 
 use super::dom::{install_panic_hook, now};
-use super::json::{num, object, text};
+use super::json::{array, num, object, text};
 use crate::draw::heatmap;
 use crate::flow::Flow;
 use crate::session::fields::{Kind, FIELDS};
@@ -251,10 +251,7 @@ pub fn settings_fields() -> String {
                         .iter()
                         .map(|(n, l)| format!("[{},{}]", text(n), text(l)))
                         .collect();
-                    fields.extend([
-                        kind("choice"),
-                        ("options", format!("[{}]", pairs.join(","))),
-                    ]);
+                    fields.extend([kind("choice"), ("options", array(&pairs))]);
                 }
                 Kind::Whole { min, max } => {
                     fields.extend([
@@ -279,5 +276,5 @@ pub fn settings_fields() -> String {
             object(&fields)
         })
         .collect();
-    format!("[{}]", rows.join(","))
+    array(&rows)
 }

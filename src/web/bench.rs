@@ -1,7 +1,7 @@
 //! The browser benchmark (`www/bench.html`): the engine's timings in this browser.
 
 use super::dom::now;
-use super::json::{num, object, text};
+use super::json::{array, num, object, text};
 use crate::session::bench::time_engine;
 use crate::session::settings::Settings;
 use wasm_bindgen::prelude::*;
@@ -31,7 +31,7 @@ pub fn bench(hash: &str, steps: usize) -> String {
                 ])
             })
             .collect();
-        fields.push((flow, format!("[{}]", rows.join(","))));
+        fields.push((flow, array(&rows)));
     }
     fields.push(("config", text(&base.to_hash())));
     object(&fields)
@@ -60,7 +60,7 @@ pub fn train_run(hash: &str, steps: usize) -> String {
     object(&[
         ("config", text(&settings.to_hash())),
         ("rollbacks", events.len().to_string()),
-        ("events", format!("[{}]", events.join(","))),
+        ("events", array(&events)),
         ("metric", num(Some(trainer.test_metric()))),
     ])
 }

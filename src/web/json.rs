@@ -11,6 +11,17 @@ pub fn text(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A JSON array of numbers (`null` for non-finite ones).
+pub fn list<T: Copy + Into<f64>>(v: &[T]) -> String {
+    let items: Vec<String> = v.iter().map(|&x| num(Some(x.into()))).collect();
+    array(&items)
+}
+
+/// A JSON array from already-encoded values.
+pub fn array(items: &[String]) -> String {
+    format!("[{}]", items.join(","))
+}
+
 /// A JSON object from already-encoded values.
 pub fn object(fields: &[(&str, String)]) -> String {
     let body: Vec<String> = fields

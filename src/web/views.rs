@@ -3,7 +3,7 @@
 //! latent and uniform panel, the composition with its warped grid, and the MAF/IAF costs.
 
 use super::dom::{backend, canvas, js, now};
-use super::json::{num, object, text};
+use super::json::{array, list, num, object, text};
 use super::App;
 use crate::draw::composition::{composition, Stage};
 use crate::draw::{area, views};
@@ -13,12 +13,8 @@ use crate::probe::Probe;
 use crate::session::cost::{measure_both, Cost};
 use wasm_bindgen::prelude::*;
 
-fn list<T: Copy + Into<f64>>(v: &[T]) -> String {
-    let items: Vec<String> = v.iter().map(|&x| num(Some(x.into()))).collect();
-    format!("[{}]", items.join(","))
-}
-
-fn probe_json(p: &Probe) -> String {
+/// The probe's fields as JSON values (the App adds the map's cell and the step).
+fn probe_fields(p: &Probe) -> Vec<(&'static str, String)> {
     let steps: Vec<String> = p
         .steps
         .iter()
@@ -32,20 +28,20 @@ fn probe_json(p: &Probe) -> String {
                 ("input", list(&s.input)),
                 ("output", list(&s.output)),
                 ("jacobian", list(&s.jacobian)),
-                ("zeros", format!("[{}]", zeros.join(","))),
+                ("zeros", array(&zeros)),
                 ("log_det", num(Some(s.log_det))),
-                ("passes", format!("[{}]", passes.join(","))),
+                ("passes", array(&passes)),
             ])
         })
         .collect();
-    object(&[
+    vec![
         ("x", list(&p.x)),
-        ("steps", format!("[{}]", steps.join(","))),
+        ("steps", array(&steps)),
         ("z", list(&p.z)),
         ("log_normal", num(Some(p.log_normal))),
         ("log_det", num(Some(p.log_det))),
         ("log_p", num(Some(p.log_p))),
-    ])
+    ]
 }
 
 fn cost_json(c: &Cost) -> String {
@@ -81,11 +77,9 @@ impl App {
             object(&[("centre", list(&c)), ("value", num(Some(v as f64)))])
         });
         let step = self.lab.status().progress.step.to_string();
-        let body = probe_json(&self.probed(x));
-        format!(
-            "{},\"map\":{map},\"step\":{step}}}",
-            &body[..body.len() - 1]
-        )
+        let mut fields = probe_fields(&self.probed(x));
+        fields.extend([("map", map), ("step", step)]);
+        object(&fields)
     }
 
     /// Moves the slice line to `x_a = c`.
