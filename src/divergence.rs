@@ -7,6 +7,7 @@
 use crate::data::{eight_gaussians_centres, DataSet};
 use crate::flow::Flow;
 pub use crate::metrics::Estimate;
+use crate::objective::Objective;
 use crate::sampler::GridSampler;
 use crate::target::Target;
 use rand::rngs::StdRng;
@@ -29,6 +30,14 @@ impl Truth {
     /// The truth of an energy target (builds its sampling grid: about a million energies).
     pub fn energy(t: Target) -> Truth {
         Truth::Energy(t, GridSampler::target(t))
+    }
+
+    /// The truth of an objective's target, if it has one.
+    pub fn of(objective: Objective) -> Option<Truth> {
+        match objective {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) => Truth::data(d),
+            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => Some(Truth::energy(t)),
+        }
     }
 
     /// `n` exact draws, row-major `n x 2`.
@@ -72,16 +81,17 @@ pub fn forward_kl(flow: &Flow, truth: &Truth, x: &[f32]) -> Estimate {
     Estimate::of(&terms)
 }
 
-/// `KL(q || p*)` from `n` of the model's own draws: the mean of `log q(x) - log p*(x)`.
-pub fn reverse_kl(flow: &Flow, truth: &Truth, n: usize) -> Estimate {
-    let (x, log_q) = flow.sample(n);
+/// `KL(q || p*)` from the model's own draws `x = T(z)` of the latent points `z` (row-major
+/// `n x 2`): the mean of `log q(x) - log p*(x)`, and the draws.
+pub fn reverse_kl(flow: &Flow, truth: &Truth, z: &[f32]) -> (Estimate, Vec<f32>) {
+    let (x, log_q) = flow.forward_points(z);
     let terms: Vec<f64> = truth
         .log_prob(&x)
         .iter()
         .zip(&log_q)
         .map(|(p, &q)| q as f64 - p)
         .collect();
-    Estimate::of(&terms)
+    (Estimate::of(&terms), x)
 }
 
 /// How many of 8gaussians' modes hold at least `share` of the draws (each draw counts for

@@ -1,11 +1,13 @@
 //! The two objectives: forward KL (maximum likelihood on fresh data batches) and reverse KL
 //! (`E_q[log q(x) - log p~(x)]` on reparameterised samples `x = T(z)`), as losses on the
-//! tape, with the normaliser and the NLL read-out they are reported against.
+//! tape, with the normaliser and the NLL read-out they are reported against. The compare
+//! view also trains each objective on the other kind of target: forward KL on exact draws
+//! of an energy, reverse KL against a data set's exact density.
 
 use crate::data::DataSet;
 use crate::flow::Flow;
 use crate::target::Target;
-use crate::tensor::{Dev, Mat};
+use crate::tensor::{matrix, row_sum, values, Dev, Mat};
 use dfdx::prelude::*;
 
 /// What the flow learns from.
@@ -15,6 +17,57 @@ pub enum Objective {
     ForwardKl(DataSet),
     /// Reverse KL against an unnormalised energy target.
     ReverseKl(Target),
+    /// Forward KL on exact draws of an energy target ([`crate::sampler::GridSampler`]).
+    ForwardKlEnergy(Target),
+    /// Reverse KL against a data set's exact density (one that is positive everywhere:
+    /// [`DataSet::has_smooth_density`]).
+    ReverseKlData(DataSet),
+}
+
+impl Objective {
+    /// Whether the flow learns from draws of the target (forward KL).
+    pub fn is_forward(self) -> bool {
+        matches!(
+            self,
+            Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_)
+        )
+    }
+
+    /// The same target under the other objective, if the target has both draws and a
+    /// density that reverse KL can train against.
+    pub fn opposite(self) -> Option<Objective> {
+        match self {
+            Objective::ForwardKl(d) => d
+                .has_smooth_density()
+                .then_some(Objective::ReverseKlData(d)),
+            Objective::ReverseKl(t) => Some(Objective::ForwardKlEnergy(t)),
+            Objective::ForwardKlEnergy(t) => Some(Objective::ReverseKl(t)),
+            Objective::ReverseKlData(d) => Some(Objective::ForwardKl(d)),
+        }
+    }
+
+    /// The target's normalised `log p*` at row-major points `n x 2`, where it is known (a
+    /// data set's exact density; an energy's with its tabulated `ln Z`).
+    pub fn log_target(self, points: &[f32]) -> Option<Vec<f64>> {
+        match self {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
+                d.has_exact_density().then(|| d.exact_log_probs(points))
+            }
+            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
+                let log_z = t.log_z();
+                let log_p = t.log_unnormalised(points);
+                Some(log_p.iter().map(|&l| l as f64 - log_z).collect())
+            }
+        }
+    }
+
+    /// The target's name.
+    pub fn target_name(self) -> &'static str {
+        match self {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) => d.name(),
+            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => t.name(),
+        }
+    }
 }
 
 /// A scalar loss with its tape.
@@ -29,6 +82,27 @@ pub fn forward_kl_loss(flow: &Flow, x: Mat) -> Scalar {
 pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
     let (x, log_q) = flow.push(z.leaky_traced());
     (log_q + target.energy(x)).mean::<(), _>()
+}
+
+/// Reverse KL against a data set's normalised density: `mean_i [log q(x_i) - log p*(x_i)]`,
+/// `x_i = T(z_i)`. `log p*` is computed off the tape (in f64, [`DataSet::exact_log_prob`]):
+/// its gradient at the samples (central differences) enters as the linear term `-g_i . x_i`,
+/// whose gradient is the true one, and a constant restores the loss's value.
+pub fn reverse_kl_data_loss(flow: &Flow, d: DataSet, z: Mat) -> Scalar {
+    let (x, log_q) = flow.push(z.leaky_traced());
+    let points = values(&x);
+    let (mut grad, mut shift) = (Vec::with_capacity(points.len()), 0.0f64);
+    for p in points.chunks(2) {
+        let at = [p[0] as f64, p[1] as f64];
+        let (log_p, g) = d
+            .exact_log_prob_gradient(at)
+            .unwrap_or((f64::NAN, [0.0; 2]));
+        shift += g[0] * at[0] + g[1] * at[1] - log_p;
+        grad.extend(g.map(|v| v as f32));
+    }
+    let n = (points.len() / 2).max(1) as f64;
+    let g = matrix(flow.device(), grad, 2);
+    (log_q - row_sum(x * g)).mean::<(), _>() + (shift / n) as f32
 }
 
 /// `-mean log p` over the finite values (the page reports how many were not).

@@ -3,8 +3,9 @@
 
 use crate::grid::Grid;
 use crate::metrics::{kl_on_grid, sample_estimate, SampleEstimate};
-use crate::objective::Objective;
-use crate::train::Trainer;
+use crate::objective::{mean_finite_nll, Objective};
+use crate::train::{Trainer, ESTIMATE_SAMPLES};
+use rand_distr::{Distribution, StandardNormal};
 
 /// A KL divergence summed on a grid.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,42 +20,64 @@ impl Trainer {
     /// Reverse KL only: importance-sampling estimates from the model's samples `T(z)` of
     /// these latent draws (row-major `n x 2`).
     pub fn estimate_on(&self, z: &[f32]) -> Option<SampleEstimate> {
-        let Objective::ReverseKl(t) = self.config().objective else {
-            return None;
+        let log_p = |x: &[f32]| match self.config().objective {
+            Objective::ReverseKl(t) => Some(t.log_unnormalised(x)),
+            Objective::ReverseKlData(d) => {
+                Some(d.exact_log_probs(x).into_iter().map(|v| v as f32).collect())
+            }
+            _ => None,
         };
         let (x, log_q) = self.flow.forward_points(z);
-        Some(sample_estimate(&log_q, &t.log_unnormalised(&x)))
+        Some(sample_estimate(&log_q, &log_p(&x)?))
     }
 
-    /// `ln Z` of the reverse-KL target ([`Target::log_z`]), if the objective has one.
+    /// `ln Z` of the reverse-KL target ([`Target::log_z`]; 0 for a data set's normalised
+    /// density), if the objective has one.
     pub fn target_log_z(&self) -> Option<f64> {
         match self.config().objective {
             Objective::ReverseKl(t) => Some(t.log_z()),
-            Objective::ForwardKl(_) => None,
+            Objective::ReverseKlData(_) => Some(0.0),
+            _ => None,
         }
     }
 
-    /// The exact KL on `grid` where the target density is known: `KL(p* || q)` for
-    /// data sets with an exact density (`crate::exact`), `KL(q || p)` for energy targets (with the exact `ln Z`),
+    /// Test NLL on the held-out set (forward KL), or the KL estimate `loss + ln Z` from
+    /// [`ESTIMATE_SAMPLES`] fresh samples (reverse KL), whose estimate is kept.
+    pub(crate) fn measure(&mut self) -> f64 {
+        if let Some(test) = self.held_out() {
+            let test = test.to_vec();
+            return mean_finite_nll(&self.flow.log_prob_points(&test));
+        }
+        let z: Vec<f32> = (0..2 * ESTIMATE_SAMPLES)
+            .map(|_| StandardNormal.sample(&mut self.eval_rng))
+            .collect();
+        let e = self.estimate_on(&z).expect("reverse KL has estimates");
+        self.last_estimate = Some(e);
+        e.loss + self.target_log_z().unwrap_or(0.0)
+    }
+
+    /// The exact KL on `grid` where the target density is known, the one the objective
+    /// minimises: `KL(p* || q)` under forward KL (data sets with an exact density,
+    /// `crate::exact`, or energies), `KL(q || p*)` under reverse KL (energies with the
+    /// exact `ln Z`, or data sets),
     /// and the model's mass on the grid: the sum covers what the model puts there, so the
     /// grid should hold the model's mass (the mass says how much of it is left out).
     pub fn grid_kl(&self, grid: &Grid) -> Option<GridKl> {
         let model = grid.tabulate(|p| self.flow.log_prob_points(p));
-        let kl = match self.config().objective {
-            Objective::ForwardKl(d) => {
-                if !d.has_exact_density() {
-                    return None;
-                }
-                let exact =
-                    grid.tabulate(|p| d.exact_log_probs(p).into_iter().map(|v| v as f32).collect());
-                kl_on_grid(&exact, &model)
-            }
-            Objective::ReverseKl(t) => {
-                let log_z = t.log_z() as f32;
-                let target =
-                    grid.tabulate(|p| t.log_unnormalised(p).iter().map(|v| v - log_z).collect());
-                kl_on_grid(&model, &target)
-            }
+        let objective = self.config().objective;
+        let exact = grid.tabulate(|p| {
+            let log_p = objective
+                .log_target(p)
+                .unwrap_or_else(|| vec![f64::NAN; p.len() / 2]);
+            log_p.into_iter().map(|v| v as f32).collect()
+        });
+        if exact.non_finite == exact.log_p.len() {
+            return None;
+        }
+        let kl = if objective.is_forward() {
+            kl_on_grid(&exact, &model)
+        } else {
+            kl_on_grid(&model, &exact)
         };
         Some(GridKl {
             kl,

@@ -5,17 +5,17 @@
 
 use crate::adam::adam;
 use crate::data::{flatten, DataSet};
+use crate::divergence::Truth;
 use crate::flow::Flow;
 use crate::guard::{Guard, Snapshot};
 pub use crate::history::{Event, History};
 use crate::metrics::SampleEstimate;
-use crate::objective::{forward_kl_loss, mean_finite_nll, reverse_kl_loss, Objective, Scalar};
+use crate::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective, Scalar};
 use crate::tensor::{matrix, Dev};
 use crate::{Error, Result};
 use dfdx::optim::AdamConfig;
 use dfdx::prelude::*;
 use rand::{rngs::StdRng, SeedableRng};
-use rand_distr::{Distribution, StandardNormal};
 
 /// Settings that can change between steps without rebuilding the flow.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -106,13 +106,17 @@ pub struct Trainer {
     rng: StdRng,
     /// Latent draws for the estimates: their own stream, so evaluating never changes
     /// the batches training sees.
-    eval_rng: StdRng,
-    test_set: Option<Vec<f32>>,
+    pub(crate) eval_rng: StdRng,
+    /// Held-out draws of the target (forward KL).
+    pub(crate) test_set: Option<Vec<f32>>,
+    /// An energy target's exact draws (forward KL on it), built at the first step: about a
+    /// million energies, which a page that only draws never needs.
+    truth: Option<Truth>,
     guard: Guard,
     /// The step whose update made the current parameters (a rollback brings back an older
     /// one): what a checkpoint is labelled with.
     params_step: u64,
-    last_estimate: Option<SampleEstimate>,
+    pub(crate) last_estimate: Option<SampleEstimate>,
     /// What has happened so far.
     pub history: History,
 }
@@ -127,7 +131,7 @@ impl Trainer {
         }
         let test_set = match config.objective {
             Objective::ForwardKl(d) => Some(flatten(&d.sample_seeded(TEST_POINTS, !config.seed))),
-            Objective::ReverseKl(_) => None,
+            _ => None,
         };
         let moments = [Gradients::leaky(), Gradients::leaky()];
         let start = Snapshot {
@@ -145,6 +149,7 @@ impl Trainer {
             rng: StdRng::seed_from_u64(config.seed),
             eval_rng: StdRng::seed_from_u64(config.seed ^ 0xE5A1_0A7E),
             test_set,
+            truth: None,
             guard: Guard::new(start),
             params_step: 0,
             last_estimate: None,
@@ -196,8 +201,26 @@ impl Trainer {
                 let x = matrix(self.flow.device(), flatten(&d.sample(n, &mut self.rng)), 2);
                 forward_kl_loss(&self.flow, x)
             }
+            Objective::ForwardKlEnergy(t) => {
+                let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
+                let x = truth.sample(n, &mut self.rng);
+                forward_kl_loss(&self.flow, matrix(self.flow.device(), x, 2))
+            }
             Objective::ReverseKl(t) => reverse_kl_loss(&self.flow, t, self.flow.draw_latent(n)),
+            Objective::ReverseKlData(d) => {
+                reverse_kl_data_loss(&self.flow, d, self.flow.draw_latent(n))
+            }
         }
+    }
+
+    /// The held-out draws for the test NLL (forward KL), made on first use for an energy.
+    pub(crate) fn held_out(&mut self) -> Option<&[f32]> {
+        if let (None, Objective::ForwardKlEnergy(t)) = (&self.test_set, self.config.objective) {
+            let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
+            let mut rng = StdRng::seed_from_u64(!self.config.seed);
+            self.test_set = Some(truth.sample(TEST_POINTS, &mut rng));
+        }
+        self.test_set.as_deref()
     }
 
     /// One step of Adam. A loss the guard refuses (not finite, exploded, or far above the
@@ -298,21 +321,6 @@ impl Trainer {
         self.history.test.push(self.step, value);
         self.history.latest = Some((self.step, value));
         value
-    }
-
-    fn measure(&mut self) -> f64 {
-        match (&self.test_set, self.config.objective) {
-            (Some(test), _) => mean_finite_nll(&self.flow.log_prob_points(test)),
-            (None, Objective::ReverseKl(t)) => {
-                let z: Vec<f32> = (0..2 * ESTIMATE_SAMPLES)
-                    .map(|_| StandardNormal.sample(&mut self.eval_rng))
-                    .collect();
-                let e = self.estimate_on(&z).expect("reverse KL has estimates");
-                self.last_estimate = Some(e);
-                e.loss + t.log_z()
-            }
-            (None, Objective::ForwardKl(_)) => f64::NAN,
-        }
     }
 
     /// The parameters a rollback would restore: the last checkpoint of a good model.

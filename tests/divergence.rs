@@ -71,8 +71,9 @@ fn reverse_kl_from_model_draws_matches_the_grid_and_a_large_monte_carlo() {
     let t = Target::U3;
     let flow = trained(Objective::ReverseKl(t), 600);
     let truth = Truth::energy(t);
-    let small = reverse_kl(&flow, &truth, 2_000);
-    let large = reverse_kl(&flow, &truth, 200_000);
+    let z = |n: usize| flow.draw_latent(n).as_vec();
+    let (small, _) = reverse_kl(&flow, &truth, &z(2_000));
+    let (large, _) = reverse_kl(&flow, &truth, &z(200_000));
     let (model, exact) = grids(&flow, &truth);
     close(
         "KL(q || p*), U3, grid",

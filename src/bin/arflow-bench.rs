@@ -163,7 +163,7 @@ fn main() {
         Objective::ForwardKl(d) => Some(flatten(
             &d.sample_seeded(FRESH_TEST_POINTS, args.train.seed + 1_000_003),
         )),
-        Objective::ReverseKl(_) => None,
+        _ => None,
     };
     // Forward KL: the NLL on fresh points. Reverse KL: the trainer's own KL estimate, which
     // it makes every EVAL_EVERY steps (as on the page), or now between those.
@@ -212,10 +212,11 @@ fn main() {
 
     let mut out = json!({
         "config": {
-            "objective": match args.train.objective {
-                Objective::ForwardKl(d) => format!("forward-kl:{}", d.name()),
-                Objective::ReverseKl(t) => format!("reverse-kl:{}", t.name()),
-            },
+            "objective": format!(
+                "{}:{}",
+                if args.train.objective.is_forward() { "forward-kl" } else { "reverse-kl" },
+                args.train.objective.target_name()
+            ),
             "flow": format!("{:?}", args.flow.direction).to_lowercase(),
             "layers": args.flow.layers,
             "hidden": args.flow.hidden,
@@ -256,7 +257,7 @@ fn main() {
                 out["grid_kl_model_mass"] = json!(g.model_mass);
             }
         }
-        Objective::ReverseKl(_) => {
+        _ => {
             let est = trainer.last_estimate().expect("reverse KL has estimates");
             out["kl_estimate"] = json!(final_value);
             out["kl_estimate_se"] = json!(est.loss_se);

@@ -30,7 +30,7 @@ impl Lab {
         let mut rng = StdRng::seed_from_u64(seed);
         self.data = match self.settings.objective() {
             Objective::ForwardKl(d) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
-            Objective::ReverseKl(_) => Vec::new(),
+            _ => Vec::new(),
         };
         self.latent = (0..2 * DISPLAY_POINTS)
             .map(|_| StandardNormal.sample(&mut rng))

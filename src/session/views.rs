@@ -96,13 +96,15 @@ impl Lab {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
         });
         let truth = match self.settings.objective() {
-            Objective::ForwardKl(d) if d.has_exact_density() => {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) if d.has_exact_density() => {
                 conditional(window, axis, at, cells, |p| d.exact_log_probs(p))
             }
-            Objective::ForwardKl(_) => None,
-            Objective::ReverseKl(t) => conditional(window, axis, at, cells, |p| {
-                t.log_unnormalised(p).into_iter().map(f64::from).collect()
-            }),
+            Objective::ForwardKl(_) | Objective::ReverseKlData(_) => None,
+            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
+                conditional(window, axis, at, cells, |p| {
+                    t.log_unnormalised(p).into_iter().map(f64::from).collect()
+                })
+            }
         };
         SliceView {
             axis,
@@ -131,8 +133,10 @@ impl Lab {
             ny: MARGINAL_CELLS,
         };
         let curve = match objective {
-            Objective::ReverseKl(t) => marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis),
-            Objective::ForwardKl(d) if d.has_exact_density() => {
+            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
+                marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis)
+            }
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) if d.has_exact_density() => {
                 let log_p = d
                     .exact_log_probs(&grid.points())
                     .into_iter()
@@ -140,7 +144,7 @@ impl Lab {
                     .collect();
                 marginal(&Density::new(grid, log_p), axis)
             }
-            Objective::ForwardKl(d) => {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
                 let x = flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED));
                 let (lo, hi) = crate::slice::range(window, axis);
                 let h = histogram(
@@ -164,7 +168,7 @@ impl Lab {
             .clamp(MIN_DISPLAY_POINTS, DISPLAY_POINTS);
         let x = match self.settings.objective() {
             Objective::ForwardKl(_) => self.data[..2 * n.min(self.data.len() / 2)].to_vec(),
-            Objective::ReverseKl(_) => self.samples().into_iter().take(2 * n).collect(),
+            _ => self.samples().into_iter().take(2 * n).collect(),
         };
         LatentView::new(flow, &x)
     }

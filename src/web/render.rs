@@ -49,13 +49,13 @@ impl App {
         )
         .map_err(js)?;
         match self.lab.settings().objective() {
-            Objective::ForwardKl(d) => {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
                 let data = area(backend(canvas("samples-data")?)?);
                 let caption = format!("data: {}", d.name());
                 charts::scatter(&data, window, &caption, self.lab.data_flat(), Dots::Data)
                     .map_err(js)?;
             }
-            Objective::ReverseKl(t) => {
+            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
                 let c = canvas("samples-data")?;
                 let root = area(backend(c.clone())?);
                 let caption = format!("target: exp(-{})", t.name().to_uppercase());
