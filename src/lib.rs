@@ -34,6 +34,7 @@
 
 // The engine.
 pub mod adam;
+pub mod contour;
 pub mod data;
 pub mod divergence;
 pub mod error;
