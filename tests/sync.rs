@@ -1,7 +1,9 @@
 //! The worker's progress message: what the worker encodes, the page decodes to the same
 //! update; anything else is refused with a message.
 
-use arflow::session::sync::{Progress, Update};
+use arflow::divergence::Estimate;
+use arflow::session::duel::Scores;
+use arflow::session::sync::{DuelUpdate, Progress, Update};
 
 fn update() -> Update {
     Update {
@@ -18,6 +20,32 @@ fn update() -> Update {
         loss: vec![(1199, 2.61), (1200, 2.58)],
         test_from: 0,
         test: vec![(1200, 2.5123)],
+        duel: None,
+    }
+}
+
+fn duel_update() -> Update {
+    let e = |value, se| Estimate { value, se, n: 4000 };
+    Update {
+        duel: Some(DuelUpdate {
+            scores: Some(Scores {
+                step: 1200,
+                steps: [1200, 801],
+                seconds: [3.5, 3.48],
+                kl: [
+                    [e(0.12, 0.01), e(0.9, 0.05)],
+                    [e(f64::INFINITY, 0.3), e(0.2, 0.02)],
+                ],
+                modes: Some([8, 3]),
+            }),
+            series: [
+                (0, vec![(100, 0.5), (200, 0.4)]),
+                (3, vec![]),
+                (1, vec![(1200, 0.2)]),
+                (0, vec![]),
+            ],
+        }),
+        ..update()
     }
 }
 
@@ -33,6 +61,38 @@ fn an_update_round_trips() {
     assert_eq!(quiet, Update::default(), "an empty event is none");
 }
 
+/// The compare view's scores and series ride after the rest; a view without scores yet
+/// sends NaN for them and gets none back.
+#[test]
+fn a_compare_update_round_trips() {
+    let u = duel_update();
+    let numbers = u.encode();
+    assert_eq!(numbers.len(), 17 + 19 + (2 + 4) + 2 + (2 + 2) + 2);
+    assert_eq!(
+        Update::decode(&numbers, "step 578: the loss exploded").unwrap(),
+        u
+    );
+    let mut early = duel_update();
+    early.duel.as_mut().unwrap().scores = None;
+    assert_eq!(
+        Update::decode(&early.encode(), "step 578: the loss exploded").unwrap(),
+        early
+    );
+    let mut no_modes = duel_update();
+    no_modes
+        .duel
+        .as_mut()
+        .unwrap()
+        .scores
+        .as_mut()
+        .unwrap()
+        .modes = None;
+    assert_eq!(
+        Update::decode(&no_modes.encode(), "step 578: the loss exploded").unwrap(),
+        no_modes
+    );
+}
+
 #[test]
 fn malformed_messages_are_refused() {
     let good = update().encode();
@@ -44,7 +104,13 @@ fn malformed_messages_are_refused() {
     huge_count[8] = 1e9;
     let mut bad_from = good.clone();
     bad_from[7] = -1.0;
+    let duel = duel_update().encode();
+    let mut bad_n = duel.clone();
+    bad_n[17 + 7] = 0.5;
     for numbers in [
+        &duel[..duel.len() - 1],
+        &duel[..20],
+        &bad_n,
         &good[..3],
         &good[..good.len() - 1],
         &longer,

@@ -122,8 +122,17 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 20] = [
+pub const FIELDS: [Field; 21] = [
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
+    field!(
+        "compare",
+        "compare objectives",
+        compare,
+        Kind::Flag,
+        Change::Rebuild,
+        flag,
+        flag_text
+    ),
     choice!("data", "data set", data, DATA, Change::Rebuild),
     choice!("target", "target", target, TARGETS, Change::Rebuild),
     choice!("flow", "flow type", direction, DIRECTIONS, Change::Rebuild),

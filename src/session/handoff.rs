@@ -4,7 +4,8 @@
 //! trained it has stopped.
 
 use super::lab::Lab;
-use super::sync::{Progress, Update};
+use super::sync::{DuelUpdate, Progress, Update};
+use crate::history::Mark;
 use crate::Result;
 
 impl Lab {
@@ -17,49 +18,86 @@ impl Lab {
     /// last good model's (the one the warning names). While training keeps diverging, the
     /// parameters between a bad step and its rollback are garbage; the page draws the
     /// model it would come back to instead of flickering between the two.
+    /// In the compare view the rival's current parameters follow.
     pub fn shown_parameters(&self) -> Vec<f32> {
-        match self.progress.event {
+        let mut out = match self.progress.event {
             Some(_) => self.trainer.checkpoint_parameters().to_vec(),
             None => self.trainer.flow.parameters(),
+        };
+        if let Some(duel) = &self.duel {
+            out.extend(duel.rival.flow.parameters());
         }
+        out
     }
 
     /// What the other lab lacks since the last call: the progress and the history points
     /// made since (or all of a series that has been decimated since).
     pub fn take_update(&mut self) -> Update {
-        let update = self.update_since(self.sent);
+        let update = self.update_since(self.sent, false);
         self.mark_sent();
         update
     }
 
     /// The progress and the whole history, for a lab that has none of it.
     pub fn whole_update(&self) -> Update {
-        self.update_since(Default::default())
+        self.update_since(Default::default(), true)
     }
 
-    fn update_since(&self, [loss, test]: [crate::history::Mark; 2]) -> Update {
+    fn update_since(&self, [loss, test]: [Mark; 2], whole: bool) -> Update {
         let h = &self.trainer.history;
         let (loss_from, loss) = h.loss.since(loss);
         let (test_from, test) = h.test.since(test);
+        let duel = self.duel.as_ref().map(|d| DuelUpdate {
+            scores: d.scores,
+            series: std::array::from_fn(|i| {
+                let mark = if whole { Mark::default() } else { d.sent[i] };
+                let (from, points) = d.series[i].since(mark);
+                (from, points.to_vec())
+            }),
+        });
         Update {
             progress: self.progress.clone(),
             loss_from,
             loss: loss.to_vec(),
             test_from,
             test: test.to_vec(),
+            duel,
         }
     }
 
     fn mark_sent(&mut self) {
         let h = &self.trainer.history;
         self.sent = [h.loss.mark(), h.test.mark()];
+        if let Some(d) = &mut self.duel {
+            d.sent = std::array::from_fn(|i| d.series[i].mark());
+        }
     }
 
     /// Takes over training progress made elsewhere (a lab with the same settings): its
     /// parameters and its [`Self::take_update`]. A rebuild still due is done first.
     pub fn absorb(&mut self, params: &[f32], update: Update) -> Result<()> {
         self.apply();
-        self.trainer.flow.set_parameters(params)?;
+        let main = self.trainer.flow.parameters_len();
+        let models = if self.duel.is_some() { 2 } else { 1 };
+        if params.len() != models * main {
+            let msg = format!("{} parameters for {models} flows of {main}", params.len());
+            return Err(crate::Error::Invalid("worker message", msg));
+        }
+        match (&mut self.duel, update.duel) {
+            (Some(duel), Some(sent)) => {
+                duel.rival.flow.set_parameters(&params[main..])?;
+                for (s, (from, points)) in duel.series.iter_mut().zip(&sent.series) {
+                    s.replace_from(*from, points);
+                }
+                duel.scores = sent.scores;
+            }
+            (None, None) => {}
+            _ => {
+                let msg = "the compare view's part does not match the settings".to_string();
+                return Err(crate::Error::Invalid("worker message", msg));
+            }
+        }
+        self.trainer.flow.set_parameters(&params[..main])?;
         let h = &mut self.trainer.history;
         h.loss.replace_from(update.loss_from, &update.loss);
         h.test.replace_from(update.test_from, &update.test);
@@ -74,6 +112,9 @@ impl Lab {
     /// optimiser starts afresh. Nothing is sent again that the other lab has.
     pub fn resume(&mut self) {
         self.trainer.resume_at(self.progress.step);
+        if let Some(d) = &mut self.duel {
+            d.rival.resume_at(self.progress.step);
+        }
         self.mark_sent();
     }
 }

@@ -73,6 +73,15 @@ impl Settings {
                 notes.push(format!("link: {e}{kept}"));
             }
         }
+        // A link to a compare view of a target it cannot compare keeps the rest.
+        if s.compare && s.objective().opposite().is_none() {
+            s.compare = false;
+            notes.push(format!(
+                "link: compare objectives needs a target with a density that is positive \
+                 everywhere, and {} has none; comparing off",
+                s.objective().target_name()
+            ));
+        }
         if let Err(e) = s.validate() {
             notes.insert(0, format!("link: {e}; using the defaults"));
             s = Settings::default();

@@ -4,6 +4,7 @@
 //! to and takes from another lab (the training worker) in `handoff.rs`. The web shell only
 //! adds a clock and canvases.
 
+use super::duel::{Duel, SCORE_EVERY_MS};
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
 use super::sync::Progress;
@@ -46,6 +47,8 @@ pub struct Lab {
     pub(super) events_seen: (usize, u64),
     /// The data (or target) marginals computed so far (they never change): objective,
     /// axis, curve.
+    /// The compare view's rival trainer and scores, when the settings compare objectives.
+    pub(super) duel: Option<Duel>,
     pub(super) marginals: Vec<(
         crate::objective::Objective,
         usize,
@@ -76,7 +79,13 @@ impl Lab {
             outside_samples: None,
             events_seen: (0, 0),
             marginals: Vec::new(),
+            duel: None,
         };
+        lab.duel = lab
+            .settings
+            .compare
+            .then(|| Duel::new(&lab.trainer))
+            .flatten();
         lab.redraw();
         Ok(lab)
     }
@@ -95,6 +104,11 @@ impl Lab {
     /// The trainer (flow, history).
     pub fn trainer(&self) -> &Trainer {
         &self.trainer
+    }
+
+    /// The compare view's rival and scores, when the settings compare objectives.
+    pub fn duel(&self) -> Option<&Duel> {
+        self.duel.as_ref()
     }
 
     /// Sets one field and rebuilds the flow if it needs to; on error nothing changes and
@@ -167,6 +181,11 @@ impl Lab {
         }
         self.trainer = Trainer::new(builder.finish(), self.settings.train_config())
             .expect("settings that validated build a trainer");
+        self.duel = self
+            .settings
+            .compare
+            .then(|| Duel::new(&self.trainer))
+            .flatten();
         self.rebuild_due = false;
         self.events_seen = (0, 0);
         self.progress = Progress::default();
@@ -198,6 +217,10 @@ impl Lab {
         if self.metric_due {
             self.metric_due = false;
             self.refresh_metric();
+            if let Some(duel) = &mut self.duel {
+                duel.rival.test_metric();
+                duel.score(&self.trainer);
+            }
         }
     }
 
@@ -215,10 +238,28 @@ impl Lab {
             self.recent.push_back((start, self.trainer.step_count()));
         }
         let mut steps = 0;
+        let mut before = start;
         loop {
-            self.one_step();
-            steps += 1;
-            if now() - start >= budget_ms {
+            // In the compare view the two flows take turns by time: each step goes to the
+            // one that has trained for less, so both get half the time whatever a step of
+            // each costs.
+            let rival = self
+                .duel
+                .as_ref()
+                .is_some_and(|d| d.spent_ms[1] < d.spent_ms[0]);
+            if rival {
+                self.rival_step();
+            } else {
+                self.one_step();
+                steps += 1;
+            }
+            let after = now();
+            if let Some(d) = &mut self.duel {
+                d.spent_ms[usize::from(rival)] += after - before;
+            }
+            // Scoring is charged to neither.
+            before = if self.score_due(false) { now() } else { after };
+            if after - start >= budget_ms {
                 break;
             }
         }
@@ -246,6 +287,33 @@ impl Lab {
         self.describe_events();
     }
 
+    /// Scores the compare view's models if the lab's trainer has just evaluated itself and
+    /// they have trained for [`SCORE_EVERY_MS`] since the last scores (or `now`); true if
+    /// it did.
+    fn score_due(&mut self, now: bool) -> bool {
+        let step = self.trainer.step_count();
+        let evaluated = self.evaluated_now();
+        match &mut self.duel {
+            Some(d)
+                if evaluated
+                    && d.scores.is_none_or(|s| s.step != step)
+                    && (now || d.spent_ms.iter().sum::<f64>() >= d.scored_ms + SCORE_EVERY_MS) =>
+            {
+                d.score(&self.trainer);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// One step of the compare view's rival.
+    fn rival_step(&mut self) {
+        if let Some(duel) = &mut self.duel {
+            duel.rival.step();
+            self.version += 1;
+        }
+    }
+
     /// Whether the trainer's last evaluation was at its current step.
     fn evaluated_now(&self) -> bool {
         self.trainer.history.latest.map(|t| t.0) == Some(self.trainer.step_count())
@@ -256,10 +324,12 @@ impl Lab {
     pub fn step_once(&mut self) {
         self.apply();
         self.evaluate();
+        self.rival_step();
         self.one_step();
         if !self.evaluated_now() {
             self.refresh_metric();
             self.describe_events();
         }
+        self.score_due(true);
     }
 }

@@ -3,9 +3,11 @@
 //! engine timings. Everything here is plain Rust, tested natively.
 
 pub mod bench;
+pub mod compare;
 pub mod cost;
 pub mod density;
 pub mod draws;
+pub mod duel;
 pub mod fields;
 pub mod grid_job;
 pub mod handoff;

@@ -2,6 +2,7 @@
 //! test metric and its estimate, rollbacks in words) and the MADE masks of a flow layer and
 //! of the explorer.
 
+use super::duel::SCORE_POINTS;
 use super::lab::Lab;
 use super::sync::Progress;
 use crate::grid::Density;
@@ -133,10 +134,10 @@ impl Lab {
 
     /// What the status line shows.
     pub fn status(&self) -> Status {
-        let forward = matches!(self.settings.objective(), Objective::ForwardKl(_));
+        let forward = self.settings.objective().is_forward();
         let floor = match self.settings.objective() {
             Objective::ForwardKl(d) => Some(d.entropy()),
-            Objective::ReverseKl(_) => None,
+            _ => None,
         };
         Status {
             progress: self.progress.clone(),
@@ -155,7 +156,8 @@ impl Lab {
 
     /// See [`Status::work_macs`]: a step's forward and backward pass over the batch (about
     /// three evaluations), or the test NLL of the held-out points (forward KL), or the KL
-    /// estimate's samples with their density (reverse KL).
+    /// estimate's samples with their density (reverse KL); in the compare view all of them
+    /// and the scores.
     fn work_macs(&self, forward: bool) -> f64 {
         let flow = &self.trainer.flow;
         let (density, sample) = (flow.passes_per_density(), flow.passes_per_sample());
@@ -166,6 +168,14 @@ impl Lab {
         } else {
             ESTIMATE_SAMPLES as f64 * per(sample + density)
         };
-        step.max(evaluation)
+        if self.duel.is_none() {
+            return step.max(evaluation);
+        }
+        // The compare view: both objectives' steps and evaluations, and the scores, may
+        // fall between two messages.
+        let both = 3.0 * self.settings.batch as f64 * per(density + sample)
+            + TEST_POINTS as f64 * per(density)
+            + ESTIMATE_SAMPLES as f64 * per(sample + density);
+        both + (2 * SCORE_POINTS) as f64 * per(2 * density + sample)
     }
 }

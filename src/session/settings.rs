@@ -71,6 +71,8 @@ pub enum ExplorerOrder {
 pub struct Settings {
     /// Forward KL on data or reverse KL on an energy.
     pub objective: Mode,
+    /// Compare objectives: a second flow learns the same target by the other objective.
+    pub compare: bool,
     /// The data set, for forward KL.
     pub data: DataSet,
     /// The energy target, for reverse KL.
@@ -122,6 +124,7 @@ impl Default for Settings {
         let flow = FlowConfig::default();
         Settings {
             objective: Mode::Forward,
+            compare: false,
             data: DataSet::Moons,
             target: Target::U1,
             direction: flow.direction,
@@ -174,7 +177,16 @@ impl Settings {
     /// was checked on its own when it was set).
     pub fn validate(&self) -> Result<()> {
         self.flow_config().validate()?;
-        self.train_config().validate()
+        self.train_config().validate()?;
+        if self.compare && self.objective().opposite().is_none() {
+            let msg = format!(
+                "needs a target with both draws and a density that is positive everywhere \
+                 (8gaussians, rings, circles, moons, swissroll or an energy U1-U4), not {}",
+                self.objective().target_name()
+            );
+            return Err(crate::Error::Invalid("compare objectives", msg));
+        }
+        Ok(())
     }
 
     /// The training these settings describe.

@@ -8,8 +8,16 @@
 //! (step, loss) x n, test from, m, (step, test) x m]`
 //!
 //! with NaN for a missing metric, ESS, sample count or standard error (a metric may be
-//! `+inf`). The page decodes it with [`Update::decode`].
+//! `+inf`), and, in the compare view, the scores and their series after them:
+//!
+//! `[score step (NaN for none), steps x 2, seconds x 2, (value, se, n) x 4, modes x 2 (NaN
+//! for none),
+//! (from, k, (step, value) x k) x 4]`
+//!
+//! The page decodes it with [`Update::decode`].
 
+use super::duel::Scores;
+use crate::divergence::Estimate;
 use crate::{Error, Result};
 
 /// Where training stands: from a lab's own steps, or received from a worker.
@@ -46,6 +54,23 @@ pub struct Update {
     pub test_from: usize,
     /// The new `(step, test metric)` points.
     pub test: Vec<(u64, f64)>,
+    /// The compare view's scores, if it is on.
+    pub duel: Option<DuelUpdate>,
+}
+
+/// The compare view's part of an update.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DuelUpdate {
+    /// The latest scores.
+    pub scores: Option<Scores>,
+    /// Where each score series' new points start, and the points.
+    pub series: [(usize, Vec<(u64, f64)>); 4],
+}
+
+fn push_series(out: &mut Vec<f64>, from: usize, series: &[(u64, f64)]) {
+    out.push(from as f64);
+    out.push(series.len() as f64);
+    out.extend(series.iter().flat_map(|&(s, v)| [s as f64, v]));
 }
 
 impl Update {
@@ -64,34 +89,72 @@ impl Update {
             non_finite,
             p.metric_se.unwrap_or(f64::NAN),
         ];
-        for (from, series) in [(self.loss_from, &self.loss), (self.test_from, &self.test)] {
-            out.push(from as f64);
-            out.push(series.len() as f64);
-            out.extend(series.iter().flat_map(|&(s, v)| [s as f64, v]));
+        push_series(&mut out, self.loss_from, &self.loss);
+        push_series(&mut out, self.test_from, &self.test);
+        if let Some(duel) = &self.duel {
+            match &duel.scores {
+                Some(s) => {
+                    out.push(s.step as f64);
+                    out.extend(s.steps.map(|v| v as f64));
+                    out.extend(s.seconds);
+                    for e in s.kl.iter().flatten() {
+                        out.extend([e.value, e.se, e.n as f64]);
+                    }
+                    let modes = s.modes.map(|m| m.map(|c| c as f64));
+                    out.extend(modes.unwrap_or([f64::NAN; 2]));
+                }
+                None => out.extend([f64::NAN; 19]),
+            }
+            for (from, series) in &duel.series {
+                push_series(&mut out, *from, series);
+            }
         }
         out
     }
 
     /// The update [`Self::encode`] made, with its event; an error for any other list.
     pub fn decode(numbers: &[f64], event: &str) -> Result<Update> {
-        let bad = || Error::Invalid("worker message", "malformed progress numbers".into());
-        let mut it = numbers.iter().copied();
-        let mut next = || it.next().ok_or_else(bad);
-        let (step, sps, metric, ess) = (next()?, next()?, next()?, next()?);
-        let (samples, non_finite, se) = (next()?, next()?, next()?);
-        let count = |v: f64| {
-            (v >= 0.0 && v.fract() == 0.0 && v <= crate::history::SERIES_CAP as f64)
-                .then_some(v as usize)
-                .ok_or_else(bad)
-        };
-        let mut series = [(0, Vec::new()), (0, Vec::new())];
-        for (from, s) in &mut series {
-            *from = count(next()?)?;
-            for _ in 0..count(next()?)? {
-                s.push((next()? as u64, next()?));
+        let mut r = Reader(numbers.iter().copied());
+        let (step, sps, metric, ess) = (r.next()?, r.next()?, r.next()?, r.next()?);
+        let (samples, non_finite, se) = (r.next()?, r.next()?, r.next()?);
+        let mut series: [(usize, Vec<(u64, f64)>); 2] = Default::default();
+        r.series(&mut series)?;
+        let duel = match r.next() {
+            Err(_) => None,
+            Ok(score_step) => {
+                let steps = [r.next()?, r.next()?];
+                let seconds = [r.next()?, r.next()?];
+                let mut kl = [[Estimate::of(&[]); 2]; 2];
+                for e in kl.iter_mut().flatten() {
+                    let (value, se) = (r.next()?, r.next()?);
+                    let n = r.next()?;
+                    let n = if score_step.is_nan() {
+                        0
+                    } else {
+                        r.whole(n, u32::MAX as f64)?
+                    };
+                    *e = Estimate { value, se, n };
+                }
+                let modes = [r.next()?, r.next()?];
+                let modes = modes
+                    .iter()
+                    .all(|m| m.is_finite())
+                    .then(|| modes.map(|m| m as usize));
+                let mut duel = DuelUpdate {
+                    scores: (score_step >= 0.0).then_some(Scores {
+                        step: score_step as u64,
+                        steps: steps.map(|s| s as u64),
+                        seconds,
+                        kl,
+                        modes,
+                    }),
+                    series: Default::default(),
+                };
+                r.series(&mut duel.series)?;
+                Some(duel)
             }
-        }
-        if next().is_ok() || !(step >= 0.0 && step.fract() == 0.0) {
+        };
+        if r.next().is_ok() || !(step >= 0.0 && step.fract() == 0.0) {
             return Err(bad());
         }
         let [(loss_from, loss), (test_from, test)] = series;
@@ -109,6 +172,41 @@ impl Update {
             loss,
             test_from,
             test,
+            duel,
         })
+    }
+}
+
+fn bad() -> Error {
+    Error::Invalid("worker message", "malformed progress numbers".into())
+}
+
+/// Reads a message's numbers in order.
+struct Reader<I: Iterator<Item = f64>>(I);
+
+impl<I: Iterator<Item = f64>> Reader<I> {
+    fn next(&mut self) -> Result<f64> {
+        self.0.next().ok_or_else(bad)
+    }
+
+    /// A whole number from 0 to `max`.
+    fn whole(&self, v: f64, max: f64) -> Result<usize> {
+        (v >= 0.0 && v.fract() == 0.0 && v <= max)
+            .then_some(v as usize)
+            .ok_or_else(bad)
+    }
+
+    /// Series as `(from, k, (step, value) x k)` each.
+    fn series(&mut self, series: &mut [(usize, Vec<(u64, f64)>)]) -> Result<()> {
+        let cap = crate::history::SERIES_CAP as f64;
+        for (from, s) in series {
+            let f = self.next()?;
+            *from = self.whole(f, cap)?;
+            let k = self.next()?;
+            for _ in 0..self.whole(k, cap)? {
+                s.push((self.next()? as u64, self.next()?));
+            }
+        }
+        Ok(())
     }
 }
