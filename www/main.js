@@ -81,6 +81,16 @@ function wire() {
     state.gpuStale = true;
   });
   $('panic-reset').addEventListener('click', () => location.reload());
+  // The guide's one-click setups: write the settings, start training, show the panel.
+  for (const b of document.querySelectorAll('[data-preset]')) {
+    b.addEventListener('click', () => {
+      start(b.dataset.preset);
+      setPlaying(true);
+      const panel = $(b.dataset.panel);
+      panel.hidden = false;
+      panel.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    });
+  }
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
   document.addEventListener('keydown', (e) => {
     const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) && e.target.type !== 'checkbox';

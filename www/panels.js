@@ -3,10 +3,11 @@ import { state, $, record, fmt } from './state.js';
 import { message, writeControls } from './controls.js';
 import { toWorker } from './worker-client.js';
 import { renderProbe, renderLatent, showCosts } from './views.js';
+import { renderCompare } from './compare.js';
 
 // While training, one panel per turn (App render_* names, or page functions), so that no
 // frame draws them all: each stays well inside a frame even on a busy machine.
-const PANEL_TURNS = ['render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe];
+const PANEL_TURNS = [renderCompare, 'render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe];
 // The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
 const HEATMAP_PERIOD = [140, 170];
 

@@ -3,6 +3,7 @@
 //! optionally the density of each stage under them, and a probed point's trail to each
 //! stage.
 
+use super::heatmap::cells;
 use super::{err, Area, FONT, INK};
 use crate::grid::{Density, Window};
 use plotters::prelude::*;
@@ -26,25 +27,6 @@ fn hue(z: &[f32]) -> RGBAColor {
     let t = (z[1].atan2(z[0]) as f64 + std::f64::consts::PI) / (2.0 * std::f64::consts::PI);
     let c = colorous::SINEBOW.eval_continuous(t);
     RGBColor(c.r, c.g, c.b).mix(0.8)
-}
-
-/// The stage density as cells in the heatmap's colours (brightness `p / max p`).
-fn cells<'a>(d: &'a Density) -> impl Iterator<Item = Rectangle<(f32, f32)>> + 'a {
-    let g = d.grid;
-    let p: Vec<f64> = d.probabilities().collect();
-    let max = p.iter().cloned().fold(0.0, f64::max).max(1e-300);
-    (0..g.ny).flat_map(move |j| {
-        let p = p.clone();
-        (0..g.nx).map(move |i| {
-            let c = colorous::VIRIDIS.eval_continuous((p[j * g.nx + i] / max).clamp(0.0, 1.0));
-            let (x, y) = (g.x(i), g.y(j));
-            let (hx, hy) = (g.dx() / 2.0, g.dy() / 2.0);
-            Rectangle::new(
-                [(x - hx, y - hy), (x + hx, y + hy)],
-                RGBColor(c.r, c.g, c.b).filled(),
-            )
-        })
-    })
 }
 
 /// Draws the stages (`[z, T_1(z), ..., x]`) in square panels on `window`; `per_line` is

@@ -2,6 +2,7 @@
 //! passes a canvas backend). No browser API is used here.
 
 pub mod charts;
+pub mod compare;
 pub mod composition;
 pub mod heatmap;
 pub mod masks;

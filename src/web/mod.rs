@@ -4,6 +4,7 @@
 
 mod app;
 mod bench;
+mod compare;
 mod dom;
 mod gpu;
 mod json;

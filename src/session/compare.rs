@@ -1,0 +1,65 @@
+//! What the compare view draws: each model's density on a grid and its samples (the same
+//! latent draws pushed through both, so a point can be followed from one to the other),
+//! over the contours of the target's density that hold 50, 90 and 99 % of its mass.
+
+use super::draws::{DISPLAY_POINTS, MIN_DISPLAY_POINTS};
+use super::lab::Lab;
+use crate::contour::mass_levels;
+use crate::grid::{Density, Grid, Window};
+
+/// Cells a side of each model's map, at most (fewer for a flow too large to afford them:
+/// each map gets the panel budget of [`Lab::panel_points`]).
+pub const COMPARE_RES: usize = 96;
+/// Cells a side of each model's map, at least (the default flow's budget gives 47).
+pub const MIN_COMPARE_RES: usize = 48;
+/// Cells a side of the target's map (computed once per target).
+pub const TARGET_RES: usize = 100;
+/// The shares of the target's mass its contours enclose.
+pub const CONTOUR_SHARES: [f64; 3] = [0.5, 0.9, 0.99];
+
+/// The compare view's pictures, `[forward-KL model, reverse-KL model]`.
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    /// Each model's `log q` on the grid.
+    pub densities: [Density; 2],
+    /// Each model's samples, row-major `n x 2`.
+    pub samples: [Vec<f32>; 2],
+    /// The target's `log p*` on its own grid.
+    pub target: Density,
+    /// The contour levels of [`CONTOUR_SHARES`], in `log p*`.
+    pub levels: Vec<f32>,
+}
+
+impl Lab {
+    /// The compare view's pictures, if the settings compare objectives.
+    pub fn compare_view(&mut self) -> Option<CompareView> {
+        let window = Window::default();
+        let objective = self.settings.objective();
+        let flow = &self.trainer.flow;
+        let cells = self.panel_points(flow.passes_per_density());
+        let res = ((cells as f64).sqrt() as usize).clamp(MIN_COMPARE_RES, COMPARE_RES);
+        let n = (self.panel_points(flow.passes_per_sample()) / 2)
+            .clamp(MIN_DISPLAY_POINTS, DISPLAY_POINTS);
+        let latent = &self.latent[..2 * n.min(self.latent.len() / 2)];
+        let duel = self.duel.as_mut()?;
+        let target = duel.target_grid.get_or_insert_with(|| {
+            let grid = Grid::new(window, TARGET_RES, TARGET_RES).expect("a valid grid");
+            grid.tabulate(|p| {
+                let log_p = objective
+                    .log_target(p)
+                    .expect("a compared target has a density");
+                log_p.into_iter().map(|v| v as f32).collect()
+            })
+        });
+        let levels = mass_levels(target, &CONTOUR_SHARES);
+        let target = target.clone();
+        let grid = Grid::new(window, res, res).expect("a valid grid");
+        let models = duel.models(&self.trainer);
+        Some(CompareView {
+            densities: models.map(|t| grid.tabulate(|p| t.flow.log_prob_points(p))),
+            samples: models.map(|t| t.flow.forward_points(latent).0),
+            target,
+            levels,
+        })
+    }
+}

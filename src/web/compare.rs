@@ -1,0 +1,68 @@
+//! The compare view in the page: the two models' maps on `#compare-maps`, their divergences
+//! over the steps on `#compare-chart`, and the scores as JSON for the table under them.
+
+use super::dom::{backend, canvas, js};
+use super::json::{array, num, object, text};
+use super::App;
+use crate::divergence::Estimate;
+use crate::draw::area;
+use crate::draw::compare::{divergences, maps, Side, FORWARD, REVERSE};
+use crate::grid::Window;
+use wasm_bindgen::prelude::*;
+
+fn estimate(e: &Estimate) -> String {
+    object(&[
+        ("value", num(Some(e.value))),
+        ("se", num(Some(e.se))),
+        ("n", e.n.to_string()),
+    ])
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Draws the compare view and returns its table as JSON: `target`, and per model
+    /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `kl_pq` and
+    /// `kl_qp` (`value`, `se`, `n`) and `modes` (8gaussians, else null); an empty string
+    /// when the settings do not compare objectives.
+    pub fn render_compare(&mut self) -> Result<String, JsError> {
+        let Some(view) = self.lab.compare_view() else {
+            return Ok(String::new());
+        };
+        let sides = [0, 1].map(|m| Side {
+            title: [
+                "forward KL: fit to draws of p*",
+                "reverse KL: fit to the density p*",
+            ][m],
+            density: &view.densities[m],
+            samples: &view.samples[m],
+            colour: [FORWARD, REVERSE][m],
+        });
+        let root = area(backend(canvas("compare-maps")?)?);
+        maps(&root, Window::default(), sides, &view.target, &view.levels).map_err(js)?;
+        let duel = self.lab.duel().expect("a compare view has a duel");
+        let series = std::array::from_fn(|i| duel.series[i].points());
+        divergences(&area(backend(canvas("compare-chart")?)?), series).map_err(js)?;
+        let models: Vec<String> = duel
+            .scores
+            .iter()
+            .flat_map(|s| {
+                (0..2).map(move |m| {
+                    object(&[
+                        ("steps", s.steps[m].to_string()),
+                        ("seconds", num(Some(s.seconds[m]))),
+                        ("kl_pq", estimate(&s.kl[m][0])),
+                        ("kl_qp", estimate(&s.kl[m][1])),
+                        ("modes", num(s.modes.map(|c| c[m] as f64))),
+                    ])
+                })
+            })
+            .collect();
+        Ok(object(&[
+            (
+                "target",
+                text(self.lab.settings().objective().target_name()),
+            ),
+            ("models", array(&models)),
+        ]))
+    }
+}

@@ -1,0 +1,60 @@
+// The compare view's table: both models on both divergences, with standard errors, the
+// winner of each column marked, the modes covered (8gaussians) and each model's steps.
+import { state, $, fmt } from './state.js';
+
+const cell = (row, text, cls) => {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (cls) td.className = cls;
+  row.append(td);
+  return td;
+};
+
+const estimate = (e) => (e.value === null ? 'infinite' : `${fmt(e.value)} \u00b1 ${fmt(e.se)}`);
+
+// Which row is lower in a column, if the gap is more than two standard errors.
+function winner(a, b) {
+  const va = a.value ?? Infinity;
+  const vb = b.value ?? Infinity;
+  const se = Math.hypot(a.se ?? 0, b.se ?? 0);
+  if (Math.abs(va - vb) <= 2 * se) return -1;
+  return va < vb ? 0 : 1;
+}
+
+function table(view) {
+  const body = document.createElement('tbody');
+  const head = body.insertRow();
+  const eight = view.models.length === 2 && view.models[0].modes !== null;
+  for (const h of ['', 'KL(p* || q): forward KL\u2019s objective', 'KL(q || p*): reverse KL\u2019s objective', ...(eight ? ['modes covered (of 8)'] : []), 'steps (training time)']) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  if (view.models.length !== 2) {
+    cell(body.insertRow(), 'scoring\u2026');
+    return body;
+  }
+  const [f, r] = view.models;
+  const wins = [winner(f.kl_pq, r.kl_pq), winner(f.kl_qp, r.kl_qp)];
+  view.models.forEach((m, i) => {
+    const row = body.insertRow();
+    cell(row, ['forward-KL model (left)', 'reverse-KL model (right)'][i], i ? 'model' : 'data');
+    [m.kl_pq, m.kl_qp].forEach((e, k) => {
+      const td = cell(row, estimate(e), wins[k] === i ? 'win' : '');
+      if (wins[k] === i) td.title = 'lower by more than two standard errors';
+    });
+    if (eight) cell(row, String(m.modes));
+    cell(row, `${m.steps} (${fmt(m.seconds, 1)} s)`);
+  });
+  return body;
+}
+
+// Draws the compare view when the settings ask for it, and shows or hides its panel.
+export function renderCompare() {
+  const json = state.app.render_compare();
+  $('panel-compare').hidden = !json;
+  if (!json) return;
+  const view = JSON.parse(json);
+  $('compare-target').textContent = view.target;
+  $('compare-table').replaceChildren(table(view));
+}
