@@ -19,15 +19,24 @@ fn the_normal_contours_are_the_circles_holding_their_share_of_the_mass() {
     for (share, level) in shares.iter().zip(&levels) {
         let r = (-2.0 * (1.0 - share).ln()).sqrt();
         let exact = -r * r / 2.0 - (2.0 * PI).ln();
-        assert!((*level as f64 - exact).abs() < 0.02, "{share}: {level} vs {exact}");
+        assert!(
+            (*level as f64 - exact).abs() < 0.02,
+            "{share}: {level} vs {exact}"
+        );
         let segments = contour(&density, *level);
         assert!(segments.len() > 100, "{share}: {} segments", segments.len());
         for s in &segments {
             for (x, y) in s {
                 let at = ((x * x + y * y) as f64).sqrt();
-                assert!((at - r).abs() < 0.03, "{share}: a point at radius {at}, not {r}");
+                assert!(
+                    (at - r).abs() < 0.03,
+                    "{share}: a point at radius {at}, not {r}"
+                );
             }
         }
     }
-    assert!(contour(&density, 10.0).is_empty(), "no cell reaches above the peak");
+    assert!(
+        contour(&density, 10.0).is_empty(),
+        "no cell reaches above the peak"
+    );
 }

@@ -15,7 +15,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CANVASES: [(&str, u32, u32); 9] = [
+const CANVASES: [(&str, u32, u32); 11] = [
     ("heatmap", 420, 420),
     ("samples-model", 300, 300),
     ("samples-data", 300, 300),
@@ -25,6 +25,8 @@ const CANVASES: [(&str, u32, u32); 9] = [
     ("composition", 960, 210),
     ("latent", 960, 330),
     ("conditional", 960, 260),
+    ("compare-maps", 960, 440),
+    ("compare-chart", 960, 250),
 ];
 
 fn canvas(id: &str) -> HtmlCanvasElement {
@@ -96,7 +98,48 @@ fn every_canvas_gets_a_non_blank_non_uniform_picture() {
             serde_json::from_str(&app.render_latent().unwrap()).unwrap();
         assert!(summary["ks_max"].as_f64().unwrap() >= 0.0, "{summary}");
         app.render_slice().unwrap();
-        for (id, _, _) in CANVASES {
+        assert_eq!(
+            app.render_compare().unwrap(),
+            "",
+            "no compare view unless asked"
+        );
+        for (id, _, _) in CANVASES.iter().filter(|c| !c.0.starts_with("compare")) {
+            let n = distinct_colours(&pixels(id));
+            assert!(n > 20, "{hash}: #{id} has only {n} colours");
+        }
+    }
+}
+
+/// The compare view draws both maps and the chart, and its table has both models on both
+/// divergences (the worker's scores arrive the same way, through the lab's update).
+#[wasm_bindgen_test]
+fn the_compare_view_draws_both_models_and_scores_them() {
+    for id in ["compare-maps", "compare-chart"] {
+        canvas(id);
+    }
+    for hash in [
+        "#data=8gaussians&compare=1&layers=2&hidden=8,8",
+        "#objective=reverse&target=u1&compare=1&layers=2&hidden=16,16",
+    ] {
+        let mut app = App::new(hash);
+        for _ in 0..30 {
+            app.step();
+        }
+        let table: serde_json::Value =
+            serde_json::from_str(&app.render_compare().unwrap()).unwrap();
+        let models = table["models"].as_array().unwrap();
+        assert_eq!(models.len(), 2, "{table}");
+        for m in models {
+            assert_eq!(m["steps"], 30, "{m}");
+            for k in ["kl_pq", "kl_qp"] {
+                assert!(
+                    m[k]["value"].as_f64().is_some() && m[k]["se"].as_f64().unwrap() > 0.0,
+                    "{m}"
+                );
+            }
+        }
+        assert_eq!(models[0]["modes"].is_null(), hash.contains("u1"), "{table}");
+        for id in ["compare-maps", "compare-chart"] {
             let n = distinct_colours(&pixels(id));
             assert!(n > 20, "{hash}: #{id} has only {n} colours");
         }

@@ -7,9 +7,8 @@
 //! `cargo run --release --bin arflow-compare -- 'data=8gaussians&compare=1&layers=2'
 //! --steps 3000 --seeds 0,1,2`
 
-use arflow::flow::Flow;
+use arflow::session::bench::time_pair;
 use arflow::session::lab::Lab;
-use arflow::train::Trainer;
 use serde_json::json;
 use std::time::Instant;
 
@@ -63,16 +62,6 @@ fn train(lab: &mut Lab, steps: usize) -> f64 {
 /// Milliseconds each speed measurement trains.
 const SPEED_MS: f64 = 3000.0;
 
-/// Trains for `ms` milliseconds of wall time; returns the seconds.
-fn train_for(lab: &mut Lab, ms: f64) -> f64 {
-    let start = Instant::now();
-    let mut now = || start.elapsed().as_secs_f64() * 1000.0;
-    while now() < ms {
-        lab.train(40.0, &mut now);
-    }
-    start.elapsed().as_secs_f64()
-}
-
 fn run(argv: &[String]) -> Result<(), String> {
     let (hash, steps, seeds) = parse(argv)?;
     for &seed in &seeds {
@@ -95,40 +84,15 @@ fn run(argv: &[String]) -> Result<(), String> {
             })
         );
     }
-    // Speed: each flow of the pair against the same flow trained alone, 3 s each.
-    let (mut single, mut pair) = (lab(&hash, seeds[0], false)?, lab(&hash, seeds[0], true)?);
-    let rival = pair
-        .duel()
-        .ok_or("this target cannot be compared")?
-        .rival
-        .config();
-    let flow = Flow::new(pair.settings().flow_config()).map_err(|e| e.to_string())?;
-    let mut rival_alone = Trainer::new(flow, rival).map_err(|e| e.to_string())?;
-    let rate = |steps: [u64; 2], seconds: f64| steps.map(|s| s as f64 / seconds);
-    let before = [pair.trainer().step_count(), 0];
-    let seconds = train_for(&mut pair, SPEED_MS);
-    let rival_steps = pair.duel().map_or(0, |d| d.rival.step_count());
-    let pair_rates = rate(
-        [pair.trainer().step_count() - before[0], rival_steps],
-        seconds,
-    );
-    let main_alone = {
-        let s = train_for(&mut single, SPEED_MS);
-        single.trainer().step_count() as f64 / s
-    };
+    // Speed: each flow of the pair against the same flow trained alone.
     let start = Instant::now();
-    while start.elapsed().as_secs_f64() * 1000.0 < SPEED_MS {
-        rival_alone.step();
-    }
-    let rival_alone = rival_alone.step_count() as f64 / start.elapsed().as_secs_f64();
+    let mut now = || start.elapsed().as_secs_f64() * 1000.0;
+    let settings = lab(&hash, seeds[0], true)?.settings().clone();
+    let [main, rival] = time_pair(&settings, SPEED_MS, &mut now).map_err(|e| e.to_string())?;
+    let report = |[alone, in_pair]: [f64; 2]| json!({"alone": alone, "in_pair": in_pair, "ratio": in_pair / alone});
     println!(
         "{}",
-        json!({
-            "lab_trainer": {"alone": main_alone, "in_pair": pair_rates[0],
-                            "ratio": pair_rates[0] / main_alone},
-            "rival": {"alone": rival_alone, "in_pair": pair_rates[1],
-                      "ratio": pair_rates[1] / rival_alone},
-        })
+        json!({"lab_trainer": report(main), "rival": report(rival)})
     );
     Ok(())
 }

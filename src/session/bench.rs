@@ -1,7 +1,10 @@
 //! Engine timings shared by the native benchmark CLI and the browser bench page: training
 //! steps/s, a 256x256 density grid and 10,000 samples, for the fast kernels and for
-//! dfdx's (the reference) in the same run, from the same initial parameters.
+//! dfdx's (the reference) in the same run, from the same initial parameters; and the
+//! compare view's two flows, alone and in their pair.
 
+use super::lab::Lab;
+use super::settings::Settings;
 use crate::flow::{Flow, FlowConfig};
 use crate::grid::{Grid, Window};
 use crate::made::Kernels;
@@ -61,3 +64,58 @@ pub fn time_engine(
         })
         .collect()
 }
+
+/// Steps per second of each flow of the compare view, trained alone and in the pair, in
+/// the same run, each for `ms` of `now()` (in milliseconds) in the worker's chunks of
+/// [`PAIR_CHUNK_MS`]: `[[the settings' trainer alone, in the pair], [the rival alone, in
+/// the pair]]`. The settings must name a target that can be compared.
+pub fn time_pair(
+    settings: &Settings,
+    ms: f64,
+    now: &mut dyn FnMut() -> f64,
+) -> Result<[[f64; 2]; 2]> {
+    let mut both = settings.clone();
+    both.compare = true;
+    both.validate()?;
+    let mut pair = Lab::new(both)?;
+    let mut single = settings.clone();
+    single.compare = false;
+    let mut alone = Lab::new(single)?;
+    let rival_config = pair
+        .duel()
+        .expect("a compared target has a rival")
+        .rival
+        .config();
+    let mut rival = Trainer::new(Flow::new(settings.flow_config())?, rival_config)?;
+    // The pair and the lab's trainer alone, through the lab's own loop.
+    let rates = |lab: &mut Lab, now: &mut dyn FnMut() -> f64| {
+        lab.train(PAIR_CHUNK_MS, now);
+        let count = |l: &Lab| {
+            [
+                l.trainer().step_count(),
+                l.duel().map_or(0, |d| d.rival.step_count()),
+            ]
+        };
+        let (start, before) = (now(), count(lab));
+        while now() - start < ms {
+            lab.train(PAIR_CHUNK_MS, now);
+        }
+        let seconds = (now() - start) / 1000.0;
+        let after = count(lab);
+        [0, 1].map(|i| (after[i] - before[i]) as f64 / seconds)
+    };
+    let in_pair = rates(&mut pair, now);
+    let main_alone = rates(&mut alone, now)[0];
+    for _ in 0..WARMUP_STEPS {
+        rival.step();
+    }
+    let (start, before) = (now(), rival.step_count());
+    while now() - start < ms {
+        rival.step();
+    }
+    let rival_alone = (rival.step_count() - before) as f64 / ((now() - start) / 1000.0);
+    Ok([[main_alone, in_pair[0]], [rival_alone, in_pair[1]]])
+}
+
+/// The training worker's chunk of work between two messages, in milliseconds.
+pub const PAIR_CHUNK_MS: f64 = 40.0;

@@ -2,7 +2,7 @@
 
 use super::dom::now;
 use super::json::{array, num, object, text};
-use crate::session::bench::time_engine;
+use crate::session::bench::{time_engine, time_pair};
 use crate::session::settings::Settings;
 use wasm_bindgen::prelude::*;
 
@@ -62,5 +62,29 @@ pub fn train_run(hash: &str, steps: usize) -> String {
         ("rollbacks", events.len().to_string()),
         ("events", array(&events)),
         ("metric", num(Some(trainer.test_metric()))),
+    ])
+}
+
+/// The compare view's speed in this browser (`www/pair-bench.html`): each flow's steps per
+/// second alone and in the pair, each measured for `ms` milliseconds, on the settings of
+/// `hash` with the comparison on (see `session::bench::time_pair`).
+#[wasm_bindgen]
+pub fn pair_bench(hash: &str, ms: usize) -> String {
+    let (settings, _) = Settings::from_hash(hash);
+    let rates = match time_pair(&settings, ms as f64, &mut now) {
+        Ok(r) => r,
+        Err(e) => return object(&[("error", text(&e.to_string()))]),
+    };
+    let report = |[alone, in_pair]: [f64; 2]| {
+        object(&[
+            ("alone", num(Some(alone))),
+            ("in_pair", num(Some(in_pair))),
+            ("ratio", num(Some(in_pair / alone))),
+        ])
+    };
+    object(&[
+        ("config", text(&settings.to_hash())),
+        ("lab_trainer", report(rates[0])),
+        ("rival", report(rates[1])),
     ])
 }

@@ -13,5 +13,5 @@ mod sync;
 mod views;
 
 pub use app::{settings_fields, App};
-pub use bench::{bench, train_run};
+pub use bench::{bench, pair_bench, train_run};
 pub use gpu::{gpu_connect, Gpu};
