@@ -218,3 +218,16 @@ fn only_targets_with_a_positive_density_can_be_compared() {
         Objective::ForwardKlEnergy(Target::U2)
     );
 }
+
+/// A diverging pair (learning rate 10) rolls both flows back and the scores say how often
+/// (the table shows it: the status line's warning is the page flow's alone).
+#[test]
+fn a_diverging_pair_rolls_back_both_and_counts_it() {
+    let mut lab = lab("data=8gaussians&compare=1&layers=2&hidden=8,8&lr=10");
+    train(&mut lab, 400);
+    lab.step_once();
+    let s = lab.duel().unwrap().scores.unwrap();
+    assert!(s.rollbacks.iter().all(|&r| r > 0), "{:?}", s.rollbacks);
+    let models = lab.duel().unwrap().models(lab.trainer());
+    assert_eq!(s.rollbacks, models.map(|t| t.history.rollbacks));
+}

@@ -32,6 +32,7 @@ fn duel_update() -> Update {
                 step: 1200,
                 steps: [1200, 801],
                 seconds: [3.5, 3.48],
+                rollbacks: [0, 2],
                 kl: [
                     [e(0.12, 0.01), e(0.9, 0.05)],
                     [e(f64::INFINITY, 0.3), e(0.2, 0.02)],
@@ -67,7 +68,7 @@ fn an_update_round_trips() {
 fn a_compare_update_round_trips() {
     let u = duel_update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 17 + 19 + (2 + 4) + 2 + (2 + 2) + 2);
+    assert_eq!(numbers.len(), 17 + 21 + (2 + 4) + 2 + (2 + 2) + 2);
     assert_eq!(
         Update::decode(&numbers, "step 578: the loss exploded").unwrap(),
         u
@@ -106,7 +107,7 @@ fn malformed_messages_are_refused() {
     bad_from[7] = -1.0;
     let duel = duel_update().encode();
     let mut bad_n = duel.clone();
-    bad_n[17 + 7] = 0.5;
+    bad_n[17 + 9] = 0.5;
     for numbers in [
         &duel[..duel.len() - 1],
         &duel[..20],

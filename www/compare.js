@@ -1,5 +1,7 @@
 // The compare view's table: both models on both divergences, with standard errors, the
-// winner of each column marked, the modes covered (8gaussians) and each model's steps.
+// winner of each column marked, the modes covered (8gaussians), each model's steps and its
+// rollbacks (the guard restored its last good parameters; the status line warns of the
+// page's own flow only).
 import { state, $, fmt } from './state.js';
 
 const cell = (row, text, cls) => {
@@ -44,7 +46,8 @@ function table(view) {
       if (wins[k] === i) td.title = 'lower by more than two standard errors';
     });
     if (eight) cell(row, String(m.modes));
-    cell(row, `${m.steps} (${fmt(m.seconds, 1)} s)`);
+    const back = m.rollbacks ? ` \u00b7 ${m.rollbacks} rollback${m.rollbacks > 1 ? 's' : ''}` : '';
+    cell(row, `${m.steps} (${fmt(m.seconds, 1)} s)${back}`, m.rollbacks ? 'warn' : '');
   });
   return body;
 }

@@ -75,6 +75,8 @@ export function wireControls(on) {
         change = state.app.set(f.name, readControl(f.name));
       } catch (e) {
         errorFor(f.name, e.message);
+        // A refused tick is taken back (a refused text stays, so the message quotes it).
+        if ($(f.name).type === 'checkbox') $(f.name).checked = state.app.get(f.name) === '1';
         return;
       }
       errorFor(f.name, '');

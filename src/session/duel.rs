@@ -31,6 +31,8 @@ pub struct Scores {
     pub steps: [u64; 2],
     /// Each model's seconds of training then.
     pub seconds: [f64; 2],
+    /// Each model's rollbacks so far (the guard's, as in the status line's warning).
+    pub rollbacks: [usize; 2],
     /// The divergences, with standard errors.
     pub kl: [[Estimate; 2]; 2],
     /// 8gaussians: the modes each model covers (at least [`MODE_SHARE`] of its draws).
@@ -137,6 +139,7 @@ impl Duel {
             [Estimate::of(&terms), reverse]
         });
         let steps = models.map(Trainer::step_count);
+        let rollbacks = models.map(|t| t.history.rollbacks);
         self.scored_ms = self.spent_ms.iter().sum();
         let seconds = if main.config().objective.is_forward() {
             [self.spent_ms[0], self.spent_ms[1]]
@@ -151,6 +154,7 @@ impl Duel {
             step,
             steps,
             seconds,
+            rollbacks,
             kl,
             modes: eight.then_some(modes),
         });

@@ -10,8 +10,8 @@
 //! with NaN for a missing metric, ESS, sample count or standard error (a metric may be
 //! `+inf`), and, in the compare view, the scores and their series after them:
 //!
-//! `[score step (NaN for none), steps x 2, seconds x 2, (value, se, n) x 4, modes x 2 (NaN
-//! for none),
+//! `[score step (NaN for none), steps x 2, seconds x 2, rollbacks x 2, (value, se, n) x 4,
+//! modes x 2 (NaN for none),
 //! (from, k, (step, value) x k) x 4]`
 //!
 //! The page decodes it with [`Update::decode`].
@@ -97,13 +97,14 @@ impl Update {
                     out.push(s.step as f64);
                     out.extend(s.steps.map(|v| v as f64));
                     out.extend(s.seconds);
+                    out.extend(s.rollbacks.map(|v| v as f64));
                     for e in s.kl.iter().flatten() {
                         out.extend([e.value, e.se, e.n as f64]);
                     }
                     let modes = s.modes.map(|m| m.map(|c| c as f64));
                     out.extend(modes.unwrap_or([f64::NAN; 2]));
                 }
-                None => out.extend([f64::NAN; 19]),
+                None => out.extend([f64::NAN; 21]),
             }
             for (from, series) in &duel.series {
                 push_series(&mut out, *from, series);
@@ -124,6 +125,7 @@ impl Update {
             Ok(score_step) => {
                 let steps = [r.next()?, r.next()?];
                 let seconds = [r.next()?, r.next()?];
+                let rollbacks = [r.next()?, r.next()?];
                 let mut kl = [[Estimate::of(&[]); 2]; 2];
                 for e in kl.iter_mut().flatten() {
                     let (value, se) = (r.next()?, r.next()?);
@@ -145,6 +147,7 @@ impl Update {
                         step: score_step as u64,
                         steps: steps.map(|s| s as u64),
                         seconds,
+                        rollbacks: rollbacks.map(|v| v as usize),
                         kl,
                         modes,
                     }),

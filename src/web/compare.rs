@@ -21,7 +21,7 @@ fn estimate(e: &Estimate) -> String {
 #[wasm_bindgen]
 impl App {
     /// Draws the compare view and returns its table as JSON: `target`, and per model
-    /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `kl_pq` and
+    /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `rollbacks`, `kl_pq` and
     /// `kl_qp` (`value`, `se`, `n`) and `modes` (8gaussians, else null); an empty string
     /// when the settings do not compare objectives.
     pub fn render_compare(&mut self) -> Result<String, JsError> {
@@ -50,6 +50,7 @@ impl App {
                     object(&[
                         ("steps", s.steps[m].to_string()),
                         ("seconds", num(Some(s.seconds[m]))),
+                        ("rollbacks", s.rollbacks[m].to_string()),
                         ("kl_pq", estimate(&s.kl[m][0])),
                         ("kl_qp", estimate(&s.kl[m][1])),
                         ("modes", num(s.modes.map(|c| c[m] as f64))),

@@ -82,6 +82,7 @@ test('the compare view of an energy target learns it from exact draws, and a lin
   await page.check('#compare');
   await page.waitForFunction(() => /pinwheel/.test(document.getElementById('err-compare').textContent));
   assert.match(await page.evaluate(() => location.hash), /compare=0/);
+  assert.equal(await page.isChecked('#compare'), false, 'the refused tick is taken back');
   assert.deepEqual(errors, []);
   await page.close();
 });
