@@ -17,8 +17,8 @@ impl Lab {
     /// The parameters to show: the current ones, or, while a rollback's warning is up, the
     /// last good model's (the one the warning names). While training keeps diverging, the
     /// parameters between a bad step and its rollback are garbage; the page draws the
-    /// model it would come back to instead of flickering between the two.
-    /// In the compare view the rival's current parameters follow.
+    /// model it would come back to instead of flickering between the two. In the compare
+    /// view the rival's current parameters follow.
     pub fn shown_parameters(&self) -> Vec<f32> {
         let mut out = match self.progress.event {
             Some(_) => self.trainer.checkpoint_parameters().to_vec(),

@@ -45,10 +45,10 @@ pub struct Lab {
     pub(super) outside_samples: Option<Vec<f32>>,
     /// Rollbacks of the trainer already described, and the step of the last one.
     pub(super) events_seen: (usize, u64),
-    /// The data (or target) marginals computed so far (they never change): objective,
-    /// axis, curve.
     /// The compare view's rival trainer and scores, when the settings compare objectives.
     pub(super) duel: Option<Duel>,
+    /// The data (or target) marginals computed so far (they never change): objective,
+    /// axis, curve.
     pub(super) marginals: Vec<(
         crate::objective::Objective,
         usize,
