@@ -59,5 +59,6 @@ export function renderCompare() {
   if (!json) return;
   const view = JSON.parse(json);
   $('compare-target').textContent = view.target;
+  $('compare-note').hidden = view.mapped;
   $('compare-table').replaceChildren(table(view));
 }

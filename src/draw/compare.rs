@@ -1,8 +1,8 @@
-//! The compare view: the two models' density maps side by side, each with its samples over
-//! the target's contours, and one chart of both divergences of both models over their
+//! The compare view: the two models' density maps side by side (the shell puts each model's
+//! density image in its frame), each with its samples over the target's contours, and one chart of both divergences of both models over their
 //! steps (log scale: a model that drops modes is tens of nats off on `KL(p* || q)`).
 
-use super::heatmap::cells;
+use super::charts::{Chart, PixelRect};
 use super::{err, Area, FONT, INK};
 use crate::contour::contour;
 use crate::grid::{Density, Window};
@@ -13,46 +13,42 @@ pub const FORWARD: RGBColor = RGBColor(38, 110, 200);
 /// The reverse-KL model's colour.
 pub const REVERSE: RGBColor = RGBColor(222, 84, 40);
 
-/// One side of the view.
-#[derive(Debug, Clone, Copy)]
-pub struct Side<'a> {
-    /// Its title.
-    pub title: &'a str,
-    /// The model's density.
-    pub density: &'a Density,
-    /// The model's samples, row-major `n x 2`.
-    pub samples: &'a [f32],
-    /// The samples' colour.
-    pub colour: RGBColor,
-}
-
-/// Draws the two maps in square panels, the target's contours (at `levels` of
-/// `target.log_p`) over each, then the samples (cut to the window).
-pub fn maps<DB: DrawingBackend>(
-    area: &Area<DB>,
-    window: Window,
-    sides: [Side; 2],
-    target: &Density,
-    levels: &[f32],
-) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
-    let lines: Vec<_> = levels.iter().map(|&l| contour(target, l)).collect();
-    let inside = |p: &[f32]| {
-        (window.x0..=window.x1).contains(&p[0]) && (window.y0..=window.y1).contains(&p[1])
-    };
+/// The two square panels of `area`, side by side and centred.
+fn panels<'a, DB: DrawingBackend>(area: &Area<'a, DB>) -> Vec<Area<'a, DB>> {
     let (w, h) = area.dim_in_pixel();
     let side = (w / 2).min(h);
-    let row = area
-        .margin(0, 0, 0, 0)
-        .shrink(((w - 2 * side) / 2, 0), (2 * side, side));
-    for (panel, s) in row.split_evenly((1, 2)).iter().zip(sides) {
-        let mut chart = ChartBuilder::on(panel)
-            .margin(4)
-            .caption(s.title, (FONT, 15).into_font().color(&INK))
-            .x_label_area_size(36)
-            .y_label_area_size(44)
-            .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
-            .map_err(err)?;
+    area.margin(0, 0, 0, 0)
+        .shrink(((w - 2 * side) / 2, 0), (2 * side, side))
+        .split_evenly((1, 2))
+}
+
+/// The chart of one panel (the same layout for the frame and for what goes over the map).
+fn chart<'a, DB: DrawingBackend>(
+    panel: &'a Area<DB>,
+    window: Window,
+    title: &str,
+) -> Result<Chart<'a, DB>, String> {
+    ChartBuilder::on(panel)
+        .margin(4)
+        .caption(title, (FONT, 15).into_font().color(&INK))
+        .x_label_area_size(36)
+        .y_label_area_size(44)
+        .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
+        .map_err(err)
+}
+
+/// Clears `area` and draws the two panels' axes and titles; returns where each map goes
+/// (the shell puts the models' density images there, then calls [`overlays`]).
+pub fn frames<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    titles: [&str; 2],
+) -> Result<[PixelRect; 2], String> {
+    area.fill(&WHITE).map_err(err)?;
+    let panels = panels(area);
+    let mut rects = Vec::with_capacity(2);
+    for (panel, title) in panels.iter().zip(titles) {
+        let mut chart = chart(panel, window, title)?;
         chart
             .configure_mesh()
             .disable_mesh()
@@ -64,7 +60,29 @@ pub fn maps<DB: DrawingBackend>(
             .axis_desc_style((FONT, 12).into_font().color(&INK))
             .draw()
             .map_err(err)?;
-        chart.draw_series(cells(s.density)).map_err(err)?;
+        rects.push(chart.plotting_area().get_pixel_range());
+    }
+    area.present().map_err(err)?;
+    Ok([rects[0].clone(), rects[1].clone()])
+}
+
+/// Over each map (same layout as [`frames`]): the target's contours at `levels` of
+/// `target.log_p`, then the model's samples (row-major `n x 2`, cut to the window) in its
+/// colour.
+pub fn overlays<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    titles: [&str; 2],
+    target: &Density,
+    levels: &[f32],
+    samples: [(&[f32], RGBColor); 2],
+) -> Result<(), String> {
+    let lines: Vec<_> = levels.iter().map(|&l| contour(target, l)).collect();
+    let inside = |p: &[f32]| {
+        (window.x0..=window.x1).contains(&p[0]) && (window.y0..=window.y1).contains(&p[1])
+    };
+    for ((panel, title), (points, colour)) in panels(area).iter().zip(titles).zip(samples) {
+        let mut chart = chart(panel, window, title)?;
         for (k, segments) in lines.iter().enumerate() {
             let style = WHITE.mix(0.9 - 0.25 * k as f64).stroke_width(1);
             let paths = segments
@@ -72,8 +90,8 @@ pub fn maps<DB: DrawingBackend>(
                 .map(|seg| PathElement::new(seg.to_vec(), style));
             chart.draw_series(paths).map_err(err)?;
         }
-        let dots = s.samples.chunks(2).filter(|p| inside(p));
-        let style = s.colour.mix(0.85).filled();
+        let dots = points.chunks(2).filter(|p| inside(p));
+        let style = colour.mix(0.85).filled();
         chart
             .draw_series(dots.map(|p| Circle::new((p[0], p[1]), 2, style)))
             .map_err(err)?;

@@ -4,6 +4,12 @@
 use crate::grid::Density;
 use plotters::prelude::*;
 
+/// The colour of zero density, as one RGBA pixel.
+pub fn zero() -> [u8; 4] {
+    let c = colorous::VIRIDIS.eval_continuous(0.0);
+    [c.r, c.g, c.b, 255]
+}
+
 /// `nx * ny * 4` bytes, row 0 at the top, as `ImageData` takes them.
 pub fn rgba(density: &Density) -> Vec<u8> {
     let p: Vec<f64> = density.probabilities().collect();

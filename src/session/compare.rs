@@ -10,8 +10,10 @@ use crate::grid::{Density, Grid, Window};
 /// Cells a side of each model's map, at most (fewer for a flow too large to afford them:
 /// each map gets the panel budget of [`Lab::panel_points`]).
 pub const COMPARE_RES: usize = 96;
-/// Cells a side of each model's map, at least (the default flow's budget gives 47).
-pub const MIN_COMPARE_RES: usize = 48;
+/// Cells a side of each model's map, at least: a flow whose budget affords fewer shows
+/// its samples only (the default flow's budget gives 33 cells a side, the largest flow's
+/// 2).
+pub const MIN_COMPARE_RES: usize = 16;
 /// Cells a side of the target's map (computed once per target).
 pub const TARGET_RES: usize = 100;
 /// The shares of the target's mass its contours enclose.
@@ -20,8 +22,9 @@ pub const CONTOUR_SHARES: [f64; 3] = [0.5, 0.9, 0.99];
 /// The compare view's pictures, `[forward-KL model, reverse-KL model]`.
 #[derive(Debug, Clone)]
 pub struct CompareView {
-    /// Each model's `log q` on the grid.
-    pub densities: [Density; 2],
+    /// Each model's `log q` on the grid; none for a flow too large to map within the
+    /// panel budget (the samples still show).
+    pub densities: Option<[Density; 2]>,
     /// Each model's samples, row-major `n x 2`.
     pub samples: [Vec<f32>; 2],
     /// The target's `log p*` on its own grid.
@@ -36,10 +39,13 @@ impl Lab {
         let window = Window::default();
         let objective = self.settings.objective();
         let flow = &self.trainer.flow;
-        let cells = self.panel_points(flow.passes_per_density());
-        let res = ((cells as f64).sqrt() as usize).clamp(MIN_COMPARE_RES, COMPARE_RES);
+        // Each map gets half the panel budget.
+        let cells = self.panel_points(flow.passes_per_density()) / 2;
+        let res = ((cells as f64).sqrt() as usize).min(COMPARE_RES);
+        // Half the sample panel's budget each (a large flow's few samples cost as much as
+        // a map: the floor is half the sample panel's too).
         let n = (self.panel_points(flow.passes_per_sample()) / 2)
-            .clamp(MIN_DISPLAY_POINTS, DISPLAY_POINTS);
+            .clamp(MIN_DISPLAY_POINTS / 2, DISPLAY_POINTS);
         let latent = &self.latent[..2 * n.min(self.latent.len() / 2)];
         let duel = self.duel.as_mut()?;
         let target = duel.target_grid.get_or_insert_with(|| {
@@ -53,10 +59,13 @@ impl Lab {
         });
         let levels = mass_levels(target, &CONTOUR_SHARES);
         let target = target.clone();
-        let grid = Grid::new(window, res, res).expect("a valid grid");
         let models = duel.models(&self.trainer);
+        let densities = (res >= MIN_COMPARE_RES).then(|| {
+            let grid = Grid::new(window, res, res).expect("a valid grid");
+            models.map(|t| grid.tabulate(|p| t.flow.log_prob_points(p)))
+        });
         Some(CompareView {
-            densities: models.map(|t| grid.tabulate(|p| t.flow.log_prob_points(p))),
+            densities,
             samples: models.map(|t| t.flow.forward_points(latent).0),
             target,
             levels,

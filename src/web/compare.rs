@@ -1,12 +1,13 @@
 //! The compare view in the page: the two models' maps on `#compare-maps`, their divergences
 //! over the steps on `#compare-chart`, and the scores as JSON for the table under them.
 
-use super::dom::{backend, canvas, js};
+use super::dom::{backend, canvas, draw_image, js};
 use super::json::{array, num, object, text};
 use super::App;
 use crate::divergence::Estimate;
 use crate::draw::area;
-use crate::draw::compare::{divergences, maps, Side, FORWARD, REVERSE};
+use crate::draw::compare::{divergences, frames, overlays, FORWARD, REVERSE};
+use crate::draw::heatmap::{rgba, zero};
 use crate::grid::Window;
 use wasm_bindgen::prelude::*;
 
@@ -20,7 +21,8 @@ fn estimate(e: &Estimate) -> String {
 
 #[wasm_bindgen]
 impl App {
-    /// Draws the compare view and returns its table as JSON: `target`, and per model
+    /// Draws the compare view and returns its table as JSON: `target`, `mapped` (false
+    /// for a flow too large to map live), and per model
     /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `rollbacks`, `kl_pq` and
     /// `kl_qp` (`value`, `se`, `n`) and `modes` (8gaussians, else null); an empty string
     /// when the settings do not compare objectives.
@@ -28,17 +30,26 @@ impl App {
         let Some(view) = self.lab.compare_view() else {
             return Ok(String::new());
         };
-        let sides = [0, 1].map(|m| Side {
-            title: [
-                "forward KL: fit to draws of p*",
-                "reverse KL: fit to the density p*",
-            ][m],
-            density: &view.densities[m],
-            samples: &view.samples[m],
-            colour: [FORWARD, REVERSE][m],
-        });
-        let root = area(backend(canvas("compare-maps")?)?);
-        maps(&root, Window::default(), sides, &view.target, &view.levels).map_err(js)?;
+        let window = Window::default();
+        let titles = [
+            "forward KL: fit to draws of p*",
+            "reverse KL: fit to the density p*",
+        ];
+        let c = canvas("compare-maps")?;
+        let root = area(backend(c.clone())?);
+        let rects = frames(&root, window, titles).map_err(js)?;
+        for (m, rect) in rects.iter().enumerate() {
+            match &view.densities {
+                Some(d) => draw_image(&c, &rgba(&d[m]), d[m].grid.nx, rect)?,
+                // A flow too large to map live: the frame in the map's zero colour.
+                None => draw_image(&c, &zero(), 1, rect)?,
+            }
+        }
+        let samples = [
+            (&view.samples[0][..], FORWARD),
+            (&view.samples[1][..], REVERSE),
+        ];
+        overlays(&root, window, titles, &view.target, &view.levels, samples).map_err(js)?;
         let duel = self.lab.duel().expect("a compare view has a duel");
         let series = std::array::from_fn(|i| duel.series[i].points());
         divergences(&area(backend(canvas("compare-chart")?)?), series).map_err(js)?;
@@ -63,6 +74,7 @@ impl App {
                 "target",
                 text(self.lab.settings().objective().target_name()),
             ),
+            ("mapped", view.densities.is_some().to_string()),
             ("models", array(&models)),
         ]))
     }
