@@ -231,3 +231,20 @@ fn a_diverging_pair_rolls_back_both_and_counts_it() {
     let models = lab.duel().unwrap().models(lab.trainer());
     assert_eq!(s.rollbacks, models.map(|t| t.history.rollbacks));
 }
+
+/// The compare view's pictures stay within the panel budget: the default flow gets maps of
+/// 46 cells a side, the largest flow the page allows its samples only.
+#[test]
+fn the_compare_view_is_bounded_in_cost() {
+    let mut small = lab("data=moons&compare=1");
+    let view = small.compare_view().unwrap();
+    let maps = view.densities.as_ref().expect("the default flow is mapped");
+    assert_eq!(maps[0].grid.nx, 46);
+    assert_eq!(view.samples[0].len(), view.samples[1].len());
+    assert!(!view.levels.is_empty() && view.target.grid.nx == 100);
+    let mut large = lab("data=moons&compare=1&layers=12&hidden=256,256,256,256");
+    let view = large.compare_view().unwrap();
+    assert!(view.densities.is_none(), "too large to map live");
+    assert_eq!(view.samples[0].len(), 2 * 5);
+    assert!(lab("data=moons").compare_view().is_none());
+}

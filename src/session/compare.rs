@@ -11,7 +11,7 @@ use crate::grid::{Density, Grid, Window};
 /// each map gets the panel budget of [`Lab::panel_points`]).
 pub const COMPARE_RES: usize = 96;
 /// Cells a side of each model's map, at least: a flow whose budget affords fewer shows
-/// its samples only (the default flow's budget gives 33 cells a side, the largest flow's
+/// its samples only (the default flow's budget gives 46 cells a side, the largest flow's
 /// 2).
 pub const MIN_COMPARE_RES: usize = 16;
 /// Cells a side of the target's map (computed once per target).
@@ -39,8 +39,8 @@ impl Lab {
         let window = Window::default();
         let objective = self.settings.objective();
         let flow = &self.trainer.flow;
-        // Each map gets half the panel budget.
-        let cells = self.panel_points(flow.passes_per_density()) / 2;
+        // Each map gets a panel's budget: in this view they are what the student watches.
+        let cells = self.panel_points(flow.passes_per_density());
         let res = ((cells as f64).sqrt() as usize).min(COMPARE_RES);
         // Half the sample panel's budget each (a large flow's few samples cost as much as
         // a map: the floor is half the sample panel's too).
