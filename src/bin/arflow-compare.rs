@@ -67,6 +67,8 @@ fn run(argv: &[String]) -> Result<(), String> {
     for &seed in &seeds {
         let mut pair = lab(&hash, seed, true)?;
         let seconds = train(&mut pair, steps);
+        // One more step, as the page's step button takes it, scores both models now.
+        pair.step_once();
         let duel = pair.duel().ok_or("this target cannot be compared")?;
         let s = duel.scores.ok_or("no scores")?;
         let e = |m: usize, k: usize| json!([s.kl[m][k].value, s.kl[m][k].se]);
