@@ -1,10 +1,13 @@
-//! What a trainer's model is worth, read out without changing it: importance-sampling
-//! estimates against an energy target, and exact KL divergences on a grid.
+//! What a trainer's model is worth: importance-sampling estimates against an energy
+//! target, the test metric, exact KL divergences on a grid, and the held-out target draws
+//! the test NLL uses.
 
+use crate::divergence::Truth;
 use crate::grid::Grid;
 use crate::metrics::{kl_on_grid, sample_estimate, SampleEstimate};
 use crate::objective::{mean_finite_nll, Objective};
-use crate::train::{Trainer, ESTIMATE_SAMPLES};
+use crate::train::{Trainer, ESTIMATE_SAMPLES, TEST_POINTS};
+use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
 /// A KL divergence summed on a grid.
@@ -83,5 +86,20 @@ impl Trainer {
             kl,
             model_mass: model.mass(),
         })
+    }
+
+    /// The target's exact draws and density, once built (forward KL on an energy).
+    pub fn truth(&self) -> Option<&Truth> {
+        self.truth.as_ref()
+    }
+
+    /// The held-out draws for the test NLL (forward KL), made on first use for an energy.
+    pub(crate) fn held_out(&mut self) -> Option<&[f32]> {
+        if let (None, Objective::ForwardKlEnergy(t)) = (&self.test_set, self.config().objective) {
+            let mut rng = StdRng::seed_from_u64(!self.config().seed);
+            let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
+            self.test_set = Some(truth.sample(TEST_POINTS, &mut rng));
+        }
+        self.test_set.as_deref()
     }
 }

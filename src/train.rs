@@ -111,7 +111,7 @@ pub struct Trainer {
     pub(crate) test_set: Option<Vec<f32>>,
     /// An energy target's exact draws (forward KL on it), built at the first step: about a
     /// million energies, which a page that only draws never needs.
-    truth: Option<Truth>,
+    pub(crate) truth: Option<Truth>,
     guard: Guard,
     /// The step whose update made the current parameters (a rollback brings back an older
     /// one): what a checkpoint is labelled with.
@@ -211,16 +211,6 @@ impl Trainer {
                 reverse_kl_data_loss(&self.flow, d, self.flow.draw_latent(n))
             }
         }
-    }
-
-    /// The held-out draws for the test NLL (forward KL), made on first use for an energy.
-    pub(crate) fn held_out(&mut self) -> Option<&[f32]> {
-        if let (None, Objective::ForwardKlEnergy(t)) = (&self.test_set, self.config.objective) {
-            let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
-            let mut rng = StdRng::seed_from_u64(!self.config.seed);
-            self.test_set = Some(truth.sample(TEST_POINTS, &mut rng));
-        }
-        self.test_set.as_deref()
     }
 
     /// One step of Adam. A loss the guard refuses (not finite, exploded, or far above the

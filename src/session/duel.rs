@@ -104,7 +104,8 @@ impl Duel {
     pub fn score(&mut self, main: &Trainer) {
         let objective = main.config().objective;
         if self.truth.is_none() {
-            self.truth = Truth::of(objective);
+            // A rival that learns an energy from its draws has tabulated it already.
+            self.truth = self.rival.truth().cloned().or_else(|| Truth::of(objective));
         }
         let truth = self.truth.as_ref().expect("a duel's target has a truth");
         if self.held_out.0.is_empty() {
