@@ -55,6 +55,7 @@ pub mod readout;
 pub mod sampler;
 pub mod scale;
 pub mod slice;
+pub mod spline;
 pub mod target;
 pub mod tensor;
 pub mod train;
