@@ -62,7 +62,7 @@ pub struct Spline {
 
 /// Where `v` falls among the knots: the bin `k` with `knots[k] <= v < knots[k + 1]`, the
 /// last bin for `v == B`.
-fn bin(knots: &[f32], v: f32) -> usize {
+pub fn bin_of(knots: &[f32], v: f32) -> usize {
     let k = knots.partition_point(|&t| t <= v);
     k.clamp(1, knots.len() - 1) - 1
 }
@@ -100,7 +100,7 @@ impl Spline {
         if !self.inside(x, &self.x) {
             return (x, 0.0);
         }
-        let k = bin(&self.x, x);
+        let k = bin_of(&self.x, x);
         let (w, h) = (self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]);
         let (d0, d1) = (self.d[k], self.d[k + 1]);
         let s = h / w;
@@ -118,7 +118,7 @@ impl Spline {
         if !self.inside(y, &self.y) {
             return (y, 0.0);
         }
-        let k = bin(&self.y, y);
+        let k = bin_of(&self.y, y);
         let (w, h) = (self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]);
         let (d0, d1) = (self.d[k], self.d[k + 1]);
         let s = h / w;
