@@ -60,6 +60,15 @@ pub struct Spline {
     pub d: Vec<f32>,
 }
 
+/// One bin's numbers.
+struct Bin {
+    w: f32,
+    h: f32,
+    s: f32,
+    d0: f32,
+    d1: f32,
+}
+
 /// Where `v` falls among the knots: the bin `k` with `knots[k] <= v < knots[k + 1]`, the
 /// last bin for `v == B`.
 pub fn bin_of(knots: &[f32], v: f32) -> usize {
@@ -95,15 +104,25 @@ impl Spline {
         v >= knots[0] && v <= knots[knots.len() - 1]
     }
 
+    /// Bin `k`'s width, height, slope `s = h / w` and end derivatives.
+    fn bin(&self, k: usize) -> Bin {
+        let (w, h) = (self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]);
+        Bin {
+            w,
+            h,
+            s: h / w,
+            d0: self.d[k],
+            d1: self.d[k + 1],
+        }
+    }
+
     /// `y = g(x)` and `log dy/dx`.
     pub fn forward(&self, x: f32) -> (f32, f32) {
         if !self.inside(x, &self.x) {
             return (x, 0.0);
         }
         let k = bin_of(&self.x, x);
-        let (w, h) = (self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]);
-        let (d0, d1) = (self.d[k], self.d[k + 1]);
-        let s = h / w;
+        let Bin { w, h, s, d0, d1 } = self.bin(k);
         let xi = ((x - self.x[k]) / w).clamp(0.0, 1.0);
         let q = xi * (1.0 - xi);
         let den = s + (d1 + d0 - 2.0 * s) * q;
@@ -119,9 +138,7 @@ impl Spline {
             return (y, 0.0);
         }
         let k = bin_of(&self.y, y);
-        let (w, h) = (self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]);
-        let (d0, d1) = (self.d[k], self.d[k + 1]);
-        let s = h / w;
+        let Bin { w, h, s, d0, d1 } = self.bin(k);
         let e = y - self.y[k];
         let c2 = d1 + d0 - 2.0 * s;
         let a = h * (s - d0) + e * c2;
