@@ -51,20 +51,8 @@ impl Truth {
     /// `log p*` at row-major points.
     pub fn log_prob(&self, points: &[f32]) -> Vec<f64> {
         match self {
-            Truth::Data(d) => points
-                .chunks(2)
-                .map(|p| {
-                    d.exact_log_prob([p[0] as f64, p[1] as f64])
-                        .unwrap_or(f64::NAN)
-                })
-                .collect(),
-            Truth::Energy(t, _) => {
-                let log_z = t.log_z();
-                t.log_unnormalised(points)
-                    .iter()
-                    .map(|&l| l as f64 - log_z)
-                    .collect()
-            }
+            Truth::Data(d) => d.exact_log_probs(points),
+            Truth::Energy(t, _) => t.log_normalised(points),
         }
     }
 }

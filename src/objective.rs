@@ -6,6 +6,7 @@
 
 use crate::data::DataSet;
 use crate::flow::Flow;
+use crate::grid::{Density, Grid};
 use crate::target::Target;
 use crate::tensor::{matrix, row_sum, values, Dev, Mat};
 use dfdx::prelude::*;
@@ -54,11 +55,23 @@ impl Objective {
                 d.has_exact_density().then(|| d.exact_log_probs(points))
             }
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
-                let log_z = t.log_z();
-                let log_p = t.log_unnormalised(points);
-                Some(log_p.iter().map(|&l| l as f64 - log_z).collect())
+                Some(t.log_normalised(points))
             }
         }
+    }
+
+    /// [`Self::log_target`] on every cell of `grid`, if the density is known.
+    pub fn target_density(self, grid: &Grid) -> Option<Density> {
+        let known = match self {
+            Objective::ForwardKl(d) | Objective::ReverseKlData(d) => d.has_exact_density(),
+            Objective::ReverseKl(_) | Objective::ForwardKlEnergy(_) => true,
+        };
+        known.then(|| {
+            grid.tabulate(|p| {
+                let log_p = self.log_target(p).expect("a known density");
+                log_p.into_iter().map(|v| v as f32).collect()
+            })
+        })
     }
 
     /// The target's name.

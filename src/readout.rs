@@ -66,17 +66,9 @@ impl Trainer {
     /// and the model's mass on the grid: the sum covers what the model puts there, so the
     /// grid should hold the model's mass (the mass says how much of it is left out).
     pub fn grid_kl(&self, grid: &Grid) -> Option<GridKl> {
-        let model = grid.tabulate(|p| self.flow.log_prob_points(p));
         let objective = self.config().objective;
-        let exact = grid.tabulate(|p| {
-            let log_p = objective
-                .log_target(p)
-                .unwrap_or_else(|| vec![f64::NAN; p.len() / 2]);
-            log_p.into_iter().map(|v| v as f32).collect()
-        });
-        if exact.non_finite == exact.log_p.len() {
-            return None;
-        }
+        let exact = objective.target_density(grid)?;
+        let model = grid.tabulate(|p| self.flow.log_prob_points(p));
         let kl = if objective.is_forward() {
             kl_on_grid(&exact, &model)
         } else {

@@ -103,6 +103,15 @@ impl Target {
         row_sum(u) + row_sum(wall)
     }
 
+    /// The normalised `log p(z) = -U(z) - ln Z` for row-major points `n x 2`, in f64.
+    pub fn log_normalised(self, points: &[f32]) -> Vec<f64> {
+        let log_z = self.log_z();
+        self.log_unnormalised(points)
+            .iter()
+            .map(|&l| l as f64 - log_z)
+            .collect()
+    }
+
     /// `log p~(z) = -U(z)` for row-major points `n x 2`, no tape.
     pub fn log_unnormalised(self, points: &[f32]) -> Vec<f32> {
         let dev = device(0);

@@ -50,12 +50,9 @@ impl Lab {
         let duel = self.duel.as_mut()?;
         let target = duel.target_grid.get_or_insert_with(|| {
             let grid = Grid::new(window, TARGET_RES, TARGET_RES).expect("a valid grid");
-            grid.tabulate(|p| {
-                let log_p = objective
-                    .log_target(p)
-                    .expect("a compared target has a density");
-                log_p.into_iter().map(|v| v as f32).collect()
-            })
+            objective
+                .target_density(&grid)
+                .expect("a compared target has a density")
         });
         let levels = mass_levels(target, &CONTOUR_SHARES);
         let target = target.clone();
