@@ -1,127 +1,31 @@
-//! Autoregressive affine flows: MAF (Papamakarios et al., 2017) and IAF (Kingma et al., 2016).
+//! Autoregressive flows: MAF (Papamakarios et al., 2017) and IAF (Kingma et al., 2016), with
+//! affine or spline layers (Durkan et al., 2019).
 //!
 //! A layer is `T_k`, mapping the prior side `u` to the data side; a flow is
-//! `T = T_K o ... o T_1` on an `N(0, I)` prior, so `x = T(z)` and
-//! `log p(x) = log N(T^-1(x)) + sum_k log|det dT_k^-1|`.
+//! `T = T_K o ... o T_1` on a base `N(0, I)` (or a learnable `N(mu, diag sigma^2)`,
+//! [`Base`]), so `x = T(z)` and `log p(x) = log p_base(T^-1(x)) + sum_k log|det dT_k^-1|`.
 //! Both directions of every layer return `(output, log_det)`.
 
+use crate::base::Base;
+use crate::config::mix;
+pub use crate::config::{DegreeRule, FlowConfig, LayerOrder, MAX_LAYERS, MAX_WIDTH};
 pub use crate::layer::{ArLayer, Direction, Towards};
 use crate::made::Kernels;
-use crate::masks::{ordering, HiddenDegrees, Ordering};
-use crate::scale::Scale;
+use crate::masks::HiddenDegrees;
 use crate::tensor::{device, log_normal, matrix, values, Col, Dev, Mat};
+pub use crate::transformer::Transform;
 use crate::{Error, Result};
 use dfdx::prelude::*;
 
-/// How the autoregressive ordering changes from layer to layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LayerOrder {
-    /// Natural order in every layer: in 2-D the first coordinate never sees the second.
-    Same,
-    /// Reversed, natural, reversed, ... from `T_1`: every coordinate is conditioned on the
-    /// others in some layer.
-    Alternate,
-    /// A fresh seeded permutation per layer.
-    Random(u64),
-}
-
-/// Everything that fixes a flow's structure and its initial parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FlowConfig {
-    /// The dimension `D >= 2`.
-    pub dim: usize,
-    /// The number of layers `K >= 1`.
-    pub layers: usize,
-    /// MADE hidden widths, e.g. `[64, 64]`.
-    pub hidden: Vec<usize>,
-    /// MAF or IAF.
-    pub direction: Direction,
-    /// The scale parameterisation.
-    pub scale: Scale,
-    /// Orderings across layers.
-    pub order: LayerOrder,
-    /// How the hidden degrees are chosen.
-    pub degrees: DegreeRule,
-    /// Seed of the initial parameters, the degrees and every draw.
-    pub seed: u64,
-}
-
-/// How a flow's MADEs choose their hidden degrees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DegreeRule {
-    /// Spread evenly ([`HiddenDegrees::Deterministic`]).
-    Deterministic,
-    /// Drawn per layer from the flow's seed, as in the MADE paper.
-    Random,
-}
-
-impl Default for FlowConfig {
-    /// The standard config: 2-D MAF, K = 4, hidden 64,64, softplus scale, alternating order.
-    /// Softplus is the default because it trained best in the benchmark (mean test NLL over
-    /// seeds 0-2, MAF and IAF, moons / 8gaussians / checkerboard) and never overflows.
-    fn default() -> Self {
-        FlowConfig {
-            dim: 2,
-            layers: 4,
-            hidden: vec![64, 64],
-            direction: Direction::Maf,
-            scale: Scale::Softplus,
-            order: LayerOrder::Alternate,
-            degrees: DegreeRule::Deterministic,
-            seed: 0,
-        }
-    }
-}
-
-/// Largest number of layers a flow may have.
-pub const MAX_LAYERS: usize = 64;
-/// Largest MADE hidden width.
-pub const MAX_WIDTH: usize = 1024;
-
-impl FlowConfig {
-    /// Checks every field, with a message that names the field.
-    pub fn validate(&self) -> Result<()> {
-        if !(2..=64).contains(&self.dim) {
-            return Err(Error::Invalid(
-                "dimension",
-                format!("must be 2 to 64, got {}", self.dim),
-            ));
-        }
-        if !(1..=MAX_LAYERS).contains(&self.layers) {
-            let msg = format!("must be 1 to {MAX_LAYERS}, got {}", self.layers);
-            return Err(Error::Invalid("layers", msg));
-        }
-        if let Some(w) = self.hidden.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
-            let msg = format!("each width must be 1 to {MAX_WIDTH}, got {w}");
-            return Err(Error::Invalid("hidden widths", msg));
-        }
-        Ok(())
-    }
-
-    /// The input ordering of layer `k` (`order[p]` = the input at position `p`).
-    pub fn layer_ordering(&self, k: usize) -> Vec<usize> {
-        let o = match self.order {
-            LayerOrder::Same => Ordering::Natural,
-            LayerOrder::Alternate if k.is_multiple_of(2) => Ordering::Reversed,
-            LayerOrder::Alternate => Ordering::Natural,
-            LayerOrder::Random(seed) => Ordering::Random(mix(seed, k as u64)),
-        };
-        ordering(self.dim, o)
-    }
-}
-
-/// A distinct seed per `(seed, k)`.
-fn mix(seed: u64, k: u64) -> u64 {
-    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k.wrapping_add(1).wrapping_mul(0xBF58_476D_1CE4_E5B9)
-}
-
-/// `N(0, I)` prior and `K` autoregressive layers, `T = T_K o ... o T_1`.
+/// A base and `K` autoregressive layers, `T = T_K o ... o T_1`.
 #[derive(Debug, Clone)]
 pub struct Flow {
     /// The structure this flow was built from.
     pub config: FlowConfig,
     /// `T_1, ..., T_K` (`T_1` next to the prior).
     pub layers: Vec<ArLayer>,
+    /// The learnable base, if the config asks for one (else `N(0, I)`).
+    pub base: Option<Base>,
     /// Which code computes the masked layers (the flow's only copy of that choice).
     pub kernels: Kernels,
     dev: Dev,
@@ -162,7 +66,7 @@ impl FlowBuilder {
                 &order,
                 &config.hidden,
                 config.direction,
-                config.scale,
+                config.transformer(),
                 rule,
             )?);
         }
@@ -173,6 +77,10 @@ impl FlowBuilder {
     pub fn finish(self) -> Flow {
         assert_eq!(self.layers.len(), self.config.layers, "every layer added");
         Flow {
+            base: self
+                .config
+                .learn_base
+                .then(|| Base::new(&self.dev, self.config.dim)),
             config: self.config,
             layers: self.layers,
             kernels: Kernels::default(),
@@ -199,7 +107,9 @@ impl Flow {
         self.config.dim
     }
 
-    /// `z = T^-1(x)` and `log|det dz/dx| = sum_k log|det dT_k^-1|` per row.
+    /// The latent `eps = T^-1(x)` (standardised by a learnable base:
+    /// `eps = (z - mu) / sigma`) and `log|det d eps/dx|` per row (`sum_k log|det dT_k^-1|`,
+    /// and the base's `-sum ln sigma`).
     pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
         let mut u = x;
         let mut total: Option<Col<T>> = None;
@@ -212,7 +122,13 @@ impl Flow {
             });
         }
         let total = total.expect("a flow has at least one layer");
-        (u, total)
+        match &self.base {
+            Some(base) => {
+                let (eps, ld) = base.standardise(u);
+                (eps, total + ld)
+            }
+            None => (u, total),
+        }
     }
 
     /// `log p(x) = log N(z) + log|det dz/dx|` per row, `z = T^-1(x)`.
@@ -221,10 +137,18 @@ impl Flow {
         log_normal(z) + log_det
     }
 
-    /// `x = T(z)` and `log q(x) = log N(z) - sum_k log|det dT_k|` per row.
-    pub fn push<T: Tape<f32, Dev>>(&self, z: Mat<T>) -> (Mat<T>, Col<T>) {
-        let mut log_q = log_normal(z.with_empty_tape());
-        let mut u = z;
+    /// `x = T(z)` from the latent `eps ~ N(0, I)` (`z = mu + sigma eps` under a learnable
+    /// base, else `z = eps`) and `log q(x) = log N(eps) - log|det dx/d eps|` per row.
+    pub fn push<T: Tape<f32, Dev>>(&self, eps: Mat<T>) -> (Mat<T>, Col<T>) {
+        let mut log_q = log_normal(eps.with_empty_tape());
+        let mut u = match &self.base {
+            Some(base) => {
+                let (z, ld) = base.place(eps);
+                log_q = log_q - ld;
+                z
+            }
+            None => eps,
+        };
         for layer in &self.layers {
             let (v, ld) = layer.forward(u, self.kernels);
             u = v;
@@ -238,9 +162,13 @@ impl Flow {
         self.dev.sample_normal_like(&(n, self.dim()))
     }
 
-    /// The composition: `[z, T_1(z), T_2(T_1(z)), ..., x]`, each row-major `n x D`.
-    pub fn trace(&self, z: &[f32]) -> Vec<Vec<f32>> {
-        let mut u = matrix(&self.dev, z.to_vec(), self.dim());
+    /// The composition from latent draws `eps`: `[z, T_1(z), T_2(T_1(z)), ..., x]` (`z` the
+    /// base's draws), each row-major `n x D`.
+    pub fn trace(&self, eps: &[f32]) -> Vec<Vec<f32>> {
+        let mut u = matrix(&self.dev, eps.to_vec(), self.dim());
+        if let Some(base) = &self.base {
+            u = base.place(u).0;
+        }
         let mut points = vec![u.as_vec()];
         for layer in &self.layers {
             u = layer.forward(u, self.kernels).0;
@@ -274,12 +202,17 @@ impl Flow {
         self.parameters_len() / self.layers.len() * passes
     }
 
-    /// Every trainable scalar, flattened in a fixed order (layer, then weight and bias).
+    /// Every trainable scalar, flattened in a fixed order (layer, then weight and bias;
+    /// then the base's mean and log-std).
     pub fn parameters(&self) -> Vec<f32> {
         let mut out = Vec::new();
         for l in self.layers.iter().flat_map(|l| &l.made.layers) {
             out.extend(values(&l.weight));
             out.extend(values(&l.bias));
+        }
+        if let Some(base) = &self.base {
+            out.extend(values(&base.mean));
+            out.extend(values(&base.log_std));
         }
         out
     }
@@ -299,11 +232,21 @@ impl Flow {
             l.bias.copy_from(b);
             rest = r;
         }
+        if let Some(base) = &mut self.base {
+            let (mean, log_std) = rest.split_at(base.mean.shape().0);
+            base.mean.copy_from(mean);
+            base.log_std.copy_from(log_std);
+        }
         Ok(())
     }
 
     /// The number of trainable scalars.
     pub fn parameters_len(&self) -> usize {
-        self.layers.iter().map(|l| l.made.num_params()).sum()
+        let base = self.base.as_ref().map_or(0, |_| 2 * self.dim());
+        self.layers
+            .iter()
+            .map(|l| l.made.num_params())
+            .sum::<usize>()
+            + base
     }
 }

@@ -1,12 +1,13 @@
-//! One affine autoregressive layer `T_k` (MAF or IAF) with its MADE: a direct pass
-//! `y = u * a(u) + t(u)` and its inverse, a solve in `D` sequential passes, both returning
-//! `(output, log_det)`. The conditioner is an argument of the passes, so a caller can watch
-//! what the transform asks of it.
+//! One autoregressive layer `T_k` (MAF or IAF) with its MADE: a direct pass
+//! `y_i = tau(u_i; MADE(u)_i)` (affine or spline, [`Transformer`]) and its inverse, a solve in
+//! `D` sequential passes, both returning `(output, log_det)`. The conditioner is an
+//! argument of the passes, so a caller can watch what the transform asks of it.
 
 use crate::made::{Kernels, Made};
 use crate::masks::HiddenDegrees;
 use crate::scale::Scale;
-use crate::tensor::{row_sum, Col, Dev, Mat};
+use crate::tensor::{Col, Dev, Mat};
+use crate::transformer::Transformer;
 use crate::Result;
 use dfdx::prelude::*;
 
@@ -21,15 +22,15 @@ pub enum Direction {
     Iaf,
 }
 
-/// One autoregressive affine layer `T_k` with its MADE.
+/// One autoregressive layer `T_k` with its MADE.
 #[derive(Debug, Clone)]
 pub struct ArLayer {
-    /// The conditioner: `(s, t)` from the inputs before each coordinate.
+    /// The conditioner: each coordinate's parameters from the inputs before it.
     pub made: Made,
     /// MAF or IAF.
     pub direction: Direction,
-    /// The scale parameterisation.
-    pub scale: Scale,
+    /// The element-wise map (affine with its scale, or spline).
+    pub transformer: Transformer,
 }
 
 impl Direction {
@@ -62,8 +63,8 @@ pub enum Towards {
     Data,
 }
 
-/// A conditioner as the layer's passes call it: `(ln a, t)` from the current input.
-pub type Conditioner<'a, T> = dyn FnMut(Mat<T>) -> (Mat<T>, Mat<T>) + 'a;
+/// A conditioner as the layer's passes call it: the MADE's outputs from the current input.
+pub type Conditioner<'a, T> = dyn FnMut(Mat<T>) -> Mat<T> + 'a;
 
 impl ArLayer {
     /// A layer with a fresh MADE over `order` with these hidden widths and degrees.
@@ -72,41 +73,46 @@ impl ArLayer {
         order: &[usize],
         hidden: &[usize],
         direction: Direction,
-        scale: Scale,
+        transformer: Transformer,
         degrees: HiddenDegrees,
     ) -> Result<ArLayer> {
+        let blocks = transformer.outputs_per_coordinate();
         Ok(ArLayer {
-            made: Made::new(dev, order, hidden, degrees)?,
+            made: Made::new(dev, order, hidden, degrees, blocks)?,
             direction,
-            scale,
+            transformer,
         })
     }
 
-    /// One MADE pass: `(ln a, t)` for every row of `u`.
-    pub fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>, kernels: Kernels) -> (Mat<T>, Mat<T>) {
-        let (s, t) = self.made.forward(u, kernels);
-        (self.scale.log_scale(s), t)
+    /// One MADE pass: the outputs for every row of `u`.
+    pub fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>, kernels: Kernels) -> Mat<T> {
+        self.made.forward(u, kernels)
     }
 
-    /// One pass: `y = u * a(u) + t(u)`, `log|det dy/du| = sum_i ln a_i(u)`.
-    fn direct<T: Tape<f32, Dev>>(u: Mat<T>, cond: &mut Conditioner<T>) -> (Mat<T>, Col<T>) {
-        let (ls, t) = cond(u.with_empty_tape());
-        let log_det = row_sum(ls.with_empty_tape());
-        (u * ls.exp() + t, log_det)
+    /// One pass: `y = tau(u; MADE(u))`, `log|det dy/du| = sum_i log tau'(u_i)`.
+    fn direct<T: Tape<f32, Dev>>(&self, u: Mat<T>, cond: &mut Conditioner<T>) -> (Mat<T>, Col<T>) {
+        let raw = cond(u.with_empty_tape());
+        self.transformer.map(u, raw)
     }
 
-    /// `D` passes: `u <- (y - t(u)) / a(u)`; after pass `p` the first `p` coordinates in the
-    /// ordering are exact, so `D` passes give the exact inverse of [`Self::direct`], and
-    /// `log|det du/dy| = -sum_i ln a_i(u)`.
+    /// `D` passes: `u <- tau^-1(y; MADE(u))`; after pass `p` the first `p` coordinates in
+    /// the ordering are exact, so `D` passes give the exact inverse of [`Self::direct`].
     fn solve<T: Tape<f32, Dev>>(&self, y: Mat<T>, cond: &mut Conditioner<T>) -> (Mat<T>, Col<T>) {
         let mut u = y.with_empty_tape();
         for _ in 1..self.made.dim {
-            let (ls, t) = cond(u);
-            u = (y.with_empty_tape() - t) * ls.negate().exp();
+            let raw = cond(u);
+            u = self.transformer.unmap(y.with_empty_tape(), raw).0;
         }
-        let (ls, t) = cond(u);
-        let log_det = row_sum(ls.with_empty_tape()).negate();
-        ((y - t) * ls.negate().exp(), log_det)
+        let raw = cond(u);
+        self.transformer.unmap(y, raw)
+    }
+
+    /// The scale of an affine layer (`None` for a spline).
+    pub fn scale(&self) -> Option<Scale> {
+        match self.transformer {
+            Transformer::Affine(scale) => Some(scale),
+            Transformer::Spline { .. } => None,
+        }
     }
 
     /// `x = T_k(u)` (towards the data) and `log|det dx/du|`.
@@ -130,7 +136,7 @@ impl ArLayer {
         if self.direction.solves(towards) {
             self.solve(u, cond)
         } else {
-            Self::direct(u, cond)
+            self.direct(u, cond)
         }
     }
 }

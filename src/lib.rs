@@ -34,6 +34,8 @@
 
 // The engine.
 pub mod adam;
+pub mod base;
+pub mod config;
 pub mod contour;
 pub mod data;
 pub mod divergence;
@@ -60,6 +62,7 @@ pub mod spline_tensor;
 pub mod target;
 pub mod tensor;
 pub mod train;
+pub mod transformer;
 // The browser-free session.
 pub mod session;
 // Drawing.

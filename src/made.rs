@@ -1,6 +1,7 @@
 //! MADE (Germain et al., ICML 2015) as a dfdx network on runtime shapes: masked linear
-//! layers whose masks come from [`crate::masks`]. Output `(s, t)`, each `(n, D)`, with
-//! `s_i, t_i` functions of `x_<i` only.
+//! layers whose masks come from [`crate::masks`]. Output `P` blocks of `D` (`(s, t)` of an
+//! affine layer, a spline's widths, heights and derivatives), output `j` a function of the
+//! inputs before `j mod D` only.
 
 use crate::eval::kernels;
 use crate::masks::{self, HiddenDegrees, Mask};
@@ -147,15 +148,22 @@ pub struct Made {
     pub dim: usize,
     /// `[m0, m1, ..., mL]`: input degrees then each hidden layer's.
     pub degrees: Vec<Vec<usize>>,
-    /// Hidden layers then the output layer (`2D` units: `s` then `t`).
+    /// Hidden layers then the output layer (`P D` units, `P` blocks of `D`).
     pub layers: Vec<MaskedLinear>,
 }
 
 impl Made {
-    /// A MADE over the inputs in `order` (`order[p]` = the input at position `p`).
-    pub fn new(dev: &Dev, order: &[usize], hidden: &[usize], rule: HiddenDegrees) -> Result<Made> {
+    /// A MADE over the inputs in `order` (`order[p]` = the input at position `p`) with
+    /// `blocks` outputs per input.
+    pub fn new(
+        dev: &Dev,
+        order: &[usize],
+        hidden: &[usize],
+        rule: HiddenDegrees,
+        blocks: usize,
+    ) -> Result<Made> {
         let degrees = masks::degrees(order, hidden, rule)?;
-        let masks = masks::masks(&degrees);
+        let masks = masks::masks(&degrees, blocks);
         let last = masks.len() - 1;
         let layers = masks
             .into_iter()
@@ -176,8 +184,9 @@ impl Made {
         self.layers.iter().map(|l| &l.mask).collect()
     }
 
-    /// `(s, t)` for a batch `x` of shape `(n, D)`: one MADE pass, computed by `kernels`.
-    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>, kernels: Kernels) -> (Mat<T>, Mat<T>) {
+    /// The outputs `(n, P D)` for a batch `x` of shape `(n, D)`: one MADE pass, computed by
+    /// `kernels`.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>, kernels: Kernels) -> Mat<T> {
         let (last, hidden) = self
             .layers
             .split_last()
@@ -185,13 +194,7 @@ impl Made {
         let h = hidden
             .iter()
             .fold(x, |h, layer| layer.forward(h, Activation::Relu, kernels));
-        let out = last.forward(h, Activation::Identity, kernels);
-        let d = self.dim;
-        // Two disjoint slices, each taken once: safe although dfdx 0.13's slice backward
-        // assigns rather than adds (see `tensor::column`).
-        let s = out.with_empty_tape().slice((.., 0..d));
-        let t = out.slice((.., d..2 * d));
-        (s, t)
+        last.forward(h, Activation::Identity, kernels)
     }
 
     /// The input at position 1 of the ordering (degree 1): its `s, t` see no input.

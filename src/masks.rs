@@ -121,15 +121,21 @@ pub fn degrees(order: &[usize], hidden: &[usize], rule: HiddenDegrees) -> Result
     Ok(layers)
 }
 
-/// The masks of a MADE with these degrees, whose outputs are `(s, t)`: `2D` units, output
-/// `j` belonging to input `j mod D`. Hidden layers use `>=`, the output layer strict `>`.
-pub fn masks(degrees: &[Vec<usize>]) -> Vec<Mask> {
+/// The masks of a MADE with these degrees and `blocks` outputs per input (`(s, t)` of an
+/// affine layer: 2; a spline's `3K - 1`): `blocks x D` units, output `j` belonging to input
+/// `j mod D`. Hidden layers use `>=`, the output layer strict `>`.
+pub fn masks(degrees: &[Vec<usize>], blocks: usize) -> Vec<Mask> {
     let inputs = &degrees[0];
     let mut out: Vec<Mask> = degrees
         .windows(2)
         .map(|w| connect(&w[1], &w[0], |o, i| o >= i))
         .collect();
-    let outputs: Vec<usize> = inputs.iter().chain(inputs).copied().collect();
+    let outputs: Vec<usize> = inputs
+        .iter()
+        .copied()
+        .cycle()
+        .take(blocks * inputs.len())
+        .collect();
     let last = degrees.last().unwrap_or(inputs);
     out.push(connect(&outputs, last, |o, i| o > i));
     out

@@ -62,7 +62,7 @@ struct Bins<T> {
     inside: Vec<f32>,
 }
 
-fn bins<T: Tape<f32, Dev> + Merge<T>>(v: &[f32], raw: Mat<T>, bound: f32, by: By) -> Bins<T> {
+fn bins<T: Tape<f32, Dev>>(v: &[f32], raw: Mat<T>, bound: f32, by: By) -> Bins<T> {
     let dev = raw.device().clone();
     let (n, p) = (raw.shape().0, raw.shape().1);
     let k = (p + 1) / 3;
@@ -133,12 +133,7 @@ fn bins<T: Tape<f32, Dev> + Merge<T>>(v: &[f32], raw: Mat<T>, bound: f32, by: By
 }
 
 /// `log dy/dx` at `xi` in the bin: `ln(s^2 (d1 xi^2 + 2 s q + d0 (1 - xi)^2)) - 2 ln den`.
-fn log_slope<T: Tape<f32, Dev> + Merge<T>>(
-    xi: Col<T>,
-    s: Col<T>,
-    d0: Col<T>,
-    d1: Col<T>,
-) -> Col<T> {
+fn log_slope<T: Tape<f32, Dev>>(xi: Col<T>, s: Col<T>, d0: Col<T>, d1: Col<T>) -> Col<T> {
     let q = xi.with_empty_tape() * (xi.with_empty_tape().negate() + 1.0);
     let c = d1.with_empty_tape() + d0.with_empty_tape() - s.with_empty_tape() * 2.0;
     let den = s.with_empty_tape() + c * q.with_empty_tape();
@@ -155,7 +150,7 @@ fn parked<T: Tape<f32, Dev>>(v: Col<T>, inside: &[f32], bound: f32) -> Col<T> {
 }
 
 /// Inside rows from `inner`, the rest from `outer`.
-fn blend<T: Tape<f32, Dev> + Merge<T>>(inner: Col<T>, outer: Col<T>, inside: &[f32]) -> Col<T> {
+fn blend<T: Tape<f32, Dev>>(inner: Col<T>, outer: Col<T>, inside: &[f32]) -> Col<T> {
     let dev = inner.device().clone();
     let out = inside.iter().map(|m| 1.0 - m).collect();
     inner * col(&dev, inside.to_vec()) + outer * col(&dev, out)
@@ -163,11 +158,7 @@ fn blend<T: Tape<f32, Dev> + Merge<T>>(inner: Col<T>, outer: Col<T>, inside: &[f
 
 /// `y = g(x)` and `log dy/dx` per row: `x` is `n`, `raw` is `n x (3K - 1)` (each row's
 /// widths, heights and interior derivatives), on `[-bound, bound]`.
-pub fn forward<T: Tape<f32, Dev> + Merge<T>>(
-    x: Col<T>,
-    raw: Mat<T>,
-    bound: f32,
-) -> (Col<T>, Col<T>) {
+pub fn forward<T: Tape<f32, Dev>>(x: Col<T>, raw: Mat<T>, bound: f32) -> (Col<T>, Col<T>) {
     let b = bins(&values(&x), raw, bound, By::X);
     let x_in = parked(x.with_empty_tape(), &b.inside, bound);
     let xi = (x_in - b.xk) / b.w;
@@ -187,11 +178,7 @@ pub fn forward<T: Tape<f32, Dev> + Merge<T>>(
 /// `x = g^-1(y)` and `log dx/dy` per row, the inverse of [`forward`]: the root of the bin's
 /// quadratic in whichever form adds numbers of one sign (chosen off the tape, as the plain
 /// spline chooses it), and `-log dy/dx` at that root.
-pub fn inverse<T: Tape<f32, Dev> + Merge<T>>(
-    y: Col<T>,
-    raw: Mat<T>,
-    bound: f32,
-) -> (Col<T>, Col<T>) {
+pub fn inverse<T: Tape<f32, Dev>>(y: Col<T>, raw: Mat<T>, bound: f32) -> (Col<T>, Col<T>) {
     let dev = y.device().clone();
     let yv = values(&y);
     let b = bins(&yv, raw, bound, By::Y);

@@ -32,11 +32,11 @@ fn a_wide_made_is_drawn_thinned_with_the_masks_of_the_units_kept() {
     use arflow::masks::{degrees, masks, ordering, HiddenDegrees, Ordering};
     for rule in [HiddenDegrees::Deterministic, HiddenDegrees::Random(3)] {
         let full = degrees(&ordering(5, Ordering::Natural), &[256, 20, 100], rule).unwrap();
-        let (kept, kept_masks) = thinned(&full, &masks(&full));
+        let (kept, kept_masks) = thinned(&full, &masks(&full, 2));
         let widths: Vec<usize> = kept.iter().map(Vec::len).collect();
         assert_eq!(widths, [5, SHOWN_UNITS, 20, SHOWN_UNITS]);
         // The rows and columns kept are the masks the kept degrees define.
-        assert_eq!(kept_masks, masks(&kept));
+        assert_eq!(kept_masks, masks(&kept, 2));
         // Spread over the degrees: every degree of the full layer that is common enough
         // to hold one of the picked ranks is there, lowest and highest included.
         let (lo, hi) = (full[1].iter().min(), full[1].iter().max());

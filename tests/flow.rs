@@ -28,6 +28,7 @@ fn flow(dim: usize, direction: Direction, scale: Scale, seed: u64) -> Flow {
             DegreeRule::Deterministic
         },
         seed,
+        ..FlowConfig::default()
     })
     .unwrap()
 }

@@ -11,10 +11,9 @@ use arflow::tensor::{Dev, Mat};
 use common::{jacobian_autodiff, jacobian_fd};
 use dfdx::prelude::*;
 
-/// The MADE's whole output `[s, t]`, `(n, 2D)`.
+/// The MADE's whole output, `(n, P D)`.
 fn both<T: Tape<f32, Dev>>(net: &Made, x: Mat<T>) -> Mat<T> {
-    let (s, t) = net.forward(x, Kernels::Dfdx);
-    (s, t).concat_along(Axis::<1>)
+    net.forward(x, Kernels::Dfdx)
 }
 
 fn orderings(seed: u64) -> [Ordering; 3] {
@@ -67,7 +66,7 @@ fn hidden_degrees_lie_between_the_previous_minimum_and_d_minus_one() {
 #[test]
 fn masks_use_greater_or_equal_in_hidden_layers_and_strict_at_the_output() {
     let degrees = vec![vec![1, 2], vec![1, 1, 1]];
-    let masks = masks::masks(&degrees);
+    let masks = masks::masks(&degrees, 2);
     assert_eq!(masks.len(), 2);
     assert!(masks[0]
         .allowed
@@ -90,7 +89,7 @@ fn masks_are_autoregressive() {
                 for rule in rules(seed) {
                     let order = ordering(d, o);
                     let degrees = masks::degrees(&order, &[3 * d, 2 * d], rule).unwrap();
-                    let reach = masks::reach(&masks::masks(&degrees));
+                    let reach = masks::reach(&masks::masks(&degrees, 2));
                     let m0 = &degrees[0];
                     for (out, row) in reach.iter().enumerate() {
                         for (inp, &r) in row.iter().enumerate() {
@@ -116,12 +115,15 @@ fn masks_are_autoregressive() {
 #[test]
 fn made_jacobian_is_zero_exactly_where_the_ordering_says() {
     let dev = device(7);
-    for d in 2..=8 {
+    // Two outputs per input (affine) and five (a spline of two bins: `3K - 1`), every
+    // output `j` belonging to input `j mod D`.
+    for (d, blocks) in (2..=8).map(|d| (d, 2)).chain((2..=4).map(|d| (d, 5))) {
         for seed in 0..2 {
             for o in orderings(seed) {
                 for rule in rules(seed) {
                     let order = ordering(d, o);
-                    let net = Made::new(&dev, &order, &[4 * d + 16, 4 * d + 16], rule).unwrap();
+                    let hidden = [4 * d + 16, 4 * d + 16];
+                    let net = Made::new(&dev, &order, &hidden, rule, blocks).unwrap();
                     let m0 = &net.degrees[0];
                     let x = common::points(1, d, 1.5, seed + d as u64);
                     let auto = jacobian_autodiff(&dev, |v| both(&net, v), &x);
@@ -131,7 +133,7 @@ fn made_jacobian_is_zero_exactly_where_the_ordering_says() {
                         1e-3,
                     );
                     let mut nonzero = 0;
-                    for out in 0..2 * d {
+                    for out in 0..blocks * d {
                         for inp in 0..d {
                             let allowed = m0[inp] < m0[out % d];
                             if !allowed {
@@ -169,7 +171,7 @@ fn deterministic_degrees_spread_over_the_range_in_narrow_layers() {
         "midpoints of three equal parts of 1..=7"
     );
     // Inputs up to position 6 now condition a later output (before, only 1-3 did).
-    let reach = masks::reach(&masks::masks(&d));
+    let reach = masks::reach(&masks::masks(&d, 2));
     let conditioning: Vec<usize> = (0..8).filter(|&i| (0..16).any(|o| reach[o][i])).collect();
     assert_eq!(conditioning, vec![0, 1, 2, 3, 4, 5]);
     // As wide as the range or wider: every degree, cycled (the 2-D flows' case: all 1).

@@ -17,8 +17,8 @@ pub struct Lattice {
     grid: Grid,
     /// The cell centres, row-major from the top (as [`Grid::points`] lays them out).
     points: Vec<f32>,
-    /// `(ln a, t)` of the first layer per distinct value, `values x 2` each.
-    table: (Vec<f32>, Vec<f32>),
+    /// The first layer's MADE outputs per distinct value, `values x P D`.
+    table: Vec<f32>,
 }
 
 impl Lattice {
@@ -60,6 +60,14 @@ impl Lattice {
         self.points.len() / 2
     }
 
+    /// The distinct values of the first layer's seen coordinate (columns or rows).
+    fn distinct(&self) -> usize {
+        match self.plan.layers.last().expect("a layer").first {
+            0 => self.grid.nx,
+            _ => self.grid.ny,
+        }
+    }
+
     /// Whether there are no cells.
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
@@ -69,17 +77,17 @@ impl Lattice {
     pub fn log_prob(&self, range: std::ops::Range<usize>) -> Vec<f32> {
         let layer = self.plan.layers.last().expect("a layer");
         let u = &self.points[2 * range.start..2 * range.end];
-        let (mut ls, mut t) = (Vec::with_capacity(u.len()), Vec::with_capacity(u.len()));
+        let width = self.table.len() / self.distinct();
+        let mut raw = Vec::with_capacity(range.len() * width);
         for cell in range {
             let v = if layer.first == 0 {
                 cell % self.grid.nx
             } else {
                 cell / self.grid.nx
             };
-            ls.extend_from_slice(&self.table.0[2 * v..2 * v + 2]);
-            t.extend_from_slice(&self.table.1[2 * v..2 * v + 2]);
+            raw.extend_from_slice(&self.table[width * v..width * (v + 1)]);
         }
-        let (v, ld) = layer.apply(u, &ls, &t, Towards::Prior);
+        let (v, ld) = layer.apply(u, &raw, Towards::Prior);
         self.plan.towards_prior(v, ld, self.plan.layers.len() - 1)
     }
 }

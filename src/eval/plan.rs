@@ -7,10 +7,11 @@
 //! (it sees no input), so that pass needs no product at all.
 
 use super::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation, BLOCK_WIDTH};
+use crate::base::BaseValues;
 use crate::flow::{Direction, Flow};
 use crate::layer::Towards;
-use crate::scale::Scale;
 use crate::tensor::values;
+use crate::transformer::Transformer;
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -26,8 +27,8 @@ struct Dense {
 
 impl Dense {
     /// Zero output columns up to a multiple of the product's block width, once, so that
-    /// the narrow output layer (`2D` columns) takes the blocked path without per-call
-    /// copies. [`Layer::split`] reads the first `2D` of each padded row.
+    /// the narrow output layer (`P D` columns) takes the blocked path without per-call
+    /// copies. [`Layer::conditioner`] reads the first `P D` of each padded row.
     fn pad(&mut self) {
         let wide = self.out.next_multiple_of(BLOCK_WIDTH);
         self.wt = pad_columns(&self.wt, self.out, wide);
@@ -40,16 +41,18 @@ impl Dense {
 #[derive(Debug, Clone)]
 pub(super) struct Layer {
     direction: Direction,
-    scale: Scale,
+    transformer: Transformer,
     dense: Vec<Dense>,
     dim: usize,
+    /// The MADE's outputs per row, `P D` (the output layer is padded wider).
+    outputs: usize,
     /// The input at position 1 of the ordering.
     pub(super) first: usize,
 }
 
 impl Layer {
-    /// `(ln a, t)` for every row: `n x D` each.
-    fn conditioner(&self, u: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
+    /// The MADE's outputs for every row: `n x P D`.
+    fn conditioner(&self, u: &[f32], n: usize) -> Vec<f32> {
         let mut h = u.to_vec();
         for (l, d) in self.dense.iter().enumerate() {
             let mut next = repeat_rows(&d.bias, n);
@@ -59,57 +62,61 @@ impl Layer {
             }
             h = next;
         }
-        self.split(&h, n)
-    }
-
-    fn split(&self, out: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
-        let d = self.dim;
-        let mut ls = Vec::with_capacity(n * d);
-        let mut t = Vec::with_capacity(n * d);
         let width = self.dense.last().expect("an output layer").out;
-        for row in out.chunks_exact(width) {
-            ls.extend(row[..d].iter().map(|&s| self.scale.log_scale_f32(s)));
-            t.extend_from_slice(&row[d..2 * d]);
-        }
-        (ls, t)
+        h.chunks_exact(width)
+            .flat_map(|row| &row[..self.outputs])
+            .copied()
+            .collect()
     }
 
-    /// The `(ln a, t)` that the `D` passes of a solve end with. The first pass needs no
-    /// product: only the first coordinate becomes exact, and its `s, t` are output biases,
-    /// the same for every row.
-    fn solve_conditioner(&self, y: &[f32], n: usize) -> (Vec<f32>, Vec<f32>) {
-        let d = self.dim;
-        let bias = &self.dense.last().expect("an output layer").bias;
-        let (ls0, t0) = self.split(bias, 1);
-        if d == 1 {
-            return (ls0.repeat(n), t0.repeat(n));
+    /// Every coordinate of `v` (`n x D`) through the direct map or its inverse, with each
+    /// row's `log|det|` summed.
+    fn each(&self, v: &[f32], raw: &[f32], inverse: bool) -> (Vec<f32>, Vec<f32>) {
+        let (d, tau) = (self.dim, self.transformer);
+        let mut out = Vec::with_capacity(v.len());
+        let mut sums = Vec::with_capacity(v.len() / d);
+        for (row, raw) in v.chunks_exact(d).zip(raw.chunks_exact(self.outputs)) {
+            let mut sum = 0.0;
+            for (i, &x) in row.iter().enumerate() {
+                let (y, ld) = match inverse {
+                    false => tau.map_one(x, raw, i, d),
+                    true => tau.unmap_one(x, raw, i, d),
+                };
+                out.push(y);
+                sum += ld;
+            }
+            sums.push(sum);
         }
-        let (l, t) = (ls0[self.first], t0[self.first]);
-        let inv = (-l).exp();
+        (out, sums)
+    }
+
+    /// The outputs that the `D` passes of a solve end with. The first pass needs no
+    /// product: only the first coordinate becomes exact, and its parameters are output
+    /// biases, the same for every row.
+    fn solve_conditioner(&self, y: &[f32], n: usize) -> Vec<f32> {
+        let d = self.dim;
+        let bias = &self.dense.last().expect("an output layer").bias[..self.outputs];
+        if d == 1 {
+            return bias.repeat(n);
+        }
+        let (tau, first) = (self.transformer, self.first);
         let mut u = y.to_vec();
         for row in u.chunks_exact_mut(d) {
-            row[self.first] = (row[self.first] - t) * inv;
+            row[first] = tau.unmap_one(row[first], bias, first, d).0;
         }
-        let (mut ls, mut t) = (Vec::new(), Vec::new());
+        let mut raw = Vec::new();
         for pass in 1..d {
-            (ls, t) = self.conditioner(&u, n);
+            raw = self.conditioner(&u, n);
             if pass + 1 < d {
-                for ((u, y), (l, t)) in u.iter_mut().zip(y).zip(ls.iter().zip(&t)) {
-                    *u = (y - t) * (-l).exp();
-                }
+                u = self.each(y, &raw, true).0;
             }
         }
-        (ls, t)
+        raw
     }
 
-    /// The final `(ln a, t)` of this layer's pass `towards` the prior or the data, for `n`
-    /// rows of its input.
-    pub(super) fn coefficients(
-        &self,
-        u: &[f32],
-        n: usize,
-        towards: Towards,
-    ) -> (Vec<f32>, Vec<f32>) {
+    /// The MADE outputs of this layer's pass `towards` the prior or the data (the last
+    /// pass of a solve), for `n` rows of its input.
+    pub(super) fn coefficients(&self, u: &[f32], n: usize, towards: Towards) -> Vec<f32> {
         if self.direction.solves(towards) {
             self.solve_conditioner(u, n)
         } else {
@@ -117,30 +124,15 @@ impl Layer {
         }
     }
 
-    /// The layer's output and `log|det|` per row from its input and final coefficients:
-    /// `y = u * a + t`, `sum ln a` for a direct pass; `u = (y - t) / a`, `-sum ln a` for
-    /// a solve.
-    pub(super) fn apply(
-        &self,
-        u: &[f32],
-        ls: &[f32],
-        t: &[f32],
-        towards: Towards,
-    ) -> (Vec<f32>, Vec<f32>) {
-        let terms = u.iter().zip(ls).zip(t);
-        let sums = ls.chunks_exact(self.dim).map(|r| r.iter().sum::<f32>());
-        if self.direction.solves(towards) {
-            let v = terms.map(|((y, l), t)| (y - t) * (-l).exp()).collect();
-            (v, sums.map(|s| -s).collect())
-        } else {
-            let v = terms.map(|((u, l), t)| u * l.exp() + t).collect();
-            (v, sums.collect())
-        }
+    /// The layer's output and `log|det|` per row from its input and final MADE outputs:
+    /// the direct map for a direct pass, its inverse for a solve.
+    pub(super) fn apply(&self, u: &[f32], raw: &[f32], towards: Towards) -> (Vec<f32>, Vec<f32>) {
+        self.each(u, raw, self.direction.solves(towards))
     }
 
     fn pass(&self, u: &[f32], n: usize, towards: Towards) -> (Vec<f32>, Vec<f32>) {
-        let (ls, t) = self.coefficients(u, n, towards);
-        self.apply(u, &ls, &t, towards)
+        let raw = self.coefficients(u, n, towards);
+        self.apply(u, &raw, towards)
     }
 }
 
@@ -158,6 +150,7 @@ fn log_normal(z: &[f32], d: usize) -> Vec<f32> {
 pub struct Plan {
     pub(super) layers: Vec<Layer>,
     pub(super) dim: usize,
+    base: BaseValues,
 }
 
 impl Plan {
@@ -182,7 +175,8 @@ impl Plan {
                 let first = l.made.first_input();
                 Layer {
                     direction: l.direction,
-                    scale: l.scale,
+                    transformer: l.transformer,
+                    outputs: l.transformer.outputs_per_coordinate() * flow.dim(),
                     dense,
                     dim: flow.dim(),
                     first,
@@ -192,6 +186,7 @@ impl Plan {
         Plan {
             layers,
             dim: flow.dim(),
+            base: BaseValues(flow.base.as_ref().map(|b| b.values())),
         }
     }
 
@@ -212,14 +207,15 @@ impl Plan {
             .collect()
     }
 
-    /// `z = T^-1(x)` for row-major points `n x D`.
+    /// The latent `eps = T^-1(x)` (standardised by a learnable base) for row-major points
+    /// `n x D`.
     pub fn to_latent(&self, x: &[f32]) -> Vec<f32> {
         let n = x.len() / self.dim;
         self.prior_side(x, vec![0.0; n], self.layers.len()).0
     }
 
-    /// `u` (`n x D`) after the first `count` layers towards the prior, and its `log|det|`
-    /// added to `total`, a block of rows at a time.
+    /// `u` (`n x D`) after the first `count` layers towards the prior and the base's
+    /// standardisation, and its `log|det|` added to `total`, a block of rows at a time.
     fn prior_side(&self, u: &[f32], mut total: Vec<f32>, count: usize) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
         let mut out = Vec::with_capacity(u.len());
@@ -231,12 +227,15 @@ impl Plan {
                 u = v;
                 sum.iter_mut().zip(&ld).for_each(|(t, l)| *t += l);
             }
+            let ls = self.base.standardise(&mut u);
+            sum.iter_mut().for_each(|t| *t -= ls);
             out.extend(u);
         }
         (out, total)
     }
 
-    /// `x = T(z)` and `log q(x)` for row-major latent points `n x D`.
+    /// `x = T(z)` and `log q(x)` for row-major latent points `eps` (`n x D`; `z` is
+    /// `mu + sigma eps` under a learnable base).
     pub fn push(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
         let (mut xs, mut log_q) = (Vec::with_capacity(z.len()), Vec::with_capacity(z.len() / d));
@@ -244,6 +243,8 @@ impl Plan {
             let n = chunk.len() / d;
             let mut lq = log_normal(chunk, d);
             let mut u = chunk.to_vec();
+            let ls = self.base.place(&mut u);
+            lq.iter_mut().for_each(|q| *q -= ls);
             for layer in &self.layers {
                 let (v, ld) = layer.pass(&u, n, Towards::Data);
                 u = v;

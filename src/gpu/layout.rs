@@ -45,7 +45,13 @@ pub struct Packed {
     pub dim: usize,
 }
 
-/// Packs `flow`'s current parameters.
+/// Whether the shader computes `flow`: affine layers on the `N(0, I)` base. Spline layers
+/// and a learnable base are computed on the CPU (the page says so).
+pub fn fits(flow: &Flow) -> bool {
+    flow.base.is_none() && flow.layers.iter().all(|l| l.scale().is_some())
+}
+
+/// Packs `flow`'s current parameters (a flow that [`fits`]).
 pub fn pack(flow: &Flow) -> Packed {
     let dim = flow.dim();
     let k = flow.layers.len();
@@ -60,7 +66,7 @@ pub fn pack(flow: &Flow) -> Packed {
                 Direction::Maf => 0,
                 Direction::Iaf => 1,
             },
-            layer.scale.code(),
+            layer.scale().expect("an affine layer (see `fits`)").code(),
             layer.made.first_input() as u32,
             layer.made.layers.len() as u32,
         ]);

@@ -6,8 +6,9 @@ use super::settings::{Change, Settings};
 pub use super::values::Kind;
 use super::values::{
     count, flag, list, name, number, number_text, pick, seed, whole, widths, DATA, DEGREES,
-    DIRECTIONS, EXPLORER_ORDERS, MODES, ORDERS, SCALES, TARGETS,
+    DIRECTIONS, EXPLORER_ORDERS, MODES, ORDERS, SCALES, TARGETS, TRANSFORMS,
 };
+use crate::transformer::BINS_RANGE;
 use crate::Result;
 
 /// Most layers the page offers (a 12-layer flow still trains live in the browser).
@@ -98,6 +99,11 @@ const MDIM: Kind = Kind::Whole {
     min: 2,
     max: MAX_EXPLORER_DIM as u64,
 };
+const BINS: Kind = Kind::Whole {
+    min: *BINS_RANGE.start() as u64,
+    max: *BINS_RANGE.end() as u64,
+};
+const COORD: Kind = Kind::Whole { min: 1, max: 2 };
 const RATE: Kind = Kind::Number {
     zero: false,
     min: 1e-6,
@@ -122,7 +128,7 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 21] = [
+pub const FIELDS: [Field; 25] = [
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     field!(
         "compare",
@@ -155,7 +161,24 @@ pub const FIELDS: [Field; 21] = [
         widths_text
     ),
     choice!("order", "order", order, ORDERS, Change::Rebuild),
+    choice!(
+        "transform",
+        "transform",
+        transform,
+        TRANSFORMS,
+        Change::Rebuild
+    ),
     choice!("scale", "scale", scale, SCALES, Change::Rebuild),
+    field!("bins", "bins", bins, BINS, Change::Rebuild, count, text),
+    field!(
+        "learnbase",
+        "learnable base",
+        learn_base,
+        Kind::Flag,
+        Change::Rebuild,
+        flag,
+        flag_text
+    ),
     field!(
         "lr",
         "learning rate",
@@ -205,6 +228,15 @@ pub const FIELDS: [Field; 21] = [
             Ok(())
         },
     },
+    field!(
+        "coord",
+        "spline coordinate",
+        coord,
+        COORD,
+        Change::View,
+        count,
+        text
+    ),
     field!(
         "slice",
         "slice along the other coordinate",

@@ -128,7 +128,7 @@ impl Lab {
         let s = &self.settings;
         let (o, rule) = s.explorer();
         let degrees = masks::degrees(&masks::ordering(s.mdim, o), &s.mhidden, rule)?;
-        let masks = masks::masks(&degrees);
+        let masks = masks::masks(&degrees, 2);
         Ok((degrees, masks))
     }
 

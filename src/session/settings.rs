@@ -11,6 +11,7 @@ use crate::objective::Objective;
 use crate::scale::Scale;
 use crate::target::Target;
 use crate::train::{TrainConfig, Trainer};
+use crate::transformer::Transform;
 use crate::Result;
 
 /// What a change of one field needs.
@@ -85,8 +86,14 @@ pub struct Settings {
     pub hidden: Vec<usize>,
     /// Ordering across layers.
     pub order: Order,
-    /// Scale parameterisation.
+    /// Affine or spline layers.
+    pub transform: Transform,
+    /// Scale parameterisation (affine layers).
     pub scale: Scale,
+    /// Spline bins `K` (spline layers).
+    pub bins: usize,
+    /// A learnable diagonal Gaussian base instead of `N(0, I)`.
+    pub learn_base: bool,
     /// Adam's learning rate.
     pub lr: f64,
     /// Points per step.
@@ -97,8 +104,10 @@ pub struct Settings {
     pub seed: u64,
     /// Draw the data (or nothing, for energies) over the heatmap.
     pub overlay: bool,
-    /// Which layer's MADE the mask diagram shows (1-based).
+    /// Which layer's MADE the mask diagram and the transform panel show (1-based).
     pub layer: usize,
+    /// Which coordinate's map the transform panel shows (1-based).
+    pub coord: usize,
     /// The slice runs along the other coordinate than the one the last layer treats first.
     pub slice_other: bool,
     /// The composition shows the density at each stage under its points.
@@ -131,13 +140,17 @@ impl Default for Settings {
             layers: flow.layers,
             hidden: flow.hidden,
             order: Order::Alternate,
+            transform: flow.transform,
             scale: flow.scale,
+            bins: flow.bins,
+            learn_base: flow.learn_base,
             lr: 3e-3,
             batch: TrainConfig::default().batch,
             clip: 0.0,
             seed: 0,
             overlay: true,
             layer: 1,
+            coord: 1,
             slice_other: false,
             stage_density: false,
             mdim: 4,
@@ -157,6 +170,9 @@ impl Settings {
             hidden: self.hidden.clone(),
             direction: self.direction,
             scale: self.scale,
+            transform: self.transform,
+            bins: self.bins,
+            learn_base: self.learn_base,
             order: match self.order {
                 Order::Same => LayerOrder::Same,
                 Order::Random => LayerOrder::Random(self.seed),

@@ -7,6 +7,7 @@ use crate::data::DataSet;
 use crate::flow::{DegreeRule, Direction};
 use crate::scale::Scale;
 use crate::target::Target;
+use crate::transformer::Transform;
 use crate::{Error, Result};
 
 /// What kind of value a field holds, with its limits.
@@ -67,6 +68,8 @@ options!(ORDERS: Order = [(Order::Alternate, "alternate", "alternate (reverse ea
     (Order::Random, "random", "random permutation per layer")]);
 options!(SCALES: Scale = [(Scale::Softplus, "softplus", "softplus(s + c) + 0.001"),
     (Scale::Exp, "exp", "exp(s) (the papers)"), (Scale::Tanh, "tanh", "exp(3 tanh(s/3)) (clamped)")]);
+options!(TRANSFORMS: Transform = [(Transform::Affine, "affine", "affine: z = x a + t"),
+    (Transform::Spline, "spline", "rational-quadratic spline")]);
 options!(EXPLORER_ORDERS: ExplorerOrder = [(ExplorerOrder::Natural, "natural", "natural"),
     (ExplorerOrder::Reversed, "reversed", "reversed"), (ExplorerOrder::Random, "random", "random")]);
 options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "deterministic"),

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::App;
 use crate::gpu::device::Device;
-use crate::gpu::layout::{pack, Job, Mode};
+use crate::gpu::layout::{fits, pack, Job, Mode};
 use crate::grid::{Grid, Window};
 
 /// The page's handle on the GPU backend.
@@ -89,5 +89,14 @@ impl Gpu {
                 .map_err(|e| JsError::new(&e))?;
             Ok(Float32Array::from(finish(out).as_slice()).into())
         })
+    }
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Whether the GPU backend computes this flow's pictures (affine layers on the
+    /// `N(0, I)` base); otherwise the CPU does, and the page says why.
+    pub fn gpu_fits(&self) -> bool {
+        fits(self.flow())
     }
 }
