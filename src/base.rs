@@ -34,16 +34,19 @@ impl Base {
     pub fn standardise<T: Tape<f32, Dev>>(&self, z: Mat<T>) -> (Mat<T>, Col<T>) {
         let n = z.shape().0;
         let ls = Self::broadcast::<T>(&self.log_std, n);
-        let eps = (z - Self::broadcast::<T>(&self.mean, n)) * ls.with_empty_tape().negate().exp();
-        (eps, row_sum(ls).negate())
+        // The value carries every tape (a caller may drop the log-determinant).
+        let log_det = row_sum(ls.with_empty_tape()).negate();
+        let eps = (z - Self::broadcast::<T>(&self.mean, n)) * ls.negate().exp();
+        (eps, log_det)
     }
 
     /// `z = mu + sigma eps` and `log|det dz/d eps| = sum ln sigma` per row.
     pub fn place<T: Tape<f32, Dev>>(&self, eps: Mat<T>) -> (Mat<T>, Col<T>) {
         let n = eps.shape().0;
         let ls = Self::broadcast::<T>(&self.log_std, n);
-        let z = eps * ls.with_empty_tape().exp() + Self::broadcast::<T>(&self.mean, n);
-        (z, row_sum(ls))
+        let log_det = row_sum(ls.with_empty_tape());
+        let z = eps * ls.exp() + Self::broadcast::<T>(&self.mean, n);
+        (z, log_det)
     }
 
     /// `(mu, ln sigma)` as plain numbers.

@@ -81,9 +81,9 @@ impl FlowBuilder {
                 .config
                 .learn_base
                 .then(|| Base::new(&self.dev, self.config.dim)),
+            kernels: Kernels::preferred(self.config.transform == Transform::Spline),
             config: self.config,
             layers: self.layers,
-            kernels: Kernels::default(),
             dev: self.dev,
         }
     }

@@ -58,6 +58,7 @@ pub mod sampler;
 pub mod scale;
 pub mod slice;
 pub mod spline;
+pub mod spline_grad;
 pub mod spline_tensor;
 pub mod target;
 pub mod tensor;

@@ -39,11 +39,14 @@ pub enum Kernels {
     Fast,
 }
 
-impl Default for Kernels {
-    /// The fast loops in the browser (dfdx's matrix kernels have no SIMD128 path there);
-    /// dfdx natively, where its gemm uses AVX and FMA and is faster than the portable loops.
-    fn default() -> Self {
-        if cfg!(target_arch = "wasm32") {
+impl Kernels {
+    /// The faster choice for a flow of spline layers (`spline`) or affine ones, as measured (`arflow-bench`, the
+    /// engine comparison): the fast loops in the browser (dfdx's matrix kernels have no
+    /// SIMD128 path there); natively dfdx for affine flows, where its gemm uses AVX and FMA
+    /// and is faster than the portable loops, and the fast path for spline flows, whose
+    /// one-op spline trains them 1.4x faster than dfdx's autodiff of it.
+    pub fn preferred(spline: bool) -> Kernels {
+        if cfg!(target_arch = "wasm32") || spline {
             Kernels::Fast
         } else {
             Kernels::Dfdx

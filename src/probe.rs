@@ -76,7 +76,7 @@ impl Flow {
         for (k, layer) in self.layers.iter().enumerate().rev() {
             let mut calls = Vec::new();
             let input = matrix(self.device(), u.clone(), d);
-            let (out, log_det) = layer.pass_with(input, Towards::Prior, &mut |v| {
+            let (out, log_det) = layer.pass_with(input, Towards::Prior, self.kernels, &mut |v| {
                 calls.push(values(&v));
                 layer.conditioner(v, self.kernels)
             });

@@ -5,19 +5,26 @@
 //! coordinate: `K` widths and `K` heights (softmax, with a floor) and the `K - 1` interior
 //! derivatives (softplus, with a floor; the two boundary derivatives are 1 so the tails
 //! join smoothly). Raw zeros give equal bins and slope 1 everywhere: the identity.
+//!
+//! A spline lives on the stack (no allocation: a density grid builds one per coordinate,
+//! layer and cell), and an interior derivative is computed only when its bin is used.
 
 /// The smallest share of `[-B, B]` a bin may take.
 pub const MIN_BIN: f32 = 1e-3;
 /// The smallest derivative at an interior knot.
 pub const MIN_DERIVATIVE: f32 = 1e-3;
+/// The most bins a spline may have.
+pub const MAX_BINS: usize = 32;
 
 /// The shift that makes a raw zero a derivative of exactly 1:
-/// `softplus(0 + c) = 1 - MIN_DERIVATIVE`.
+/// `softplus(0 + c) = 1 - MIN_DERIVATIVE`, i.e. `c = ln(e^(1 - MIN_DERIVATIVE) - 1)`
+/// (checked by the tests).
 pub fn derivative_shift() -> f32 {
-    ((1.0 - MIN_DERIVATIVE).exp() - 1.0).ln()
+    0.539_742_4
 }
 
-fn softplus(v: f32) -> f32 {
+/// `softplus(v) = ln(1 + e^v)`.
+pub fn softplus(v: f32) -> f32 {
     if v > 20.0 {
         v
     } else {
@@ -25,48 +32,43 @@ fn softplus(v: f32) -> f32 {
     }
 }
 
-/// Bin sizes from raw numbers: `MIN_BIN + (1 - K MIN_BIN) softmax(raw)`, times `2B`.
-fn sizes(raw: &[f32], bound: f32) -> Vec<f32> {
-    let top = raw.iter().cloned().fold(f32::MIN, f32::max);
-    let e: Vec<f32> = raw.iter().map(|&r| (r - top).exp()).collect();
-    let total: f32 = e.iter().sum();
-    let k = raw.len() as f32;
-    e.iter()
-        .map(|&v| (MIN_BIN + (1.0 - k * MIN_BIN) * v / total) * 2.0 * bound)
-        .collect()
-}
-
-/// Knots `-B, -B + s_0, ...`, the last set to `B` exactly.
-fn knots(sizes: &[f32], bound: f32) -> Vec<f32> {
-    let mut out = Vec::with_capacity(sizes.len() + 1);
-    let mut at = -bound;
-    out.push(at);
-    for s in sizes {
-        at += s;
-        out.push(at);
+/// Knots `-B, -B + s_0, ...` (the last set to `B` exactly) from raw widths `get(0..k)`:
+/// sizes `(MIN_BIN + (1 - K MIN_BIN) softmax(raw)) 2B`.
+fn knots(k: usize, get: impl Fn(usize) -> f32, bound: f32, out: &mut [f32; MAX_BINS + 1]) {
+    let mut e = [0.0f32; MAX_BINS];
+    let top = (0..k).map(&get).fold(f32::MIN, f32::max);
+    let mut total = 0.0;
+    for (j, e) in e[..k].iter_mut().enumerate() {
+        *e = (get(j) - top).exp();
+        total += *e;
     }
-    *out.last_mut().expect("at least one knot") = bound;
-    out
+    let scale = (1.0 - k as f32 * MIN_BIN) / total;
+    let mut at = -bound;
+    out[0] = at;
+    for j in 0..k {
+        at += (MIN_BIN + scale * e[j]) * 2.0 * bound;
+        out[j + 1] = at;
+    }
+    out[k] = bound;
 }
 
-/// One coordinate's spline: knots `(x_k, y_k)` and the derivatives `d_k` there.
+/// One coordinate's spline: knots `(x_k, y_k)` and the raw derivatives at the interior ones.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spline {
-    /// The `K + 1` knots in `x`.
-    pub x: Vec<f32>,
-    /// The `K + 1` knots in `y`.
-    pub y: Vec<f32>,
-    /// The `K + 1` derivatives at the knots (the first and last are 1).
-    pub d: Vec<f32>,
+    k: usize,
+    x: [f32; MAX_BINS + 1],
+    y: [f32; MAX_BINS + 1],
+    /// Raw derivative `j` (knot `j + 1`).
+    raw_d: [f32; MAX_BINS],
 }
 
 /// One bin's numbers.
-struct Bin {
-    w: f32,
-    h: f32,
-    s: f32,
-    d0: f32,
-    d1: f32,
+pub(crate) struct Bin {
+    pub(crate) w: f32,
+    pub(crate) h: f32,
+    pub(crate) s: f32,
+    pub(crate) d0: f32,
+    pub(crate) d1: f32,
 }
 
 /// Where `v` falls among the knots: the bin `k` with `knots[k] <= v < knots[k + 1]`, the
@@ -82,46 +84,82 @@ impl Spline {
     pub fn from_raw(raw: &[f32], bound: f32) -> Spline {
         let k = (raw.len() + 1) / 3;
         assert_eq!(raw.len(), 3 * k - 1, "3K - 1 raw numbers");
-        let x = knots(&sizes(&raw[..k], bound), bound);
-        let y = knots(&sizes(&raw[k..2 * k], bound), bound);
-        let shift = derivative_shift();
-        let mut d = vec![1.0];
-        d.extend(
-            raw[2 * k..]
-                .iter()
-                .map(|&r| MIN_DERIVATIVE + softplus(r + shift)),
-        );
-        d.push(1.0);
-        Spline { x, y, d }
+        Spline::build(k, |j| raw[j], bound)
+    }
+
+    /// The spline of `K` bins whose raw number `j` (of `3K - 1`) is `get(j)`.
+    pub fn build(k: usize, get: impl Fn(usize) -> f32, bound: f32) -> Spline {
+        assert!((1..=MAX_BINS).contains(&k), "1 to {MAX_BINS} bins");
+        let mut s = Spline {
+            k,
+            x: [0.0; MAX_BINS + 1],
+            y: [0.0; MAX_BINS + 1],
+            raw_d: [0.0; MAX_BINS],
+        };
+        knots(k, &get, bound, &mut s.x);
+        knots(k, |j| get(k + j), bound, &mut s.y);
+        for j in 0..k - 1 {
+            s.raw_d[j] = get(2 * k + j);
+        }
+        s
     }
 
     /// Bins `K`.
     pub fn bins(&self) -> usize {
-        self.x.len() - 1
+        self.k
     }
 
-    fn inside(&self, v: f32, knots: &[f32]) -> bool {
+    /// The `K + 1` knots in `x`.
+    pub fn xs(&self) -> &[f32] {
+        &self.x[..=self.k]
+    }
+
+    /// The `K + 1` knots in `y`.
+    pub fn ys(&self) -> &[f32] {
+        &self.y[..=self.k]
+    }
+
+    /// The derivative at knot `j`: 1 at both ends, `MIN_DERIVATIVE + softplus(raw + c)`
+    /// inside.
+    pub fn derivative(&self, j: usize) -> f32 {
+        if j == 0 || j == self.k {
+            1.0
+        } else {
+            MIN_DERIVATIVE + softplus(self.raw_d[j - 1] + derivative_shift())
+        }
+    }
+
+    /// The `K + 1` derivatives at the knots.
+    pub fn derivatives(&self) -> Vec<f32> {
+        (0..=self.k).map(|j| self.derivative(j)).collect()
+    }
+
+    fn inside(v: f32, knots: &[f32]) -> bool {
         v >= knots[0] && v <= knots[knots.len() - 1]
     }
 
     /// Bin `k`'s width, height, slope `s = h / w` and end derivatives.
-    fn bin(&self, k: usize) -> Bin {
+    pub(crate) fn bin(&self, k: usize) -> Bin {
         let (w, h) = (self.x[k + 1] - self.x[k], self.y[k + 1] - self.y[k]);
         Bin {
             w,
             h,
             s: h / w,
-            d0: self.d[k],
-            d1: self.d[k + 1],
+            d0: self.derivative(k),
+            d1: self.derivative(k + 1),
         }
+    }
+
+    /// The bin holding `x` inside `[-B, B]`, or none in the tails.
+    pub(crate) fn bin_at(&self, x: f32) -> Option<usize> {
+        Self::inside(x, self.xs()).then(|| bin_of(self.xs(), x))
     }
 
     /// `y = g(x)` and `log dy/dx`.
     pub fn forward(&self, x: f32) -> (f32, f32) {
-        if !self.inside(x, &self.x) {
+        let Some(k) = self.bin_at(x) else {
             return (x, 0.0);
-        }
-        let k = bin_of(&self.x, x);
+        };
         let Bin { w, h, s, d0, d1 } = self.bin(k);
         let xi = ((x - self.x[k]) / w).clamp(0.0, 1.0);
         let q = xi * (1.0 - xi);
@@ -134,10 +172,10 @@ impl Spline {
     /// `x = g^-1(y)` and `log dx/dy` (the root of the bin's quadratic, computed without
     /// cancellation).
     pub fn inverse(&self, y: f32) -> (f32, f32) {
-        if !self.inside(y, &self.y) {
+        if !Self::inside(y, self.ys()) {
             return (y, 0.0);
         }
-        let k = bin_of(&self.y, y);
+        let k = bin_of(self.ys(), y);
         let Bin { w, h, s, d0, d1 } = self.bin(k);
         let e = y - self.y[k];
         let c2 = d1 + d0 - 2.0 * s;

@@ -79,7 +79,7 @@ fn bins<T: Tape<f32, Dev>>(v: &[f32], raw: Mat<T>, bound: f32, by: By) -> Bins<T
         let b = match (-bound..=bound).contains(&v[i]) {
             true => {
                 inside[i] = 1.0;
-                bin_of(if by == By::X { &s.x } else { &s.y }, v[i])
+                bin_of(if by == By::X { s.xs() } else { s.ys() }, v[i])
             }
             false => 0,
         };
@@ -162,12 +162,19 @@ pub fn forward<T: Tape<f32, Dev>>(x: Col<T>, raw: Mat<T>, bound: f32) -> (Col<T>
     let b = bins(&values(&x), raw, bound, By::X);
     let x_in = parked(x.with_empty_tape(), &b.inside, bound);
     let xi = (x_in - b.xk) / b.w;
+    // The value carries every tape (a caller may drop the log-determinant, as the passes of
+    // a solve do); the log-determinant reads tape-free copies.
+    let log_det = log_slope(
+        xi.with_empty_tape(),
+        b.s.with_empty_tape(),
+        b.d0.with_empty_tape(),
+        b.d1.with_empty_tape(),
+    );
     let q = xi.with_empty_tape() * (xi.with_empty_tape().negate() + 1.0);
-    let c = b.d1.with_empty_tape() + b.d0.with_empty_tape() - b.s.with_empty_tape() * 2.0;
+    let c = b.d1 + b.d0.with_empty_tape() - b.s.with_empty_tape() * 2.0;
     let den = b.s.with_empty_tape() + c * q.with_empty_tape();
-    let num = b.s.with_empty_tape() * xi.with_empty_tape().square() + b.d0.with_empty_tape() * q;
+    let num = b.s * xi.square() + b.d0 * q;
     let y_in = b.yk + b.h * num / den;
-    let log_det = log_slope(xi, b.s, b.d0, b.d1);
     let zero = col(&x.device().clone(), vec![0.0; b.inside.len()]);
     (
         blend(y_in, x, &b.inside),
@@ -183,12 +190,19 @@ pub fn inverse<T: Tape<f32, Dev>>(y: Col<T>, raw: Mat<T>, bound: f32) -> (Col<T>
     let yv = values(&y);
     let b = bins(&yv, raw, bound, By::Y);
     let e = parked(y.with_empty_tape(), &b.inside, bound) - b.yk;
-    let c2 = b.d1.with_empty_tape() + b.d0.with_empty_tape() - b.s.with_empty_tape() * 2.0;
+    // As in the forward map, the value carries every tape and the log-determinant reads
+    // tape-free copies.
+    let (s, d0, d1) = (
+        b.s.with_empty_tape(),
+        b.d0.with_empty_tape(),
+        b.d1.with_empty_tape(),
+    );
+    let c2 = b.d1 + b.d0.with_empty_tape() - b.s.with_empty_tape() * 2.0;
     let hv = b.h;
     let qa = hv.with_empty_tape() * (b.s.with_empty_tape() - b.d0.with_empty_tape())
         + e.with_empty_tape() * c2.with_empty_tape();
-    let qb = hv * b.d0.with_empty_tape() - e.with_empty_tape() * c2;
-    let qc = (b.s.with_empty_tape() * e).negate();
+    let qb = hv * b.d0 - e.with_empty_tape() * c2;
+    let qc = (b.s * e).negate();
     let disc = qb.with_empty_tape().square() - qa.with_empty_tape() * qc.with_empty_tape() * 4.0;
     let root = disc.relu().sqrt();
     // The form per row, from the plain values (`b >= 0`: `2c / (-b - root)`, else
@@ -205,8 +219,8 @@ pub fn inverse<T: Tape<f32, Dev>>(y: Col<T>, raw: Mat<T>, bound: f32) -> (Col<T>
     let xi1 = qc * 2.0 / den1;
     let xi2 = (qb.negate() + root) / den2;
     let xi = xi1 * col(&dev, first) + xi2 * col(&dev, second);
-    let x_in = b.xk + xi.with_empty_tape() * b.w;
-    let log_det = log_slope(xi, b.s, b.d0, b.d1).negate();
+    let log_det = log_slope(xi.with_empty_tape(), s, d0, d1).negate();
+    let x_in = b.xk + xi * b.w;
     let zero = col(&dev, vec![0.0; b.inside.len()]);
     (
         blend(x_in, y, &b.inside),

@@ -250,6 +250,9 @@ impl Trainer {
             sq += sum_sq(grads.get_or_alloc_mut(&l.weight).expect("cpu alloc"));
             sq += sum_sq(grads.get_or_alloc_mut(&l.bias).expect("cpu alloc"));
         }
+        for c in self.flow.base.iter().flat_map(|b| [&b.mean, &b.log_std]) {
+            sq += sum_sq(grads.get_or_alloc_mut(c).expect("cpu alloc"));
+        }
         if !sq.is_finite() {
             return false;
         }
@@ -267,6 +270,14 @@ impl Trainer {
         for l in self.flow.layers.iter_mut().flat_map(|l| &mut l.made.layers) {
             adam(&cfg, t, &mut l.weight, grads, m, v, factor);
             adam(&cfg, t, &mut l.bias, grads, m, v, factor);
+        }
+        for c in self
+            .flow
+            .base
+            .iter_mut()
+            .flat_map(|b| [&mut b.mean, &mut b.log_std])
+        {
+            adam(&cfg, t, c, grads, m, v, factor);
         }
         true
     }

@@ -9,8 +9,10 @@
 //! the `K` heights, then the `K - 1` interior derivatives. Both the tensor path (with its
 //! tape) and the plain path (one coordinate at a time) read them here.
 
+use crate::made::Kernels;
 use crate::scale::Scale;
-use crate::spline::Spline;
+use crate::spline::{Spline, MAX_BINS};
+use crate::spline_grad::spline_op;
 use crate::spline_tensor;
 use crate::tensor::{row_sum, Col, Dev, Mat};
 use dfdx::prelude::*;
@@ -21,7 +23,7 @@ pub const SPLINE_BOUND: f32 = 5.0;
 /// Spline bins when none are chosen.
 pub const DEFAULT_BINS: usize = 8;
 /// The fewest and most bins a spline may have.
-pub const BINS_RANGE: std::ops::RangeInclusive<usize> = 2..=32;
+pub const BINS_RANGE: std::ops::RangeInclusive<usize> = 2..=MAX_BINS;
 
 /// How an autoregressive layer maps each coordinate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,16 +63,34 @@ impl Transformer {
 
     /// The direct map `y = tau(u; raw)` of every coordinate, and `log|det dy/du|` per row:
     /// `u` is `n x D`, `raw` the MADE's `n x P D` outputs.
-    pub fn map<T: Tape<f32, Dev>>(self, u: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
-        self.each(u, raw, false)
+    /// `kernels` chooses the spline's code as it chooses the masked layers': autodiff on
+    /// dfdx's ops (the reference) or one op with a closed-form backward.
+    pub fn map<T: Tape<f32, Dev>>(
+        self,
+        u: Mat<T>,
+        raw: Mat<T>,
+        kernels: Kernels,
+    ) -> (Mat<T>, Col<T>) {
+        self.each(u, raw, false, kernels)
     }
 
     /// The inverse map `u = tau^-1(y; raw)` and `log|det du/dy|` per row.
-    pub fn unmap<T: Tape<f32, Dev>>(self, y: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
-        self.each(y, raw, true)
+    pub fn unmap<T: Tape<f32, Dev>>(
+        self,
+        y: Mat<T>,
+        raw: Mat<T>,
+        kernels: Kernels,
+    ) -> (Mat<T>, Col<T>) {
+        self.each(y, raw, true, kernels)
     }
 
-    fn each<T: Tape<f32, Dev>>(self, v: Mat<T>, raw: Mat<T>, inverse: bool) -> (Mat<T>, Col<T>) {
+    fn each<T: Tape<f32, Dev>>(
+        self,
+        v: Mat<T>,
+        raw: Mat<T>,
+        inverse: bool,
+        kernels: Kernels,
+    ) -> (Mat<T>, Col<T>) {
         let (n, d) = (v.shape().0, v.shape().1);
         match self {
             Transformer::Affine(scale) => {
@@ -84,6 +104,9 @@ impl Transformer {
                     false => (v * ls.exp() + t, sum),
                     true => ((v - t) * ls.negate().exp(), sum.negate()),
                 }
+            }
+            Transformer::Spline { bins } if kernels == Kernels::Fast => {
+                spline_op((bins, SPLINE_BOUND), v, raw, inverse)
             }
             Transformer::Spline { .. } => {
                 let x = v.reshape_like(&(n * d,));
@@ -124,9 +147,8 @@ impl Transformer {
 
     /// Coordinate `i`'s spline from one row of raw outputs (block layout).
     pub fn spline(self, raw: &[f32], i: usize, d: usize) -> Spline {
-        let p = self.outputs_per_coordinate();
-        let mine: Vec<f32> = (0..p).map(|b| raw[b * d + i]).collect();
-        Spline::from_raw(&mine, SPLINE_BOUND)
+        let k = (self.outputs_per_coordinate() + 1) / 3;
+        Spline::build(k, |b| raw[b * d + i], SPLINE_BOUND)
     }
 }
 

@@ -176,7 +176,7 @@ fn counted(f: &Flow, p: &[f32], density: bool) -> (usize, Vec<f32>) {
         } else {
             Towards::Data
         };
-        u = layer.pass_with(u, towards, &mut cond).0;
+        u = layer.pass_with(u, towards, Kernels::Dfdx, &mut cond).0;
     }
     (calls, u.as_vec())
 }

@@ -2,7 +2,7 @@
 //! continuous with a continuous derivative at the knots, the identity in the tails, the
 //! inverse undoing the forward map to 1e-5, and `log dy/dx` equal to finite differences.
 
-use arflow::spline::Spline;
+use arflow::spline::{derivative_shift, Spline, MIN_DERIVATIVE};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 const B: f32 = 4.5;
@@ -21,11 +21,22 @@ fn sweep(n: usize) -> impl Iterator<Item = f32> {
 }
 
 #[test]
+fn the_derivative_shift_makes_a_raw_zero_a_slope_of_one() {
+    let c = derivative_shift() as f64;
+    let want = 1.0 - MIN_DERIVATIVE as f64;
+    assert!(((c.exp()).ln_1p() - want).abs() < 1e-7, "{c}");
+}
+
+#[test]
 fn raw_zeros_give_the_identity() {
     for bins in [1, 4, 8, 16] {
         let s = Spline::from_raw(&vec![0.0; 3 * bins - 1], B);
         assert_eq!(s.bins(), bins);
-        assert!(s.d.iter().all(|&d| (d - 1.0).abs() < 1e-6), "{:?}", s.d);
+        assert!(
+            s.derivatives().iter().all(|&d| (d - 1.0).abs() < 1e-6),
+            "{:?}",
+            s.derivatives()
+        );
         for x in sweep(997) {
             let (y, log_det) = s.forward(x);
             assert!(
@@ -38,8 +49,8 @@ fn raw_zeros_give_the_identity() {
 
 /// The width of the bin holding `x` (inside the interval).
 fn width_at(s: &Spline, x: f32) -> f32 {
-    let k = s.x.partition_point(|&t| t <= x).clamp(1, s.bins()) - 1;
-    s.x[k + 1] - s.x[k]
+    let k = s.xs().partition_point(|&t| t <= x).clamp(1, s.bins()) - 1;
+    s.xs()[k + 1] - s.xs()[k]
 }
 
 #[test]
@@ -54,10 +65,10 @@ fn the_spline_is_monotone_and_c1_at_its_knots() {
         // At each knot and at the float just below it (the end of the bin before, or the
         // left tail): the same value and the knot's derivative (the tails' is 1).
         for k in 0..=s.bins() {
-            let (xk, yk) = (s.x[k], s.y[k]);
+            let (xk, yk) = (s.xs()[k], s.ys()[k]);
             for x in [xk, xk.next_down()] {
                 let (y, log_det) = s.forward(x);
-                let d = if x > B { 1.0 } else { s.d[k] };
+                let d = if x > B { 1.0 } else { s.derivatives()[k] };
                 assert!(
                     (y - yk).abs() < 1e-5 * yk.abs().max(1.0),
                     "seed {seed} knot {k}: {y} vs {yk}"
@@ -70,7 +81,7 @@ fn the_spline_is_monotone_and_c1_at_its_knots() {
             }
         }
         assert_eq!(
-            (s.x[0], s.x[s.bins()], s.y[0], s.y[s.bins()]),
+            (s.xs()[0], s.xs()[s.bins()], s.ys()[0], s.ys()[s.bins()]),
             (-B, B, -B, B)
         );
     }
@@ -114,7 +125,11 @@ fn log_det_is_the_log_of_the_finite_difference_slope() {
         for x in sweep(599).filter(|x| x.abs() < B - 0.01) {
             // The second derivative jumps at the knots (the spline is C1, not C2): central
             // differences converge only away from them.
-            let gap = s.x.iter().map(|k| (k - x).abs()).fold(f32::MAX, f32::min);
+            let gap = s
+                .xs()
+                .iter()
+                .map(|k| (k - x).abs())
+                .fold(f32::MAX, f32::min);
             let w = width_at(&s, x);
             if gap < 1e-3 * w {
                 continue;

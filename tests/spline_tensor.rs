@@ -20,8 +20,10 @@ type TensorMap = fn(
     f32,
 ) -> (Col<OwnedTape<f32, Cpu>>, Col<OwnedTape<f32, Cpu>>);
 
+type PlainMap = fn(&Spline, f32) -> (f32, f32);
+
 /// The two directions: the tensor map, and the plain spline's.
-const DIRECTIONS: [(&str, TensorMap, fn(&Spline, f32) -> (f32, f32)); 2] = [
+const DIRECTIONS: [(&str, TensorMap, PlainMap); 2] = [
     ("forward", forward, Spline::forward),
     ("inverse", inverse, Spline::inverse),
 ];
@@ -72,13 +74,7 @@ fn the_tensor_spline_is_the_plain_spline_row_by_row() {
 
 /// `L = sum_i (a_i y_i + b_i log dy_i/dx_i)` with fixed random weights, in f64 from the
 /// plain spline.
-fn plain_loss(
-    plain: fn(&Spline, f32) -> (f32, f32),
-    x: &[f32],
-    raw: &[f32],
-    a: &[f32],
-    b: &[f32],
-) -> f64 {
+fn plain_loss(plain: PlainMap, x: &[f32], raw: &[f32], a: &[f32], b: &[f32]) -> f64 {
     (0..x.len())
         .map(|i| {
             let (y, l) = plain(&Spline::from_raw(&raw[i * P..(i + 1) * P], B), x[i]);
@@ -94,7 +90,7 @@ fn gradients_match_finite_differences_of_the_plain_spline() {
     }
 }
 
-fn gradients_match(name: &str, map: TensorMap, plain: fn(&Spline, f32) -> (f32, f32)) {
+fn gradients_match(name: &str, map: TensorMap, plain: PlainMap) {
     let dev = device(0);
     let n = 40;
     let (x, raw) = inputs(n, 1.0, 7);

@@ -2,10 +2,12 @@
 //!
 //! `cargo run --release --bin arflow-bench -- --dataset moons --flow maf --layers 4
 //! --hidden 64,64 --batch 256 --steps 2000 --lr 1e-3 --seed 0` (every flag optional, these
-//! the defaults); `--target u1..u4` trains by reverse KL instead. Bad flags: exit code 2.
+//! the defaults); `--target u1..u4` trains by reverse KL instead; `--transform spline
+//! [--bins K]` trains spline layers (and times their affine twin in the same run),
+//! `--learn-base` a learnable diagonal Gaussian base. Bad flags: exit code 2.
 
 use arflow::data::{flatten, DataSet};
-use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
 use arflow::grid::{Grid, Window};
 use arflow::made::Kernels;
 use arflow::objective::{mean_finite_nll, Objective};
@@ -18,7 +20,8 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: arflow-bench [--dataset NAME | --target u1..u4] [--flow maf|iaf] \
 [--layers K] [--hidden W,W,..] [--batch N] [--steps N] [--lr X] [--seed N] \
-[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx]";
+[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx] \
+[--transform affine|spline] [--bins K] [--learn-base]";
 
 /// Steps timed for each kernel choice in the engine comparison.
 const ENGINE_STEPS: usize = 200;
@@ -34,13 +37,17 @@ struct Args {
 
 fn parse(argv: &[String]) -> Result<Args, String> {
     let mut flow = FlowConfig::default();
-    let mut kernels = Kernels::default();
+    let mut kernels = None;
     let mut scale = None;
     let mut train = TrainConfig::default();
     let mut steps = 2000;
     let mut order = "alternate".to_string();
     let mut it = argv.iter();
     while let Some(flag) = it.next() {
+        if flag == "--learn-base" {
+            flow.learn_base = true;
+            continue;
+        }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let num = |what: &str| -> Result<f64, String> {
             value
@@ -79,10 +86,17 @@ fn parse(argv: &[String]) -> Result<Args, String> {
                 )
             }
             "--order" => order = value.clone(),
+            "--transform" => {
+                flow.transform = Transform::ALL
+                    .into_iter()
+                    .find(|t| t.name() == value)
+                    .ok_or_else(|| format!("--transform: '{value}' is not affine or spline"))?
+            }
+            "--bins" => flow.bins = whole("--bins")?,
             "--kernels" => {
                 kernels = match value.as_str() {
-                    "fast" => Kernels::Fast,
-                    "dfdx" => Kernels::Dfdx,
+                    "fast" => Some(Kernels::Fast),
+                    "dfdx" => Some(Kernels::Dfdx),
                     _ => return Err(format!("--kernels: '{value}' is not fast or dfdx")),
                 }
             }
@@ -124,8 +138,8 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     flow.validate().map_err(|e| e.to_string())?;
     train.validate().map_err(|e| e.to_string())?;
     Ok(Args {
+        kernels: kernels.unwrap_or(Kernels::preferred(flow.transform == Transform::Spline)),
         flow,
-        kernels,
         train,
         steps,
     })
@@ -196,8 +210,8 @@ fn main() {
     let sample_seconds = seconds(|| drop(trainer.flow.sample(10_000)));
 
     // The fast kernels against dfdx's on the same initial parameters, in this same run.
-    let engine: Vec<serde_json::Value> =
-        time_engine(&args.flow, args.train, ENGINE_STEPS, &mut clock)
+    let timings = |config: &FlowConfig| -> Vec<serde_json::Value> {
+        time_engine(config, args.train, ENGINE_STEPS, &mut clock)
             .unwrap_or_else(|e| fail(&e.to_string()))
             .iter()
             .map(|t| {
@@ -208,7 +222,17 @@ fn main() {
                     "sample_10k_ms": t.sample_10k_ms,
                 })
             })
-            .collect();
+            .collect()
+    };
+    let engine = timings(&args.flow);
+    // A spline flow's affine twin (same shapes, base and seed), timed in this same run.
+    let affine = (args.flow.transform == Transform::Spline).then(|| {
+        let twin = FlowConfig {
+            transform: Transform::Affine,
+            ..args.flow.clone()
+        };
+        timings(&twin)
+    });
 
     let mut out = json!({
         "config": {
@@ -221,6 +245,9 @@ fn main() {
             "layers": args.flow.layers,
             "hidden": args.flow.hidden,
             "scale": format!("{:?}", args.flow.scale).to_lowercase(),
+            "transform": args.flow.transform.name(),
+            "bins": args.flow.bins,
+            "learn_base": args.flow.learn_base,
             "order": format!("{:?}", args.flow.order).to_lowercase(),
             "batch": args.train.batch,
             "steps": args.steps,
@@ -246,6 +273,7 @@ fn main() {
         "made_passes_per_sample": trainer.flow.passes_per_sample(),
         "kernels": format!("{:?}", args.kernels).to_lowercase(),
         "engine": engine,
+        "affine_twin_engine": affine,
     });
     match args.train.objective {
         Objective::ForwardKl(d) => {

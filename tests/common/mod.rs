@@ -125,6 +125,9 @@ pub fn loss_and_grads(f: &Flow, loss: &dyn Fn(&Flow) -> Scalar) -> (f64, Vec<f32
         g.extend(grads.get(&layer.weight).as_vec());
         g.extend(grads.get(&layer.bias).as_vec());
     }
+    for c in f.base.iter().flat_map(|b| [&b.mean, &b.log_std]) {
+        g.extend(grads.get(c).as_vec());
+    }
     (value, g)
 }
 
