@@ -37,6 +37,7 @@ pub mod adam;
 pub mod base;
 pub mod config;
 pub mod contour;
+pub mod coordinate_map;
 pub mod data;
 pub mod divergence;
 pub mod error;

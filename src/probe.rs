@@ -3,6 +3,7 @@
 //! dfdx's reverse mode), the entries its ordering forces to zero, its `log|det|`, the
 //! iterates of a `D`-pass solve, and the sum `log p(x) = log N(z) + sum_k log|det|`.
 
+use crate::base::BaseValues;
 use crate::flow::Flow;
 use crate::layer::Towards;
 use crate::tensor::{column, matrix, values};
@@ -39,7 +40,7 @@ pub struct Probe {
     pub steps: Vec<Step>,
     /// `z = T^-1(x)`.
     pub z: Vec<f32>,
-    /// `log N(z; 0, I)`.
+    /// `log N(z; 0, I)`, or the learnable base's `log N(z; mu, diag sigma^2)`.
     pub log_normal: f64,
     /// `sum_k log|det|`.
     pub log_det: f64,
@@ -98,7 +99,10 @@ impl Flow {
                 passes,
             });
         }
-        let log_normal = log_standard_normal(&u);
+        let log_normal = match &self.base {
+            Some(base) => BaseValues(Some(base.values())).log_density(&u),
+            None => log_standard_normal(&u),
+        };
         let log_det: f64 = steps.iter().map(|s| s.log_det).sum();
         Probe {
             x: x.to_vec(),

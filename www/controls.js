@@ -30,9 +30,10 @@ export function writeControls() {
     if (el.type === 'checkbox') el.checked = v === '1'; else el.value = v;
     errorFor(name, '');
   }
-  const objective = state.app.get('objective');
+  // Parts that belong to one objective (forward, reverse) or one transform (affine, spline).
+  const shown = [state.app.get('objective'), state.app.get('transform')];
   for (const el of document.querySelectorAll('[data-show]')) {
-    el.hidden = el.dataset.show !== objective;
+    el.hidden = !shown.includes(el.dataset.show);
   }
 }
 

@@ -21,8 +21,10 @@ const PAUSED_RES = 256;
 // six panels each is redrawn about three times a second.
 const PANEL_PERIOD = 40;
 
+// The GPU draws the pictures of the flows its shader computes (affine layers, N(0, I)
+// base); the CPU draws the others.
 function mode() {
-  if (state.gpu) return 'gpu';
+  if (state.gpu && state.app.gpu_fits()) return 'gpu';
   return state.worker ? 'worker' : 'inline';
 }
 

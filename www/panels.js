@@ -4,10 +4,11 @@ import { message, writeControls } from './controls.js';
 import { toWorker } from './worker-client.js';
 import { renderProbe, renderLatent, showCosts } from './views.js';
 import { renderCompare } from './compare.js';
+import { renderTransform } from './transform.js';
 
 // While training, one panel per turn (App render_* names, or page functions), so that no
 // frame draws them all: each stays well inside a frame even on a busy machine.
-const PANEL_TURNS = [renderCompare, 'render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe];
+const PANEL_TURNS = [renderCompare, 'render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe, renderTransform];
 // The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
 const HEATMAP_PERIOD = [140, 170];
 
@@ -32,7 +33,8 @@ export function renderStatus() {
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
-  parts.push(`${flow} · ${state.gpu ? `backend WebGPU (${state.gpu.name()})` : `backend CPU (${state.engine.label})`}`);
+  const cpu = `backend CPU (${state.engine.label}${state.gpu ? '; the WebGPU shader computes affine flows on N(0, I) only' : ''})`;
+  parts.push(`${flow} · ${state.gpu && state.app.gpu_fits() ? `backend WebGPU (${state.gpu.name()})` : cpu}`);
   $('status').textContent = parts.join(' · ');
   // A rollback's warning stays until training has gone on normally for a while.
   if (s.event) {

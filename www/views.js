@@ -2,6 +2,7 @@
 // dragging the slice line, the probe table, the latent panel's caption and the MAF/IAF
 // cost table. The numbers come from the App (src/web/views.rs); this only lays them out.
 import { state, $, fmt } from './state.js';
+import { renderTransform } from './transform.js';
 
 const WINDOW = 4; // the view window is [-4, 4]^2
 // A press this close to the slice line (in data units) drags the line instead of probing.
@@ -59,7 +60,7 @@ export function renderProbe() {
     el('p', { className: 'sum', textContent: `x = ${pt(p.x)} at step ${p.step}` }),
     el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)),
     el('p', { className: 'sum' },
-      `z = ${pt(p.z)}: log N(z; 0, I) = ${fmt(p.log_normal)}, Σ log|det| = ${fmt(p.log_det)}, so `,
+      `z = ${pt(p.z)}: log ${p.learned_base ? 'N(z; μ, σ²) (the learned base)' : 'N(z; 0, I)'} = ${fmt(p.log_normal)}, Σ log|det| = ${fmt(p.log_det)}, so `,
       el('b', { id: 'probe-logp', textContent: `log p(x) = ${fmt(p.log_p)}` }),
       el('span', { id: 'probe-map', textContent: `; ${map}` })),
     el('p', { className: 'hint', textContent: '0* = zero because of the ordering (hover it).' }));
@@ -101,7 +102,7 @@ function redraw(panels) {
 function probeAt(p) {
   state.app.set_probe(p[0], p[1]);
   state.probed = p;
-  redraw([renderProbe, 'render_composition']);
+  redraw([renderProbe, 'render_composition', renderTransform]);
 }
 
 export function wireViews() {

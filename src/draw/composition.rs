@@ -29,12 +29,12 @@ fn hue(z: &[f32]) -> RGBAColor {
     RGBColor(c.r, c.g, c.b).mix(0.8)
 }
 
-/// Draws the stages (`[z, T_1(z), ..., x]`) in square panels on `window`; `per_line` is
-/// the number of points on each grid line.
+/// Draws the stages (`[z, T_1(z), ..., x]`) in square panels on `window`, the first titled
+/// `base` (the base distribution); `per_line` is the number of points on each grid line.
 pub fn composition<DB: DrawingBackend>(
     area: &Area<DB>,
     window: Window,
-    stages: &[Stage],
+    (stages, base): (&[Stage], &str),
     per_line: usize,
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
@@ -59,7 +59,7 @@ pub fn composition<DB: DrawingBackend>(
     };
     for (k, (panel, stage)) in panels.iter().zip(stages).enumerate() {
         let title = match k {
-            0 => "z ~ N(0, I)".to_string(),
+            0 => base.to_string(),
             k if k == n - 1 => format!("x = T{k}(\u{2026})"),
             k => format!("after T{k}"),
         };

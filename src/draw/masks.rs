@@ -25,14 +25,16 @@ pub struct Diagram {
     pub nodes: Vec<Node>,
     /// `(from, to)` indices into `nodes`, one per mask entry that is 1.
     pub edges: Vec<(usize, usize)>,
-    /// Output units that see no input at all (their `s`, `t` are a bias only).
+    /// Output units that see no input at all (a bias only).
     pub bias_only: Vec<usize>,
 }
 
 /// Lays out a MADE with these degrees (`[m0, m1, ..]`) and masks.
 pub fn layout(degrees: &[Vec<usize>], masks: &[Mask]) -> Diagram {
     let d = degrees[0].len();
-    let out_degrees: Vec<usize> = degrees[0].iter().chain(&degrees[0]).copied().collect();
+    // Outputs in blocks of D: `(s, t)` of an affine layer, a spline's 3K - 1 numbers.
+    let outputs = masks.last().map_or(2 * d, |m| m.rows);
+    let out_degrees: Vec<usize> = degrees[0].iter().copied().cycle().take(outputs).collect();
     let mut columns: Vec<Vec<usize>> = degrees.to_vec();
     columns.push(out_degrees);
     let n_cols = columns.len();
@@ -50,8 +52,11 @@ pub fn layout(degrees: &[Vec<usize>], masks: &[Mask]) -> Diagram {
         for (u, &m) in col.iter().enumerate() {
             let label = if c == 0 {
                 format!("x{}", u + 1)
-            } else if c == n_cols - 1 {
+            } else if c == n_cols - 1 && outputs == 2 * d {
                 format!("{}{}", if u < d { "s" } else { "t" }, u % d + 1)
+            } else if c == n_cols - 1 && u < d {
+                // A spline's numbers: one label per coordinate.
+                format!("\u{3b8}{}", u + 1)
             } else {
                 String::new()
             };

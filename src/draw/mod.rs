@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod compare;
 pub mod composition;
+pub mod coordinate_map;
 pub mod heatmap;
 pub mod masks;
 pub mod views;

@@ -5,7 +5,7 @@
 use super::settings::{Change, Settings};
 pub use super::values::Kind;
 use super::values::{
-    count, flag, list, name, number, number_text, pick, seed, whole, widths, DATA, DEGREES,
+    count, flag, list, name, number, number_text, pick, seed, whole, widths, COORDS, DATA, DEGREES,
     DIRECTIONS, EXPLORER_ORDERS, MODES, ORDERS, SCALES, TARGETS, TRANSFORMS,
 };
 use crate::transformer::BINS_RANGE;
@@ -103,7 +103,6 @@ const BINS: Kind = Kind::Whole {
     min: *BINS_RANGE.start() as u64,
     max: *BINS_RANGE.end() as u64,
 };
-const COORD: Kind = Kind::Whole { min: 1, max: 2 };
 const RATE: Kind = Kind::Number {
     zero: false,
     min: 1e-6,
@@ -128,7 +127,7 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 25] = [
+pub const FIELDS: [Field; 26] = [
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     field!(
         "compare",
@@ -228,15 +227,19 @@ pub const FIELDS: [Field; 25] = [
             Ok(())
         },
     },
-    field!(
-        "coord",
-        "spline coordinate",
-        coord,
-        COORD,
-        Change::View,
-        count,
-        text
-    ),
+    // Its upper limit is the current number of layers, as for `layer`.
+    Field {
+        name: "tlayer",
+        label: "transform layer",
+        kind: LAYERS,
+        change: Change::View,
+        get: |s| s.tlayer.to_string(),
+        set: |s, v| {
+            s.tlayer = whole("transform layer", v, 1, s.layers as u64)? as usize;
+            Ok(())
+        },
+    },
+    choice!("coord", "transform coordinate", coord, COORDS, Change::View),
     field!(
         "slice",
         "slice along the other coordinate",

@@ -25,7 +25,10 @@ impl Settings {
         // What a change does to other fields: the layer shown stays within the layers, and
         // the scale follows the flow type while it is that type's default.
         match f.name {
-            "layers" => self.layer = self.layer.min(self.layers),
+            "layers" => {
+                self.layer = self.layer.min(self.layers);
+                self.tlayer = self.tlayer.min(self.layers);
+            }
             "flow" if self.scale == before.default_scale() => {
                 self.scale = self.direction.default_scale();
             }

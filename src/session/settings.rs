@@ -104,9 +104,11 @@ pub struct Settings {
     pub seed: u64,
     /// Draw the data (or nothing, for energies) over the heatmap.
     pub overlay: bool,
-    /// Which layer's MADE the mask diagram and the transform panel show (1-based).
+    /// Which layer's MADE the mask diagram shows (1-based).
     pub layer: usize,
-    /// Which coordinate's map the transform panel shows (1-based).
+    /// Which layer's map the transform panel shows (1-based).
+    pub tlayer: usize,
+    /// Which coordinate's map the transform panel shows (0-based).
     pub coord: usize,
     /// The slice runs along the other coordinate than the one the last layer treats first.
     pub slice_other: bool,
@@ -150,7 +152,8 @@ impl Default for Settings {
             seed: 0,
             overlay: true,
             layer: 1,
-            coord: 1,
+            tlayer: 1,
+            coord: 0,
             slice_other: false,
             stage_density: false,
             mdim: 4,

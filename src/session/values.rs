@@ -70,6 +70,7 @@ options!(SCALES: Scale = [(Scale::Softplus, "softplus", "softplus(s + c) + 0.001
     (Scale::Exp, "exp", "exp(s) (the papers)"), (Scale::Tanh, "tanh", "exp(3 tanh(s/3)) (clamped)")]);
 options!(TRANSFORMS: Transform = [(Transform::Affine, "affine", "affine: z = x a + t"),
     (Transform::Spline, "spline", "rational-quadratic spline")]);
+options!(COORDS: usize = [(0, "x1", "x1"), (1, "x2", "x2")]);
 options!(EXPLORER_ORDERS: ExplorerOrder = [(ExplorerOrder::Natural, "natural", "natural"),
     (ExplorerOrder::Reversed, "reversed", "reversed"), (ExplorerOrder::Random, "random", "random")]);
 options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "deterministic"),

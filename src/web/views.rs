@@ -5,8 +5,9 @@
 use super::dom::{backend, canvas, js, now};
 use super::json::{array, list, num, object, text};
 use super::App;
+use crate::coordinate_map::coordinate_map;
 use crate::draw::composition::{composition, Stage};
-use crate::draw::{area, views};
+use crate::draw::{area, coordinate_map as draw_map, views};
 use crate::grid::Window;
 use crate::objective::Objective;
 use crate::probe::Probe;
@@ -67,8 +68,9 @@ impl App {
 
     /// The probed point's path as JSON (`x`, `steps` from `T_K^-1` on with each layer's
     /// `input`, `output`, `jacobian` row-major, forced `zeros`, `log_det`, `passes`; `z`,
-    /// `log_normal`, `log_det`, `log_p`), the density map's cell holding it (`map`:
-    /// `centre`, `value`, or null) and the `step`; an empty string when nothing is probed.
+    /// `log_normal` (the base's log-density), `log_det`, `log_p`), the density map's cell
+    /// holding it (`map`: `centre`, `value`, or null), the `step` and whether the base is
+    /// learned (`learned_base`); an empty string when nothing is probed.
     pub fn probe_json(&self) -> String {
         let Some(x) = self.probe.get() else {
             return String::new();
@@ -77,8 +79,9 @@ impl App {
             object(&[("centre", list(&c)), ("value", num(Some(v as f64)))])
         });
         let step = self.lab.status().progress.step.to_string();
+        let learned = self.lab.trainer().flow.base.is_some().to_string();
         let mut fields = probe_fields(&self.probed(x));
-        fields.extend([("map", map), ("step", step)]);
+        fields.extend([("map", map), ("step", step), ("learned_base", learned)]);
         object(&fields)
     }
 
@@ -163,7 +166,62 @@ impl App {
             })
             .collect();
         let per_line = warped.as_ref().map_or(2, |w| w.per_line);
-        composition(&root, Window::default(), &stages, per_line).map_err(js)
+        let base = match self.lab.trainer().flow.base {
+            Some(_) => "z ~ N(μ, σ²)",
+            None => "z ~ N(0, I)",
+        };
+        composition(&root, Window::default(), (&stages, base), per_line).map_err(js)
+    }
+
+    /// The learnable base's numbers for the composition's caption (`Learned base: mu = ...,
+    /// sigma = ...`), or an empty string for `N(0, I)`.
+    pub fn base_text(&self) -> String {
+        let Some(base) = &self.lab.trainer().flow.base else {
+            return String::new();
+        };
+        let (mu, ls) = base.values();
+        let pair = |v: &[f32]| format!("({:.3}, {:.3})", v[0], v[1]);
+        let sd: Vec<f32> = ls.iter().map(|l| l.exp()).collect();
+        format!("Learned base: μ = {}, σ = {}", pair(&mu), pair(&sd))
+    }
+
+    /// Draws the transform panel on `#transform-map`: the map of the chosen layer and
+    /// coordinate at the probed point (the origin when nothing is probed). Returns its
+    /// numbers as JSON for the caption: `layer`, `from`, `to` (axis names), `given` (the
+    /// conditioning coordinates' names and values), `point`, `log_slope`, `knots`,
+    /// `probed`.
+    pub fn render_transform(&self) -> Result<String, JsError> {
+        let root = area(backend(canvas("transform-map")?)?);
+        let x = self.probe.get();
+        let probe = self.probed(x.unwrap_or([0.0, 0.0]));
+        let settings = self.lab.settings();
+        let flow = &self.lab.trainer().flow;
+        let layer = settings.tlayer.min(flow.layers.len());
+        let m = coordinate_map(flow, &probe, layer, settings.coord);
+        draw_map::coordinate_map(&root, &m).map_err(js)?;
+        let (from, to) = draw_map::axis_names(&m);
+        let letter = &from[..1];
+        let given: Vec<String> = m
+            .given
+            .iter()
+            .map(|&i| {
+                format!(
+                    "[{},{}]",
+                    text(&format!("{letter}{}", i + 1)),
+                    num(Some(m.at[i] as f64))
+                )
+            })
+            .collect();
+        Ok(object(&[
+            ("layer", layer.to_string()),
+            ("from", text(&from)),
+            ("to", text(&to)),
+            ("given", array(&given)),
+            ("point", list(&m.point)),
+            ("log_slope", num(Some(m.log_slope as f64))),
+            ("knots", m.knots.len().to_string()),
+            ("probed", x.is_some().to_string()),
+        ]))
     }
 
     /// Measures the current flow and its twin of the other direction (see

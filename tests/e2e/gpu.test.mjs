@@ -86,3 +86,21 @@ test('a GPU failure falls back to the CPU for the session, with a message and a 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a spline flow or a learned base is drawn by the CPU, and the status says why', async () => {
+  for (const hash of ['#transform=spline', '#learnbase=1']) {
+    const { page, errors } = await openPage(env.browser, env.server, FORCED + hash);
+    await page.waitForFunction(() => /grid mass \d/.test(document.getElementById('status').textContent));
+    const s = await status(page);
+    assert.match(s.text, /backend CPU \(.*; the WebGPU shader computes affine flows on N\(0, I\) only\)/, hash);
+    assert.ok((await colours(page, 'heatmap')) > 50, `${hash}: the heatmap is drawn`);
+    assert.equal(await page.evaluate(() => window.arflowTest.stats.gpuGridMs.length), 0, `${hash}: no GPU grid`);
+    // Back to an affine flow on N(0, I): the GPU draws again.
+    await page.selectOption('#transform', 'affine');
+    await page.uncheck('#learnbase');
+    await gpuGrids(page, 1);
+    assert.match((await status(page)).text, /backend WebGPU/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});

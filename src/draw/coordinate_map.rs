@@ -1,0 +1,84 @@
+//! The transform panel: one layer's map of one coordinate at the probed point, a curve
+//! over the identity's diagonal, with the spline's knots and the point itself.
+
+use super::charts::framed;
+use super::{err, Area, INK, MODEL};
+use crate::coordinate_map::{CoordinateMap, RANGE};
+use crate::flow::Direction;
+use crate::grid::Window;
+use plotters::prelude::*;
+
+/// Faint grey for the identity and the interval's edges.
+const GUIDE: RGBColor = RGBColor(175, 175, 175);
+
+/// `x1`, `x2`, ... or `z1`, ... as the axis names.
+fn name(letter: char, i: usize) -> String {
+    format!("{letter}{}", i + 1)
+}
+
+/// The axis names of the map: what it reads and what it writes.
+pub fn axis_names(m: &CoordinateMap) -> (String, String) {
+    let (from, to) = match m.direction {
+        Direction::Maf => ('x', 'z'),
+        Direction::Iaf => ('z', 'x'),
+    };
+    (name(from, m.coord), name(to, m.coord))
+}
+
+/// Draws `m` on `area`: the identity (dashed grey), the interval `[-B, B]` (grey edges),
+/// the map (red), its knots (dots) and the point (ringed, with guides to both axes).
+pub fn coordinate_map<DB: DrawingBackend>(
+    area: &Area<DB>,
+    m: &CoordinateMap,
+) -> Result<(), String> {
+    area.fill(&WHITE).map_err(err)?;
+    let (from, to) = axis_names(m);
+    let window = Window::square(RANGE);
+    let caption = format!("{to} as a function of {from}, layer {}", m.layer);
+    let mut chart = framed(area, window, &caption)?;
+    let lo = -RANGE;
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(lo, lo), (RANGE, RANGE)],
+            4,
+            4,
+            GUIDE.stroke_width(1),
+        ))
+        .map_err(err)?;
+    let b = crate::transformer::SPLINE_BOUND;
+    for edge in [-b, b] {
+        chart
+            .draw_series(LineSeries::new(
+                [(edge, lo), (edge, RANGE)],
+                GUIDE.stroke_width(1),
+            ))
+            .map_err(err)?;
+    }
+    let inside = m
+        .curve
+        .iter()
+        .map(|p| (p[0], p[1].clamp(lo, RANGE)))
+        .collect::<Vec<_>>();
+    chart
+        .draw_series(LineSeries::new(inside, MODEL.stroke_width(2)))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            m.knots
+                .iter()
+                .map(|k| Circle::new((k[0], k[1]), 3, INK.filled())),
+        )
+        .map_err(err)?;
+    let [u, y] = m.point;
+    if (lo..=RANGE).contains(&u) && (lo..=RANGE).contains(&y) {
+        for guide in [[(u, lo), (u, y)], [(lo, y), (u, y)]] {
+            chart
+                .draw_series(DashedLineSeries::new(guide, 3, 3, INK.stroke_width(1)))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series([Circle::new((u, y), 6, MODEL.stroke_width(2))])
+            .map_err(err)?;
+    }
+    Ok(())
+}
