@@ -30,27 +30,48 @@ pub struct MaskedLinear {
     mask_values: Vec<f32>,
 }
 
-/// Which code computes the masked layers.
+/// Which code computes the masked layers, the spline and the tape-free evaluations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernels {
-    /// dfdx's matmul and broadcast ops: the reference.
+    /// dfdx's ops everywhere (matmuls, broadcasts, the spline's autodiff, evaluation in
+    /// tensor chunks): the reference.
     Dfdx,
-    /// The fused loops of [`crate::eval::kernels`], with a hand-written backward on dfdx's tape.
+    /// The fused loops of [`crate::eval::kernels`] with a hand-written backward on dfdx's
+    /// tape, the spline as one op ([`crate::spline_grad`]), evaluation on slices.
     Fast,
+    /// dfdx's matmuls with the spline as one op and evaluation on slices: the fastest
+    /// natively for spline flows, where dfdx's gemm beats the portable loops.
+    Mixed,
 }
 
 impl Kernels {
-    /// The faster choice for a flow of spline layers (`spline`) or affine ones, as measured (`arflow-bench`, the
-    /// engine comparison): the fast loops in the browser (dfdx's matrix kernels have no
-    /// SIMD128 path there); natively dfdx for affine flows, where its gemm uses AVX and FMA
-    /// and is faster than the portable loops, and the fast path for spline flows, whose
-    /// one-op spline trains them 1.4x faster than dfdx's autodiff of it.
+    /// The faster choice for a flow of spline layers (`spline`) or affine ones, as measured
+    /// (`arflow-bench`, the engine comparison): the fast loops in the browser (dfdx's
+    /// matrix kernels have no SIMD128 path there); natively dfdx for affine flows, where
+    /// its gemm uses AVX and FMA and is faster than the portable loops, and the mixed
+    /// choice for spline flows (the one-op spline trains them 1.5x faster than dfdx's
+    /// autodiff of it).
     pub fn preferred(spline: bool) -> Kernels {
-        if cfg!(target_arch = "wasm32") || spline {
-            Kernels::Fast
-        } else {
-            Kernels::Dfdx
+        match (cfg!(target_arch = "wasm32"), spline) {
+            (true, _) => Kernels::Fast,
+            (false, true) => Kernels::Mixed,
+            (false, false) => Kernels::Dfdx,
         }
+    }
+
+    /// Whether the masked layers run on the fused loops.
+    pub fn fused_products(self) -> bool {
+        self == Kernels::Fast
+    }
+
+    /// Whether the spline is one op with a written-out backward (else dfdx's autodiff).
+    pub fn fused_spline(self) -> bool {
+        self != Kernels::Dfdx
+    }
+
+    /// Whether densities and samples are evaluated on slices (else in tensor chunks).
+    pub fn tape_free(self) -> bool {
+        self != Kernels::Dfdx
     }
 }
 
@@ -85,9 +106,9 @@ impl MaskedLinear {
         kernels: Kernels,
     ) -> Mat<T> {
         match (kernels, act) {
-            (Kernels::Fast, _) => self.forward_fast(x, act),
-            (Kernels::Dfdx, Activation::Relu) => self.forward_dfdx(x).relu(),
-            (Kernels::Dfdx, Activation::Identity) => self.forward_dfdx(x),
+            (k, _) if k.fused_products() => self.forward_fast(x, act),
+            (_, Activation::Relu) => self.forward_dfdx(x).relu(),
+            (_, Activation::Identity) => self.forward_dfdx(x),
         }
     }
 

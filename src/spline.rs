@@ -160,13 +160,21 @@ impl Spline {
         let Some(k) = self.bin_at(x) else {
             return (x, 0.0);
         };
-        let Bin { w, h, s, d0, d1 } = self.bin(k);
-        let xi = ((x - self.x[k]) / w).clamp(0.0, 1.0);
+        let bin = self.bin(k);
+        let xi = ((x - self.x[k]) / bin.w).clamp(0.0, 1.0);
+        let Bin { h, s, d0, d1, .. } = bin;
         let q = xi * (1.0 - xi);
         let den = s + (d1 + d0 - 2.0 * s) * q;
         let y = self.y[k] + h * (s * xi * xi + d0 * q) / den;
+        (y, Self::log_slope(&bin, xi))
+    }
+
+    /// `log dy/dx` at `xi` in a bin: `ln(s^2 (d1 xi^2 + 2 s q + d0 (1 - xi)^2) / den^2)`.
+    fn log_slope(&Bin { s, d0, d1, .. }: &Bin, xi: f32) -> f32 {
+        let q = xi * (1.0 - xi);
+        let den = s + (d1 + d0 - 2.0 * s) * q;
         let slope = s * s * (d1 * xi * xi + 2.0 * s * q + d0 * (1.0 - xi) * (1.0 - xi));
-        (y, slope.ln() - 2.0 * den.ln())
+        slope.ln() - 2.0 * den.ln()
     }
 
     /// `x = g^-1(y)` and `log dx/dy` (the root of the bin's quadratic, computed without

@@ -105,7 +105,7 @@ impl Transformer {
                     true => ((v - t) * ls.negate().exp(), sum.negate()),
                 }
             }
-            Transformer::Spline { bins } if kernels == Kernels::Fast => {
+            Transformer::Spline { bins } if kernels.fused_spline() => {
                 spline_op((bins, SPLINE_BOUND), v, raw, inverse)
             }
             Transformer::Spline { .. } => {

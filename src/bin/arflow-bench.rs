@@ -20,7 +20,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: arflow-bench [--dataset NAME | --target u1..u4] [--flow maf|iaf] \
 [--layers K] [--hidden W,W,..] [--batch N] [--steps N] [--lr X] [--seed N] \
-[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx] \
+[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx|mixed] \
 [--transform affine|spline] [--bins K] [--learn-base]";
 
 /// Steps timed for each kernel choice in the engine comparison.
@@ -97,7 +97,8 @@ fn parse(argv: &[String]) -> Result<Args, String> {
                 kernels = match value.as_str() {
                     "fast" => Some(Kernels::Fast),
                     "dfdx" => Some(Kernels::Dfdx),
-                    _ => return Err(format!("--kernels: '{value}' is not fast or dfdx")),
+                    "mixed" => Some(Kernels::Mixed),
+                    _ => return Err(format!("--kernels: '{value}' is not fast, dfdx or mixed")),
                 }
             }
             "--layers" => flow.layers = whole("--layers")?,

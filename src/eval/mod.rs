@@ -1,5 +1,5 @@
 //! Evaluation without a tape: densities at points, samples and density grids, for pictures
-//! and read-outs rather than training. With [`Kernels::Fast`] a [`Plan`] runs the whole
+//! and read-outs rather than training. With the fast or mixed kernels a [`Plan`] runs the whole
 //! flow on plain slices over [`kernels`]' blocked products (and a grid takes the
 //! [`Lattice`]); with [`Kernels::Dfdx`] the tensor path of [`crate::flow`] runs in chunks.
 //!
@@ -16,7 +16,6 @@ pub use plan::Plan;
 
 use crate::flow::Flow;
 use crate::grid::{Density, Grid};
-use crate::made::Kernels;
 use crate::tensor::matrix;
 
 /// Rows per tensor-path batch: small enough that the hidden activations stay in cache
@@ -26,7 +25,7 @@ const TENSOR_ROWS: usize = 512;
 impl Flow {
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
     pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
-        if self.kernels == Kernels::Fast {
+        if self.kernels.tape_free() {
             return Plan::new(self).push(z);
         }
         let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
@@ -45,7 +44,7 @@ impl Flow {
 
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
     pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
-        if self.kernels == Kernels::Fast {
+        if self.kernels.tape_free() {
             return Plan::new(self).log_prob(points);
         }
         let d = self.dim();
@@ -57,7 +56,7 @@ impl Flow {
 
     /// `z = T^-1(x)` for row-major points `n x D`, with no tape.
     pub fn latent_points(&self, x: &[f32]) -> Vec<f32> {
-        if self.kernels == Kernels::Fast {
+        if self.kernels.tape_free() {
             return Plan::new(self).to_latent(x);
         }
         let d = self.dim();
@@ -80,7 +79,7 @@ impl Flow {
     /// `log p` on a 2-D grid's cells: per column or row where the first layer allows (see
     /// [`Lattice`]) with the fast kernels, point by point with dfdx's.
     pub fn density(&self, grid: &Grid) -> Density {
-        if self.kernels == Kernels::Fast && self.dim() == 2 {
+        if self.kernels.tape_free() && self.dim() == 2 {
             return Lattice::new(Plan::new(self), grid).density();
         }
         grid.tabulate(|p| self.log_prob_points(p))

@@ -27,8 +27,9 @@ pub struct Timing {
     pub sample_10k_ms: f64,
 }
 
-/// Times `steps` training steps, the grid and sampling with each kernel choice, from the
-/// same initial parameters; `now()` is a clock in milliseconds.
+/// Times `steps` training steps, the grid and sampling with each kernel choice (the mixed
+/// one too for a spline flow), from the same initial parameters; `now()` is a clock in
+/// milliseconds.
 pub fn time_engine(
     flow: &FlowConfig,
     train: TrainConfig,
@@ -36,7 +37,11 @@ pub fn time_engine(
     now: &mut dyn FnMut() -> f64,
 ) -> Result<Vec<Timing>> {
     let grid = Grid::new(Window::default(), 256, 256)?;
-    [Kernels::Fast, Kernels::Dfdx]
+    let mut choices = vec![Kernels::Fast, Kernels::Dfdx];
+    if flow.transform == crate::flow::Transform::Spline {
+        choices.push(Kernels::Mixed);
+    }
+    choices
         .into_iter()
         .map(|kernels| {
             let mut f = Flow::new(flow.clone())?;
