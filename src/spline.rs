@@ -32,21 +32,41 @@ pub fn softplus(v: f32) -> f32 {
     }
 }
 
-/// Knots `-B, -B + s_0, ...` (the last set to `B` exactly) from raw widths `get(0..k)`:
-/// sizes `(MIN_BIN + (1 - K MIN_BIN) softmax(raw)) 2B`.
-fn knots(k: usize, get: impl Fn(usize) -> f32, bound: f32, out: &mut [f32; MAX_BINS + 1]) {
+/// `e^v` for a softmax's shifted inputs (`v <= 0`; below `-87` it is `e^-87`), to a few
+/// ulp: Cephes' `expf`, a polynomial on `[-ln 2 / 2, ln 2 / 2]` times a power of two. Plain
+/// arithmetic, so a loop of them becomes SIMD (the library `exp` is a call per number): a
+/// density grid of spline layers takes millions.
+#[inline]
+pub fn exp_shifted(v: f32) -> f32 {
+    let v = v.max(-87.0);
+    // Round to nearest with the 1.5 * 2^23 trick (a float op, unlike `round` in wasm).
+    const SHIFT: f32 = 12_582_912.0;
+    let n = (v * std::f32::consts::LOG2_E + SHIFT) - SHIFT;
+    let r = v - n * 0.693_359_4 + n * 2.121_944_4e-4;
+    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
+        + 0.166_666_65)
+        * r
+        + 0.5;
+    (p * r * r + r + 1.0) * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// Knots `-B, -B + s_0, ...` (the last set to `B` exactly) from raw widths `raw` (`K`):
+/// sizes `(MIN_BIN + (1 - K MIN_BIN) softmax(raw)) 2B`. The exponentials run in a loop of
+/// their own, which the compiler turns into SIMD.
+fn knots(raw: &[f32], bound: f32, out: &mut [f32; MAX_BINS + 1]) {
+    let k = raw.len();
+    let top = raw.iter().fold(f32::MIN, |m, &v| if v > m { v } else { m });
     let mut e = [0.0f32; MAX_BINS];
-    let top = (0..k).map(&get).fold(f32::MIN, f32::max);
-    let mut total = 0.0;
-    for (j, e) in e[..k].iter_mut().enumerate() {
-        *e = (get(j) - top).exp();
-        total += *e;
+    for (e, &r) in e.iter_mut().zip(raw) {
+        *e = exp_shifted(r - top);
     }
-    let scale = (1.0 - k as f32 * MIN_BIN) / total;
+    let total: f32 = e[..k].iter().sum();
+    let c = (1.0 - k as f32 * MIN_BIN) / total * 2.0 * bound;
+    let floor = MIN_BIN * 2.0 * bound;
     let mut at = -bound;
     out[0] = at;
     for j in 0..k {
-        at += (MIN_BIN + scale * e[j]) * 2.0 * bound;
+        at += floor + c * e[j];
         out[j + 1] = at;
     }
     out[k] = bound;
@@ -90,17 +110,19 @@ impl Spline {
     /// The spline of `K` bins whose raw number `j` (of `3K - 1`) is `get(j)`.
     pub fn build(k: usize, get: impl Fn(usize) -> f32, bound: f32) -> Spline {
         assert!((1..=MAX_BINS).contains(&k), "1 to {MAX_BINS} bins");
+        let mut raw = [0.0f32; 3 * MAX_BINS];
+        for (j, r) in raw[..3 * k - 1].iter_mut().enumerate() {
+            *r = get(j);
+        }
         let mut s = Spline {
             k,
             x: [0.0; MAX_BINS + 1],
             y: [0.0; MAX_BINS + 1],
             raw_d: [0.0; MAX_BINS],
         };
-        knots(k, &get, bound, &mut s.x);
-        knots(k, |j| get(k + j), bound, &mut s.y);
-        for j in 0..k - 1 {
-            s.raw_d[j] = get(2 * k + j);
-        }
+        knots(&raw[..k], bound, &mut s.x);
+        knots(&raw[k..2 * k], bound, &mut s.y);
+        s.raw_d[..k - 1].copy_from_slice(&raw[2 * k..3 * k - 1]);
         s
     }
 

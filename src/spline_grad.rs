@@ -6,7 +6,7 @@
 //! `dx/dy = 1 / g'(x)`, `dx/d theta = -(dg/d theta) / g'(x)`. Held to the autodiff of
 //! [`crate::spline_tensor`] by the tests.
 
-use crate::spline::{derivative_shift, Spline, MAX_BINS, MIN_BIN};
+use crate::spline::{derivative_shift, exp_shifted, Spline, MAX_BINS, MIN_BIN};
 use crate::tensor::{values, Col, Dev, Mat};
 use dfdx::prelude::*;
 
@@ -81,7 +81,7 @@ fn sizes_back(
     let mut e = [0.0f32; MAX_BINS];
     let mut total = 0.0;
     for (j, e) in e[..k].iter_mut().enumerate() {
-        *e = (get(j) - top).exp();
+        *e = exp_shifted(get(j) - top);
         total += *e;
     }
     let c = (1.0 - k as f32 * MIN_BIN) * 2.0 * bound;

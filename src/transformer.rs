@@ -120,8 +120,21 @@ impl Transformer {
         }
     }
 
-    /// Coordinate `i`'s direct map at `u` and its `log dy/du`, from one row of raw outputs
-    /// (`P D`, block layout): the plain path.
+    /// Coordinate `i`'s map from one row of raw outputs (`P D`, block layout), ready to
+    /// apply: the plain path (a density grid prepares each coordinate of the layer that
+    /// reads the data once per column or row).
+    #[inline]
+    pub fn prepare(self, raw: &[f32], i: usize, d: usize) -> Prepared {
+        match self {
+            Transformer::Affine(scale) => Prepared::Affine {
+                log_scale: scale.log_scale_f32(raw[i]),
+                shift: raw[d + i],
+            },
+            Transformer::Spline { .. } => Prepared::Spline(self.spline(raw, i, d)),
+        }
+    }
+
+    /// Coordinate `i`'s direct map at `u` and its `log dy/du`, from one row of raw outputs.
     #[inline]
     pub fn map_one(self, u: f32, raw: &[f32], i: usize, d: usize) -> (f32, f32) {
         match self {
@@ -149,6 +162,42 @@ impl Transformer {
     pub fn spline(self, raw: &[f32], i: usize, d: usize) -> Spline {
         let k = (self.outputs_per_coordinate() + 1) / 3;
         Spline::build(k, |b| raw[b * d + i], SPLINE_BOUND)
+    }
+}
+
+/// One coordinate's map with its parameters worked out (a spline's knots take a few
+/// hundred bytes: a grid keeps one per coordinate and column, not per cell).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Prepared {
+    /// `y = u e^(ln a) + t`.
+    Affine {
+        /// `ln a`.
+        log_scale: f32,
+        /// `t`.
+        shift: f32,
+    },
+    /// The spline.
+    Spline(Spline),
+}
+
+impl Prepared {
+    /// The direct map at `u` and `log dy/du`.
+    #[inline]
+    pub fn map(&self, u: f32) -> (f32, f32) {
+        match self {
+            Prepared::Affine { log_scale, shift } => (u * log_scale.exp() + shift, *log_scale),
+            Prepared::Spline(s) => s.forward(u),
+        }
+    }
+
+    /// The inverse map at `y` and `log du/dy`.
+    #[inline]
+    pub fn unmap(&self, y: f32) -> (f32, f32) {
+        match self {
+            Prepared::Affine { log_scale, shift } => ((y - shift) * (-log_scale).exp(), -log_scale),
+            Prepared::Spline(s) => s.inverse(y),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! continuous with a continuous derivative at the knots, the identity in the tails, the
 //! inverse undoing the forward map to 1e-5, and `log dy/dx` equal to finite differences.
 
-use arflow::spline::{derivative_shift, Spline, MIN_DERIVATIVE};
+use arflow::spline::{derivative_shift, exp_shifted, Spline, MIN_DERIVATIVE};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 const B: f32 = 4.5;
@@ -146,4 +146,17 @@ fn log_det_is_the_log_of_the_finite_difference_slope() {
             );
         }
     }
+}
+
+#[test]
+fn the_softmaxs_exp_is_the_library_exp_to_a_few_ulp() {
+    let mut worst = 0.0f64;
+    for i in 0..=200_000 {
+        let v = -90.0 * i as f32 / 200_000.0;
+        let want = (v.max(-87.0) as f64).exp();
+        let got = exp_shifted(v) as f64;
+        worst = worst.max((got - want).abs() / want);
+    }
+    assert!(worst < 3e-7, "relative error {worst}");
+    assert_eq!(exp_shifted(0.0), 1.0);
 }

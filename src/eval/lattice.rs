@@ -4,6 +4,7 @@
 use super::plan::Plan;
 use crate::grid::{Density, Grid};
 use crate::layer::Towards;
+use crate::transformer::Prepared;
 
 /// `log p` on the cells of a 2-D product grid, any range of cells at a time, from one
 /// [`Plan`]. The first layer towards the prior sees a single coordinate of the data (its
@@ -17,8 +18,8 @@ pub struct Lattice {
     grid: Grid,
     /// The cell centres, row-major from the top (as [`Grid::points`] lays them out).
     points: Vec<f32>,
-    /// The first layer's MADE outputs per distinct value, `values x P D`.
-    table: Vec<f32>,
+    /// The first layer's maps per distinct value, `values x D`.
+    table: Vec<Prepared>,
 }
 
 impl Lattice {
@@ -36,7 +37,7 @@ impl Lattice {
                 .flat_map(|r| [r[0], r[1]])
                 .collect()
         };
-        let table = layer.coefficients(&reps, reps.len() / 2, Towards::Prior);
+        let table = layer.prepare(&layer.coefficients(&reps, reps.len() / 2, Towards::Prior));
         Lattice {
             plan,
             grid: *grid,
@@ -60,14 +61,6 @@ impl Lattice {
         self.points.len() / 2
     }
 
-    /// The distinct values of the first layer's seen coordinate (columns or rows).
-    fn distinct(&self) -> usize {
-        match self.plan.layers.last().expect("a layer").first {
-            0 => self.grid.nx,
-            _ => self.grid.ny,
-        }
-    }
-
     /// Whether there are no cells.
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
@@ -77,17 +70,13 @@ impl Lattice {
     pub fn log_prob(&self, range: std::ops::Range<usize>) -> Vec<f32> {
         let layer = self.plan.layers.last().expect("a layer");
         let u = &self.points[2 * range.start..2 * range.end];
-        let width = self.table.len() / self.distinct();
-        let mut raw = Vec::with_capacity(range.len() * width);
-        for cell in range {
-            let v = if layer.first == 0 {
-                cell % self.grid.nx
-            } else {
-                cell / self.grid.nx
-            };
-            raw.extend_from_slice(&self.table[width * v..width * (v + 1)]);
-        }
-        let (v, ld) = layer.apply(u, &raw, Towards::Prior);
+        let columns = layer.first == 0;
+        let nx = self.grid.nx;
+        let maps = range.flat_map(|cell| {
+            let v = if columns { cell % nx } else { cell / nx };
+            &self.table[2 * v..2 * v + 2]
+        });
+        let (v, ld) = layer.apply_prepared(u, maps, Towards::Prior);
         self.plan.towards_prior(v, ld, self.plan.layers.len() - 1)
     }
 }

@@ -11,7 +11,7 @@ use crate::base::BaseValues;
 use crate::flow::{Direction, Flow};
 use crate::layer::Towards;
 use crate::tensor::values;
-use crate::transformer::Transformer;
+use crate::transformer::{Prepared, Transformer};
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -128,6 +128,33 @@ impl Layer {
     /// the direct map for a direct pass, its inverse for a solve.
     pub(super) fn apply(&self, u: &[f32], raw: &[f32], towards: Towards) -> (Vec<f32>, Vec<f32>) {
         self.each(u, raw, self.direction.solves(towards))
+    }
+
+    /// Each coordinate's prepared map for every row of MADE outputs: `n x D`.
+    pub(super) fn prepare(&self, raw: &[f32]) -> Vec<Prepared> {
+        let d = self.dim;
+        raw.chunks_exact(self.outputs)
+            .flat_map(|row| (0..d).map(move |i| self.transformer.prepare(row, i, d)))
+            .collect()
+    }
+
+    /// [`Self::apply`] with the maps prepared (`maps[r * D + i]` for row `r`, coordinate
+    /// `i`).
+    pub(super) fn apply_prepared<'a>(
+        &self,
+        u: &[f32],
+        maps: impl Iterator<Item = &'a Prepared>,
+        towards: Towards,
+    ) -> (Vec<f32>, Vec<f32>) {
+        let inverse = self.direction.solves(towards);
+        let mut out = Vec::with_capacity(u.len());
+        let mut sums = vec![0.0f32; u.len() / self.dim];
+        for (j, (&v, m)) in u.iter().zip(maps).enumerate() {
+            let (y, ld) = if inverse { m.unmap(v) } else { m.map(v) };
+            out.push(y);
+            sums[j / self.dim] += ld;
+        }
+        (out, sums)
     }
 
     fn pass(&self, u: &[f32], n: usize, towards: Towards) -> (Vec<f32>, Vec<f32>) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
 
-test('browser benchmark of the standard config prints steps/s, grid and sampling times for both builds', async () => {
+test('browser benchmark of the standard config prints steps/s, grid and sampling times for both builds, and the spline transform\'s', async () => {
   const server = await serve();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
@@ -29,6 +29,16 @@ test('browser benchmark of the standard config prints steps/s, grid and sampling
     for (const flow of ['maf', 'iaf']) {
       const [r, s] = [runs.relaxed[flow][0], runs.simd128[flow][0]];
       console.log(`# browser ${flow} fast, relaxed/simd128: steps ${(r.steps_per_second / s.steps_per_second).toFixed(2)}x, grid ${(s.grid_256_ms / r.grid_256_ms).toFixed(2)}x, samples ${(s.sample_10k_ms / r.sample_10k_ms).toFixed(2)}x`);
+    }
+    // The spline transform against the affine runs above, in the same browser (the page's
+    // build and kernels: relaxed, fast).
+    await page.goto(`${server.url}www/bench.html?steps=200&engine=relaxed#transform=spline`);
+    await page.waitForSelector('body[data-done="1"]');
+    const spline = JSON.parse(await page.textContent('#out'));
+    for (const flow of ['maf', 'iaf']) {
+      const [s, a] = [spline[flow][0], runs.relaxed[flow][0]];
+      console.log(`# browser relaxed ${flow} spline fast: ${s.steps_per_second.toFixed(0)} steps/s, grid 256x256 ${s.grid_256_ms.toFixed(0)} ms, 10,000 samples ${s.sample_10k_ms.toFixed(0)} ms`);
+      console.log(`# browser relaxed ${flow} spline/affine: steps ${(s.steps_per_second / a.steps_per_second).toFixed(2)}x, grid time ${(s.grid_256_ms / a.grid_256_ms).toFixed(2)}x, sample time ${(s.sample_10k_ms / a.sample_10k_ms).toFixed(2)}x`);
     }
   } finally {
     await browser.close();
