@@ -104,3 +104,25 @@ fn an_overflowed_point_reads_back_as_nan_and_nothing_else_changes() {
     assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", OVERFLOWED.to_bits())));
     assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", f32::MAX.ln().to_bits())));
 }
+
+/// The shader computes affine flows on `N(0, I)`; the page draws spline flows and learned
+/// bases on the CPU (`fits` is what it asks).
+#[test]
+fn the_shader_takes_affine_flows_on_the_standard_base_only() {
+    use arflow::flow::Transform;
+    use arflow::gpu::layout::fits;
+    for (transform, learn_base, want) in [
+        (Transform::Affine, false, true),
+        (Transform::Spline, false, false),
+        (Transform::Affine, true, false),
+        (Transform::Spline, true, false),
+    ] {
+        let f = Flow::new(FlowConfig {
+            transform,
+            learn_base,
+            ..FlowConfig::default()
+        })
+        .unwrap();
+        assert_eq!(fits(&f), want, "{transform:?} learn_base={learn_base}");
+    }
+}

@@ -5,6 +5,7 @@ use arflow::session::fields::{Kind, FIELDS};
 use arflow::session::hash::MAX_NOTES;
 use arflow::session::settings::Settings;
 use arflow::session::values::{number_text, QUOTED_CHARS};
+use arflow::transformer::Transformer;
 
 /// Values a field of this kind must refuse.
 fn bad_values(kind: Kind) -> Vec<String> {
@@ -163,4 +164,32 @@ fn no_input_makes_a_long_message() {
         format!("link: and {} more corrections", 12_501 - (MAX_NOTES - 1))
     );
     assert!(notes.iter().all(|n| n.chars().count() < 200), "{notes:?}");
+}
+
+#[test]
+fn the_transform_settings_build_the_flow_they_name() {
+    let (s, notes) =
+        Settings::from_hash("#transform=spline&bins=5&learnbase=1&layers=3&tlayer=3&coord=x2");
+    assert!(notes.is_empty(), "{notes:?}");
+    let t = s.trainer().unwrap();
+    let flow = &t.flow;
+    assert!(flow.base.is_some());
+    for layer in &flow.layers {
+        assert_eq!(layer.transformer, Transformer::Spline { bins: 5 });
+        // 3K - 1 = 14 numbers per coordinate, in blocks of D = 2.
+        assert_eq!(layer.made.layers.last().unwrap().mask.rows, 28);
+    }
+    assert_eq!((s.tlayer, s.coord), (3, 1));
+    // Fewer layers pull the transform panel's layer down with them, as the masks panel's.
+    let mut s = s;
+    s.set("layers", "2").unwrap();
+    assert_eq!(s.tlayer, 2);
+    assert!(s.set("tlayer", "3").is_err());
+    // The scale stays in the hash under the spline (it returns with the affine map).
+    s.set("scale", "exp").unwrap();
+    s.set("transform", "affine").unwrap();
+    assert_eq!(
+        s.trainer().unwrap().flow.layers[0].transformer,
+        Transformer::Affine(arflow::scale::Scale::Exp)
+    );
 }

@@ -15,7 +15,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CANVASES: [(&str, u32, u32); 11] = [
+const CANVASES: [(&str, u32, u32); 12] = [
     ("heatmap", 420, 420),
     ("samples-model", 300, 300),
     ("samples-data", 300, 300),
@@ -25,6 +25,7 @@ const CANVASES: [(&str, u32, u32); 11] = [
     ("composition", 960, 210),
     ("latent", 960, 330),
     ("conditional", 960, 260),
+    ("transform-map", 420, 340),
     ("compare-maps", 960, 440),
     ("compare-chart", 960, 250),
 ];
@@ -81,7 +82,11 @@ fn every_canvas_gets_a_non_blank_non_uniform_picture() {
     for (id, _, _) in CANVASES {
         canvas(id);
     }
-    for hash in ["#data=moons", "#objective=reverse&target=u3&flow=iaf"] {
+    for hash in [
+        "#data=moons",
+        "#objective=reverse&target=u3&flow=iaf",
+        "#data=rings&transform=spline&learnbase=1",
+    ] {
         let mut app = App::new(hash);
         for _ in 0..30 {
             app.step();
@@ -98,6 +103,9 @@ fn every_canvas_gets_a_non_blank_non_uniform_picture() {
             serde_json::from_str(&app.render_latent().unwrap()).unwrap();
         assert!(summary["ks_max"].as_f64().unwrap() >= 0.0, "{summary}");
         app.render_slice().unwrap();
+        let map: serde_json::Value =
+            serde_json::from_str(&app.render_transform().unwrap()).unwrap();
+        assert!(map["log_slope"].as_f64().unwrap().is_finite(), "{map}");
         assert_eq!(
             app.render_compare().unwrap(),
             "",
@@ -263,28 +271,32 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
 
 #[wasm_bindgen_test]
 fn the_fast_path_matches_dfdx_in_the_browser() {
+    use arflow::flow::Transform;
     use arflow::flow::{Direction, Flow, FlowConfig};
     use arflow::made::Kernels;
     use arflow::objective::forward_kl_loss;
     use arflow::tensor::matrix;
-    for direction in [Direction::Maf, Direction::Iaf] {
-        let f = Flow::new(FlowConfig {
+    for (direction, transform) in [
+        (Direction::Maf, Transform::Affine),
+        (Direction::Iaf, Transform::Affine),
+        (Direction::Maf, Transform::Spline),
+        (Direction::Iaf, Transform::Spline),
+    ] {
+        let config = FlowConfig {
             direction,
+            transform,
+            learn_base: transform == Transform::Spline,
             seed: 4,
             ..FlowConfig::default()
-        })
-        .unwrap();
+        };
+        let mut f = Flow::new(config.clone()).unwrap();
+        common::scramble(&mut f, 3.0);
         let x = common::points(256, 2, 3.0, 9);
         let dev = f.device().clone();
-        common::check_kernels(&format!("{direction:?}"), f, &|f| {
+        common::check_kernels(&format!("{direction:?} {transform:?}"), f, &|f| {
             forward_kl_loss(f, matrix(&dev, x.clone(), 2))
         });
-        let mut f = Flow::new(FlowConfig {
-            direction,
-            seed: 4,
-            ..FlowConfig::default()
-        })
-        .unwrap();
+        let mut f = Flow::new(config).unwrap();
         f.kernels = Kernels::Dfdx;
         let reference = f.log_prob_points(&x);
         f.kernels = Kernels::Fast;
