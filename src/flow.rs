@@ -17,6 +17,11 @@ pub use crate::transformer::Transform;
 use crate::{Error, Result};
 use dfdx::prelude::*;
 
+/// What one spline of `K` bins costs, in multiply-adds per bin: measured natively, a
+/// spline of 8 bins is built and evaluated in about 116 ns, some 1,200 multiply-adds of the
+/// blocked products (its softmaxes' exponentials dominate).
+const SPLINE_MACS_PER_BIN: usize = 150;
+
 /// A base and `K` autoregressive layers, `T = T_K o ... o T_1`.
 #[derive(Debug, Clone)]
 pub struct Flow {
@@ -197,9 +202,14 @@ impl Flow {
     }
 
     /// Multiply-adds per point for `passes` MADE passes in all (about one per weight per
-    /// pass): what a density or a sample costs, for sizing slices of work.
+    /// pass, and for spline layers the splines' work in multiply-add equivalents): what a
+    /// density or a sample costs, for sizing slices of work.
     pub fn macs_per_point(&self, passes: usize) -> usize {
-        self.parameters_len() / self.layers.len() * passes
+        let splines = match self.config.transform {
+            Transform::Spline => SPLINE_MACS_PER_BIN * self.config.bins * self.dim(),
+            Transform::Affine => 0,
+        };
+        (self.parameters_len() / self.layers.len() + splines) * passes
     }
 
     /// Every trainable scalar, flattened in a fixed order (layer, then weight and bias;

@@ -91,17 +91,8 @@ fn log_det_matches_the_finite_difference_jacobian() {
                             );
                         }
                     }
-                    let (_, ld) = f.inverse(matrix(&dev, point.to_vec(), dim));
-                    let fd = log_abs_det(&jacobian_fd(
-                        |p| f.inverse(matrix(&dev, p.to_vec(), dim)).0.as_vec(),
-                        point,
-                        1e-3,
-                    ));
-                    let ld = ld.as_vec()[0] as f64;
-                    assert!(
-                        (fd - ld).abs() < 1e-3,
-                        "{direction:?} {scale:?} D={dim} whole flow: {fd} vs {ld}"
-                    );
+                    let name = format!("{direction:?} {scale:?} D={dim} whole flow");
+                    common::assert_log_det_matches_fd(&f, point, 1e-3, &name);
                 }
             }
         }

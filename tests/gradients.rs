@@ -30,15 +30,7 @@ fn check(name: &str, mut f: Flow, loss: impl Fn(&Flow) -> Scalar) {
         if analytic[i].abs() < 5e-2 {
             continue;
         }
-        let eps = 5e-3;
-        let mut p = params.clone();
-        p[i] += eps;
-        f.set_parameters(&p).unwrap();
-        let hi = loss(&f).array() as f64;
-        p[i] -= 2.0 * eps;
-        f.set_parameters(&p).unwrap();
-        let lo = loss(&f).array() as f64;
-        let fd = (hi - lo) / (2.0 * eps as f64);
+        let fd = common::fd_gradient(&mut f, &loss, i, 5e-3);
         let rel = (fd - analytic[i] as f64).abs() / (analytic[i] as f64).abs();
         assert!(
             rel < 1e-2,

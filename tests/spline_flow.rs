@@ -13,8 +13,7 @@ use arflow::objective::{forward_kl_loss, reverse_kl_loss};
 use arflow::probe::{forced_zeros, log_standard_normal};
 use arflow::target::Target;
 use arflow::tensor::matrix;
-use common::{check_kernels, jacobian_fd, log_abs_det, max_abs_diff, points, scramble};
-use dfdx::prelude::*;
+use common::{check_kernels, jacobian_fd, max_abs_diff, points, scramble};
 
 const DIRECTIONS: [Direction; 2] = [Direction::Maf, Direction::Iaf];
 
@@ -69,14 +68,7 @@ fn a_spline_flow_inverts_exactly_and_its_log_det_is_the_jacobians() {
             let err = max_abs_diff(&back.as_vec(), &z);
             assert!(err < 1e-4, "{name}: flow round trip {err}");
             for point in points(5, dim, 2.0, 2).chunks(dim) {
-                let (_, ld) = f.inverse(matrix(&dev, point.to_vec(), dim));
-                let fd = log_abs_det(&jacobian_fd(
-                    |p| f.inverse(matrix(&dev, p.to_vec(), dim)).0.as_vec(),
-                    point,
-                    1e-3,
-                ));
-                let ld = ld.as_vec()[0] as f64;
-                assert!((fd - ld).abs() < 2e-3, "{name} at {point:?}: {fd} vs {ld}");
+                common::assert_log_det_matches_fd(&f, point, 2e-3, &name);
             }
         }
     }
@@ -159,16 +151,7 @@ fn loss_gradients_match_finite_differences() {
                     .take(40)
                     .chain(params.len() - 4..params.len());
                 for i in picked {
-                    let eps = 2e-3;
-                    let mut p = params.clone();
-                    p[i] += eps;
-                    f.set_parameters(&p).unwrap();
-                    let hi = loss(&f).array() as f64;
-                    p[i] -= 2.0 * eps;
-                    f.set_parameters(&p).unwrap();
-                    let lo = loss(&f).array() as f64;
-                    f.set_parameters(&params).unwrap();
-                    let fd = (hi - lo) / (2.0 * eps as f64);
+                    let fd = common::fd_gradient(&mut f, &loss, i, 2e-3);
                     let g = analytic[i] as f64;
                     assert!(
                     (fd - g).abs() < 2e-2 * g.abs().max(0.05),

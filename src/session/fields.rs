@@ -75,6 +75,24 @@ macro_rules! field {
     };
 }
 
+/// A panel's choice of layer, `Settings.$f`: its upper limit is the current number of
+/// layers (the page updates the control's).
+macro_rules! layer_field {
+    ($name:literal, $label:literal, $f:ident) => {
+        Field {
+            name: $name,
+            label: $label,
+            kind: LAYERS,
+            change: Change::View,
+            get: |s| s.$f.to_string(),
+            set: |s, v| {
+                s.$f = whole($label, v, 1, s.layers as u64)? as usize;
+                Ok(())
+            },
+        }
+    };
+}
+
 const LAYERS: Kind = Kind::Whole {
     min: 1,
     max: MAX_PAGE_LAYERS as u64,
@@ -215,30 +233,8 @@ pub const FIELDS: [Field; 26] = [
         flag,
         flag_text
     ),
-    // Its upper limit is the current number of layers; the page updates the control's.
-    Field {
-        name: "layer",
-        label: "layer",
-        kind: LAYERS,
-        change: Change::View,
-        get: |s| s.layer.to_string(),
-        set: |s, v| {
-            s.layer = whole("layer", v, 1, s.layers as u64)? as usize;
-            Ok(())
-        },
-    },
-    // Its upper limit is the current number of layers, as for `layer`.
-    Field {
-        name: "tlayer",
-        label: "transform layer",
-        kind: LAYERS,
-        change: Change::View,
-        get: |s| s.tlayer.to_string(),
-        set: |s, v| {
-            s.tlayer = whole("transform layer", v, 1, s.layers as u64)? as usize;
-            Ok(())
-        },
-    },
+    layer_field!("layer", "layer", layer),
+    layer_field!("tlayer", "transform layer", tlayer),
     choice!("coord", "transform coordinate", coord, COORDS, Change::View),
     field!(
         "slice",

@@ -1,5 +1,6 @@
 // Main-thread tasks (not in the test run): the longest task while the page loads, rebuilds
-// and trains, for the default view and the largest flow the page allows, with every panel
+// and trains, for the default view and the largest flow the page allows (affine and
+// spline, and a small spline flow of the most bins), with every panel
 // on (a probed point, the stage densities), at normal speed and under 4x CPU throttling (a
 // slow laptop). A report: the target is 50 ms.
 //   node tests/bench/tasks.mjs
@@ -7,7 +8,13 @@ import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
 import { openPage, settled } from '../e2e/helpers.mjs';
 
-const VIEWS = { default: '#stages=1', huge: '#layers=12&hidden=256,256,256,256&batch=4096&stages=1' };
+const VIEWS = {
+  default: '#stages=1',
+  huge: '#layers=12&hidden=256,256,256,256&batch=4096&stages=1',
+  spline: '#transform=spline&learnbase=1&stages=1',
+  'huge spline': '#layers=12&hidden=256,256,256,256&batch=4096&stages=1&transform=spline&bins=32',
+  'many bins': '#layers=1&hidden=8&transform=spline&bins=32&stages=1',
+};
 const TRAIN_S = Number(process.env.TRAIN_S || 10);
 
 const longest = (page) => page.evaluate(() => {

@@ -6,7 +6,7 @@ use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
 use arflow::made::Kernels;
 use arflow::objective::Scalar;
 use arflow::scale::Scale;
-use arflow::tensor::{Dev, Mat};
+use arflow::tensor::{matrix, Dev, Mat};
 use dfdx::prelude::*;
 
 /// `J[i][j] = d f_i / d x_j` by central differences with step `eps`.
@@ -162,4 +162,33 @@ pub fn assert_unit_mass(density: &arflow::grid::Density, what: &str) {
         "{what}: mass {}",
         density.mass()
     );
+}
+
+/// `log|det dz/dx|` of the whole flow at `point` against the log of a finite-difference
+/// Jacobian's determinant, to `tol`.
+pub fn assert_log_det_matches_fd(f: &Flow, point: &[f32], tol: f64, name: &str) {
+    let (dev, dim) = (f.device().clone(), f.dim());
+    let (_, ld) = f.inverse(matrix(&dev, point.to_vec(), dim));
+    let fd = log_abs_det(&jacobian_fd(
+        |p| f.inverse(matrix(&dev, p.to_vec(), dim)).0.as_vec(),
+        point,
+        1e-3,
+    ));
+    let ld = ld.as_vec()[0] as f64;
+    assert!((fd - ld).abs() < tol, "{name} at {point:?}: {fd} vs {ld}");
+}
+
+/// The central finite difference of `loss` in parameter `i` with step `eps` (the
+/// parameters are restored).
+pub fn fd_gradient(f: &mut Flow, loss: &dyn Fn(&Flow) -> Scalar, i: usize, eps: f32) -> f64 {
+    let params = f.parameters();
+    let mut p = params.clone();
+    p[i] += eps;
+    f.set_parameters(&p).unwrap();
+    let hi = loss(f).array() as f64;
+    p[i] -= 2.0 * eps;
+    f.set_parameters(&p).unwrap();
+    let lo = loss(f).array() as f64;
+    f.set_parameters(&params).unwrap();
+    (hi - lo) / (2.0 * eps as f64)
 }
