@@ -67,3 +67,14 @@ test('a spline flow with a learned base trains on checkerboard and its map follo
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the guide sets up checkerboard with splines in one click and trains it', async () => {
+  const { page, errors } = await openPage(env.browser, env.server);
+  await page.click('button.preset[data-panel="panel-transform"]');
+  await page.waitForFunction(() => location.hash.includes('transform=spline') && location.hash.includes('data=checkerboard'));
+  await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 100, null, { polling: 200 });
+  assert.equal(await page.inputValue('#transform'), 'spline');
+  await page.waitForFunction(() => /^Layer 4 maps x2 to z2 by a monotone spline with 8 bins/.test(document.getElementById('transform-text').textContent));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
