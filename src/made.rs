@@ -49,7 +49,7 @@ impl Kernels {
     /// (`arflow-bench`, the engine comparison): the fast loops in the browser (dfdx's
     /// matrix kernels have no SIMD128 path there); natively dfdx for affine flows, where
     /// its gemm uses AVX and FMA and is faster than the portable loops, and the mixed
-    /// choice for spline flows (the one-op spline trains them 1.5x faster than dfdx's
+    /// choice for spline flows (the one-op spline trains them about 1.4x faster than dfdx's
     /// autodiff of it).
     pub fn preferred(spline: bool) -> Kernels {
         match (cfg!(target_arch = "wasm32"), spline) {
