@@ -50,23 +50,31 @@ pub fn exp_shifted(v: f32) -> f32 {
     (p * r * r + r + 1.0) * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
-/// Knots `-B, -B + s_0, ...` (the last set to `B` exactly) from raw widths `raw` (`K`):
-/// sizes `(MIN_BIN + (1 - K MIN_BIN) softmax(raw)) 2B`. The exponentials run in a loop of
-/// their own, which the compiler turns into SIMD.
-fn knots(raw: &[f32], bound: f32, out: &mut [f32; MAX_BINS + 1]) {
+/// `softmax(raw)` into `out[..K]` (the exponentials in a loop of their own, which the
+/// compiler turns into SIMD): the shares of the bins' sizes, for the knots and for their
+/// gradient ([`crate::spline_grad`]).
+pub fn softmax(raw: &[f32], out: &mut [f32; MAX_BINS]) {
     let k = raw.len();
     let top = raw.iter().fold(f32::MIN, |m, &v| if v > m { v } else { m });
-    let mut e = [0.0f32; MAX_BINS];
-    for (e, &r) in e.iter_mut().zip(raw) {
+    for (e, &r) in out.iter_mut().zip(raw) {
         *e = exp_shifted(r - top);
     }
-    let total: f32 = e[..k].iter().sum();
-    let c = (1.0 - k as f32 * MIN_BIN) / total * 2.0 * bound;
+    let total: f32 = out[..k].iter().sum();
+    out[..k].iter_mut().for_each(|e| *e /= total);
+}
+
+/// Knots `-B, -B + s_0, ...` (the last set to `B` exactly) from raw widths `raw` (`K`):
+/// sizes `(MIN_BIN + (1 - K MIN_BIN) softmax(raw)) 2B`.
+fn knots(raw: &[f32], bound: f32, out: &mut [f32; MAX_BINS + 1]) {
+    let k = raw.len();
+    let mut share = [0.0f32; MAX_BINS];
+    softmax(raw, &mut share);
+    let c = (1.0 - k as f32 * MIN_BIN) * 2.0 * bound;
     let floor = MIN_BIN * 2.0 * bound;
     let mut at = -bound;
     out[0] = at;
     for j in 0..k {
-        at += floor + c * e[j];
+        at += floor + c * share[j];
         out[j + 1] = at;
     }
     out[k] = bound;

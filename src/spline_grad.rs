@@ -6,7 +6,7 @@
 //! `dx/dy = 1 / g'(x)`, `dx/d theta = -(dg/d theta) / g'(x)`. Held to the autodiff of
 //! [`crate::spline_tensor`] by the tests.
 
-use crate::spline::{derivative_shift, exp_shifted, Spline, MAX_BINS, MIN_BIN};
+use crate::spline::{derivative_shift, softmax, Spline, MAX_BINS, MIN_BIN};
 use crate::tensor::{values, Col, Dev, Mat};
 use dfdx::prelude::*;
 
@@ -69,33 +69,24 @@ fn local(s: &Spline, k: usize, x: f32) -> Local {
 }
 
 /// Back through `MIN_BIN + (1 - K MIN_BIN) softmax(raw)` times `2B`: `g[j]` the gradient of
-/// size `j`, written to `out[j * stride]` for the raw numbers `get(j)`.
-fn sizes_back(
-    k: usize,
-    get: impl Fn(usize) -> f32,
-    bound: f32,
-    g: &[f32],
-    mut out: impl FnMut(usize, f32),
-) {
-    let top = (0..k).map(&get).fold(f32::MIN, f32::max);
-    let mut e = [0.0f32; MAX_BINS];
-    let mut total = 0.0;
-    for (j, e) in e[..k].iter_mut().enumerate() {
-        *e = exp_shifted(get(j) - top);
-        total += *e;
-    }
+/// size `j`, written through `out(j, value)` for the raw numbers `raw` (`K`).
+fn sizes_back(raw: &[f32], bound: f32, g: &[f32], mut out: impl FnMut(usize, f32)) {
+    let k = raw.len();
+    let mut share = [0.0f32; MAX_BINS];
+    softmax(raw, &mut share);
     let c = (1.0 - k as f32 * MIN_BIN) * 2.0 * bound;
-    let dot: f32 = (0..k).map(|j| g[j] * e[j] / total).sum();
+    let dot: f32 = (0..k).map(|j| g[j] * share[j]).sum();
     for j in 0..k {
-        out(j, e[j] / total * c * (g[j] - dot));
+        out(j, share[j] * c * (g[j] - dot));
     }
 }
 
-/// Adds `gy dy/d(.) + gl d(log dy/dx)/d(.)` at the point of `loc` (in bin `k`) to the raw
-/// numbers' gradient (`put(j, value)` for raw number `j`) and returns the part for `x`.
+/// Adds `gy dy/d(.) + gl d(log dy/dx)/d(.)` at the point of `loc` (in bin `k`) to the
+/// gradient of the spline's `3K - 1` raw numbers `raw` (`put(j, value)` for raw number `j`)
+/// and returns the part for `x`.
 fn backward(
     s: &Spline,
-    get: impl Fn(usize) -> f32,
+    raw: &[f32],
     (k, loc): (usize, &Local),
     gy: f32,
     gl: f32,
@@ -113,17 +104,13 @@ fn backward(
     gw[k] += g[W];
     gh[k] += g[H];
     let bound = s.xs()[bins];
-    sizes_back(bins, &get, bound, &gw[..bins], &mut put);
-    sizes_back(
-        bins,
-        |j| get(bins + j),
-        bound,
-        &gh[..bins],
-        |j, v| put(bins + j, v),
-    );
+    sizes_back(&raw[..bins], bound, &gw[..bins], &mut put);
+    sizes_back(&raw[bins..2 * bins], bound, &gh[..bins], |j, v| {
+        put(bins + j, v)
+    });
     for (knot, gd) in [(k, g[D0]), (k + 1, g[D1])] {
         if (1..bins).contains(&knot) {
-            let r = get(2 * bins + knot - 1) + derivative_shift();
+            let r = raw[2 * bins + knot - 1] + derivative_shift();
             let sigmoid = 1.0 / (1.0 + (-r).exp());
             put(2 * bins + knot - 1, gd * sigmoid);
         }
@@ -135,7 +122,7 @@ fn backward(
 /// raw numbers (through `put`), from the output's `gy` and the log-determinant's `gl`.
 fn back_one(
     s: &Spline,
-    get: impl Fn(usize) -> f32,
+    raw: &[f32],
     x: f32,
     (gy, gl): (f32, f32),
     inverse: bool,
@@ -144,12 +131,12 @@ fn back_one(
     let Some(k) = s.bin_at(x) else { return gy };
     let loc = local(s, k, x);
     if !inverse {
-        return backward(s, get, (k, &loc), gy, gl, put);
+        return backward(s, raw, (k, &loc), gy, gl, put);
     }
     // x = g^-1(y), log dx/dy = -log g'(x): with a = (gx - gl L_x) / g'(x), the gradient of
     // y is a and that of theta -(a dy/d theta + gl dL/d theta).
     let a = (gy - gl * loc.dl[X]) / loc.dy[X];
-    backward(s, get, (k, &loc), -a, -gl, put);
+    backward(s, raw, (k, &loc), -a, -gl, put);
     a
 }
 
@@ -168,18 +155,28 @@ pub fn spline_op<T: Tape<f32, Dev>>(
     let (n, d) = (v.shape().0, v.shape().1);
     let pd = raw.shape().1;
     let (vv, rv) = (values(&v), values(&raw));
+    let p = 3 * bins - 1;
+    // Coordinate `i`'s raw numbers of row `r`, gathered from the block layout.
+    let gather = move |row: &[f32], i: usize| -> [f32; 3 * MAX_BINS] {
+        std::array::from_fn(|b| if b < p { row[b * d + i] } else { 0.0 })
+    };
     let mut out = Vec::with_capacity(n * d);
     let mut sums = vec![0.0f32; n];
+    // The backward reads the forward's splines rather than building them again.
+    let mut splines = Vec::with_capacity(if T::OWNS_TAPE { n * d } else { 0 });
     for (r, sum) in sums.iter_mut().enumerate() {
         let row = &rv[r * pd..(r + 1) * pd];
         for i in 0..d {
-            let s = Spline::build(bins, |b| row[b * d + i], bound);
+            let s = Spline::from_raw(&gather(row, i)[..p], bound);
             let (y, ld) = match inverse {
                 false => s.forward(vv[r * d + i]),
                 true => s.inverse(vv[r * d + i]),
             };
             out.push(y);
             *sum += ld;
+            if T::OWNS_TAPE {
+                splines.push(s);
+            }
         }
     }
     let dev = v.device().clone();
@@ -196,16 +193,11 @@ pub fn spline_op<T: Tape<f32, Dev>>(
                 let row = &rv[r * pd..(r + 1) * pd];
                 let gr = &mut graw[r * pd..(r + 1) * pd];
                 for i in 0..d {
-                    let s = Spline::build(bins, |b| row[b * d + i], bound);
-                    let get = |j: usize| row[j * d + i];
-                    let put = |j: usize, g: f32| gr[j * d + i] += g;
-                    let x = if inverse {
-                        out[r * d + i]
-                    } else {
-                        vv[r * d + i]
-                    };
-                    let g = (gy[r * d + i], gl[r]);
-                    gv[r * d + i] = back_one(&s, get, x, g, inverse, put);
+                    let j = r * d + i;
+                    let put = |b: usize, g: f32| gr[b * d + i] += g;
+                    let x = if inverse { out[j] } else { vv[j] };
+                    let g = (gy[j], gl[r]);
+                    gv[j] = back_one(&splines[j], &gather(row, i)[..p], x, g, inverse, put);
                 }
             }
             add_to(grads.get_or_alloc_mut(&v)?, &gv);

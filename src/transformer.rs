@@ -137,25 +137,13 @@ impl Transformer {
     /// Coordinate `i`'s direct map at `u` and its `log dy/du`, from one row of raw outputs.
     #[inline]
     pub fn map_one(self, u: f32, raw: &[f32], i: usize, d: usize) -> (f32, f32) {
-        match self {
-            Transformer::Affine(scale) => {
-                let ls = scale.log_scale_f32(raw[i]);
-                (u * ls.exp() + raw[d + i], ls)
-            }
-            Transformer::Spline { .. } => self.spline(raw, i, d).forward(u),
-        }
+        self.prepare(raw, i, d).map(u)
     }
 
     /// Coordinate `i`'s inverse map at `y` and its `log du/dy`.
     #[inline]
     pub fn unmap_one(self, y: f32, raw: &[f32], i: usize, d: usize) -> (f32, f32) {
-        match self {
-            Transformer::Affine(scale) => {
-                let ls = scale.log_scale_f32(raw[i]);
-                ((y - raw[d + i]) * (-ls).exp(), -ls)
-            }
-            Transformer::Spline { .. } => self.spline(raw, i, d).inverse(y),
-        }
+        self.prepare(raw, i, d).unmap(y)
     }
 
     /// Coordinate `i`'s spline from one row of raw outputs (block layout).

@@ -6,6 +6,8 @@
 //! coordinate of the ordering becomes exact, and its `s, t` are the output biases alone
 //! (it sees no input), so that pass needs no product at all.
 
+use std::borrow::Borrow;
+
 use super::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation, BLOCK_WIDTH};
 use crate::base::BaseValues;
 use crate::flow::{Direction, Flow};
@@ -72,20 +74,32 @@ impl Layer {
     /// Every coordinate of `v` (`n x D`) through the direct map or its inverse, with each
     /// row's `log|det|` summed.
     fn each(&self, v: &[f32], raw: &[f32], inverse: bool) -> (Vec<f32>, Vec<f32>) {
+        self.through(v, self.maps(raw), inverse)
+    }
+
+    /// Each coordinate's map for every row of MADE outputs, in the order of the rows'
+    /// coordinates (`r D + i`).
+    fn maps<'a>(&'a self, raw: &'a [f32]) -> impl Iterator<Item = Prepared> + 'a {
         let (d, tau) = (self.dim, self.transformer);
+        raw.chunks_exact(self.outputs)
+            .flat_map(move |row| (0..d).map(move |i| tau.prepare(row, i, d)))
+    }
+
+    /// `v` (`n x D`) through its maps (`maps` gives row `r`'s coordinate `i` at `r D + i`):
+    /// the outputs and each row's summed `log|det|`.
+    fn through<M: Borrow<Prepared>>(
+        &self,
+        v: &[f32],
+        maps: impl Iterator<Item = M>,
+        inverse: bool,
+    ) -> (Vec<f32>, Vec<f32>) {
         let mut out = Vec::with_capacity(v.len());
-        let mut sums = Vec::with_capacity(v.len() / d);
-        for (row, raw) in v.chunks_exact(d).zip(raw.chunks_exact(self.outputs)) {
-            let mut sum = 0.0;
-            for (i, &x) in row.iter().enumerate() {
-                let (y, ld) = match inverse {
-                    false => tau.map_one(x, raw, i, d),
-                    true => tau.unmap_one(x, raw, i, d),
-                };
-                out.push(y);
-                sum += ld;
-            }
-            sums.push(sum);
+        let mut sums = vec![0.0f32; v.len() / self.dim];
+        for (j, (&x, m)) in v.iter().zip(maps).enumerate() {
+            let m = m.borrow();
+            let (y, ld) = if inverse { m.unmap(x) } else { m.map(x) };
+            out.push(y);
+            sums[j / self.dim] += ld;
         }
         (out, sums)
     }
@@ -132,10 +146,7 @@ impl Layer {
 
     /// Each coordinate's prepared map for every row of MADE outputs: `n x D`.
     pub(super) fn prepare(&self, raw: &[f32]) -> Vec<Prepared> {
-        let d = self.dim;
-        raw.chunks_exact(self.outputs)
-            .flat_map(|row| (0..d).map(move |i| self.transformer.prepare(row, i, d)))
-            .collect()
+        self.maps(raw).collect()
     }
 
     /// [`Self::apply`] with the maps prepared (`maps[r * D + i]` for row `r`, coordinate
@@ -146,15 +157,7 @@ impl Layer {
         maps: impl Iterator<Item = &'a Prepared>,
         towards: Towards,
     ) -> (Vec<f32>, Vec<f32>) {
-        let inverse = self.direction.solves(towards);
-        let mut out = Vec::with_capacity(u.len());
-        let mut sums = vec![0.0f32; u.len() / self.dim];
-        for (j, (&v, m)) in u.iter().zip(maps).enumerate() {
-            let (y, ld) = if inverse { m.unmap(v) } else { m.map(v) };
-            out.push(y);
-            sums[j / self.dim] += ld;
-        }
-        (out, sums)
+        self.through(u, maps, self.direction.solves(towards))
     }
 
     fn pass(&self, u: &[f32], n: usize, towards: Towards) -> (Vec<f32>, Vec<f32>) {
