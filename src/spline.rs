@@ -159,11 +159,6 @@ impl Spline {
         }
     }
 
-    /// The `K + 1` derivatives at the knots.
-    pub fn derivatives(&self) -> Vec<f32> {
-        (0..=self.k).map(|j| self.derivative(j)).collect()
-    }
-
     fn inside(v: f32, knots: &[f32]) -> bool {
         v >= knots[0] && v <= knots[knots.len() - 1]
     }
