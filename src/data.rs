@@ -32,6 +32,9 @@ pub enum DataSet {
     Circles,
     /// The swiss roll seen from its end, divided by 5.
     SwissRoll,
+    /// The user's own points, drawn or imported: a [`crate::points::PointSet`] that the
+    /// trainer holds (this type is only its name; [`Self::sample`] gives no points).
+    Drawn,
 }
 
 /// Differential entropies `H(p*)` in nats (the NLL floor), Monte Carlo estimates +-0.005;
@@ -55,7 +58,7 @@ pub const RINGS: ([f64; 4], f64) = ([1.0, 0.75, 0.5, 0.25], 0.08);
 pub const CIRCLES: ([f64; 2], f64) = ([1.0, 0.5], 3.0 * 0.08);
 
 impl DataSet {
-    /// Every data set.
+    /// Every built-in data set (not [`DataSet::Drawn`]).
     pub const ALL: [DataSet; 8] = [
         DataSet::Moons,
         DataSet::EightGaussians,
@@ -78,6 +81,7 @@ impl DataSet {
             DataSet::Rings => "rings",
             DataSet::Circles => "circles",
             DataSet::SwissRoll => "swissroll",
+            DataSet::Drawn => "drawn",
         }
     }
 
@@ -98,7 +102,8 @@ impl DataSet {
             .unwrap_or(f64::NAN)
     }
 
-    /// `n` points drawn with `rng`.
+    /// `n` points drawn with `rng` (none for [`DataSet::Drawn`], whose points the trainer
+    /// holds).
     pub fn sample(self, n: usize, rng: &mut StdRng) -> Vec<Point> {
         let mut pts: Vec<[f64; 2]> = match self {
             DataSet::Moons => moons(n, rng),
@@ -109,6 +114,7 @@ impl DataSet {
             DataSet::Rings => rings(n, rng),
             DataSet::Circles => circles(n, rng),
             DataSet::SwissRoll => (0..n).map(|_| swiss_roll(rng)).collect(),
+            DataSet::Drawn => Vec::new(),
         };
         pts.shuffle(rng);
         pts.into_iter().map(|[a, b]| [a as f32, b as f32]).collect()

@@ -51,8 +51,10 @@ impl Trainer {
             let test = test.to_vec();
             return mean_finite_nll(&self.flow.log_prob_points(&test));
         }
+        // A stream of its own, so evaluating never changes the batches training sees.
+        let mut rng = self.stream(1, self.step_count());
         let z: Vec<f32> = (0..2 * ESTIMATE_SAMPLES)
-            .map(|_| StandardNormal.sample(&mut self.eval_rng))
+            .map(|_| StandardNormal.sample(&mut rng))
             .collect();
         let e = self.estimate_on(&z).expect("reverse KL has estimates");
         self.last_estimate = Some(e);

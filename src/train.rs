@@ -11,61 +11,16 @@ use crate::guard::{Guard, Snapshot};
 pub use crate::history::{Event, History};
 use crate::metrics::SampleEstimate;
 use crate::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective, Scalar};
+use crate::points::PointSet;
 use crate::tensor::{matrix, Dev};
 use crate::{Error, Result};
 use dfdx::optim::AdamConfig;
 use dfdx::prelude::*;
-use rand::{rngs::StdRng, SeedableRng};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use rand_distr::StandardNormal;
+use std::sync::Arc;
 
-/// Settings that can change between steps without rebuilding the flow.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrainConfig {
-    /// Data set or target.
-    pub objective: Objective,
-    /// Points per step.
-    pub batch: usize,
-    /// Adam's learning rate.
-    pub lr: f64,
-    /// Rescale the gradient to this global norm when larger.
-    pub clip: Option<f64>,
-    /// Seed of the batches (and the held-out set).
-    pub seed: u64,
-}
-
-impl Default for TrainConfig {
-    /// Moons, batch 256, lr 1e-3, no clipping, seed 0.
-    fn default() -> Self {
-        TrainConfig {
-            objective: Objective::ForwardKl(DataSet::Moons),
-            batch: 256,
-            lr: 1e-3,
-            clip: None,
-            seed: 0,
-        }
-    }
-}
-
-/// Largest batch a step may use.
-pub const MAX_BATCH: usize = 65_536;
-
-impl TrainConfig {
-    /// Checks every field, with a message that names it.
-    pub fn validate(&self) -> Result<()> {
-        if !(1..=MAX_BATCH).contains(&self.batch) {
-            let msg = format!("must be 1 to {MAX_BATCH}, got {}", self.batch);
-            return Err(Error::Invalid("batch size", msg));
-        }
-        if !(self.lr.is_finite() && self.lr > 0.0) {
-            let msg = format!("must be a positive number, got {}", self.lr);
-            return Err(Error::Invalid("learning rate", msg));
-        }
-        if let Some(c) = self.clip.filter(|c| !(c.is_finite() && *c > 0.0)) {
-            let msg = format!("must be a positive number, got {c}");
-            return Err(Error::Invalid("gradient clip", msg));
-        }
-        Ok(())
-    }
-}
+pub use crate::train_config::{TrainConfig, MAX_BATCH};
 
 /// Steps between two evaluations of the test metric (and the guard's checkpoints): the
 /// trainer evaluates itself, so the page, the worker and the benchmark follow one rule.
@@ -99,23 +54,21 @@ pub enum StepOutcome {
 pub struct Trainer {
     /// The model.
     pub flow: Flow,
-    config: TrainConfig,
-    step: u64,
-    adam_t: i32,
-    moments: [Gradients<f32, Dev>; 2],
-    rng: StdRng,
-    /// Latent draws for the estimates: their own stream, so evaluating never changes
-    /// the batches training sees.
-    pub(crate) eval_rng: StdRng,
+    pub(crate) config: TrainConfig,
+    pub(crate) step: u64,
+    pub(crate) adam_t: i32,
+    pub(crate) moments: [Gradients<f32, Dev>; 2],
+    /// The user's points, when the objective is [`DataSet::Drawn`].
+    pub(crate) points: Option<Arc<PointSet>>,
     /// Held-out draws of the target (forward KL).
     pub(crate) test_set: Option<Vec<f32>>,
     /// An energy target's exact draws (forward KL on it), built at the first step: about a
     /// million energies, which a page that only draws never needs.
     pub(crate) truth: Option<Truth>,
-    guard: Guard,
+    pub(crate) guard: Guard,
     /// The step whose update made the current parameters (a rollback brings back an older
     /// one): what a checkpoint is labelled with.
-    params_step: u64,
+    pub(crate) params_step: u64,
     pub(crate) last_estimate: Option<SampleEstimate>,
     /// What has happened so far.
     pub history: History,
@@ -124,15 +77,33 @@ pub struct Trainer {
 impl Trainer {
     /// A trainer for `flow` (which must be 2-D for the toy objectives).
     pub fn new(flow: Flow, config: TrainConfig) -> Result<Trainer> {
+        Trainer::on_points(flow, config, None)
+    }
+
+    /// A trainer for `flow` that learns the user's `points` when the objective is
+    /// [`DataSet::Drawn`] (they are required then, and ignored otherwise).
+    pub fn on_points(
+        flow: Flow,
+        config: TrainConfig,
+        points: Option<Arc<PointSet>>,
+    ) -> Result<Trainer> {
         config.validate()?;
+        let points = points.filter(|_| config.objective == Objective::ForwardKl(DataSet::Drawn));
+        let test_set = match (config.objective, &points) {
+            (Objective::ForwardKl(DataSet::Drawn), None) => {
+                let msg = "draw or import some points first".to_string();
+                return Err(Error::Invalid("your points", msg));
+            }
+            (Objective::ForwardKl(DataSet::Drawn), Some(p)) => Some(flatten(p.test())),
+            (Objective::ForwardKl(d), _) => {
+                Some(flatten(&d.sample_seeded(TEST_POINTS, !config.seed)))
+            }
+            _ => None,
+        };
         if flow.dim() != 2 {
             let msg = format!("the toy objectives are 2-D, the flow is {}-D", flow.dim());
             return Err(Error::Invalid("dimension", msg));
         }
-        let test_set = match config.objective {
-            Objective::ForwardKl(d) => Some(flatten(&d.sample_seeded(TEST_POINTS, !config.seed))),
-            _ => None,
-        };
         let moments = [Gradients::leaky(), Gradients::leaky()];
         let start = Snapshot {
             step: 0,
@@ -146,8 +117,7 @@ impl Trainer {
             step: 0,
             adam_t: 0,
             moments,
-            rng: StdRng::seed_from_u64(config.seed),
-            eval_rng: StdRng::seed_from_u64(config.seed ^ 0xE5A1_0A7E),
+            points,
             test_set,
             truth: None,
             guard: Guard::new(start),
@@ -173,43 +143,49 @@ impl Trainer {
         Ok(())
     }
 
-    /// Carries on from the flow's current parameters as step `step` of a run made elsewhere
-    /// (a training worker that stopped): they become the checkpoint, and Adam starts
-    /// afresh (its moments did not travel).
-    pub fn resume_at(&mut self, step: u64) {
-        self.moments = [Gradients::leaky(), Gradients::leaky()];
-        (self.step, self.params_step, self.adam_t) = (step, step, 0);
-        self.guard = Guard::new(Snapshot {
-            step,
-            params: self.flow.parameters(),
-            adam_t: 0,
-            moments: self.moments.clone(),
-        });
-    }
-
     /// Steps taken so far (rolled-back steps count too).
     pub fn step_count(&self) -> u64 {
         self.step
+    }
+
+    /// The random stream of step `step` (`salt` 0 for its batch): a function of the seed
+    /// and the step alone, so a trainer restored at a step draws what the original would.
+    pub(crate) fn stream(&self, salt: u64, step: u64) -> StdRng {
+        let mix =
+            step.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        StdRng::seed_from_u64(self.config.seed ^ mix)
     }
 
     /// The batch loss at the current parameters, with its tape: `-mean log p(x)` on fresh data,
     /// or `mean(log q(x) + U(x))` on fresh model samples.
     fn loss(&mut self) -> Scalar {
         let n = self.config.batch;
+        let mut rng = self.stream(0, self.step);
+        let dev = self.flow.device().clone();
+        let latent = |rng: &mut StdRng| {
+            let z = (0..n * self.flow.dim())
+                .map(|_| rng.sample(StandardNormal))
+                .collect();
+            matrix(&dev, z, self.flow.dim())
+        };
         match self.config.objective {
+            Objective::ForwardKl(DataSet::Drawn) => {
+                let points = self
+                    .points
+                    .as_ref()
+                    .expect("a drawn objective has its points");
+                let x = flatten(&points.sample(n, self.config.jitter, &mut rng));
+                forward_kl_loss(&self.flow, matrix(&dev, x, 2))
+            }
             Objective::ForwardKl(d) => {
-                let x = matrix(self.flow.device(), flatten(&d.sample(n, &mut self.rng)), 2);
-                forward_kl_loss(&self.flow, x)
+                forward_kl_loss(&self.flow, matrix(&dev, flatten(&d.sample(n, &mut rng)), 2))
             }
             Objective::ForwardKlEnergy(t) => {
                 let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
-                let x = truth.sample(n, &mut self.rng);
-                forward_kl_loss(&self.flow, matrix(self.flow.device(), x, 2))
+                forward_kl_loss(&self.flow, matrix(&dev, truth.sample(n, &mut rng), 2))
             }
-            Objective::ReverseKl(t) => reverse_kl_loss(&self.flow, t, self.flow.draw_latent(n)),
-            Objective::ReverseKlData(d) => {
-                reverse_kl_data_loss(&self.flow, d, self.flow.draw_latent(n))
-            }
+            Objective::ReverseKl(t) => reverse_kl_loss(&self.flow, t, latent(&mut rng)),
+            Objective::ReverseKlData(d) => reverse_kl_data_loss(&self.flow, d, latent(&mut rng)),
         }
     }
 

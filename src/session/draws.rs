@@ -3,7 +3,7 @@
 //! and the composition trace, all bounded in cost for large flows.
 
 use super::lab::Lab;
-use crate::data::flatten;
+use crate::data::{flatten, DataSet};
 use crate::objective::Objective;
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
@@ -11,6 +11,8 @@ use rand_distr::{Distribution, StandardNormal};
 
 /// Points drawn for the samples panel and the data overlay.
 pub const DISPLAY_POINTS: usize = 1000;
+/// Most of the user's points shown (every k-th beyond it).
+pub const MAX_SHOWN_POINTS: usize = 5000;
 /// Points pushed through the layers for the composition view.
 pub const TRACE_POINTS: usize = 400;
 /// Multiply-adds the sample and composition panels may cost (about 10 ms in the browser).
@@ -28,8 +30,19 @@ impl Lab {
     pub(super) fn redraw(&mut self) {
         let seed = (self.settings.seed << 16) ^ self.draw ^ 0xD15C;
         let mut rng = StdRng::seed_from_u64(seed);
-        self.data = match self.settings.objective() {
-            Objective::ForwardKl(d) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
+        self.data = match (self.settings.objective(), self.trainer.points()) {
+            // The user's points are shown as they are (every one, up to a cap).
+            (Objective::ForwardKl(DataSet::Drawn), Some(p)) => {
+                let every = p.points().len().div_ceil(MAX_SHOWN_POINTS);
+                flatten(
+                    &p.points()
+                        .iter()
+                        .step_by(every)
+                        .copied()
+                        .collect::<Vec<_>>(),
+                )
+            }
+            (Objective::ForwardKl(d), _) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
             _ => Vec::new(),
         };
         self.latent = (0..2 * DISPLAY_POINTS)

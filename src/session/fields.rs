@@ -131,6 +131,11 @@ const CLIP: Kind = Kind::Number {
     min: 1e-3,
     max: 1e3,
 };
+const JITTER: Kind = Kind::Number {
+    zero: true,
+    min: 1e-3,
+    max: crate::points::MAX_JITTER,
+};
 
 fn text<T: ToString>(v: &T) -> String {
     v.to_string()
@@ -145,7 +150,7 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 26] = [
+pub const FIELDS: [Field; 27] = [
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     field!(
         "compare",
@@ -219,6 +224,15 @@ pub const FIELDS: [Field; 26] = [
         "gradient clip",
         clip,
         CLIP,
+        Change::Live,
+        number,
+        number_text
+    ),
+    field!(
+        "jitter",
+        "jitter",
+        jitter,
+        JITTER,
         Change::Live,
         number,
         number_text

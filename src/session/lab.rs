@@ -4,16 +4,23 @@
 //! to and takes from another lab (the training worker) in `handoff.rs`. The web shell only
 //! adds a clock and canvases.
 
-use super::duel::{Duel, SCORE_EVERY_MS};
+use super::duel::Duel;
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
 use super::sync::Progress;
+use super::undo::Previous;
+use crate::data::{DataSet, Point};
 use crate::flow::FlowBuilder;
 use crate::grid::Density;
 use crate::history::Mark;
+use crate::points::PointSet;
 use crate::train::Trainer;
 use crate::Result;
 use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// The objective of learning the user's own points.
+const DRAWN: crate::objective::Objective = crate::objective::Objective::ForwardKl(DataSet::Drawn);
 
 /// The playground's state.
 #[derive(Debug)]
@@ -54,12 +61,30 @@ pub struct Lab {
         usize,
         Option<crate::slice::Curve>,
     )>,
+    /// The user's points as drawn or imported (any number), and the last set of them
+    /// large enough to train on.
+    pub(super) drawn: Vec<Point>,
+    pub(super) points: Option<Arc<PointSet>>,
+    /// The settings before the change that is waiting to be built, and the model that the
+    /// last rebuild discarded (see `undo.rs`).
+    pub(super) before: Option<Settings>,
+    pub(super) previous: Option<Box<Previous>>,
 }
 
 impl Lab {
     /// A session with these settings.
     pub fn new(settings: Settings) -> Result<Lab> {
-        let trainer = settings.trainer()?;
+        Lab::with_points(settings, &[])
+    }
+
+    /// A session with these settings and the user's `points` (which the settings may
+    /// ask to learn).
+    pub fn with_points(settings: Settings, points: &[Point]) -> Result<Lab> {
+        let set = match points.len() {
+            0 => None,
+            _ => Some(Arc::new(PointSet::new(points.to_vec())?)),
+        };
+        let trainer = settings.trainer_on(set.clone())?;
         let mut lab = Lab {
             settings,
             trainer,
@@ -80,6 +105,10 @@ impl Lab {
             events_seen: (0, 0),
             marginals: Vec::new(),
             duel: None,
+            drawn: points.to_vec(),
+            points: set,
+            before: None,
+            previous: None,
         };
         lab.duel = lab
             .settings
@@ -126,8 +155,16 @@ impl Lab {
         let mut next = self.settings.clone();
         let change = next.set(key, value)?;
         next.validate()?;
+        if next.objective() == DRAWN && self.points.is_none() {
+            let msg = format!(
+                "draw at least {} points on the data panel, or import a CSV, first",
+                crate::points::MIN_POINTS
+            );
+            return Err(crate::Error::Invalid("data set", msg));
+        }
         match change {
             Change::Rebuild => {
+                self.before.get_or_insert_with(|| self.settings.clone());
                 self.rebuild_due = true;
                 self.building = None;
             }
@@ -142,7 +179,12 @@ impl Lab {
     /// their flow at the next [`Self::apply_within`]: a page that opens a link to a large
     /// flow builds it over several frames.
     pub fn load(&mut self, hash: &str) -> Vec<String> {
-        let (settings, notes) = Settings::from_hash(hash);
+        let (mut settings, mut notes) = Settings::from_hash(hash);
+        if settings.objective() == DRAWN && self.points.is_none() {
+            settings.data = DataSet::Moons;
+            notes.push("link: its data are someone's own points, which this page does not have; using moons (a model file carries the points)".into());
+        }
+        self.before.get_or_insert_with(|| self.settings.clone());
         self.settings = settings;
         self.rebuild_due = true;
         self.building = None;
@@ -179,13 +221,20 @@ impl Lab {
                 return false;
             }
         }
-        self.trainer = Trainer::new(builder.finish(), self.settings.train_config())
-            .expect("settings that validated build a trainer");
-        self.duel = self
+        let trainer = Trainer::on_points(
+            builder.finish(),
+            self.settings.train_config(),
+            self.points.clone(),
+        )
+        .expect("settings that validated build a trainer");
+        let old = std::mem::replace(&mut self.trainer, trainer);
+        let duel = self
             .settings
             .compare
             .then(|| Duel::new(&self.trainer))
             .flatten();
+        let old_duel = std::mem::replace(&mut self.duel, duel);
+        self.keep_previous(old, old_duel);
         self.rebuild_due = false;
         self.events_seen = (0, 0);
         self.progress = Progress::default();
@@ -207,6 +256,7 @@ impl Lab {
 
     /// A fresh initialisation with the same settings, at the next [`Self::apply_within`].
     pub fn reset_later(&mut self) {
+        self.before.get_or_insert_with(|| self.settings.clone());
         self.rebuild_due = true;
         self.building = None;
     }
@@ -222,114 +272,5 @@ impl Lab {
                 duel.score(&self.trainer);
             }
         }
-    }
-
-    /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
-    /// The speed shown is steps per second of wall time over the last second, so it counts
-    /// the time the page spends drawing too.
-    pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
-        self.apply();
-        self.evaluate();
-        let start = now();
-        if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
-            self.recent.clear();
-        }
-        if self.recent.is_empty() {
-            self.recent.push_back((start, self.trainer.step_count()));
-        }
-        let mut steps = 0;
-        let mut before = start;
-        loop {
-            // In the compare view the two flows take turns by time: each step goes to the
-            // one that has trained for less, so both get half the time whatever a step of
-            // each costs.
-            let rival = self
-                .duel
-                .as_ref()
-                .is_some_and(|d| d.spent_ms[1] < d.spent_ms[0]);
-            if rival {
-                self.rival_step();
-            } else {
-                self.one_step();
-                steps += 1;
-            }
-            let after = now();
-            if let Some(d) = &mut self.duel {
-                d.spent_ms[usize::from(rival)] += after - before;
-            }
-            // Scoring is charged to neither.
-            before = if self.score_due(false) { now() } else { after };
-            if after - start >= budget_ms {
-                break;
-            }
-        }
-        let end = now();
-        self.recent.push_back((end, self.trainer.step_count()));
-        while self.recent.len() > 2 && end - self.recent[1].0 > 1000.0 {
-            self.recent.pop_front();
-        }
-        let (t0, s0) = self.recent.front().copied().unwrap_or((end, 0));
-        let (t1, s1) = (end, self.trainer.step_count());
-        if t1 - t0 >= 100.0 {
-            self.progress.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
-        }
-        steps
-    }
-
-    fn one_step(&mut self) {
-        self.trainer.step();
-        self.version += 1;
-        self.progress.step = self.trainer.step_count();
-        // The trainer evaluates itself every EVAL_EVERY steps.
-        if self.evaluated_now() {
-            self.read_metric();
-        }
-        self.describe_events();
-    }
-
-    /// Scores the compare view's models if the lab's trainer has just evaluated itself and
-    /// they have trained for [`SCORE_EVERY_MS`] since the last scores (or `now`); true if
-    /// it did.
-    fn score_due(&mut self, now: bool) -> bool {
-        let step = self.trainer.step_count();
-        let evaluated = self.evaluated_now();
-        match &mut self.duel {
-            Some(d)
-                if evaluated
-                    && d.scores.is_none_or(|s| s.step != step)
-                    && (now || d.spent_ms.iter().sum::<f64>() >= d.scored_ms + SCORE_EVERY_MS) =>
-            {
-                d.score(&self.trainer);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// One step of the compare view's rival.
-    fn rival_step(&mut self) {
-        if let Some(duel) = &mut self.duel {
-            duel.rival.step();
-            self.version += 1;
-        }
-    }
-
-    /// Whether the trainer's last evaluation was at its current step.
-    fn evaluated_now(&self) -> bool {
-        self.trainer.history.latest.map(|t| t.0) == Some(self.trainer.step_count())
-    }
-
-    /// Takes one step and evaluates after it (the page's "step" button), unless the
-    /// trainer just did.
-    pub fn step_once(&mut self) {
-        self.apply();
-        self.evaluate();
-        self.rival_step();
-        self.one_step();
-        if !self.evaluated_now() {
-            self.refresh_metric();
-            self.describe_events();
-        }
-        self.score_due(true);
     }
 }

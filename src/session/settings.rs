@@ -8,11 +8,13 @@ use crate::data::DataSet;
 use crate::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
 use crate::masks::{HiddenDegrees, Ordering};
 use crate::objective::Objective;
+use crate::points::PointSet;
 use crate::scale::Scale;
 use crate::target::Target;
 use crate::train::{TrainConfig, Trainer};
 use crate::transformer::Transform;
 use crate::Result;
+use std::sync::Arc;
 
 /// What a change of one field needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +102,8 @@ pub struct Settings {
     pub batch: usize,
     /// Gradient-norm clip, 0 for none.
     pub clip: f64,
+    /// The noise added to each of the user's points as it is resampled, 0 for none.
+    pub jitter: f64,
     /// Seed of the parameters, batches and display draws.
     pub seed: u64,
     /// Draw the data (or nothing, for energies) over the heatmap.
@@ -149,6 +153,7 @@ impl Default for Settings {
             lr: 3e-3,
             batch: TrainConfig::default().batch,
             clip: 0.0,
+            jitter: 0.0,
             seed: 0,
             overlay: true,
             layer: 1,
@@ -189,7 +194,12 @@ impl Settings {
     /// A fresh flow and trainer as these settings describe them (the page's worker, its
     /// drawing thread and the default-settings sweep all build theirs here).
     pub fn trainer(&self) -> Result<Trainer> {
-        Trainer::new(Flow::new(self.flow_config())?, self.train_config())
+        self.trainer_on(None)
+    }
+
+    /// [`Self::trainer`] on the user's `points` (which "your points" needs).
+    pub fn trainer_on(&self, points: Option<Arc<PointSet>>) -> Result<Trainer> {
+        Trainer::on_points(Flow::new(self.flow_config())?, self.train_config(), points)
     }
 
     /// Checks the flow and the training these settings describe as a whole (each field
@@ -216,6 +226,7 @@ impl Settings {
             lr: self.lr,
             clip: (self.clip > 0.0).then_some(self.clip),
             seed: self.seed,
+            jitter: self.jitter,
         }
     }
 

@@ -58,7 +58,8 @@ options!(DATA: DataSet = [(DataSet::Moons, "moons", "moons"),
     (DataSet::Checkerboard, "checkerboard", "checkerboard"),
     (DataSet::Pinwheel, "pinwheel", "pinwheel"), (DataSet::TwoSpirals, "2spirals", "2 spirals"),
     (DataSet::Rings, "rings", "rings"), (DataSet::Circles, "circles", "circles"),
-    (DataSet::SwissRoll, "swissroll", "swiss roll")]);
+    (DataSet::SwissRoll, "swissroll", "swiss roll"),
+    (DataSet::Drawn, "drawn", "your points (drawn or imported)")]);
 options!(TARGETS: Target = [(Target::U1, "u1", "U1 ring"), (Target::U2, "u2", "U2 wave (boxed)"),
     (Target::U3, "u3", "U3 (boxed)"), (Target::U4, "u4", "U4 (boxed)")]);
 options!(DIRECTIONS: Direction = [(Direction::Maf, "maf", "MAF (masked autoregressive)"),

@@ -145,7 +145,10 @@ impl Lab {
                 marginal(&Density::new(grid, log_p), axis)
             }
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
-                let x = flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED));
+                let x = match self.trainer.points() {
+                    Some(p) => flatten(p.points()),
+                    None => flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED)),
+                };
                 let (lo, hi) = crate::slice::range(window, axis);
                 let h = histogram(
                     &column(&x, 2, axis),

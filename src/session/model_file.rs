@@ -1,0 +1,208 @@
+//! A trained model as a file (JSON, versioned) and back: the settings (as the URL hash),
+//! the parameters (each `f32` written as the shortest decimal of its exact value, so it
+//! reads back bit for bit), the step, the loss and test history, the last rollback, the
+//! user's points when the flow learns them, and Adam's state when the lab that writes the
+//! file has it. Reading one is all or nothing: a file from a newer schema, a damaged or
+//! truncated one, or one whose numbers do not fit the flow its settings describe is
+//! refused with a message, and the lab stays as it was.
+
+use super::lab::Lab;
+use super::settings::Settings;
+use super::sync::{DuelUpdate, Progress, Update};
+use crate::data::Point;
+use crate::resume::Optimiser;
+use crate::{Error, Result};
+use serde_json::{json, Value};
+
+/// The `format` field of a model file.
+pub const FORMAT: &str = "arflow-model";
+/// The schema this build writes and the newest it reads.
+pub const VERSION: u64 = 1;
+
+fn bad(why: String) -> Error {
+    Error::Invalid("model file", why)
+}
+
+fn numbers(values: &[f32]) -> Value {
+    Value::from(values.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())
+}
+
+fn series(points: &[(u64, f64)]) -> Value {
+    let pairs = points
+        .iter()
+        .map(|&(s, v)| json!([s, v.is_finite().then_some(v)]));
+    Value::from(pairs.collect::<Vec<_>>())
+}
+
+/// The `f32`s of a list of numbers, every one finite.
+fn read_numbers(v: &Value, what: &str) -> Result<Vec<f32>> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| bad(format!("'{what}' is not a list of numbers")))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, x)| match x.as_f64().map(|x| x as f32) {
+            Some(x) if x.is_finite() => Ok(x),
+            _ => Err(bad(format!(
+                "'{what}' entry {} is not a finite 32-bit number",
+                i + 1
+            ))),
+        })
+        .collect()
+}
+
+/// A list of `[x1, x2]` pairs.
+fn read_pairs(v: &Value) -> Result<Vec<Point>> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| bad("'points' is not a list of pairs".into()))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, q)| match read_numbers(q, "points")?[..] {
+            [a, b] => Ok([a, b]),
+            _ => Err(bad(format!("point {} is not a pair of numbers", i + 1))),
+        })
+        .collect()
+}
+
+fn read_series(v: &Value, what: &str) -> Result<Vec<(u64, f64)>> {
+    let wrong = || {
+        bad(format!(
+            "the history's '{what}' is not a list of [step, value] pairs"
+        ))
+    };
+    let Some(list) = v.as_array() else {
+        return if v.is_null() {
+            Ok(Vec::new())
+        } else {
+            Err(wrong())
+        };
+    };
+    if list.len() > crate::history::SERIES_CAP {
+        return Err(wrong());
+    }
+    list.iter()
+        .map(|p| match p.as_array().map(Vec::as_slice) {
+            Some([s, v]) => Ok((
+                s.as_u64().ok_or_else(wrong)?,
+                v.as_f64().unwrap_or(f64::NAN),
+            )),
+            _ => Err(wrong()),
+        })
+        .collect()
+}
+
+impl Lab {
+    /// The model as a file's text: with its history if `history`, with Adam's state if
+    /// `optimiser` and this lab trained the model itself (a page whose worker trains
+    /// has only the parameters; the worker's own lab writes the whole file).
+    pub fn model_json(&self, optimiser: bool, history: bool) -> String {
+        let t = &self.trainer;
+        let adam = (optimiser && t.step_count() == self.progress.step && t.step_count() > 0)
+            .then(|| t.optimiser())
+            .map(|o| json!({"t": o.t, "m": numbers(&o.m), "v": numbers(&o.v)}));
+        let points = t.points().map(|p| {
+            let pairs = p.points().iter().map(|&[a, b]| json!([a as f64, b as f64]));
+            Value::from(pairs.collect::<Vec<_>>())
+        });
+        let h = &t.history;
+        let history = history
+            .then(|| json!({"loss": series(h.loss.points()), "test": series(h.test.points())}));
+        json!({
+            "format": FORMAT,
+            "version": VERSION,
+            "made_by": concat!("arflow ", env!("CARGO_PKG_VERSION")),
+            "settings": self.settings.to_hash(),
+            "data": self.settings.objective().target_name(),
+            "step": self.progress.step,
+            "parameters": numbers(&t.flow.parameters()),
+            "rival_parameters": self.duel.as_ref().map(|d| numbers(&d.rival.flow.parameters())),
+            "optimiser": adam,
+            "history": history,
+            "event": self.progress.event,
+            "points": points,
+        })
+        .to_string()
+    }
+
+    /// Replaces the model with a file's ([`Self::model_json`]'s text): the same
+    /// parameters bit for bit, step, history and (if the file has it) Adam's state, so
+    /// training carries on as it would have; the model it replaces is kept for undo.
+    /// Refused, with nothing changed, if the file is not one this build reads.
+    pub fn import_model(&mut self, text: &str) -> Result<()> {
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            bad(format!(
+                "not a model file, or a damaged or truncated one ({e})"
+            ))
+        })?;
+        if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
+            return Err(bad(format!(
+                "not an arflow model (no \"format\": \"{FORMAT}\")"
+            )));
+        }
+        match v.get("version").and_then(Value::as_u64) {
+            Some(n) if n > VERSION => {
+                let msg =
+                    format!("made by a newer arflow (schema {n}; this page reads up to {VERSION})");
+                return Err(bad(msg));
+            }
+            Some(1..) => {}
+            _ => return Err(bad("its schema version is missing or wrong".into())),
+        }
+        let hash = v["settings"]
+            .as_str()
+            .ok_or_else(|| bad("no settings".into()))?;
+        let (settings, notes) = Settings::from_hash(hash);
+        if let Some(note) = notes.first() {
+            return Err(bad(format!("its settings do not read here ({note})")));
+        }
+        let points = match &v["points"] {
+            Value::Null => Vec::new(),
+            p => read_pairs(p)?,
+        };
+        let mut lab = Lab::with_points(settings, &points)?;
+        let mut params = read_numbers(&v["parameters"], "parameters")?;
+        if lab.duel.is_some() {
+            params.extend(read_numbers(&v["rival_parameters"], "rival_parameters")?);
+        }
+        let step = v["step"]
+            .as_u64()
+            .ok_or_else(|| bad("its step is not a whole number".into()))?;
+        let loss = read_series(&v["history"]["loss"], "loss")?;
+        let test = read_series(&v["history"]["test"], "test")?;
+        let update = Update {
+            progress: Progress {
+                step,
+                metric: test.last().map(|t| t.1),
+                event: v["event"].as_str().map(str::to_string),
+                ..Progress::default()
+            },
+            loss,
+            test,
+            duel: lab.duel.is_some().then(DuelUpdate::default),
+            ..Update::default()
+        };
+        lab.absorb(&params, update)
+            .map_err(|e| bad(format!("its numbers do not fit its flow ({e})")))?;
+        let optimiser = match &v["optimiser"] {
+            Value::Null => None,
+            o => Some(Optimiser {
+                t: o["t"]
+                    .as_i64()
+                    .and_then(|t| i32::try_from(t).ok())
+                    .ok_or_else(|| bad("the optimiser's step is not a whole number".into()))?,
+                m: read_numbers(&o["m"], "optimiser m")?,
+                v: read_numbers(&o["v"], "optimiser v")?,
+            }),
+        };
+        lab.trainer
+            .restore(step, optimiser.as_ref())
+            .map_err(|e| bad(e.to_string()))?;
+        if let Some(d) = &mut lab.duel {
+            d.rival.resume_at(step);
+        }
+        lab.metric_due = false;
+        self.replace_with(lab);
+        Ok(())
+    }
+}

@@ -1,0 +1,116 @@
+//! Training a lab: steps in a time budget (with the compare view's turns by time), one
+//! step on request, and the speed the status line shows.
+
+use super::duel::SCORE_EVERY_MS;
+use super::lab::Lab;
+
+impl Lab {
+    /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
+    /// The speed shown is steps per second of wall time over the last second, so it counts
+    /// the time the page spends drawing too.
+    pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
+        self.apply();
+        self.evaluate();
+        let start = now();
+        if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
+            self.recent.clear();
+        }
+        if self.recent.is_empty() {
+            self.recent.push_back((start, self.trainer.step_count()));
+        }
+        let mut steps = 0;
+        let mut before = start;
+        loop {
+            // In the compare view the two flows take turns by time: each step goes to the
+            // one that has trained for less, so both get half the time whatever a step of
+            // each costs.
+            let rival = self
+                .duel
+                .as_ref()
+                .is_some_and(|d| d.spent_ms[1] < d.spent_ms[0]);
+            if rival {
+                self.rival_step();
+            } else {
+                self.one_step();
+                steps += 1;
+            }
+            let after = now();
+            if let Some(d) = &mut self.duel {
+                d.spent_ms[usize::from(rival)] += after - before;
+            }
+            // Scoring is charged to neither.
+            before = if self.score_due(false) { now() } else { after };
+            if after - start >= budget_ms {
+                break;
+            }
+        }
+        let end = now();
+        self.recent.push_back((end, self.trainer.step_count()));
+        while self.recent.len() > 2 && end - self.recent[1].0 > 1000.0 {
+            self.recent.pop_front();
+        }
+        let (t0, s0) = self.recent.front().copied().unwrap_or((end, 0));
+        let (t1, s1) = (end, self.trainer.step_count());
+        if t1 - t0 >= 100.0 {
+            self.progress.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
+        }
+        steps
+    }
+
+    fn one_step(&mut self) {
+        self.trainer.step();
+        self.version += 1;
+        self.progress.step = self.trainer.step_count();
+        // The trainer evaluates itself every EVAL_EVERY steps.
+        if self.evaluated_now() {
+            self.read_metric();
+        }
+        self.describe_events();
+    }
+
+    /// Scores the compare view's models if the lab's trainer has just evaluated itself and
+    /// they have trained for [`SCORE_EVERY_MS`] since the last scores (or `now`); true if
+    /// it did.
+    fn score_due(&mut self, now: bool) -> bool {
+        let step = self.trainer.step_count();
+        let evaluated = self.evaluated_now();
+        match &mut self.duel {
+            Some(d)
+                if evaluated
+                    && d.scores.is_none_or(|s| s.step != step)
+                    && (now || d.spent_ms.iter().sum::<f64>() >= d.scored_ms + SCORE_EVERY_MS) =>
+            {
+                d.score(&self.trainer);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// One step of the compare view's rival.
+    fn rival_step(&mut self) {
+        if let Some(duel) = &mut self.duel {
+            duel.rival.step();
+            self.version += 1;
+        }
+    }
+
+    /// Whether the trainer's last evaluation was at its current step.
+    fn evaluated_now(&self) -> bool {
+        self.trainer.history.latest.map(|t| t.0) == Some(self.trainer.step_count())
+    }
+
+    /// Takes one step and evaluates after it (the page's "step" button), unless the
+    /// trainer just did.
+    pub fn step_once(&mut self) {
+        self.apply();
+        self.evaluate();
+        self.rival_step();
+        self.one_step();
+        if !self.evaluated_now() {
+            self.refresh_metric();
+            self.describe_events();
+        }
+        self.score_due(true);
+    }
+}

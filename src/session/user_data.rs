@@ -1,0 +1,119 @@
+//! The user's own points in a lab: drawn with the brush and its stamps, erased, imported
+//! from a CSV (with the fit into the view window shown), exported; and how a training
+//! flow takes them in (live: the model stays, the batches and held-out points change).
+
+use super::lab::Lab;
+use crate::csv_file::{self, BadRows};
+use crate::data::{flatten, Point};
+use crate::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
+use crate::{Error, Result};
+use rand::{rngs::StdRng, SeedableRng};
+use std::sync::Arc;
+
+impl Lab {
+    /// The user's points as drawn or imported, row-major `n x 2`.
+    pub fn drawn_flat(&self) -> Vec<f32> {
+        flatten(&self.drawn)
+    }
+
+    /// How many of the user's points there are, and how many the current set to train on
+    /// holds (0 until there are [`MIN_POINTS`]).
+    pub fn drawn_counts(&self) -> (usize, usize) {
+        let set = self.points.as_ref().map_or(0, |p| p.points().len());
+        (self.drawn.len(), set)
+    }
+
+    /// Replaces the user's points with row-major `values`; refused, nothing changed, if
+    /// they are not pairs of finite numbers or too many. From [`MIN_POINTS`] on they are
+    /// the set a flow learning "your points" trains on, from its next step.
+    pub fn set_points(&mut self, values: &[f32]) -> Result<()> {
+        if values.len() % 2 != 0 || values.len() / 2 > MAX_POINTS {
+            let msg = format!("{} numbers; up to {MAX_POINTS} pairs", values.len());
+            return Err(Error::Invalid("your points", msg));
+        }
+        if values.iter().any(|v| !v.is_finite()) {
+            let msg = "a value is not a finite number".to_string();
+            return Err(Error::Invalid("your points", msg));
+        }
+        self.drawn = values.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        if self.drawn.len() >= MIN_POINTS {
+            let set = Arc::new(PointSet::new(self.drawn.clone())?);
+            self.marginals.clear();
+            if self.trainer.set_points(set.clone()) {
+                self.metric_due = true;
+                self.redraw();
+            }
+            self.points = Some(set);
+        }
+        Ok(())
+    }
+
+    /// Adds one use of `stamp` at `at` (a line from `from`), `spread` the brush's size;
+    /// the draws are seeded by the points so far, so the same strokes give the same set.
+    pub fn stamp(&mut self, stamp: Stamp, from: Point, at: Point, spread: f32) -> Result<()> {
+        if !(spread.is_finite() && spread > 0.0 && spread <= 2.0) {
+            let msg = format!("must be above 0 and at most 2, got {spread}");
+            return Err(Error::Invalid("brush size", msg));
+        }
+        let seed = (self.drawn.len() as u64) << 32 ^ u64::from(at[0].to_bits() ^ at[1].to_bits());
+        let mut all = self.drawn.clone();
+        all.extend(stamp.points(from, at, spread, &mut StdRng::seed_from_u64(seed)));
+        self.set_points(&flatten(&all))
+    }
+
+    /// Removes the user's points within `radius` of `at`.
+    pub fn erase_points(&mut self, at: Point, radius: f32) -> Result<()> {
+        self.set_points(&flatten(&erase(&self.drawn, at, radius)))
+    }
+
+    /// Replaces the user's points with a CSV file's (`bytes`), moved into the view window
+    /// if `fit`; bad lines refuse the file unless `skip_bad`. On any refusal nothing
+    /// changes. Returns what was done, in words.
+    pub fn import_csv(&mut self, bytes: &[u8], skip_bad: bool, fit: bool) -> Result<String> {
+        let policy = if skip_bad {
+            BadRows::Skip
+        } else {
+            BadRows::Refuse
+        };
+        let parsed =
+            csv_file::parse(bytes, policy).map_err(|e| Error::Invalid("CSV", e.to_string()))?;
+        if parsed.points.len() < MIN_POINTS {
+            let msg = format!(
+                "{} points; at least {MIN_POINTS} are needed",
+                parsed.points.len()
+            );
+            return Err(Error::Invalid("CSV", msg));
+        }
+        let mut words = format!("Imported {} points", parsed.points.len());
+        if let Some([a, b]) = &parsed.header {
+            words += &format!(" (columns '{a}' and '{b}')");
+        }
+        if parsed.skipped > 0 {
+            words += &format!("; {} bad lines skipped", parsed.skipped);
+        }
+        let points = if fit {
+            let f = csv_file::fit(&parsed.points);
+            words += &format!(
+                "; moved into the view: x' = (x - ({:.4}, {:.4})) x {:.4}",
+                f.centre[0], f.centre[1], f.factor
+            );
+            f.apply(&parsed.points)
+        } else {
+            parsed.points
+        };
+        self.set_points(&flatten(&points))?;
+        Ok(words + ".")
+    }
+
+    /// The user's points as CSV.
+    pub fn points_csv(&self) -> String {
+        csv_file::write(&self.drawn)
+    }
+
+    /// The model samples on screen as CSV.
+    pub fn samples_csv(&self) -> String {
+        let x = self.samples();
+        let points: Vec<Point> = x.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        csv_file::write(&points)
+    }
+}
