@@ -17,7 +17,7 @@ pub const MAX_JITTER: f64 = 1.0;
 /// One point in this many is held out for the test NLL.
 const HELD_OUT_EVERY: usize = 5;
 /// The seed of the split: the same points always split the same way.
-const SPLIT_SEED: u64 = 0x5B1_17;
+const SPLIT_SEED: u64 = 0x0005_B117;
 
 /// A drawn or imported set of 2-D points, split into a training part and a held-out part.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,15 +56,6 @@ impl PointSet {
             train,
             test,
         })
-    }
-
-    /// A set from row-major `n x 2` values.
-    pub fn from_flat(values: &[f32]) -> Result<PointSet> {
-        if values.len() % 2 != 0 {
-            let msg = format!("{} numbers is not a list of pairs", values.len());
-            return Err(Error::Invalid("your points", msg));
-        }
-        PointSet::new(values.chunks_exact(2).map(|p| [p[0], p[1]]).collect())
     }
 
     /// Every point, in the order given.

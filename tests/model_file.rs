@@ -40,15 +40,28 @@ fn an_imported_model_has_the_same_grid_and_takes_the_same_next_steps() {
         assert_eq!(b.settings(), a.settings(), "{hash}");
         assert_eq!(b.trainer().flow.parameters(), a.trainer().flow.parameters());
         assert_eq!(b.density_now(64).log_p, a.density_now(64).log_p, "{hash}");
-        assert_eq!(b.trainer().history.loss.points(), a.trainer().history.loss.points());
-        assert_eq!(b.trainer().history.test.points(), a.trainer().history.test.points());
+        assert_eq!(
+            b.trainer().history.loss.points(),
+            a.trainer().history.loss.points()
+        );
+        assert_eq!(
+            b.trainer().history.test.points(),
+            a.trainer().history.test.points()
+        );
         assert_eq!(b.status().progress.step, 120);
         for _ in 0..30 {
             a.step_once();
             b.step_once();
         }
-        assert_eq!(b.trainer().flow.parameters(), a.trainer().flow.parameters(), "{hash}");
-        assert_eq!(b.trainer().history.loss.points(), a.trainer().history.loss.points());
+        assert_eq!(
+            b.trainer().flow.parameters(),
+            a.trainer().flow.parameters(),
+            "{hash}"
+        );
+        assert_eq!(
+            b.trainer().history.loss.points(),
+            a.trainer().history.loss.points()
+        );
         // Without Adam's state the parameters still arrive exactly; the steps differ.
         let mut c = Lab::new(Settings::default()).unwrap();
         c.import_model(&a.model_json(false, false)).unwrap();
@@ -101,7 +114,11 @@ fn bad_files_are_refused_and_change_nothing() {
     }
     refuse(&mut lab, "", "not a model file");
     refuse(&mut lab, "\u{0}\u{1}binary", "not a model file");
-    refuse(&mut lab, "{\"format\": \"something\"}", "not an arflow model");
+    refuse(
+        &mut lab,
+        "{\"format\": \"something\"}",
+        "not an arflow model",
+    );
     refuse(
         &mut lab,
         &good.replace("\"version\":1", "\"version\":2"),
@@ -112,12 +129,36 @@ fn bad_files_are_refused_and_change_nothing() {
         &good.replace("\"version\":1", "\"version\":\"one\""),
         "schema version",
     );
-    refuse(&mut lab, &good.replace("hidden=8,8", "hidden=8,9"), "do not fit");
-    refuse(&mut lab, &good.replace("layers=2", "layers=99"), "do not read here");
-    refuse(&mut lab, &good.replace("\"parameters\":[", "\"parameters\":[1e39,"), "not a finite 32-bit number");
-    refuse(&mut lab, &good.replace("\"parameters\":[", "\"parameters\":[\"x\","), "entry 1");
-    refuse(&mut lab, &good.replace("\"m\":[", "\"m\":[0.5,"), "optimiser state");
-    refuse(&mut lab, &good.replace("\"step\":10", "\"step\":-1"), "step");
+    refuse(
+        &mut lab,
+        &good.replace("hidden=8,8", "hidden=8,9"),
+        "do not fit",
+    );
+    refuse(
+        &mut lab,
+        &good.replace("layers=2", "layers=99"),
+        "do not read here",
+    );
+    refuse(
+        &mut lab,
+        &good.replace("\"parameters\":[", "\"parameters\":[1e39,"),
+        "not a finite 32-bit number",
+    );
+    refuse(
+        &mut lab,
+        &good.replace("\"parameters\":[", "\"parameters\":[\"x\","),
+        "entry 1",
+    );
+    refuse(
+        &mut lab,
+        &good.replace("\"m\":[", "\"m\":[0.5,"),
+        "optimiser state",
+    );
+    refuse(
+        &mut lab,
+        &good.replace("\"step\":10", "\"step\":-1"),
+        "step",
+    );
     let flipped: String = good.replacen(',', ";", 3);
     refuse(&mut lab, &flipped, "damaged");
     assert_eq!(fingerprint(&lab), before);
@@ -146,7 +187,10 @@ fn undo_brings_back_the_exact_model_a_change_threw_away() {
     let mut twin = trained("layers=2&hidden=16,16", 150);
     lab.step_once();
     twin.step_once();
-    assert_eq!(lab.trainer().flow.parameters(), twin.trainer().flow.parameters());
+    assert_eq!(
+        lab.trainer().flow.parameters(),
+        twin.trainer().flow.parameters()
+    );
     // A reset and an import are undone the same way; an untrained model is not kept.
     lab.reset();
     assert!(lab.undo());

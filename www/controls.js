@@ -30,8 +30,9 @@ export function writeControls() {
     if (el.type === 'checkbox') el.checked = v === '1'; else el.value = v;
     errorFor(name, '');
   }
-  // Parts that belong to one objective (forward, reverse) or one transform (affine, spline).
-  const shown = [state.app.get('objective'), state.app.get('transform')];
+  // Parts that belong to one objective (forward, reverse), one transform (affine, spline)
+  // or one data set (drawn: the user's points).
+  const shown = [state.app.get('objective'), state.app.get('transform'), state.app.get('data')];
   for (const el of document.querySelectorAll('[data-show]')) {
     el.hidden = !shown.includes(el.dataset.show);
   }

@@ -17,6 +17,8 @@ import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
 import { wireViews } from './views.js';
+import { wireUserData, restorePoints, importCsv } from './user-data.js';
+import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 
 function onChange(change, key, value) {
   // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
@@ -33,6 +35,26 @@ function onChange(change, key, value) {
   }
 }
 
+// Sets a field as its control would (the brush makes the user's points the data set).
+function setField(key, value) {
+  const change = state.app.set(key, value);
+  writeHash();
+  writeControls();
+  onChange(change, key, value);
+}
+
+// A new generation from the App as it now is (a loaded model, an undo): the worker takes
+// the same model (`extra`: the model file, or the parameters and history), the panels
+// are redrawn.
+function restart(extra) {
+  state.gen += 1;
+  toWorker({ type: 'init', hash: state.app.hash(), points: state.app.points(), ...extra });
+  writeHash();
+  writeControls();
+  state.rebuildDue = true;
+  state.gpuStale = true;
+}
+
 function setPlaying(on) {
   state.playing = on;
   toWorker({ type: 'play', on });
@@ -42,20 +64,38 @@ function setPlaying(on) {
 
 // A link's settings: the App starts from the defaults (small, built at once) and the next
 // frames build the link's flow a layer at a time.
-function start(hash) {
+function start(link) {
+  const [hash, model] = splitModel(link);
   state.gen += 1;
-  if (!state.app) state.app = new state.engine.module.App('');
+  if (!state.app) {
+    state.app = new state.engine.module.App('');
+    restorePoints();
+  }
   state.app.load(hash);
-  toWorker({ type: 'init', hash: state.app.hash() });
+  toWorker({ type: 'init', hash: state.app.hash(), points: state.app.points() });
   message(state.app.notes(), 'warn');
   writeHash();
   writeControls();
   state.rebuildDue = true;
+  if (model) loadLinkModel(model);
+}
+
+// A dropped file: a model (.json) or points (anything else).
+async function dropped(e) {
+  e.preventDefault();
+  const file = e.dataTransfer.files[0];
+  if (!file) return;
+  if (/\.json$/i.test(file.name)) importModel(await file.text(), file.name);
+  else await importCsv(file);
 }
 
 function wire() {
   wireControls(onChange);
   wireViews();
+  wireUserData({ set: setField, redraw: () => { queuePanels(); state.app.render_heatmap(); } });
+  wireExport({ restart });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => dropped(e).catch(showCrash));
   $('play').addEventListener('click', () => setPlaying(!state.playing));
   $('step').addEventListener('click', () => {
     setPlaying(false);
@@ -97,6 +137,10 @@ function wire() {
     if (e.code === 'Space' && !typing) {
       e.preventDefault();
       setPlaying(!state.playing);
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.shiftKey && !typing) {
+      e.preventDefault();
+      undo();
     }
   });
   window.addEventListener('hashchange', () => {

@@ -29,13 +29,17 @@ export function renderStatus() {
   const parts = [
     `step ${s.step}`,
     `${rate(s.steps_per_second)} steps/s`,
-    `${s.metric_name} ${s.metric_text}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : ''),
+    `${s.metric_name} ${s.metric_text}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : '')
+      + (s.floor === null && state.app.get('data') === 'drawn' && s.metric_name === 'test NLL' ? ' (floor unknown)' : ''),
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
   const cpu = `backend CPU (${state.engine.label}${state.gpu ? '; the WebGPU shader computes affine flows on N(0, I) only' : ''})`;
   parts.push(`${flow} · ${state.gpu && state.app.gpu_fits() ? `backend WebGPU (${state.gpu.name()})` : cpu}`);
   $('status').textContent = parts.join(' · ');
+  const back = state.app.undo_step();
+  $('undo').disabled = back < 0;
+  $('undo').title = back < 0 ? 'Nothing to undo: a change that throws a trained model away keeps it here' : `Bring back the model of step ${back} that the last change threw away (Ctrl+Z)`;
   // A rollback's warning stays until training has gone on normally for a while.
   if (s.event) {
     message(s.event, 'warn');

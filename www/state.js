@@ -24,6 +24,7 @@ export const state = {
   draws: 0, // Resample clicks: GPU samples of older draws are dropped
   warned: false, // a rollback's warning is on screen
   probed: null, // the probed point [x1, x2], if any (views.js)
+  brush: false, // the density map draws points instead of probing (user-data.js)
   viewsDue: false, // a pointer asked for the heatmap at the next frame (views.js)
   // Heatmap refresh intervals, GPU grid times, rebuilds and when each panel was drawn (by
   // name), for the end-to-end tests.

@@ -75,7 +75,7 @@ export function renderLatent() {
 }
 
 // Data coordinates of a pointer event over the heatmap's plot area, or null.
-function toData(e) {
+export function toData(e) {
   const c = $('heatmap');
   const [x0, x1, y0, y1] = state.app.heatmap_rect();
   if (x1 <= x0) return null;
@@ -109,7 +109,8 @@ export function wireViews() {
   const c = $('heatmap');
   let dragging = null;
   c.addEventListener('pointerdown', (e) => {
-    const p = toData(e);
+    // With the brush on, the map is for drawing (user-data.js).
+    const p = !state.brush && toData(e);
     if (!p) return;
     const [axis, at] = state.app.slice_line();
     dragging = Math.abs(p[axis] - at) < LINE_GRAB ? 'slice' : 'probe';

@@ -34,6 +34,16 @@ export function pingWorker() {
   });
 }
 
+// Resolves with the worker's answer to `m` (a message it answers with the same id).
+export function askWorker(m) {
+  watch.pings += 1;
+  const id = watch.pings;
+  return new Promise((ok) => {
+    watch.waiting.set(id, ok);
+    toWorker({ ...m, id });
+  });
+}
+
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
 function deadline() {
@@ -42,8 +52,8 @@ function deadline() {
 
 function hear(m) {
   watch.lastHeard = performance.now();
-  if (m.type === 'pong') {
-    watch.waiting.get(m.id)?.();
+  if (m.type === 'pong' || m.type === 'model') {
+    watch.waiting.get(m.id)?.(m);
     watch.waiting.delete(m.id);
   } else if (m.type === 'failed') {
     trainHere(`the training worker could not load its engine (${m.message})`);
@@ -110,6 +120,7 @@ function replace(why) {
   spawn({
     type: 'init',
     hash: state.app.hash(),
+    points: state.app.points(),
     params: state.app.parameters(),
     progress: state.app.whole_progress(),
     event: state.app.event(),

@@ -1,7 +1,9 @@
 // The training thread: its own App with the page's settings trains full-time and sends
 // parameters, new history points and progress back; the page only draws. Messages in:
-// {type: 'init' (with the page's parameters and whole history when it carries on from a
-// stopped worker) | 'set' | 'reset' | 'play' | 'step' | 'ping' | 'cost', gen, ...}; out:
+// {type: 'init' (with the user's points; with the page's parameters and whole history when
+// it carries on from a stopped worker or an undo; with a model file's text when one was
+// loaded) | 'set' | 'points' | 'reset' | 'play' | 'step' | 'ping' | 'cost' | 'export', gen,
+// ...}; out: {type: 'model', id, json} (the model file, Adam's state included) and
 // {type: 'state', gen, params, progress, event, memory} (progress is src/session/sync.rs's
 // codec), {type: 'pong'}, {type: 'cost', gen, json} (the MAF/IAF timings of its settings), {type: 'error', message} when training failed, or {type: 'failed',
 // message} when the engine did not load. Every state echoes the generation of the flow it
@@ -61,13 +63,16 @@ function loop() {
 
 const handlers = {
   init(m) {
-    w.app = new w.engine.module.App(m.hash);
+    w.app = new w.engine.module.App('');
+    if (m.points) w.app.set_points(m.points);
+    if (m.model) w.app.import_model(m.model); else w.app.load(m.hash);
     if (m.params) {
       w.app.absorb(m.params, m.progress, m.event);
       w.app.resume();
     }
   },
   set: (m) => w.app.set(m.key, m.value),
+  points: (m) => w.app.set_points(m.values),
   reset: () => w.app.reset(),
   step: () => w.app.step(),
 };
@@ -82,6 +87,10 @@ onmessage = async ({ data: m }) => {
     }
     if (m.type === 'cost') {
       postMessage({ type: 'cost', gen: m.gen, json: w.app.costs_json() });
+      return;
+    }
+    if (m.type === 'export') {
+      postMessage({ type: 'model', id: m.id, json: w.app.model_json(true, true) });
       return;
     }
     if (m.type === 'play') {

@@ -8,7 +8,6 @@ use super::duel::Duel;
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
 use super::sync::Progress;
-use super::undo::Previous;
 use crate::data::{DataSet, Point};
 use crate::flow::FlowBuilder;
 use crate::grid::Density;
@@ -18,6 +17,15 @@ use crate::train::Trainer;
 use crate::Result;
 use std::collections::VecDeque;
 use std::sync::Arc;
+
+/// A model one step back, which undo brings back (`undo.rs`).
+#[derive(Debug)]
+pub struct Previous {
+    pub(super) settings: Settings,
+    pub(super) trainer: Trainer,
+    pub(super) duel: Option<Duel>,
+    pub(super) progress: Progress,
+}
 
 /// The objective of learning the user's own points.
 const DRAWN: crate::objective::Objective = crate::objective::Objective::ForwardKl(DataSet::Drawn);

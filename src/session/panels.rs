@@ -136,7 +136,8 @@ impl Lab {
     pub fn status(&self) -> Status {
         let forward = self.settings.objective().is_forward();
         let floor = match self.settings.objective() {
-            Objective::ForwardKl(d) => Some(d.entropy()),
+            // Unknown (NaN) for the user's own points: no floor is drawn.
+            Objective::ForwardKl(d) => Some(d.entropy()).filter(|h| h.is_finite()),
             _ => None,
         };
         Status {

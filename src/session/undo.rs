@@ -4,19 +4,8 @@
 //! a second undo goes forward again.
 
 use super::duel::Duel;
-use super::lab::Lab;
-use super::settings::Settings;
-use super::sync::Progress;
+use super::lab::{Lab, Previous};
 use crate::train::Trainer;
-
-/// A model one step back.
-#[derive(Debug)]
-pub struct Previous {
-    settings: Settings,
-    trainer: Trainer,
-    duel: Option<Duel>,
-    progress: Progress,
-}
 
 impl Lab {
     /// Keeps the model a rebuild has just replaced, if it had trained.

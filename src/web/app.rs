@@ -25,6 +25,8 @@ pub struct App {
     /// heatmap, the composition and the table all draw it; a large flow's takes ~25 ms).
     pub(super) probe_cache: std::cell::RefCell<Option<(u64, [f32; 2], crate::probe::Probe)>>,
     pub(super) slice_at: std::cell::Cell<f32>,
+    /// The brush is on: the data panel and the overlay show the user's points.
+    pub(super) drawing: bool,
 }
 
 #[wasm_bindgen]
@@ -42,6 +44,7 @@ impl App {
             probe: std::cell::Cell::new(None),
             probe_cache: std::cell::RefCell::new(None),
             slice_at: std::cell::Cell::new(0.0),
+            drawing: false,
         }
     }
 

@@ -1,4 +1,5 @@
-//! Small JSON by hand: keeps serde_json (and its float formatting) out of the page's wasm.
+//! Small JSON by hand for what the page reads every frame (status, views); model files,
+//! read and written rarely, go through serde_json in `session::model_file`.
 
 /// A JSON number, `null` for none or non-finite (JSON has no NaN).
 pub fn num(v: Option<f64>) -> String {

@@ -10,6 +10,7 @@ mod gpu;
 mod json;
 mod render;
 mod sync;
+mod user_data;
 mod views;
 
 pub use app::{settings_fields, App};

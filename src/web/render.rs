@@ -28,8 +28,9 @@ impl App {
         draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
         self.heatmap_rect
             .set([rect.0.start, rect.0.end, rect.1.start, rect.1.end]);
-        if self.lab.settings().overlay && !self.lab.data_flat().is_empty() {
-            let points = self.lab.data_flat();
+        let drawn = self.drawing.then(|| self.lab.drawn_flat());
+        let points = drawn.as_deref().unwrap_or(self.lab.data_flat());
+        if (self.lab.settings().overlay || self.drawing) && !points.is_empty() {
             charts::overlay(&root, window, "", points, ON_HEATMAP, 1).map_err(js)?;
         }
         let slice = Some((self.lab.slice_axis(), self.slice_at.get()));
@@ -49,6 +50,16 @@ impl App {
         )
         .map_err(js)?;
         match self.lab.settings().objective() {
+            _ if self.drawing => {
+                let data = area(backend(canvas("samples-data")?)?);
+                let (drawn, set) = self.lab.drawn_counts();
+                let caption = format!(
+                    "your points: {drawn}{}",
+                    if set == 0 { " (20 needed)" } else { "" }
+                );
+                let points = self.lab.drawn_flat();
+                charts::scatter(&data, window, &caption, &points, Dots::Data).map_err(js)?;
+            }
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
                 let data = area(backend(canvas("samples-data")?)?);
                 let caption = format!("data: {}", d.name());

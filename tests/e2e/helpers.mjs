@@ -81,3 +81,11 @@ export async function colours(page, id) {
     return seen.size;
   }, id);
 }
+
+/** Page coordinates of the data point `(x1, x2)` on the heatmap. */
+export async function onMap(page, x1, x2) {
+  const box = await page.locator('#heatmap').boundingBox();
+  const [rect, width] = await page.evaluate(() => [window.arflowTest.app().heatmap_rect(), document.getElementById('heatmap').width]);
+  const s = box.width / width;
+  return [box.x + s * (rect[0] + ((x1 + 4) / 8) * (rect[1] - rect[0])), box.y + s * (rect[2] + ((4 - x2) / 8) * (rect[3] - rect[2]))];
+}

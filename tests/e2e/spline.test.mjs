@@ -4,17 +4,9 @@
 // base under the composition, and the hash holding all of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, ARTEFACTS, openPage, settled, status, colours } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, settled, status, colours, onMap } from './helpers.mjs';
 
 const env = useBrowser();
-
-/** Page coordinates of the data point `(x1, x2)` on the heatmap. */
-async function onMap(page, x1, x2) {
-  const box = await page.locator('#heatmap').boundingBox();
-  const [rect, width] = await page.evaluate(() => [window.arflowTest.app().heatmap_rect(), document.getElementById('heatmap').width]);
-  const s = box.width / width;
-  return [box.x + s * (rect[0] + ((x1 + 4) / 8) * (rect[1] - rect[0])), box.y + s * (rect[2] + ((4 - x2) / 8) * (rect[3] - rect[2]))];
-}
 
 test('a spline flow with a learned base trains on checkerboard and its map follows the probe', async () => {
   const { page, errors } = await openPage(env.browser, env.server, '#data=checkerboard&transform=spline&learnbase=1&tlayer=4&coord=x2');

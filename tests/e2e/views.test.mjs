@@ -3,18 +3,10 @@
 // IAF, forward and reverse KL; refresh rates and long tasks while training are reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, ARTEFACTS, openPage, settled, status } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, settled, status, onMap } from './helpers.mjs';
 
 const env = useBrowser();
 const open = (path = '') => openPage(env.browser, env.server, path);
-
-/** Page coordinates of the data point `(x1, x2)` on the heatmap. */
-async function onMap(page, x1, x2) {
-  const box = await page.locator('#heatmap').boundingBox();
-  const [rect, width] = await page.evaluate(() => [window.arflowTest.app().heatmap_rect(), document.getElementById('heatmap').width]);
-  const s = box.width / width;
-  return [box.x + s * (rect[0] + ((x1 + 4) / 8) * (rect[1] - rect[0])), box.y + s * (rect[2] + ((4 - x2) / 8) * (rect[3] - rect[2]))];
-}
 
 /** Every number in the probe panel. */
 const probeNumbers = (page) => page.evaluate(() => (document.getElementById('probe').textContent.match(/-?\d+\.\d+|NaN|–/g) || []));

@@ -1,0 +1,212 @@
+// Keeping and sharing results: a PNG of any panel or of the whole dashboard (the settings
+// printed in a corner), the samples and the user's points as CSV, the model as a JSON file
+// (src/session/model_file.rs) and back, a link with the model in it where it fits, and
+// undo. The App does the work; this moves files and links.
+import { state, $ } from './state.js';
+import { message } from './controls.js';
+import { askWorker } from './worker-client.js';
+
+// Longest model blob a shared link carries (characters of base64url): links much longer
+// than this break in mail and chat programs.
+export const MAX_LINK_MODEL = 16000;
+const MODEL_KEY = '&model=';
+
+// `hooks.restart()` starts a new generation from the App as it now is (the worker is
+// sent the model, the panels redrawn).
+const exp = { hooks: null };
+
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+const stepNow = () => JSON.parse(state.app.status_json()).step;
+const stamp = () => `step${stepNow()}`;
+
+// A panel's title as it reads on the page: its text, the values of its inline controls,
+// without its buttons.
+function title(panel) {
+  const h = panel.querySelector('h2');
+  let text = '';
+  const walk = (n) => {
+    if (n.nodeType === Node.TEXT_NODE) text += n.textContent;
+    else if (n.tagName === 'INPUT') text += n.value;
+    else if (n.tagName === 'SELECT') text += n.selectedOptions[0]?.textContent || '';
+    else if (n.tagName !== 'BUTTON') n.childNodes.forEach(walk);
+  };
+  walk(h);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const TITLE = 26; // px above a tile's canvases for its title
+const GAP = 18;
+
+// One visible panel's canvases as they sit in it (CSS px), under its title.
+function tile(panel) {
+  const canvases = [...panel.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null && c.width > 0);
+  if (!canvases.length || panel.offsetParent === null) return null;
+  const rects = canvases.map((c) => c.getBoundingClientRect());
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const w = Math.max(...rects.map((r) => r.right)) - left;
+  const h = Math.max(...rects.map((r) => r.bottom)) - top + TITLE;
+  const scale = Math.max(...canvases.map((c, i) => c.width / rects[i].width));
+  const draw = (g, x, y) => {
+    g.fillStyle = '#222';
+    g.font = 'bold 16px sans-serif';
+    g.fillText(title(panel), x, y + 18);
+    canvases.forEach((c, i) => g.drawImage(c, x + rects[i].left - left, y + TITLE + rects[i].top - top, rects[i].width, rects[i].height));
+  };
+  return { w, h, scale, draw };
+}
+
+// Lines of at most `width` characters.
+const wrap = (text, width) => text.match(new RegExp(`.{1,${width}}`, 'g')) || [];
+
+// The visible panels' canvases as tiles in rows (at the canvases' own resolution, on
+// white); with `withText`, the status line and the settings in the bottom corner.
+export function picture(panels, withText) {
+  const tiles = panels.map(tile).filter(Boolean);
+  const width = Math.max(960, ...tiles.map((t) => t.w));
+  const rows = [];
+  for (const t of tiles) {
+    const row = rows[rows.length - 1];
+    if (row && row.w + GAP + t.w <= width) {
+      row.tiles.push(t);
+      row.w += GAP + t.w;
+      row.h = Math.max(row.h, t.h);
+    } else rows.push({ tiles: [t], w: t.w, h: t.h });
+  }
+  const text = withText ? [...wrap(`arflow · ${$('status').textContent}`, 130), ...wrap(`#${state.app.hash()}`, 130)] : [];
+  const scale = Math.max(1, ...tiles.map((t) => t.scale));
+  const height = rows.reduce((sum, r) => sum + r.h + GAP, 0) + 18 * text.length;
+  const out = document.createElement('canvas');
+  out.width = Math.ceil((width + 2 * GAP) * scale);
+  out.height = Math.ceil((height + GAP) * scale);
+  const g = out.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, out.width, out.height);
+  g.scale(scale, scale);
+  let y = GAP;
+  for (const r of rows) {
+    let x = GAP;
+    for (const t of r.tiles) {
+      t.draw(g, x, y);
+      x += t.w + GAP;
+    }
+    y += r.h + GAP;
+  }
+  g.fillStyle = '#444';
+  g.font = '12px monospace';
+  text.forEach((line, i) => g.fillText(line, GAP, y + 12 + 18 * i));
+  return out;
+}
+
+function savePicture(panels, name, withText) {
+  picture(panels, withText).toBlob((blob) => download(`arflow-${name}-${stamp()}.png`, blob), 'image/png');
+}
+
+// A PNG button on every panel with a canvas.
+function addPanelButtons() {
+  for (const panel of document.querySelectorAll('section.panel')) {
+    if (!panel.querySelector('canvas')) continue;
+    const b = document.createElement('button');
+    b.className = 'png';
+    b.textContent = 'PNG';
+    b.title = 'Save this panel as a PNG picture';
+    b.addEventListener('click', () => savePicture([panel], panel.id.replace('panel-', ''), false));
+    panel.querySelector('h2').append(b);
+  }
+}
+
+async function exportModel() {
+  // The worker has Adam's state; the page only the parameters.
+  const json = state.worker ? (await askWorker({ type: 'export' })).json : state.app.model_json(true, true);
+  download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, new Blob([json], { type: 'application/json' }));
+}
+
+// A model file's text replaces the model; a refused file changes nothing.
+export function importModel(text, name) {
+  try {
+    state.app.import_model(text);
+  } catch (e) {
+    message(`${name} was not loaded: ${e.message}. Nothing changed.`, 'warn');
+    return false;
+  }
+  exp.hooks.restart({ model: text });
+  message(`Loaded ${name}: step ${stepNow()} (Undo brings back the model you had).`);
+  return true;
+}
+
+const fromBase64Url = (text) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+async function pipe(bytes, stream) {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
+}
+
+// The settings and the model (no history) deflated into the link, where it fits.
+export async function modelLink() {
+  const packed = await pipe(new TextEncoder().encode(state.app.model_json(false, false)), new CompressionStream('deflate-raw'));
+  let blob = '';
+  for (let i = 0; i < packed.length; i += 8192) blob += String.fromCharCode(...packed.subarray(i, i + 8192));
+  blob = btoa(blob).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  if (blob.length > MAX_LINK_MODEL) return { fits: false, length: blob.length };
+  return { fits: true, link: `${location.origin}${location.pathname}#${state.app.hash()}${MODEL_KEY}${blob}` };
+}
+
+// A link's hash without its model, and the model's text (or null).
+export function splitModel(hash) {
+  const at = hash.indexOf(MODEL_KEY);
+  return at < 0 ? [hash, null] : [hash.slice(0, at), hash.slice(at + MODEL_KEY.length)];
+}
+
+export async function loadLinkModel(blob) {
+  try {
+    const text = new TextDecoder().decode(await pipe(fromBase64Url(blob), new DecompressionStream('deflate-raw')));
+    importModel(text, 'the model in the link');
+  } catch (e) {
+    message(`The model in the link could not be read (${e.message}); the settings were loaded without it.`, 'warn');
+  }
+}
+
+async function copy(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    $('share-note').textContent = `${what} copied.`;
+  } catch {
+    $('share-note').textContent = `${what}: ${text}`;
+  }
+}
+
+export function undo() {
+  if (!state.app.undo()) return;
+  exp.hooks.restart({ params: state.app.parameters(), progress: state.app.whole_progress(), event: state.app.event() });
+  message(`Back to the model of step ${stepNow()} (Undo again returns to the one you left).`);
+}
+
+export function wireExport(hooks) {
+  exp.hooks = hooks;
+  addPanelButtons();
+  $('export-png').addEventListener('click', () => savePicture([...document.querySelectorAll('section.panel')], 'dashboard', true));
+  $('export-samples').addEventListener('click', () => download(`arflow-samples-${stamp()}.csv`, new Blob([state.app.samples_csv()], { type: 'text/csv' })));
+  $('export-points').addEventListener('click', () => download('arflow-points.csv', new Blob([state.app.points_csv()], { type: 'text/csv' })));
+  $('export-model').addEventListener('click', () => exportModel().catch((e) => message(`The model could not be saved (${e.message}).`, 'warn')));
+  $('import-model').addEventListener('click', () => $('model-file').click());
+  $('model-file').addEventListener('change', async () => {
+    const file = $('model-file').files[0];
+    $('model-file').value = '';
+    if (file) importModel(await file.text(), file.name);
+  });
+  $('copy-link').addEventListener('click', () => copy(location.href, 'Link to these settings'));
+  $('copy-model-link').addEventListener('click', async () => {
+    const r = await modelLink();
+    if (r.fits) await copy(r.link, 'Link with the model');
+    else $('share-note').textContent = `This model needs ${r.length} characters, more than a link should hold (${MAX_LINK_MODEL}): use Save model and share the file.`;
+  });
+  $('undo').addEventListener('click', undo);
+}

@@ -1,0 +1,147 @@
+// The user's own points, page side: the brush on the density map (a click or drag adds
+// points, or a stamp, or erases), clearing, CSV import through the file picker or a
+// dropped file, and the points kept in local storage across reloads. The points live in
+// the App (src/session/user_data.rs); this hands them to the worker and to storage.
+import { state, $ } from './state.js';
+import { message } from './controls.js';
+import { toWorker } from './worker-client.js';
+import { toData } from './views.js';
+
+const STORAGE_KEY = 'arflow.points';
+const MIN_POINTS = 20;
+// A drag adds a dab every this many data units the pointer moves.
+const DAB_EVERY = 0.08;
+
+// `hooks.set(key, value)` sets a field as a control would; `hooks.redraw()` redraws.
+const brush = { hooks: null, down: null, last: null };
+
+function tool() {
+  return $('tool').value;
+}
+
+function spread() {
+  return Number($('spread').value);
+}
+
+// Local storage may be off (private windows) or full: the points then last the session.
+function save() {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(Array.from(state.app.points())));
+  } catch (e) {
+    $('points-note').textContent = `Your points could not be kept for the next visit (${e.message}).`;
+  }
+}
+
+export function restorePoints() {
+  try {
+    const values = JSON.parse(localStorage.getItem(STORAGE_KEY) || '[]');
+    state.app.set_points(new Float32Array(values));
+  } catch (e) {
+    localStorage.removeItem(STORAGE_KEY);
+    message(`Your saved points could not be read (${e.message}); they were cleared.`, 'warn');
+  }
+  describe();
+}
+
+function describe() {
+  const [drawn, set] = state.app.points_count();
+  const note = $('points-note');
+  if (!drawn) note.textContent = 'No points yet: draw some on the density map, or import a CSV.';
+  else if (set === 0) note.textContent = `${drawn} points: ${MIN_POINTS - drawn} more and they become the data set "your points".`;
+  else if (drawn < MIN_POINTS) note.textContent = `${drawn} points: training keeps the last ${set} until there are ${MIN_POINTS}.`;
+  else note.textContent = `${drawn} points (a fifth held out for the test NLL; its entropy, the NLL's floor, is unknown).`;
+}
+
+// After every change of the points: the worker learns them too, storage keeps them, and
+// once there are enough they become the data set.
+function changed() {
+  toWorker({ type: 'points', values: state.app.points() });
+  save();
+  describe();
+  const [, set] = state.app.points_count();
+  if (set > 0 && state.app.get('data') !== 'drawn' && state.app.get('objective') === 'forward') {
+    brush.hooks.set('data', 'drawn');
+  }
+  brush.hooks.redraw();
+}
+
+function apply(p) {
+  try {
+    if (tool() === 'erase') state.app.erase(p[0], p[1], 2 * spread());
+    else state.app.stamp(tool(), brush.down[0], brush.down[1], p[0], p[1], spread());
+  } catch (e) {
+    message(e.message, 'warn');
+  }
+}
+
+function setDrawing(on) {
+  state.brush = on;
+  state.app.set_drawing(on);
+  $('brush').setAttribute('aria-pressed', String(on));
+  $('brush').classList.toggle('on', on);
+  $('heatmap').classList.toggle('drawing', on);
+  brush.hooks.redraw();
+}
+
+function wireBrush() {
+  const c = $('heatmap');
+  $('brush').addEventListener('click', () => setDrawing(!state.brush));
+  c.addEventListener('pointerdown', (e) => {
+    if (!state.brush) return;
+    const p = toData(e);
+    if (!p) return;
+    c.setPointerCapture(e.pointerId);
+    brush.down = p;
+    brush.last = p;
+    if (tool() !== 'line') apply(p);
+    brush.hooks.redraw();
+  });
+  c.addEventListener('pointermove', (e) => {
+    if (!state.brush || !brush.down) return;
+    const p = toData(e);
+    if (!p || !['dab', 'erase'].includes(tool())) return;
+    if (Math.hypot(p[0] - brush.last[0], p[1] - brush.last[1]) < DAB_EVERY) return;
+    brush.last = p;
+    apply(p);
+    brush.hooks.redraw();
+  });
+  const end = (e) => {
+    if (!state.brush || !brush.down) return;
+    const p = toData(e) || brush.last;
+    if (tool() === 'line') apply(p);
+    brush.down = null;
+    changed();
+  };
+  c.addEventListener('pointerup', end);
+  c.addEventListener('pointercancel', () => { brush.down = null; changed(); });
+  $('clear-points').addEventListener('click', () => {
+    state.app.set_points(new Float32Array(0));
+    changed();
+  });
+}
+
+// A CSV file's points replace the user's; a refused file changes nothing.
+export async function importCsv(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let words;
+  try {
+    words = state.app.import_csv(bytes, $('csv-skip').checked, $('csv-fit').checked);
+  } catch (e) {
+    message(`${file.name} was not imported: ${e.message}. Your points are as they were.`, 'warn');
+    return;
+  }
+  // Making them the data set clears the messages: this one comes after.
+  changed();
+  message(`${file.name}: ${words}`);
+}
+
+export function wireUserData(hooks) {
+  brush.hooks = hooks;
+  wireBrush();
+  $('import-csv').addEventListener('click', () => $('csv-file').click());
+  $('csv-file').addEventListener('change', async () => {
+    const file = $('csv-file').files[0];
+    $('csv-file').value = '';
+    if (file) await importCsv(file);
+  });
+}
