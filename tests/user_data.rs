@@ -277,6 +277,13 @@ fn your_points_need_points_and_have_no_entropy_floor() {
     lab.set("data", "drawn").unwrap();
     assert!(lab.status().floor.is_none());
     assert_eq!(lab.drawn_counts(), (150, 150));
+    // The MAF/IAF timings train the twin flows on the same points.
+    let mut t = 0.0;
+    let mut clock = || {
+        t += 1.0;
+        t
+    };
+    arflow::session::cost::measure_both(lab.settings(), lab.point_set(), &mut clock).unwrap();
     // Fewer than the minimum: the set to train on stays.
     lab.set_points(&[0.0; 10]).unwrap();
     assert_eq!(lab.drawn_counts(), (5, 150));

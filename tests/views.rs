@@ -117,7 +117,7 @@ fn the_stage_densities_run_from_the_prior_to_the_model() {
 #[test]
 fn the_cost_panel_measures_a_twin_of_the_other_direction() {
     let l = lab("layers=3");
-    let [maf, iaf] = measure_both(l.settings(), &mut clock()).unwrap();
+    let [maf, iaf] = measure_both(l.settings(), l.point_set(), &mut clock()).unwrap();
     assert_eq!(
         (maf.direction, iaf.direction),
         (Direction::Maf, Direction::Iaf)

@@ -6,8 +6,10 @@
 use super::settings::Settings;
 use crate::flow::{Direction, Flow};
 use crate::made::Kernels;
+use crate::points::PointSet;
 use crate::train::Trainer;
 use crate::Result;
+use std::sync::Arc;
 
 /// Multiply-adds each timed batch of points may cost (about 10-20 ms in the browser); the
 /// time is reported per 1,000 points.
@@ -40,7 +42,11 @@ pub struct Cost {
 }
 
 /// The settings' flow and its twin of the other direction, in that order.
-pub fn measure_both(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result<[Cost; 2]> {
+pub fn measure_both(
+    settings: &Settings,
+    points: Option<&Arc<PointSet>>,
+    now: &mut dyn FnMut() -> f64,
+) -> Result<[Cost; 2]> {
     let mut twin = settings.clone();
     twin.direction = match settings.direction {
         Direction::Maf => Direction::Iaf,
@@ -48,9 +54,12 @@ pub fn measure_both(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result
     };
     // Two rounds, the best of each counts: a page's first round runs code the browser has
     // not optimised yet, which would flatter whichever flow is timed second.
-    let mut best = [measure(settings, now)?, measure(&twin, now)?];
+    let mut best = [
+        measure(settings, points, now)?,
+        measure(&twin, points, now)?,
+    ];
     for (b, s) in best.iter_mut().zip([settings, &twin]) {
-        let again = measure(s, now)?;
+        let again = measure(s, points, now)?;
         b.density_ms = b.density_ms.min(again.density_ms);
         b.sample_ms = b.sample_ms.min(again.sample_ms);
         b.steps_per_second = b.steps_per_second.max(again.steps_per_second);
@@ -76,8 +85,13 @@ fn fastest(now: &mut dyn FnMut() -> f64, mut work: impl FnMut() -> usize) -> f64
     best
 }
 
-/// Times `settings`' flow with the fast kernels (the page's).
-pub fn measure(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result<Cost> {
+/// Times `settings`' flow with the fast kernels (the page's), training on the user's
+/// points when the settings learn them.
+pub fn measure(
+    settings: &Settings,
+    user_points: Option<&Arc<PointSet>>,
+    now: &mut dyn FnMut() -> f64,
+) -> Result<Cost> {
     let mut flow = Flow::new(settings.flow_config())?;
     flow.kernels = Kernels::Fast;
     let (passes_density, passes_sample) = (flow.passes_per_density(), flow.passes_per_sample());
@@ -94,7 +108,7 @@ pub fn measure(settings: &Settings, now: &mut dyn FnMut() -> f64) -> Result<Cost
     let m = points(passes_sample);
     let z: Vec<f32> = flow.draw_latent(m).as_vec();
     let sample_ms = fastest(now, || flow.forward_points(&z).0.len()) / m as f64 * 1000.0;
-    let mut trainer = Trainer::new(flow, settings.train_config())?;
+    let mut trainer = Trainer::on_points(flow, settings.train_config(), user_points.cloned())?;
     trainer.step();
     let (t2, mut steps) = (now(), 0);
     while steps < 2 || now() - t2 < TRAIN_MS {

@@ -16,6 +16,11 @@ impl Lab {
         flatten(&self.drawn)
     }
 
+    /// The user's points as a set to train on, once there are enough.
+    pub fn point_set(&self) -> Option<&Arc<PointSet>> {
+        self.points.as_ref()
+    }
+
     /// How many of the user's points there are, and how many the current set to train on
     /// holds (0 until there are [`MIN_POINTS`]).
     pub fn drawn_counts(&self) -> (usize, usize) {

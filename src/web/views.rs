@@ -227,7 +227,8 @@ impl App {
     /// Measures the current flow and its twin of the other direction (see
     /// `session::cost`) as JSON `[current, twin]`.
     pub fn costs_json(&self) -> Result<String, JsError> {
-        let costs = measure_both(self.lab.settings(), &mut now)
+        let points = self.lab.point_set();
+        let costs = measure_both(self.lab.settings(), points, &mut now)
             .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(format!(
             "[{},{}]",

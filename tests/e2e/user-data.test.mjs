@@ -51,6 +51,9 @@ test('two blobs drawn with the mouse become two modes of the trained density', a
   const [a, b, mid, off] = [await logP(page, -2, 1.5), await logP(page, 2, -1.5), await logP(page, 0, 0), await logP(page, -2, -1.5)];
   assert.ok(a > mid + 1 && b > mid + 1 && a > off + 1 && b > off + 1, `modes ${a} ${b}, between ${mid}, elsewhere ${off}`);
   await page.locator('#panel-density').screenshot({ path: `${ARTEFACTS}brush-mode.png` });
+  // The worker trained all along (a worker that failed would have been replaced).
+  assert.match(await page.textContent('#worker-note'), /background worker/);
+  assert.doesNotMatch(await page.textContent('#messages'), /worker/);
   // The points outlive a reload.
   await page.reload();
   await page.waitForSelector('body[data-ready="1"]');
@@ -88,6 +91,7 @@ test('bad CSV files are refused whole, by the picker and by a drop, and the poin
   await page.check('#csv-skip');
   await page.setInputFiles('#csv-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await page.waitForFunction(() => /3 bad lines skipped/.test(document.getElementById('messages').textContent));
+  assert.match(await page.textContent('#worker-note'), /background worker/);
   assert.deepEqual(errors, []);
 });
 
@@ -132,6 +136,7 @@ test('a saved model loads back with the same numbers, undo brings back a discard
   await third.goto(link.link.replace('#', '?test#'));
   await third.waitForFunction(() => /Loaded the model in the link/.test(document.getElementById('messages')?.textContent || ''));
   assert.deepEqual(await third.evaluate(() => Array.from(window.arflowTest.app().parameters())), params);
+  for (const p of [page, other, third]) assert.match(await p.textContent('#worker-note'), /background worker/);
   // The dashboard as a PNG with the settings in a corner.
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
   await png.saveAs(`${ARTEFACTS}dashboard-export.png`);
