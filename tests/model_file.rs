@@ -119,46 +119,27 @@ fn bad_files_are_refused_and_change_nothing() {
         "{\"format\": \"something\"}",
         "not an arflow model",
     );
-    refuse(
-        &mut lab,
-        &good.replace("\"version\":1", "\"version\":2"),
-        "made by a newer arflow (schema 2",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("\"version\":1", "\"version\":\"one\""),
-        "schema version",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("hidden=8,8", "hidden=8,9"),
-        "do not fit",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("layers=2", "layers=99"),
-        "do not read here",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("\"parameters\":[", "\"parameters\":[1e39,"),
-        "not a finite 32-bit number",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("\"parameters\":[", "\"parameters\":[\"x\","),
-        "entry 1",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("\"m\":[", "\"m\":[0.5,"),
-        "optimiser state",
-    );
-    refuse(
-        &mut lab,
-        &good.replace("\"step\":10", "\"step\":-1"),
-        "step",
-    );
+    // (what the good file's text becomes, what the message must say)
+    let edits = [
+        (
+            ("\"version\":1", "\"version\":2"),
+            "made by a newer arflow (schema 2",
+        ),
+        (("\"version\":1", "\"version\":\"one\""), "schema version"),
+        (("hidden=8,8", "hidden=8,9"), "do not fit"),
+        (("layers=2", "layers=99"), "do not read here"),
+        (
+            ("\"parameters\":[", "\"parameters\":[1e39,"),
+            "not a finite 32-bit number",
+        ),
+        (("\"parameters\":[", "\"parameters\":[\"x\","), "entry 1"),
+        (("\"m\":[", "\"m\":[0.5,"), "optimiser state"),
+        (("\"step\":10", "\"step\":-1"), "step"),
+    ];
+    for ((from, to), want) in edits {
+        assert!(good.contains(from), "{from}");
+        refuse(&mut lab, &good.replace(from, to), want);
+    }
     let flipped: String = good.replacen(',', ";", 3);
     refuse(&mut lab, &flipped, "damaged");
     assert_eq!(fingerprint(&lab), before);
