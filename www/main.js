@@ -17,7 +17,7 @@ import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
 import { wireViews } from './views.js';
-import { wireUserData, restorePoints, importCsv } from './user-data.js';
+import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 
 function onChange(change, key, value) {
@@ -49,6 +49,7 @@ function setField(key, value) {
 function restart(extra) {
   state.gen += 1;
   toWorker({ type: 'init', hash: state.app.hash(), points: state.app.points(), ...extra });
+  pointsReplaced();
   writeHash();
   writeControls();
   state.rebuildDue = true;

@@ -52,6 +52,12 @@ function describe() {
   else note.textContent = `${drawn} points (a fifth held out for the test NLL; its entropy, the NLL's floor, is unknown).`;
 }
 
+// The points came from elsewhere (a loaded model carries its own): keep and describe them.
+export function pointsReplaced() {
+  save();
+  describe();
+}
+
 // After every change of the points: the worker learns them too, storage keeps them, and
 // once there are enough they become the data set.
 function changed() {

@@ -54,6 +54,17 @@ test('two blobs drawn with the mouse become two modes of the trained density', a
   // The worker trained all along (a worker that failed would have been replaced).
   assert.match(await page.textContent('#worker-note'), /background worker/);
   assert.doesNotMatch(await page.textContent('#messages'), /worker/);
+  // A model of drawn points carries them to a browser that has none.
+  const model = await page.evaluate(() => window.arflowTest.app().model_json(false, true));
+  const context = await env.browser.newContext();
+  const fresh = (await openPage(context, env.server)).page;
+  assert.deepEqual(await count(fresh), [0, 0]);
+  await fresh.setInputFiles('#model-file', { name: 'drawn.json', mimeType: 'application/json', buffer: Buffer.from(model) });
+  await fresh.waitForFunction(() => /Loaded drawn.json/.test(document.getElementById('messages').textContent));
+  assert.deepEqual(await count(fresh), [drawn, set]);
+  assert.equal(await fresh.inputValue('#data'), 'drawn');
+  assert.match(await fresh.textContent('#points-note'), new RegExp(`^${drawn} points`));
+  await context.close();
   // The points outlive a reload.
   await page.reload();
   await page.waitForSelector('body[data-ready="1"]');
