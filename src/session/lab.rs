@@ -165,7 +165,7 @@ impl Lab {
         next.validate()?;
         if next.objective() == DRAWN && self.points.is_none() {
             let msg = format!(
-                "draw at least {} points on the data panel, or import a CSV, first",
+                "draw at least {} points (Draw, under Your data) or import a CSV first",
                 crate::points::MIN_POINTS
             );
             return Err(crate::Error::Invalid("data set", msg));
