@@ -275,3 +275,8 @@ fn swiss_roll(rng: &mut StdRng) -> [f64; 2] {
 pub fn flatten(points: &[Point]) -> Vec<f32> {
     points.iter().flatten().copied().collect()
 }
+
+/// Row-major `n x 2` values as points: what [`flatten`] undoes.
+pub fn unflatten(values: &[f32]) -> Vec<Point> {
+    values.chunks_exact(2).map(|p| [p[0], p[1]]).collect()
+}

@@ -4,7 +4,7 @@
 
 use super::lab::Lab;
 use crate::csv_file::{self, BadRows};
-use crate::data::{flatten, Point};
+use crate::data::{flatten, unflatten, Point};
 use crate::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
@@ -40,7 +40,7 @@ impl Lab {
             let msg = "a value is not a finite number".to_string();
             return Err(Error::Invalid("your points", msg));
         }
-        self.drawn = values.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        self.drawn = unflatten(values);
         if self.drawn.len() >= MIN_POINTS {
             let set = Arc::new(PointSet::new(self.drawn.clone())?);
             self.marginals.clear();
@@ -117,8 +117,6 @@ impl Lab {
 
     /// The model samples on screen as CSV.
     pub fn samples_csv(&self) -> String {
-        let x = self.samples();
-        let points: Vec<Point> = x.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
-        csv_file::write(&points)
+        csv_file::write(&unflatten(&self.samples()))
     }
 }
