@@ -43,3 +43,153 @@ fn a_wide_made_is_drawn_thinned_with_the_masks_of_the_units_kept() {
         assert_eq!((kept[1].iter().min(), kept[1].iter().max()), (lo, hi));
     }
 }
+
+/// A backend that records what it is asked to draw: text sizes and every coordinate.
+struct Recorder {
+    size: (u32, u32),
+    log: std::rc::Rc<std::cell::RefCell<Log>>,
+}
+
+/// What a [`Recorder`] was asked to draw.
+#[derive(Default)]
+struct Log {
+    size: (u32, u32),
+    fonts: Vec<f64>,
+    points: Vec<(i32, i32)>,
+}
+
+impl plotters::prelude::DrawingBackend for Recorder {
+    type ErrorType = std::io::Error;
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(
+        &mut self,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        Ok(())
+    }
+    fn present(&mut self) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        Ok(())
+    }
+    fn draw_pixel(
+        &mut self,
+        p: (i32, i32),
+        _: plotters_backend::BackendColor,
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        self.log.borrow_mut().points.push(p);
+        Ok(())
+    }
+    fn draw_text<T: plotters_backend::BackendTextStyle>(
+        &mut self,
+        _: &str,
+        style: &T,
+        pos: (i32, i32),
+    ) -> Result<(), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        let mut log = self.log.borrow_mut();
+        log.fonts.push(style.size());
+        log.points.push(pos);
+        Ok(())
+    }
+    fn estimate_text_size<T: plotters_backend::BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &T,
+    ) -> Result<(u32, u32), plotters_backend::DrawingErrorKind<std::io::Error>> {
+        let s = style.size();
+        Ok(((text.len() as f64 * 0.6 * s) as u32, s as u32))
+    }
+}
+
+#[test]
+fn a_chart_laid_out_in_css_pixels_fills_a_backing_store_of_twice_the_size() {
+    use arflow::draw::{charts, scaled::Scaled, TEXT};
+    let draw = |k: f64| {
+        let size = ((400.0 * k) as u32, (300.0 * k) as u32);
+        let log = std::rc::Rc::new(std::cell::RefCell::new(Log {
+            size,
+            ..Log::default()
+        }));
+        let rec = Recorder {
+            size,
+            log: log.clone(),
+        };
+        let area = arflow::draw::area(Scaled::new(rec, k));
+        let rect = charts::axes(&area, arflow::grid::Window::default(), "title").unwrap();
+        drop(area);
+        let log = std::rc::Rc::try_unwrap(log).ok().unwrap().into_inner();
+        (log, rect)
+    };
+    let (one, rect1) = draw(1.0);
+    let (two, rect2) = draw(2.0);
+    // The same layout in CSS pixels, text at 14 CSS px: 28 device pixels at ratio 2.
+    assert_eq!(rect1, rect2);
+    assert!(one.fonts.iter().all(|&f| f >= TEXT), "{:?}", one.fonts);
+    assert!(
+        two.fonts.iter().all(|&f| f >= 2.0 * TEXT),
+        "{:?}",
+        two.fonts
+    );
+    assert_eq!(one.fonts.len(), two.fonts.len());
+    // Everything lands inside the backing store, spread over all of it.
+    let inside = |r: &Log| {
+        r.points
+            .iter()
+            .all(|&(x, y)| (0..=r.size.0 as i32).contains(&x) && (0..=r.size.1 as i32).contains(&y))
+    };
+    let out: Vec<_> = two
+        .points
+        .iter()
+        .filter(|&&(x, y)| !(0..=800).contains(&x) || !(0..=600).contains(&y))
+        .take(10)
+        .collect();
+    assert!(inside(&one) && inside(&two), "{out:?}");
+    let far = |r: &Log| r.points.iter().map(|p| p.0).max().unwrap();
+    assert!(
+        far(&two) > 2 * far(&one) - 4 && far(&two) > 700,
+        "{} {}",
+        far(&one),
+        far(&two)
+    );
+}
+
+#[test]
+fn the_colour_bar_gives_the_log_density_of_each_colour() {
+    use arflow::draw::heatmap::{bar_ticks, colour, rgba, BAR_SHARES};
+    use arflow::grid::{Density, Grid, Window};
+    let grid = Grid::new(Window::default(), 256, 256).unwrap();
+    let ln2pi = (2.0 * std::f64::consts::PI).ln();
+    let log_p: Vec<f32> = grid
+        .points()
+        .chunks(2)
+        .map(|p| (-0.5 * (p[0] * p[0] + p[1] * p[1]) as f64 - ln2pi) as f32)
+        .collect();
+    let d = Density::new(grid, log_p);
+    let ticks = bar_ticks(&d).unwrap();
+    assert_eq!(ticks.len(), BAR_SHARES.len());
+    // The brightest cell is N(0, I) at the centre: log p = -ln 2 pi (half a cell away).
+    assert!((ticks[0].1 + ln2pi).abs() < 1e-3, "{:?}", ticks[0]);
+    assert_eq!(ticks.last().unwrap().1, f64::NEG_INFINITY);
+    // Each tick's colour is painted where N(0, I) has the tick's log p: on the circle
+    // exp(-r^2 / 2) = t, cells of that colour have that density (closed form).
+    let bytes = rgba(&d);
+    for &(t, log_p) in ticks.iter().filter(|(t, _)| *t > 0.0 && *t < 1.0) {
+        let r = (-2.0 * t.ln()).sqrt();
+        assert!(
+            (log_p - (-0.5 * r * r - ln2pi)).abs() < 2e-3,
+            "t {t}: {log_p}"
+        );
+        let c = colour(t);
+        let near: Vec<f64> = (0..256 * 256)
+            .filter(|i| bytes[4 * i..4 * i + 3] == c)
+            .map(|i| {
+                let (x, y) = (grid.x(i % 256) as f64, grid.y(i / 256) as f64);
+                (x * x + y * y).sqrt()
+            })
+            .collect();
+        assert!(!near.is_empty(), "t {t}: no cell of its colour");
+        assert!(
+            near.iter().all(|&q| (q - r).abs() < 0.05),
+            "t {t}: radius {r}, cells at {near:?}"
+        );
+    }
+}

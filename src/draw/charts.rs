@@ -1,6 +1,6 @@
 //! Axes, scatter plots, the loss chart and the composition's small multiples.
 
-use super::{err, Area, DATA, FONT, INK, MODEL};
+use super::{err, Area, DATA, FONT, INK, MODEL, TEXT, TITLE};
 use crate::grid::Window;
 use crate::metrics::sort_floats;
 use crate::train::History;
@@ -17,25 +17,45 @@ pub(super) type Chart<'a, DB> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf32, plotters::coord::types::RangedCoordf32>,
 >;
 
+/// Height of the x axis's labels and title, in CSS pixels.
+pub const X_AXIS: u32 = 40;
+/// Width of the y axis's labels and title.
+pub const Y_AXIS: u32 = 50;
+/// The margin around a chart.
+pub const MARGIN: u32 = 6;
+
+/// A tick label: integers without a decimal point, else the shortest form.
+pub fn tick(v: &f32) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
 fn frame<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     window: Window,
     caption: &str,
 ) -> Result<Chart<'a, DB>, String> {
     let mut b = ChartBuilder::on(area);
-    b.margin(6).x_label_area_size(22).y_label_area_size(28);
+    b.margin(MARGIN)
+        .x_label_area_size(X_AXIS)
+        .y_label_area_size(Y_AXIS);
     if !caption.is_empty() {
-        b.caption(caption, (FONT, 13).into_font().color(&INK));
+        b.caption(caption, (FONT, TITLE).into_font().color(&INK));
     }
     b.build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
         .map_err(err)
 }
 
-/// The chart of `window` on `area` with its axes drawn (ticks, no grid), ready for points.
+/// The chart of `window` on `area` with its axes drawn (ticks, no grid) and named
+/// (`names`: the x and the y axis), ready for points.
 pub(super) fn framed<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     window: Window,
     caption: &str,
+    names: (&str, &str),
 ) -> Result<Chart<'a, DB>, String> {
     let mut chart = frame(area, window, caption)?;
     chart
@@ -43,7 +63,12 @@ pub(super) fn framed<'a, DB: DrawingBackend>(
         .disable_mesh()
         .x_labels(5)
         .y_labels(5)
-        .label_style((FONT, 11).into_font().color(&INK))
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .x_desc(names.0)
+        .y_desc(names.1)
+        .label_style((FONT, TEXT).into_font().color(&INK))
+        .axis_desc_style((FONT, TEXT).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     Ok(chart)
@@ -57,7 +82,7 @@ pub fn axes<DB: DrawingBackend>(
     caption: &str,
 ) -> Result<PixelRect, String> {
     area.fill(&WHITE).map_err(err)?;
-    let chart = framed(area, window, caption)?;
+    let chart = framed(area, window, caption, ("x1", "x2"))?;
     Ok(chart.plotting_area().get_pixel_range())
 }
 
@@ -169,34 +194,37 @@ pub fn loss<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(8)
         .margin_right(22)
-        .x_label_area_size(22)
-        .y_label_area_size(36)
+        .x_label_area_size(X_AXIS)
+        .y_label_area_size(Y_AXIS + 6)
         .build_cartesian_2d(0f32..last, (lo - pad)..(top + pad))
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_labels(5)
         .y_labels(5)
+        .x_label_formatter(&|v| format!("{}", v.round() as i64))
+        .x_desc("step")
+        .y_desc("nats")
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style((FONT, 11).into_font().color(&INK))
+        .label_style((FONT, TEXT).into_font().color(&INK))
+        .axis_desc_style((FONT, TEXT).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     if let Some(f) = floor {
         let f = f as f32;
         chart
-            .draw_series(LineSeries::new(
-                [(0.0, f), (last, f)],
-                BLACK.stroke_width(1),
-            ))
+            .draw_series(LineSeries::new([(0.0, f), (last, f)], INK.stroke_width(2)))
             .map_err(err)?
             .label("entropy H(p*) (floor)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK));
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], INK.stroke_width(2)));
     }
     chart
-        .draw_series(LineSeries::new(train, DATA.mix(0.6).stroke_width(1)))
+        .draw_series(LineSeries::new(train, DATA.mix(0.65).stroke_width(1)))
         .map_err(err)?
         .label("train loss")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], DATA));
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 14, y)], DATA.mix(0.65).stroke_width(2))
+        });
     // Dots as well as the line: the first evaluation is a single point.
     let dots = test.iter().map(|&p| Circle::new(p, 3, MODEL.filled()));
     chart.draw_series(dots).map_err(err)?;
@@ -210,7 +238,7 @@ pub fn loss<DB: DrawingBackend>(
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, 11).into_font().color(&INK))
+        .label_font((FONT, TEXT).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     area.present().map_err(err)

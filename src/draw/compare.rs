@@ -3,7 +3,7 @@
 //! steps (log scale: a model that drops modes is tens of nats off on `KL(p* || q)`).
 
 use super::charts::{Chart, PixelRect};
-use super::{err, Area, FONT, INK};
+use super::{err, Area, FONT, INK, TEXT, TITLE};
 use crate::contour::contour;
 use crate::grid::{Density, Window};
 use plotters::prelude::*;
@@ -30,7 +30,7 @@ fn chart<'a, DB: DrawingBackend>(
 ) -> Result<Chart<'a, DB>, String> {
     ChartBuilder::on(panel)
         .margin(4)
-        .caption(title, (FONT, 15).into_font().color(&INK))
+        .caption(title, (FONT, TITLE).into_font().color(&INK))
         .x_label_area_size(36)
         .y_label_area_size(44)
         .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
@@ -56,8 +56,8 @@ pub fn frames<DB: DrawingBackend>(
             .y_labels(5)
             .x_desc("x1")
             .y_desc("x2")
-            .label_style((FONT, 11).into_font().color(&INK))
-            .axis_desc_style((FONT, 12).into_font().color(&INK))
+            .label_style((FONT, TEXT).into_font().color(&INK))
+            .axis_desc_style((FONT, TEXT).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         rects.push(chart.plotting_area().get_pixel_range());
@@ -130,8 +130,8 @@ pub fn divergences<DB: DrawingBackend>(
         .x_desc("steps (each model its own)")
         .y_desc("nats")
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style((FONT, 12).into_font().color(&INK))
-        .axis_desc_style((FONT, 12).into_font().color(&INK))
+        .label_style((FONT, TEXT).into_font().color(&INK))
+        .axis_desc_style((FONT, TEXT).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     let names = [
@@ -169,7 +169,7 @@ pub fn divergences<DB: DrawingBackend>(
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, 12).into_font().color(&INK))
+        .label_font((FONT, TEXT).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     area.present().map_err(err)

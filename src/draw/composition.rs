@@ -4,7 +4,7 @@
 //! stage.
 
 use super::heatmap::cells;
-use super::{err, Area, FONT, INK};
+use super::{err, Area, FONT, INK, TEXT, TITLE};
 use crate::grid::{Density, Window};
 use plotters::prelude::*;
 
@@ -29,6 +29,19 @@ fn hue(z: &[f32]) -> RGBAColor {
     RGBColor(c.r, c.g, c.b).mix(0.8)
 }
 
+/// Columns and rows of the panels of `n` stages: one row up to 7, else two.
+pub fn shape(n: usize) -> (usize, usize) {
+    let cols = if n <= 7 { n.max(1) } else { n.div_ceil(2) };
+    (cols, n.div_ceil(cols))
+}
+
+/// The canvas shape (width / height) that makes the panels of `n` stages square and no
+/// wider than a quarter of the canvas (so that two stages are not drawn half a page tall).
+pub fn aspect(n: usize) -> f64 {
+    let (cols, rows) = shape(n);
+    cols.max(4) as f64 / rows as f64
+}
+
 /// Draws the stages (`[z, T_1(z), ..., x]`) in square panels on `window`, the first titled
 /// `base` (the base distribution); `per_line` is the number of points on each grid line.
 pub fn composition<DB: DrawingBackend>(
@@ -39,8 +52,7 @@ pub fn composition<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
     let n = stages.len();
-    let cols = if n <= 7 { n } else { n.div_ceil(2) };
-    let rows = n.div_ceil(cols);
+    let (cols, rows) = shape(n);
     let (w, h) = area.dim_in_pixel();
     let side = (w / cols as u32).min(h / rows as u32);
     let grid = area
@@ -65,7 +77,7 @@ pub fn composition<DB: DrawingBackend>(
         };
         let mut chart = ChartBuilder::on(panel)
             .margin(3)
-            .caption(title, (FONT, 13).into_font().color(&INK))
+            .caption(title, (FONT, TITLE).into_font().color(&INK))
             .x_label_area_size(18)
             .y_label_area_size(18)
             .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
@@ -77,8 +89,8 @@ pub fn composition<DB: DrawingBackend>(
             .y_labels(0)
             .x_desc("x1")
             .y_desc("x2")
-            .label_style((FONT, 10).into_font().color(&INK))
-            .axis_desc_style((FONT, 12).into_font().color(&INK))
+            .label_style((FONT, TEXT).into_font().color(&INK))
+            .axis_desc_style((FONT, TEXT).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         if let Some(d) = stage.density {

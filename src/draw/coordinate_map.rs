@@ -35,7 +35,7 @@ pub fn coordinate_map<DB: DrawingBackend>(
     let (from, to) = axis_names(m);
     let window = Window::square(RANGE);
     let caption = format!("{to} as a function of {from}, layer {}", m.layer);
-    let mut chart = framed(area, window, &caption)?;
+    let mut chart = framed(area, window, &caption, (&from, &to))?;
     let lo = -RANGE;
     chart
         .draw_series(DashedLineSeries::new(

@@ -1,7 +1,7 @@
 //! The MADE connectivity diagram: one column of units per layer, units sorted and coloured
 //! by degree, an edge wherever the mask is 1. Outputs are `s_i` and `t_i` for each input.
 
-use super::{err, Area, FONT, INK};
+use super::{err, Area, FONT, INK, TEXT};
 use crate::masks::Mask;
 use plotters::prelude::*;
 
@@ -203,7 +203,7 @@ pub fn draw<DB: DrawingBackend>(
             } else {
                 (x - 42, y - 6)
             };
-            area.draw(&Text::new(text, pos, (FONT, 11).into_font().color(&INK)))
+            area.draw(&Text::new(text, pos, (FONT, TEXT).into_font().color(&INK)))
                 .map_err(err)?;
         }
     }
@@ -219,13 +219,13 @@ pub fn draw<DB: DrawingBackend>(
         if let Some(&n) = widths.get(c).filter(|&&n| c > 0 && n > SHOWN_UNITS) {
             let shown = format!("{SHOWN_UNITS} of {n} shown");
             let at = (x - 34, h as i32 - 15);
-            area.draw(&Text::new(shown, at, (FONT, 11).into_font().color(&INK)))
+            area.draw(&Text::new(shown, at, (FONT, TEXT).into_font().color(&INK)))
                 .map_err(err)?;
         }
         area.draw(&Text::new(
             title,
             (x - 20, 4),
-            (FONT, 12).into_font().color(&INK),
+            (FONT, TEXT).into_font().color(&INK),
         ))
         .map_err(err)?;
     }

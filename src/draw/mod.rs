@@ -7,6 +7,7 @@ pub mod composition;
 pub mod coordinate_map;
 pub mod heatmap;
 pub mod masks;
+pub mod scaled;
 pub mod views;
 
 use plotters::prelude::*;
@@ -35,3 +36,8 @@ pub const MODEL: RGBColor = RGBColor(222, 84, 40);
 pub const DATA: RGBColor = RGBColor(38, 110, 200);
 /// The font every chart uses.
 pub const FONT: &str = "sans-serif";
+/// The size of every chart's text (ticks, legends, axis titles, notes), in CSS pixels: the
+/// shell lays charts out in CSS pixels (`scaled`), so this is its size on the page.
+pub const TEXT: f64 = 14.0;
+/// The size of chart titles, in CSS pixels.
+pub const TITLE: f64 = 15.0;

@@ -1,8 +1,8 @@
 //! The mechanism views: the data in data, latent and uniform space with marginal
 //! histograms, and the conditional slice with its CDF beside the marginals.
 
-use super::charts::framed;
-use super::{err, Area, DATA, FONT, INK, MODEL};
+use super::charts::{framed, MARGIN, X_AXIS, Y_AXIS};
+use super::{err, Area, DATA, FONT, INK, MODEL, TEXT, TITLE};
 use crate::grid::Window;
 use crate::latent::{column, histogram, LatentView};
 use crate::slice::Curve;
@@ -39,21 +39,27 @@ fn pdf(r: Reference, v: f64) -> f64 {
 /// the right (the second).
 fn scatter_with_marginals<DB: DrawingBackend>(
     area: &Area<DB>,
-    title: &str,
+    (title, letter): (&str, char),
     range: Range<f32>,
     points: &[f32],
     colour: RGBColor,
     reference: Reference,
 ) -> Result<(), String> {
     let (w, h) = area.dim_in_pixel();
+    let (n1, n2) = (format!("{letter}1"), format!("{letter}2"));
+    let names = (n1.as_str(), n2.as_str());
     let titled = area
-        .titled(title, (FONT, 14).into_font().color(&INK))
+        .titled(title, (FONT, TITLE).into_font().color(&INK))
         .map_err(err)?;
-    let side = (w.min(h.saturating_sub(22)).saturating_sub(STRIP + 30)).max(40);
+    // The plot square plus its axes (`charts::framed`'s layout), the strips above and right.
+    let (ax, ay) = (Y_AXIS + 2 * MARGIN, X_AXIS + 2 * MARGIN);
+    let side = (w.saturating_sub(ax + STRIP))
+        .min(h.saturating_sub(22 + ay + STRIP))
+        .max(40);
     let (top, rest) = titled.split_vertically(STRIP);
-    let (main, _) = rest.split_vertically(side + 24);
-    let (plot, right) = main.split_horizontally(side + 30);
-    let (top_strip, _) = top.split_horizontally(side + 30);
+    let (main, _) = rest.split_vertically(side + ay);
+    let (plot, right) = main.split_horizontally(side + ax);
+    let (top_strip, _) = top.split_horizontally(side + ax);
     let lo = range.start as f64;
     let hi = range.end as f64;
     let square = Window {
@@ -62,7 +68,7 @@ fn scatter_with_marginals<DB: DrawingBackend>(
         y0: range.start,
         y1: range.end,
     };
-    let mut chart = framed(&plot, square, "")?;
+    let mut chart = framed(&plot, square, "", names)?;
     if reference == Reference::Normal {
         for r in [1.0f32, 2.0, 3.0] {
             let ring = (0..=64).map(|i| {
@@ -146,7 +152,7 @@ pub fn latent<DB: DrawingBackend>(
     };
     scatter_with_marginals(
         &panels[0],
-        what,
+        (what, 'x'),
         -4.0..4.0,
         &view.x,
         colour,
@@ -154,7 +160,7 @@ pub fn latent<DB: DrawingBackend>(
     )?;
     scatter_with_marginals(
         &panels[1],
-        "z = T\u{207b}\u{b9}(x)",
+        ("z = T\u{207b}\u{b9}(x)", 'z'),
         -4.0..4.0,
         &view.z,
         colour,
@@ -162,7 +168,7 @@ pub fn latent<DB: DrawingBackend>(
     )?;
     scatter_with_marginals(
         &panels[2],
-        "u = \u{3a6}(z)",
+        ("u = \u{3a6}(z)", 'u'),
         0.0..1.0,
         &view.u,
         colour,
@@ -191,7 +197,7 @@ fn curves<DB: DrawingBackend>(
     mark: Option<f32>,
 ) -> Result<(), String> {
     let Some(first) = lines.first() else {
-        let style = (FONT, 13).into_font().color(&INK);
+        let style = (FONT, TEXT).into_font().color(&INK);
         area.titled(title, style.clone())
             .map_err(err)?
             .draw_text("no density on this line", &style, (10, 30))
@@ -215,7 +221,7 @@ fn curves<DB: DrawingBackend>(
             * 1.1
     };
     let mut chart = ChartBuilder::on(area)
-        .caption(title, (FONT, 14).into_font().color(&INK))
+        .caption(title, (FONT, TITLE).into_font().color(&INK))
         .margin(6)
         .x_label_area_size(36)
         .y_label_area_size(40)
@@ -227,8 +233,8 @@ fn curves<DB: DrawingBackend>(
         .x_labels(5)
         .y_labels(5)
         .x_desc(x_name)
-        .label_style((FONT, 11).into_font().color(&INK))
-        .axis_desc_style((FONT, 12).into_font().color(&INK))
+        .label_style((FONT, TEXT).into_font().color(&INK))
+        .axis_desc_style((FONT, TEXT).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     if let Some(c) = mark {

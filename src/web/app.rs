@@ -137,7 +137,8 @@ impl App {
         self.lab.density().map(heatmap::rgba).unwrap_or_default()
     }
 
-    /// Where the last heatmap was drawn on its canvas: `[x0, x1, y0, y1]` in pixels.
+    /// Where the last heatmap was drawn on its canvas: `[x0, x1, y0, y1]` in device pixels of
+    /// its backing store.
     pub fn heatmap_rect(&self) -> Vec<i32> {
         self.heatmap_rect.get().to_vec()
     }

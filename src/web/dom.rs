@@ -2,6 +2,7 @@
 //! shell's other files share.
 
 use crate::draw::charts;
+use crate::draw::scaled::Scaled;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
@@ -31,9 +32,22 @@ fn context(c: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
         .map_err(|_| JsError::new("no 2d context"))
 }
 
-/// plotters on a canvas.
-pub fn backend(c: HtmlCanvasElement) -> Result<CanvasBackend, JsError> {
-    CanvasBackend::with_canvas_object(c).ok_or_else(|| JsError::new("no canvas backend"))
+/// plotters on a canvas, in CSS pixels: the backing store has `scale` device pixels per CSS
+/// pixel (the page sizes it to CSS size x device pixel ratio, `www/canvas-size.js`).
+pub fn backend(c: HtmlCanvasElement) -> Result<Scaled<CanvasBackend>, JsError> {
+    let k = scale(&c);
+    CanvasBackend::with_canvas_object(c)
+        .map(|b| Scaled::new(b, k))
+        .ok_or_else(|| JsError::new("no canvas backend"))
+}
+
+/// Device pixels per CSS pixel of `c`'s backing store: its width over its laid-out width,
+/// or the device pixel ratio while it is not laid out (hidden).
+pub fn scale(c: &HtmlCanvasElement) -> f64 {
+    match c.client_width() {
+        w if w > 0 => c.width() as f64 / w as f64,
+        _ => web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()),
+    }
 }
 
 /// A drawing error as a JavaScript error.
@@ -67,7 +81,18 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Puts `rgba` (`res x res`) into an offscreen canvas and draws it scaled into `rect`.
+/// `rect` in CSS pixels (a chart's) as device pixels of `c`'s backing store.
+pub fn device_rect(c: &HtmlCanvasElement, rect: &charts::PixelRect) -> charts::PixelRect {
+    let k = scale(c);
+    let d = |v: i32| (v as f64 * k).round() as i32;
+    (
+        d(rect.0.start)..d(rect.0.end),
+        d(rect.1.start)..d(rect.1.end),
+    )
+}
+
+/// Puts `rgba` (`res x res`) into an offscreen canvas and draws it scaled into `rect` (CSS
+/// pixels, like the chart it belongs to).
 pub fn draw_image(
     target: &HtmlCanvasElement,
     rgba: &[u8],
@@ -87,7 +112,7 @@ pub fn draw_image(
         .map_err(|_| JsError::new("putImageData failed"))?;
     let ctx = context(target)?;
     ctx.set_image_smoothing_enabled(true);
-    let (xs, ys) = rect;
+    let (xs, ys) = device_rect(target, rect);
     ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
         &off,
         xs.start as f64,

@@ -1,7 +1,7 @@
 //! The panels: each `render_*` draws one canvas from the session (plotters on the canvas,
 //! heatmaps through `ImageData`).
 
-use super::dom::{backend, canvas, draw_image, js};
+use super::dom::{backend, canvas, device_rect, draw_image, js};
 use super::App;
 use crate::draw::charts::Dots;
 use crate::draw::{area, charts, heatmap, masks, ON_HEATMAP};
@@ -21,20 +21,23 @@ impl App {
         let c = canvas("heatmap")?;
         let window = Window::default();
         let root = area(backend(c.clone())?);
-        let rect = charts::axes(&root, window, "").map_err(js)?;
+        let (map, bar) = heatmap::split(&root);
+        let rect = charts::axes(&map, window, "").map_err(js)?;
+        let ticks = self.lab.density().and_then(heatmap::bar_ticks);
+        heatmap::colour_bar(&bar, rect.1.clone(), &ticks.unwrap_or_default()).map_err(js)?;
         let Some(density) = self.lab.density() else {
             return Ok(());
         };
         draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
-        self.heatmap_rect
-            .set([rect.0.start, rect.0.end, rect.1.start, rect.1.end]);
+        let (xs, ys) = device_rect(&c, &rect);
+        self.heatmap_rect.set([xs.start, xs.end, ys.start, ys.end]);
         let drawn = self.drawing.then(|| self.lab.drawn_flat());
         let points = drawn.as_deref().unwrap_or(self.lab.data_flat());
         if (self.lab.settings().overlay || self.drawing) && !points.is_empty() {
-            charts::overlay(&root, window, "", points, ON_HEATMAP, 1).map_err(js)?;
+            charts::overlay(&map, window, "", points, ON_HEATMAP, 1).map_err(js)?;
         }
         let slice = Some((self.lab.slice_axis(), self.slice_at.get()));
-        charts::marks(&root, window, slice, &self.probe_path()).map_err(js)
+        charts::marks(&map, window, slice, &self.probe_path()).map_err(js)
     }
 
     /// Draws model samples and data (or the target density) side by side.

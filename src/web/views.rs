@@ -173,6 +173,12 @@ impl App {
         composition(&root, Window::default(), (&stages, base), per_line).map_err(js)
     }
 
+    /// The composition canvas's CSS aspect ratio (`width / height`) for this flow's stages.
+    pub fn composition_aspect(&self) -> String {
+        let stages = self.lab.settings().layers + 1;
+        format!("{} / 1", crate::draw::composition::aspect(stages))
+    }
+
     /// The learnable base's numbers for the composition's caption (`Learned base: mu = ...,
     /// sigma = ...`), or an empty string for `N(0, I)`.
     pub fn base_text(&self) -> String {
