@@ -12,11 +12,14 @@
 import { loadEngine } from './engine.js';
 import { state, $ } from './state.js';
 import { message, writeHash, writeControls, wireControls } from './controls.js';
-import { renderAll, queuePanels, showCrash, measureCosts } from './panels.js';
+import { renderAll, queuePanels, showCrash, measureCosts, redrawCanvas } from './panels.js';
+import { sizeCanvases } from './canvas-size.js';
 import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
-import { wireViews } from './views.js';
+import { wireViews, nudgeProbe } from './views.js';
+import { wireHelp, pageKey } from './help.js';
+import { wireTour } from './tour.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 
@@ -91,10 +94,13 @@ async function dropped(e) {
 }
 
 function wire() {
+  sizeCanvases(redrawCanvas);
   wireControls(onChange);
   wireViews();
   wireUserData({ set: setField, redraw: () => { queuePanels(); state.app.render_heatmap(); } });
   wireExport({ restart });
+  wireHelp();
+  wireTour({ start, play: () => setPlaying(true) });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => dropped(e).catch(showCrash));
   $('play').addEventListener('click', () => setPlaying(!state.playing));
@@ -122,27 +128,16 @@ function wire() {
     state.gpuStale = true;
   });
   $('panic-reset').addEventListener('click', () => location.reload());
-  // The guide's one-click setups: write the settings, start training, show the panel.
-  for (const b of document.querySelectorAll('[data-preset]')) {
-    b.addEventListener('click', () => {
-      start(b.dataset.preset);
-      setPlaying(true);
-      const panel = $(b.dataset.panel);
-      panel.hidden = false;
-      panel.scrollIntoView({ behavior: 'smooth', block: 'start' });
-    });
-  }
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
   document.addEventListener('keydown', (e) => {
-    const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName) && e.target.type !== 'checkbox';
-    if (e.code === 'Space' && !typing) {
-      e.preventDefault();
-      setPlaying(!state.playing);
-    }
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.shiftKey && !typing) {
-      e.preventDefault();
-      undo();
-    }
+    const used = pageKey(e, {
+      play: () => setPlaying(!state.playing),
+      step: () => $('step').click(),
+      reset: () => $('reset').click(),
+      undo,
+      nudge: nudgeProbe,
+    });
+    if (used) e.preventDefault();
   });
   window.addEventListener('hashchange', () => {
     if (location.hash.slice(1) !== state.app.hash()) start(location.hash);

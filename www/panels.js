@@ -35,8 +35,12 @@ export function renderStatus() {
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
   parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
   const cpu = `backend CPU (${state.engine.label}${state.gpu ? '; the WebGPU shader computes affine flows on N(0, I) only' : ''})`;
-  parts.push(`${flow} · ${state.gpu && state.app.gpu_fits() ? `backend WebGPU (${state.gpu.name()})` : cpu}`);
+  parts.push(flow);
+  const backend = state.gpu && state.app.gpu_fits() ? `backend WebGPU (${state.gpu.name()})` : cpu;
   $('status').textContent = parts.join(' · ');
+  // The backend in the Compute box and the status's tooltip: the status line keeps to the model.
+  $('status').title = backend;
+  $('backend-status').textContent = backend;
   const back = state.app.undo_step();
   $('undo').disabled = back < 0;
   $('undo').title = back < 0 ? 'Nothing to undo: a change that throws a trained model away keeps it here' : `Bring back the model of step ${back} that the last change threw away (Ctrl+Z)`;
@@ -96,6 +100,20 @@ export function queuePanels() {
   state.drawQueue.push(...turns);
 }
 
+// What redraws each canvas (after canvas-size.js gave it a new backing store).
+const CANVAS_PANELS = {
+  heatmap: 'render_heatmap', 'samples-model': 'render_samples', 'samples-data': 'render_samples',
+  loss: 'render_loss', masks: renderStatic, explorer: renderStatic, composition: 'render_composition',
+  latent: renderLatent, conditional: 'render_slice', 'transform-map': renderTransform,
+  'compare-maps': renderCompare, 'compare-chart': renderCompare,
+};
+
+// Queues the panel of the canvas `id` (canvas-size.js), once.
+export function redrawCanvas(id) {
+  const panel = CANVAS_PANELS[id];
+  if (panel && state.app && !state.drawQueue.includes(panel)) state.drawQueue.push(panel);
+}
+
 // Draws the next piece left by renderAll or queuePanels; false when there is none.
 export function drawQueued() {
   const draw = state.drawQueue.shift();
@@ -104,6 +122,7 @@ export function drawQueued() {
 }
 
 export function renderStatic() {
+  $('composition').style.aspectRatio = state.app.composition_aspect();
   state.app.render_masks();
   $('layer-order').textContent = `(order: ${state.app.layer_order()})`;
   try {

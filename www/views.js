@@ -132,15 +132,17 @@ export function wireViews() {
   const end = () => { dragging = null; };
   c.addEventListener('pointerup', end);
   c.addEventListener('pointercancel', end);
-  c.addEventListener('keydown', (e) => {
-    const step = e.shiftKey ? 5 * NUDGE : NUDGE;
-    const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[e.key];
-    if (!move) return;
-    e.preventDefault();
-    const [x, y] = state.probed || [0, 0];
-    const clamp = (v) => Math.max(-WINDOW, Math.min(WINDOW, v));
-    probeAt([clamp(x + move[0]), clamp(y + move[1])]);
-  });
+}
+
+// Moves the probe by an arrow key (five times as far with shift); false for other keys.
+export function nudgeProbe(key, shift) {
+  const step = shift ? 5 * NUDGE : NUDGE;
+  const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[key];
+  if (!move) return false;
+  const [x, y] = state.probed || [0, 0];
+  const clamp = (v) => Math.max(-WINDOW, Math.min(WINDOW, v));
+  probeAt([clamp(x + move[0]), clamp(y + move[1])]);
+  return true;
 }
 
 // The cost table from App.costs_json as the worker measured it ([current, twin]), or a

@@ -3,7 +3,7 @@
 // and a link to a target that cannot be compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, ARTEFACTS, openPage, colours } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, colours, tourPreset } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -16,7 +16,7 @@ const scores = (page) => page.evaluate(() => {
 test('the guide\'s preset trains both objectives: each wins its own divergence and reverse KL drops modes', async () => {
   const { page, errors } = await openPage(env.browser, env.server);
   assert.equal(await page.isHidden('#panel-compare'), true, 'no compare view by default');
-  await page.click('button.preset[data-panel="panel-compare"] >> nth=0');
+  await tourPreset(page, 'panel-compare', 0);
   await page.waitForFunction(() => location.hash.includes('compare=1'));
   assert.match(await page.evaluate(() => location.hash), /data=8gaussians.*layers=2&hidden=8,8/);
   assert.equal(await page.isChecked('#compare'), true);

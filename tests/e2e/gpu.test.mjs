@@ -17,12 +17,12 @@ async function gpuGrids(page, n) {
 
 test('a software adapter is offered, not used: the CPU draws and the Compute box says why', async () => {
   const { page, errors } = await openPage(env.browser, env.server);
-  assert.match((await status(page)).text, /backend CPU \(/);
+  assert.match((await status(page)).backend, /backend CPU \(/);
   assert.ok(await page.isChecked('#cpu-only'));
   assert.ok(await page.isEnabled('#cpu-only'), 'the adapter can be chosen');
   assert.match(await page.textContent('#backend-note'), /software one \(.*software\).*Untick/);
   await page.uncheck('#cpu-only');
-  assert.match((await status(page)).text, /backend WebGPU \(.*software\)/);
+  assert.match((await status(page)).backend, /backend WebGPU \(.*software\)/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -30,7 +30,7 @@ test('a software adapter is offered, not used: the CPU draws and the Compute box
 test('with WebGPU the status names the adapter and the heatmap comes from the GPU', async () => {
   const { page, errors } = await openPage(env.browser, env.server, FORCED);
   const s = await status(page);
-  assert.match(s.text, /backend WebGPU \(.+\)/);
+  assert.match(s.backend, /backend WebGPU \(.+\)/);
   await gpuGrids(page, 1);
   assert.ok((await colours(page, 'heatmap')) > 50, 'the heatmap is drawn');
   assert.ok((await colours(page, 'samples-model')) > 10, 'the samples are drawn');
@@ -48,9 +48,9 @@ test('with WebGPU the status names the adapter and the heatmap comes from the GP
 
   // "CPU only" hands the pictures back to the CPU, and unticking it returns them.
   await page.check('#cpu-only');
-  assert.match((await status(page)).text, /backend CPU \(/);
+  assert.match((await status(page)).backend, /backend CPU \(/);
   await page.uncheck('#cpu-only');
-  assert.match((await status(page)).text, /backend WebGPU/);
+  assert.match((await status(page)).backend, /backend WebGPU/);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -77,7 +77,7 @@ test('a GPU failure falls back to the CPU for the session, with a message and a 
   await gpuGrids(page, 1);
   await page.evaluate(() => window.arflowTest.gpu().simulate_failure());
   await page.click('#resample');
-  await page.waitForFunction(() => /backend CPU/.test(document.getElementById('status').textContent));
+  await page.waitForFunction(() => /backend CPU/.test(document.getElementById('backend-status').textContent));
   assert.match(await page.textContent('#messages'), /WebGPU stopped working \(simulated GPU failure\)/);
   assert.ok(await page.isDisabled('#cpu-only'), 'no way back to the broken GPU');
   await page.waitForFunction(() => /grid mass \d/.test(document.getElementById('status').textContent));
@@ -92,14 +92,14 @@ test('a spline flow or a learned base is drawn by the CPU, and the status says w
     const { page, errors } = await openPage(env.browser, env.server, FORCED + hash);
     await page.waitForFunction(() => /grid mass \d/.test(document.getElementById('status').textContent));
     const s = await status(page);
-    assert.match(s.text, /backend CPU \(.*; the WebGPU shader computes affine flows on N\(0, I\) only\)/, hash);
+    assert.match(s.backend, /backend CPU \(.*; the WebGPU shader computes affine flows on N\(0, I\) only\)/, hash);
     assert.ok((await colours(page, 'heatmap')) > 50, `${hash}: the heatmap is drawn`);
     assert.equal(await page.evaluate(() => window.arflowTest.stats.gpuGridMs.length), 0, `${hash}: no GPU grid`);
     // Back to an affine flow on N(0, I): the GPU draws again.
     await page.selectOption('#transform', 'affine');
     await page.uncheck('#learnbase');
     await gpuGrids(page, 1);
-    assert.match((await status(page)).text, /backend WebGPU/);
+    assert.match((await status(page)).backend, /backend WebGPU/);
     assert.deepEqual(errors, []);
     await page.close();
   }

@@ -63,12 +63,14 @@ export async function settled(page) {
     && !/(NLL|estimate) –/.test(document.getElementById('status').textContent), null, { polling: 50 });
 }
 
-/** The status line, with its step count and test NLL read out. */
+/** The status line, with its step count and test NLL read out, and the backend (in the
+ * Compute box). */
 export async function status(page) {
   const text = await page.textContent('#status');
   const step = Number(/step (\d+)/.exec(text)?.[1]);
   const nll = Number(/test NLL ([\d.]+)/.exec(text)?.[1]);
-  return { text, step, nll };
+  const backend = await page.textContent('#backend-status');
+  return { text, step, nll, backend };
 }
 
 /** Distinct colours on a canvas: a blank or flat canvas has one or two. */
@@ -88,4 +90,18 @@ export async function onMap(page, x1, x2) {
   const [rect, width] = await page.evaluate(() => [window.arflowTest.app().heatmap_rect(), document.getElementById('heatmap').width]);
   const s = box.width / width;
   return [box.x + s * (rect[0] + ((x1 + 4) / 8) * (rect[1] - rect[0])), box.y + s * (rect[2] + ((4 - x2) / 8) * (rect[3] - rect[2]))];
+}
+
+/** Opens the guided tour at the `nth` step (from 0) whose one-click setup points at
+ * `panel`, as a visitor would (Back and Next), and clicks its "Set this up and train". */
+export async function tourPreset(page, panel, nth = 0) {
+  if (await page.isHidden('#tour')) await page.click('#tour-open');
+  const target = await page.evaluate(([panel, nth]) => {
+    const steps = [...document.querySelectorAll('#tour .tour-steps > li')];
+    return steps.map((li, i) => (li.querySelector(`button.preset[data-panel="${panel}"]`) ? i : -1)).filter((i) => i >= 0)[nth];
+  }, [panel, nth]);
+  const current = async () => Number(/Step (\d+)/.exec(await page.textContent('#tour-count'))[1]) - 1;
+  while (await current() > target) await page.click('#tour-prev');
+  while (await current() < target) await page.click('#tour-next');
+  await page.click(`#tour li:not([hidden]) button.preset[data-panel="${panel}"]`);
 }

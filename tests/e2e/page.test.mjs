@@ -18,7 +18,7 @@ test('the default view shows a density at once, with no errors', async () => {
   const s = await status(page);
   assert.equal(s.step, 0);
   // Chromium has relaxed SIMD, so the page loads that build (www/engine.js).
-  assert.match(s.text, /backend CPU \(SIMD128 \+ relaxed FMA\)/);
+  assert.match(s.backend, /backend CPU \(SIMD128 \+ relaxed FMA\)/);
   // No --enable-unsafe-webgpu here, so no adapter: the CPU computes, and says so.
   assert.ok(await page.isDisabled('#cpu-only'));
   assert.match(await page.textContent('#backend-note'), /no WebGPU adapter/);
@@ -64,7 +64,7 @@ test('the portable SIMD128 build, for browsers without relaxed SIMD, draws and t
   const { page, errors } = await open('?engine=simd128');
   assert.ok((await colours(page, 'heatmap')) > 50, 'the heatmap is drawn');
   const first = await status(page);
-  assert.match(first.text, /backend CPU \(SIMD128\)/);
+  assert.match(first.backend, /backend CPU \(SIMD128\)/);
   await page.keyboard.press('Space');
   await page.waitForFunction(() => /step [1-9]\d{2,}/.test(document.getElementById('status').textContent));
   await page.keyboard.press('Space');

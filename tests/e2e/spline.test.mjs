@@ -4,7 +4,7 @@
 // base under the composition, and the hash holding all of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, ARTEFACTS, openPage, settled, status, colours, onMap } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, settled, status, colours, onMap, tourPreset } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -62,7 +62,7 @@ test('a spline flow with a learned base trains on checkerboard and its map follo
 
 test('the guide sets up checkerboard with splines in one click and trains it', async () => {
   const { page, errors } = await openPage(env.browser, env.server);
-  await page.click('button.preset[data-panel="panel-transform"]');
+  await tourPreset(page, 'panel-transform');
   await page.waitForFunction(() => location.hash.includes('transform=spline') && location.hash.includes('data=checkerboard'));
   await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 100, null, { polling: 200 });
   assert.equal(await page.inputValue('#transform'), 'spline');

@@ -1,0 +1,159 @@
+// End-to-end: the page as a lecture hall and a phone see it. At a projector, a laptop, a
+// small laptop and a phone, each at device pixel ratio 1 and 2: nothing overflows sideways,
+// the density map, the samples and the loss fit the laptop's first screen with the
+// transport in view, every canvas's backing store is its CSS size times the ratio, no
+// chart text is smaller than 14 CSS pixels (as the drawing code set it on the canvas), and
+// axe-core finds no serious or critical accessibility violation. Then the keyboard, a tap
+// that probes, and every step of the guided tour, photographed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { useBrowser, ARTEFACTS, settled, tourPreset } from './helpers.mjs';
+
+const env = useBrowser();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const SIZES = [[1920, 1080], [1366, 768], [1024, 768], [390, 844]];
+
+// Every font the page's code sets on a canvas in the document, with the canvas's CSS
+// pixels per backing pixel at that moment: the text's size on the page.
+function recordCanvasFonts() {
+  window.canvasFonts = [];
+  const font = Object.getOwnPropertyDescriptor(CanvasRenderingContext2D.prototype, 'font');
+  Object.defineProperty(CanvasRenderingContext2D.prototype, 'font', {
+    get() { return font.get.call(this); },
+    set(v) {
+      const c = this.canvas;
+      const px = Number(/([\d.]+)px/.exec(v)?.[1]);
+      if (c.isConnected && c.clientWidth > 0 && px) {
+        window.canvasFonts.push({ id: c.id, width: c.width, css: (px * c.clientWidth) / c.width });
+      }
+      font.set.call(this, v);
+    },
+  });
+}
+
+async function open(width, height, dpr, hash = '') {
+  const context = await env.browser.newContext({
+    viewport: { width, height }, deviceScaleFactor: dpr, hasTouch: width < 500, bypassCSP: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(0);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(recordCanvasFonts);
+  await page.goto(`${env.server.url}?test#${hash}`);
+  await page.waitForSelector('body[data-ready="1"][data-gpu]');
+  await settled(page);
+  return { page, context, errors };
+}
+
+// Every visible panel canvas has been drawn, text included, at its present size.
+const allDrawn = () => [...document.querySelectorAll('.panel canvas')]
+  .filter((c) => c.clientWidth > 0)
+  .every((c) => window.canvasFonts.some((f) => f.id === c.id && f.width === c.width));
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+}
+
+for (const [width, height] of SIZES) {
+  test(`at ${width}x${height}: fits, sharp at DPR 1 and 2, text at least 14 px, accessible`, async () => {
+    for (const dpr of [1, 2]) {
+      const { page, context, errors } = await open(width, height, dpr);
+      await page.click('#play');
+      await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 200, null, { polling: 100 });
+      await page.click('#play');
+      await page.waitForFunction(allDrawn, null, { polling: 100 });
+      const m = await page.evaluate(() => {
+        const rect = (id) => document.getElementById(id).getBoundingClientRect();
+        const canvases = [...document.querySelectorAll('.panel canvas')].filter((c) => c.clientWidth > 0)
+          .map((c) => ({ id: c.id, w: c.width, h: c.height, cw: c.getBoundingClientRect().width, ch: c.getBoundingClientRect().height }));
+        const fonts = window.canvasFonts.filter((f) => document.getElementById(f.id).width === f.width);
+        return {
+          scrollWidth: document.documentElement.scrollWidth, innerWidth, innerHeight,
+          views: ['heatmap', 'samples-model', 'samples-data', 'loss'].map((id) => [id, rect(id).top, rect(id).bottom, rect(id).right]),
+          canvases, smallest: Math.min(...fonts.map((f) => f.css)),
+        };
+      });
+      const where = `${width}x${height} at DPR ${dpr}`;
+      assert.ok(m.scrollWidth <= m.innerWidth, `${where}: the page is ${m.scrollWidth} px wide`);
+      for (const c of m.canvases) {
+        assert.ok(Math.abs(c.w - c.cw * dpr) <= 1 && Math.abs(c.h - c.ch * dpr) <= 1,
+          `${where}: #${c.id} has ${c.w}x${c.h} pixels for ${c.cw}x${c.ch} CSS pixels`);
+      }
+      assert.ok(m.smallest >= 13.9, `${where}: chart text of ${m.smallest} px`);
+      if (width === 1366) {
+        for (const [id, top, bottom, right] of m.views) {
+          assert.ok(top >= 0 && bottom <= m.innerHeight && right <= m.innerWidth, `${where}: #${id} spans ${top}..${bottom}, not in the first screen`);
+        }
+        await page.mouse.wheel(0, 2500);
+        await page.waitForFunction(() => scrollY > 1000);
+        const play = await page.evaluate(() => document.getElementById('play').getBoundingClientRect().toJSON());
+        assert.ok(play.top >= 0 && play.bottom <= m.innerHeight, `${where}: Play scrolled away (${play.top})`);
+        await page.evaluate(() => scrollTo(0, 0));
+      }
+      await page.screenshot({ path: `${ARTEFACTS}layout-${width}x${height}@${dpr}.png` });
+      if (dpr === 1) {
+        const violations = await axe(page);
+        assert.deepEqual(violations, [], `${where}: axe-core`);
+      }
+      assert.deepEqual(errors, []);
+      console.log(`${where}: ${m.canvases.length} canvases, smallest chart text ${m.smallest.toFixed(2)} px, page ${m.scrollWidth} px wide`);
+      await context.close();
+    }
+  });
+}
+
+test('the keyboard trains, steps, resets and moves the probe; a tap on a phone probes', async () => {
+  const { page, context, errors } = await open(1366, 768, 1);
+  const step = async () => Number(/step (\d+)/.exec(await page.textContent('#status'))[1]);
+  await page.keyboard.press('s');
+  await page.waitForFunction(() => /step 1 /.test(document.getElementById('status').textContent));
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 50);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => /step 0 /.test(document.getElementById('status').textContent));
+  assert.equal(await step(), 0);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('#probe-logp');
+
+  // Every control has a name a screen reader can say, and focus is visible.
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  assert.deepEqual(errors, []);
+  await context.close();
+  const phone = await open(390, 844, 2);
+  const box = await phone.page.locator('#heatmap').boundingBox();
+  await phone.page.touchscreen.tap(box.x + box.width * 0.4, box.y + box.height * 0.4);
+  await phone.page.waitForSelector('#probe-logp');
+  await phone.page.click('#panel-density button.about');
+  assert.equal(await phone.page.isVisible('#panel-density .caption:not(.keep)'), true, 'the note opens on a tap');
+  await phone.page.screenshot({ path: `${ARTEFACTS}layout-phone-probe.png`, fullPage: false });
+  assert.deepEqual(phone.errors, []);
+  await phone.context.close();
+});
+
+test('every step of the tour sets itself up, trains and shows its panel', async () => {
+  const { page, context, errors } = await open(1366, 768, 1);
+  await page.click('#tour-open');
+  const count = await page.locator('#tour .tour-steps > li').count();
+  for (let i = 0; i < count; i += 1) {
+    const panel = await page.getAttribute(`#tour .tour-steps > li:nth-child(${i + 1}) button.preset`, 'data-panel');
+    const nth = await page.evaluate(([i, panel]) => [...document.querySelectorAll('#tour .tour-steps > li')]
+      .slice(0, i).filter((li) => li.querySelector(`button.preset[data-panel="${panel}"]`)).length, [i, panel]);
+    await tourPreset(page, panel, nth);
+    await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 100, null, { polling: 100 });
+    await page.waitForFunction((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      return r.top < innerHeight && r.bottom > 0;
+    }, panel);
+    await page.screenshot({ path: `${ARTEFACTS}tour-${i + 1}.png` });
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

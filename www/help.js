@@ -1,0 +1,47 @@
+// Help that works on touch as well as with a mouse (nothing hides behind hover): each
+// panel's "What am I looking at?" note behind a "?" button in its title, the status line's
+// glossary, and the keyboard: space play/pause, S one step, R reset, arrows move the probe.
+
+// A "?" button that opens and closes `target` (adds `cls` to it, or unhides it).
+function toggler(button, open) {
+  button.setAttribute('aria-expanded', 'false');
+  button.addEventListener('click', () => {
+    const now = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(now));
+    open(now);
+  });
+}
+
+export function wireHelp() {
+  for (const panel of document.querySelectorAll('section.panel')) {
+    if (!panel.querySelector('.caption:not(.keep)')) continue;
+    const h2 = panel.querySelector('h2');
+    const b = document.createElement('button');
+    b.className = 'about';
+    b.textContent = '?';
+    b.title = 'What am I looking at?';
+    b.setAttribute('aria-label', `What am I looking at? (${h2.textContent.trim().split(':')[0]})`);
+    toggler(b, (open) => panel.classList.toggle('explained', open));
+    h2.append(b);
+  }
+  const help = document.getElementById('status-help');
+  toggler(document.getElementById('status-help-button'), (open) => { help.hidden = !open; });
+}
+
+// Whether a key press belongs to a text box or a list (which keep their own keys).
+export function typing(e) {
+  const t = e.target;
+  return ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName) && t.type !== 'checkbox' && t.type !== 'range';
+}
+
+// The page's keys (`on`: { play, step, reset, undo, nudge(key, shift) }); true when used.
+export function pageKey(e, on) {
+  if (typing(e) || e.altKey) return false;
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.shiftKey) return on.undo(), true;
+  if (e.ctrlKey || e.metaKey) return false;
+  if (e.code === 'Space') return on.play(), true;
+  if (e.key === 's' || e.key === 'S') return on.step(), true;
+  if (e.key === 'r' || e.key === 'R') return on.reset(), true;
+  if (e.key.startsWith('Arrow') && !['BUTTON', 'INPUT'].includes(e.target.tagName)) return on.nudge(e.key, e.shiftKey);
+  return false;
+}
