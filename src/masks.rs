@@ -175,3 +175,36 @@ pub fn reach(masks: &[Mask]) -> Vec<Vec<bool>> {
     }
     reach
 }
+
+/// The units on a path from some input to output `output`, column by column (`[inputs,
+/// hidden 1, ..., outputs]`): what output `output` depends on, and through which units.
+/// A unit is on such a path when an input reaches it and it reaches the output.
+pub fn on_paths(masks: &[Mask], output: usize) -> Vec<Vec<bool>> {
+    let Some(first) = masks.first() else {
+        return Vec::new();
+    };
+    // Forward: which units some input reaches (every input reaches itself).
+    let mut from_inputs = vec![vec![true; first.cols]];
+    for m in masks {
+        let prev = from_inputs.last().cloned().unwrap_or_default();
+        let row = (0..m.rows)
+            .map(|r| (0..m.cols).any(|c| prev[c] && m.get(r, c)))
+            .collect();
+        from_inputs.push(row);
+    }
+    // Backward: which units reach the output.
+    let last = masks.len();
+    let mut to_output = vec![Vec::new(); last + 1];
+    to_output[last] = (0..masks[last - 1].rows).map(|r| r == output).collect();
+    for (l, m) in masks.iter().enumerate().rev() {
+        let next = &to_output[l + 1];
+        to_output[l] = (0..m.cols)
+            .map(|c| (0..m.rows).any(|r| next[r] && m.get(r, c)))
+            .collect();
+    }
+    from_inputs
+        .iter()
+        .zip(&to_output)
+        .map(|(a, b)| a.iter().zip(b).map(|(&x, &y)| x && y).collect())
+        .collect()
+}

@@ -184,3 +184,67 @@ fn deterministic_degrees_spread_over_the_range_in_narrow_layers() {
     );
     assert!(d2.unwrap()[1].iter().all(|&m| m == 1));
 }
+
+/// Every path from an input to output `o`, by depth-first search over the masks.
+fn paths_by_search(masks: &[arflow::masks::Mask], o: usize) -> Vec<Vec<bool>> {
+    let mut on: Vec<Vec<bool>> = std::iter::once(masks[0].cols)
+        .chain(masks.iter().map(|m| m.rows))
+        .map(|n| vec![false; n])
+        .collect();
+    // Walk from each input; a unit on a completed walk to `o` is on a path.
+    fn walk(
+        masks: &[arflow::masks::Mask],
+        o: usize,
+        l: usize,
+        u: usize,
+        trail: &mut Vec<usize>,
+        on: &mut Vec<Vec<bool>>,
+    ) {
+        trail.push(u);
+        if l == masks.len() {
+            if u == o {
+                for (k, &t) in trail.iter().enumerate() {
+                    on[k][t] = true;
+                }
+            }
+        } else {
+            for r in 0..masks[l].rows {
+                if masks[l].get(r, u) {
+                    walk(masks, o, l + 1, r, trail, on);
+                }
+            }
+        }
+        trail.pop();
+    }
+    for i in 0..masks[0].cols {
+        walk(masks, o, 0, i, &mut Vec::new(), &mut on);
+    }
+    on
+}
+
+#[test]
+fn the_units_on_an_outputs_paths_are_those_a_search_of_every_path_finds() {
+    use arflow::masks::{degrees, masks, on_paths, ordering, reach, HiddenDegrees, Ordering};
+    for (d, hidden) in [
+        (2, vec![4, 4]),
+        (4, vec![6, 5]),
+        (5, vec![3]),
+        (3, vec![4, 2, 5]),
+    ] {
+        for o in [Ordering::Natural, Ordering::Random(7)] {
+            let deg = degrees(&ordering(d, o), &hidden, HiddenDegrees::Random(3)).unwrap();
+            let m = masks(&deg, 2);
+            let r = reach(&m);
+            for out in 0..2 * d {
+                let on = on_paths(&m, out);
+                assert_eq!(
+                    on,
+                    paths_by_search(&m, out),
+                    "D={d} {hidden:?} output {out}"
+                );
+                // Its inputs are exactly the row of the masks' product.
+                assert_eq!(on[0], r[out], "D={d} output {out}");
+            }
+        }
+    }
+}

@@ -35,6 +35,11 @@ fn bad_values(kind: Kind) -> Vec<String> {
             v.push(vec!["4"; depth + 1].join(","));
         }
         Kind::Flag => v.extend(["2".into(), "yes".into()]),
+        Kind::Names(all) => v.extend([
+            "nothing".into(),
+            format!("{},bogus", all[0]),
+            all[0].to_uppercase(),
+        ]),
     }
     v
 }
@@ -57,6 +62,7 @@ fn good_values(kind: Kind) -> Vec<String> {
             "3".into(),
         ],
         Kind::Flag => vec!["0".into(), "1".into()],
+        Kind::Names(all) => vec![String::new(), all[0].to_string(), all.join(",")],
     }
 }
 
@@ -192,4 +198,25 @@ fn the_transform_settings_build_the_flow_they_name() {
         s.trainer().unwrap().flow.layers[0].transformer,
         Transformer::Affine(arflow::scale::Scale::Exp)
     );
+}
+
+#[test]
+fn the_panels_a_presentation_leaves_out_are_a_set_in_the_tables_order() {
+    let mut s = Settings::default();
+    s.set("hide", " loss, density,loss ").unwrap();
+    assert_eq!(s.get("hide").unwrap(), "density,loss");
+    assert_eq!(s.hide, ["density", "loss"]);
+    let err = s.set("hide", "density,legend").unwrap_err().to_string();
+    assert!(
+        err.contains("panels left out") && err.contains("'legend'"),
+        "{err}"
+    );
+    assert_eq!(
+        s.hide,
+        ["density", "loss"],
+        "a refused value changes nothing"
+    );
+    s.set("hide", "").unwrap();
+    assert!(s.hide.is_empty());
+    assert!(s.to_hash().contains("present=0") || !s.to_hash().contains("present"));
 }

@@ -2,6 +2,7 @@
 // export, not from HTML), read and written by field name, and the one handler every control
 // shares: set the field, write the hash, rebuild or update.
 import { state, $ } from './state.js';
+import { showPresentation } from './present.js';
 
 export function message(text, kind = 'note') {
   const box = $('messages');
@@ -36,6 +37,7 @@ export function writeControls() {
   for (const el of document.querySelectorAll('[data-show]')) {
     el.hidden = !shown.includes(el.dataset.show);
   }
+  showPresentation();
 }
 
 export function writeHash() {
@@ -46,6 +48,7 @@ export function writeHash() {
 function limits(f) {
   if (f.kind === 'whole') return `${f.min} to ${f.max}`;
   if (f.kind === 'widths') return `up to ${f.depth} widths of 1 to ${f.width}; none = no hidden layer`;
+  if (f.kind === 'names') return `comma-separated, any of: ${f.names.join(', ')}`;
   if (f.kind === 'number') return f.zero ? `0 = off, or ${f.min} to ${f.max}` : `${f.min} to ${f.max}`;
   return '';
 }

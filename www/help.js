@@ -1,6 +1,7 @@
 // Help that works on touch as well as with a mouse (nothing hides behind hover): each
 // panel's "What am I looking at?" note behind a "?" button in its title, the status line's
-// glossary, and the keyboard: space play/pause, S one step, R reset, arrows move the probe.
+// glossary, and the keyboard: space play/pause, S one step, R reset, P presentation,
+// arrows move the probe.
 
 // A "?" button that opens and closes `target` (adds `cls` to it, or unhides it).
 function toggler(button, open) {
@@ -34,7 +35,8 @@ export function typing(e) {
   return ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName) && t.type !== 'checkbox' && t.type !== 'range';
 }
 
-// The page's keys (`on`: { play, step, reset, undo, nudge(key, shift) }); true when used.
+// The page's keys (`on`: { play, step, reset, undo, present, nudge(key, shift) }); true
+// when used.
 export function pageKey(e, on) {
   if (typing(e) || e.altKey) return false;
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.shiftKey) return on.undo(), true;
@@ -42,6 +44,7 @@ export function pageKey(e, on) {
   if (e.code === 'Space') return on.play(), true;
   if (e.key === 's' || e.key === 'S') return on.step(), true;
   if (e.key === 'r' || e.key === 'R') return on.reset(), true;
+  if (e.key === 'p' || e.key === 'P') return on.present(), true;
   if (e.key.startsWith('Arrow') && !['BUTTON', 'INPUT'].includes(e.target.tagName)) return on.nudge(e.key, e.shiftKey);
   return false;
 }

@@ -17,9 +17,10 @@ import { sizeCanvases } from './canvas-size.js';
 import { toWorker, startWorker, pingWorker } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
-import { wireViews, nudgeProbe } from './views.js';
+import { wireViews, nudgeProbe, probeAt } from './views.js';
 import { wireHelp, pageKey } from './help.js';
 import { wireTour } from './tour.js';
+import { wirePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 
@@ -100,7 +101,8 @@ function wire() {
   wireUserData({ set: setField, redraw: () => { queuePanels(); state.app.render_heatmap(); } });
   wireExport({ restart });
   wireHelp();
-  wireTour({ start, play: () => setPlaying(true) });
+  wirePresentation(setField);
+  wireTour({ start, play: () => setPlaying(true), probe: probeAt });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => dropped(e).catch(showCrash));
   $('play').addEventListener('click', () => setPlaying(!state.playing));
@@ -135,6 +137,7 @@ function wire() {
       step: () => $('step').click(),
       reset: () => $('reset').click(),
       undo,
+      present: () => setField('present', state.app.get('present') === '1' ? '0' : '1'),
       nudge: nudgeProbe,
     });
     if (used) e.preventDefault();

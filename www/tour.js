@@ -42,7 +42,8 @@ function keepClearOfTheTop() {
   }).observe(top);
 }
 
-// `on.start(hash)` loads settings, `on.play()` starts training.
+// `on.start(hash)` loads settings, `on.play()` starts training, `on.probe([x1, x2])`
+// probes a point (a step's `data-probe`).
 export function wireTour(on) {
   keepClearOfTheTop();
   let saved = 0;
@@ -56,6 +57,7 @@ export function wireTour(on) {
     b.addEventListener('click', () => {
       on.start(b.dataset.preset);
       on.play();
+      if (b.dataset.probe) on.probe(b.dataset.probe.split(',').map(Number));
       pointAt($(b.dataset.panel));
     });
   }

@@ -99,13 +99,33 @@ function redraw(panels) {
   });
 }
 
-function probeAt(p) {
+export function probeAt(p) {
   state.app.set_probe(p[0], p[1]);
   state.probed = p;
   redraw([renderProbe, 'render_composition', renderTransform]);
 }
 
+// Hover or tap on a MADE's matrices lights up one coordinate's paths (App.pick_mask).
+function wireMadePick(id, draw) {
+  const c = $(id);
+  let last = -1;
+  const pick = (e) => {
+    const r = c.getBoundingClientRect();
+    const p = e ? state.app.pick_mask(id, e.clientX - r.left, e.clientY - r.top) : state.app.pick_mask(id, -1, -1);
+    if (p === last) return;
+    last = p;
+    requestAnimationFrame(draw);
+  };
+  c.addEventListener('pointermove', pick);
+  c.addEventListener('pointerdown', pick);
+  c.addEventListener('pointerleave', () => pick(null));
+}
+
 export function wireViews() {
+  wireMadePick('masks', () => state.app.render_masks());
+  wireMadePick('explorer', () => {
+    try { state.app.render_explorer(); } catch { /* its message is under the explorer (renderStatic) */ }
+  });
   const c = $('heatmap');
   let dragging = null;
   c.addEventListener('pointerdown', (e) => {

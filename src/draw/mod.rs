@@ -6,6 +6,7 @@ pub mod compare;
 pub mod composition;
 pub mod coordinate_map;
 pub mod heatmap;
+pub mod mask_matrix;
 pub mod masks;
 pub mod scaled;
 pub mod views;

@@ -2,11 +2,12 @@
 //! key and the control's id), its label (for messages), its kind and limits (which the page
 //! reads from here at start), what a change needs, and how it is read and written.
 
-use super::settings::{Change, Settings};
+use super::settings::{Change, Settings, PANELS};
 pub use super::values::Kind;
 use super::values::{
-    count, flag, list, name, number, number_text, pick, seed, whole, widths, COORDS, DATA, DEGREES,
-    DIRECTIONS, EXPLORER_ORDERS, MODES, ORDERS, SCALES, TARGETS, TRANSFORMS,
+    count, flag, list, name, names, names_text, number, number_text, pick, seed, whole, widths,
+    COORDS, DATA, DEGREES, DIRECTIONS, EXPLORER_ORDERS, MASK_VIEWS, MODES, ORDERS, SCALES, TARGETS,
+    TRANSFORMS,
 };
 use crate::transformer::BINS_RANGE;
 use crate::Result;
@@ -150,7 +151,7 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 27] = [
+pub const FIELDS: [Field; 30] = [
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     field!(
         "compare",
@@ -267,6 +268,25 @@ pub const FIELDS: [Field; 27] = [
         Change::View,
         flag,
         flag_text
+    ),
+    choice!("maskview", "MADE view", mask_view, MASK_VIEWS, Change::View),
+    field!(
+        "present",
+        "presentation",
+        present,
+        Kind::Flag,
+        Change::View,
+        flag,
+        flag_text
+    ),
+    field!(
+        "hide",
+        "panels left out",
+        hide,
+        Kind::Names(PANELS),
+        Change::View,
+        names,
+        names_text
     ),
     field!("mdim", "explorer D", mdim, MDIM, Change::View, count, text),
     field!(

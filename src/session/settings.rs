@@ -69,6 +69,33 @@ pub enum ExplorerOrder {
     Random,
 }
 
+/// How the MADE panels draw a MADE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaskView {
+    /// Matrices when a hidden layer is too wide for the diagram, else the diagram.
+    Auto,
+    /// Units and edges (wide layers thinned).
+    Diagram,
+    /// The masks and their product as matrices.
+    Matrix,
+}
+
+/// The panels a presentation can leave out (their ids without `panel-`).
+pub const PANELS: &[&str] = &[
+    "density",
+    "samples",
+    "loss",
+    "probe",
+    "masks",
+    "transform",
+    "composition",
+    "latent",
+    "slice",
+    "cost",
+    "explorer",
+    "compare",
+];
+
 /// Every setting of the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -118,6 +145,12 @@ pub struct Settings {
     pub slice_other: bool,
     /// The composition shows the density at each stage under its points.
     pub stage_density: bool,
+    /// How the MADE panels draw a MADE.
+    pub mask_view: MaskView,
+    /// Presentation: larger type, no controls, only the panels not in `hide`.
+    pub present: bool,
+    /// The panels a presentation leaves out.
+    pub hide: Vec<&'static str>,
     /// Mask explorer: dimension `D`.
     pub mdim: usize,
     /// Mask explorer: hidden widths.
@@ -161,6 +194,9 @@ impl Default for Settings {
             coord: 0,
             slice_other: false,
             stage_density: false,
+            mask_view: MaskView::Auto,
+            present: false,
+            hide: Vec::new(),
             mdim: 4,
             mhidden: vec![8, 8],
             morder: ExplorerOrder::Natural,

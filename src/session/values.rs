@@ -2,7 +2,7 @@
 //! on the page) and the parsers of the other kinds, each reading its limits from its
 //! [`Kind`]. Every parser names the field in its error.
 
-use super::settings::{ExplorerOrder, Mode, Order};
+use super::settings::{ExplorerOrder, MaskView, Mode, Order};
 use crate::data::DataSet;
 use crate::flow::{DegreeRule, Direction};
 use crate::scale::Scale;
@@ -40,6 +40,8 @@ pub enum Kind {
     },
     /// `1` or `0`, a checkbox.
     Flag,
+    /// A comma-separated set of these names (empty for none), e.g. `loss,masks`.
+    Names(&'static [&'static str]),
 }
 
 /// The values a choice field takes: `(value, its name in the hash, its label on the page)`.
@@ -72,6 +74,8 @@ options!(SCALES: Scale = [(Scale::Softplus, "softplus", "softplus(s + c) + 0.001
 options!(TRANSFORMS: Transform = [(Transform::Affine, "affine", "affine: z = x a + t"),
     (Transform::Spline, "spline", "rational-quadratic spline")]);
 options!(COORDS: usize = [(0, "x1", "x1"), (1, "x2", "x2")]);
+options!(MASK_VIEWS: MaskView = [(MaskView::Auto, "auto", "matrices when wide"),
+    (MaskView::Diagram, "diagram", "diagram"), (MaskView::Matrix, "matrix", "matrices")]);
 options!(EXPLORER_ORDERS: ExplorerOrder = [(ExplorerOrder::Natural, "natural", "natural"),
     (ExplorerOrder::Reversed, "reversed", "reversed"), (ExplorerOrder::Random, "random", "random")]);
 options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "deterministic"),
@@ -233,4 +237,29 @@ pub(super) fn list(v: &[usize]) -> String {
         .map(|w| w.to_string())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// A set of names of a [`Kind::Names`] field, in the order the kind lists them.
+#[inline(never)]
+pub(super) fn names(kind: Kind, label: &'static str, value: &str) -> Result<Vec<&'static str>> {
+    let Kind::Names(all) = kind else {
+        unreachable!("a names field")
+    };
+    let given: Vec<&str> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    if let Some(bad) = given.iter().find(|v| !all.contains(v)) {
+        return Err(Error::Invalid(
+            label,
+            format!("{} is not one of {}", quote(bad), all.join(", ")),
+        ));
+    }
+    Ok(all.iter().copied().filter(|n| given.contains(n)).collect())
+}
+
+/// A set of names as text: comma-separated.
+pub(super) fn names_text(v: &[&'static str]) -> String {
+    v.join(",")
 }

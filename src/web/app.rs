@@ -27,6 +27,10 @@ pub struct App {
     pub(super) slice_at: std::cell::Cell<f32>,
     /// The brush is on: the data panel and the overlay show the user's points.
     pub(super) drawing: bool,
+    /// The coordinate picked on a MADE's matrices: `(canvas, coordinate)` (`web/masks.rs`).
+    pub(super) mask_pick: std::cell::Cell<Option<(usize, usize)>>,
+    /// Where each MADE canvas's matrices can be picked.
+    pub(super) mask_zones: std::cell::RefCell<[Vec<crate::draw::mask_matrix::Zone>; 2]>,
 }
 
 #[wasm_bindgen]
@@ -45,6 +49,8 @@ impl App {
             probe_cache: std::cell::RefCell::new(None),
             slice_at: std::cell::Cell::new(0.0),
             drawing: false,
+            mask_pick: std::cell::Cell::new(None),
+            mask_zones: std::cell::RefCell::new([Vec::new(), Vec::new()]),
         }
     }
 
@@ -276,6 +282,10 @@ pub fn settings_fields() -> String {
                     ("width", width.to_string()),
                 ]),
                 Kind::Flag => fields.push(kind("flag")),
+                Kind::Names(all) => {
+                    let all: Vec<String> = all.iter().map(|n| text(n)).collect();
+                    fields.extend([kind("names"), ("names", array(&all))]);
+                }
             }
             object(&fields)
         })

@@ -41,13 +41,27 @@ pub fn backend(c: HtmlCanvasElement) -> Result<Scaled<CanvasBackend>, JsError> {
         .ok_or_else(|| JsError::new("no canvas backend"))
 }
 
+/// How much larger charts are drawn in a presentation (`<body class="present">`): their
+/// layout unit is this many CSS pixels, so their text is too.
+pub const PRESENTATION_ZOOM: f64 = 1.4;
+
 /// Device pixels per CSS pixel of `c`'s backing store: its width over its laid-out width,
 /// or the device pixel ratio while it is not laid out (hidden).
-pub fn scale(c: &HtmlCanvasElement) -> f64 {
+pub fn device_ratio(c: &HtmlCanvasElement) -> f64 {
     match c.client_width() {
         w if w > 0 => c.width() as f64 / w as f64,
         _ => web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()),
     }
+}
+
+/// Device pixels per layout unit of a chart on `c`: [`device_ratio`], times
+/// [`PRESENTATION_ZOOM`] in a presentation.
+pub fn scale(c: &HtmlCanvasElement) -> f64 {
+    let present = document()
+        .ok()
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.class_list().contains("present"));
+    device_ratio(c) * if present { PRESENTATION_ZOOM } else { 1.0 }
 }
 
 /// A drawing error as a JavaScript error.

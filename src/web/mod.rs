@@ -8,6 +8,7 @@ mod compare;
 mod dom;
 mod gpu;
 mod json;
+mod masks;
 mod render;
 mod sync;
 mod user_data;

@@ -4,7 +4,7 @@
 use super::dom::{backend, canvas, device_rect, draw_image, js};
 use super::App;
 use crate::draw::charts::Dots;
-use crate::draw::{area, charts, heatmap, masks, ON_HEATMAP};
+use crate::draw::{area, charts, heatmap, ON_HEATMAP};
 use crate::grid::{Density, Grid, Window};
 use crate::objective::Objective;
 use crate::target::Target;
@@ -113,22 +113,5 @@ impl App {
             status.metric_name,
         )
         .map_err(js)
-    }
-
-    /// Draws the chosen layer's MADE on `#masks`.
-    pub fn render_masks(&self) -> Result<(), JsError> {
-        let root = area(backend(canvas("masks")?)?);
-        let (degrees, m) = self.lab.layer_masks();
-        masks::draw(&root, &degrees, &m).map_err(js)
-    }
-
-    /// Draws the explorer's MADE on `#explorer`.
-    pub fn render_explorer(&self) -> Result<(), JsError> {
-        let root = area(backend(canvas("explorer")?)?);
-        let (degrees, m) = self
-            .lab
-            .explorer_masks()
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        masks::draw(&root, &degrees, &m).map_err(js)
     }
 }

@@ -147,6 +147,8 @@ test('every step of the tour sets itself up, trains and shows its panel', async 
     const nth = await page.evaluate(([i, panel]) => [...document.querySelectorAll('#tour .tour-steps > li')]
       .slice(0, i).filter((li) => li.querySelector(`button.preset[data-panel="${panel}"]`)).length, [i, panel]);
     await tourPreset(page, panel, nth);
+    // A step that probes a point shows its table.
+    if (await page.getAttribute(`#tour .tour-steps > li:nth-child(${i + 1}) button.preset`, 'data-probe')) await page.waitForSelector('#probe-logp');
     await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 100, null, { polling: 100 });
     await page.waitForFunction((id) => {
       const r = document.getElementById(id).getBoundingClientRect();
@@ -154,6 +156,76 @@ test('every step of the tour sets itself up, trains and shows its panel', async 
     }, panel);
     await page.screenshot({ path: `${ARTEFACTS}tour-${i + 1}.png` });
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a presentation: larger chart text, no controls, only the panels kept, all in the link', async () => {
+  const { page, context, errors } = await open(1920, 1080, 1, 'present=1&hide=masks,explorer');
+  await page.waitForFunction(allDrawn, null, { polling: 100 });
+  assert.equal(await page.evaluate(() => document.body.classList.contains('present')), true);
+  assert.equal(await page.isVisible('aside.controls'), false, 'no controls');
+  assert.equal(await page.isVisible('#panel-masks'), false);
+  assert.equal(await page.isVisible('#panel-explorer'), false);
+  assert.equal(await page.isVisible('#panel-loss'), true);
+  const smallest = await page.evaluate(() => Math.min(...window.canvasFonts
+    .filter((f) => document.getElementById(f.id).width === f.width).map((f) => f.css)));
+  assert.ok(smallest >= 14 * 1.4 - 0.1, `presentation chart text of ${smallest} px`);
+  // A panel left out by its button goes into the link; "Show all" brings them back.
+  await page.click('#panel-latent button.leave-out');
+  await page.waitForFunction(() => location.hash.includes('hide=masks,latent,explorer'));
+  assert.equal(await page.isVisible('#panel-latent'), false);
+  await page.screenshot({ path: `${ARTEFACTS}presentation-1920x1080.png` });
+  await page.click('#show-all');
+  await page.waitForFunction(() => !/hide=[a-z]/.test(location.hash));
+  assert.equal(await page.isVisible('#panel-masks'), true);
+  // P leaves the presentation, and the controls are back.
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => !document.body.classList.contains('present'));
+  assert.equal(await page.isVisible('aside.controls'), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a MADE as matrices: the staircase, and a picked coordinate lights its paths', async () => {
+  const { page, context, errors } = await open(1366, 768, 1, 'mdim=5&mhidden=12,10&maskview=matrix');
+  await page.locator('#panel-explorer').scrollIntoViewIfNeeded();
+  await page.waitForFunction(allDrawn, null, { polling: 100 });
+  // Pixels in the highlight colour (MODEL, #de5428) on the explorer's canvas.
+  const lit = () => page.evaluate(() => {
+    const c = document.getElementById('explorer');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 222 && d[i + 1] === 84 && d[i + 2] === 40) n += 1;
+    return n;
+  });
+  assert.equal(await lit(), 0, 'nothing lit before a pick');
+  const box = await page.locator('#explorer').boundingBox();
+  // Find the product's row of x3 (the third in the natural order) through the App's zones:
+  // sweep the right half of the canvas until a pick answers 2.
+  const at = await page.evaluate(([w, h]) => {
+    const app = window.arflowTest.app();
+    for (let y = 0; y < h; y += 2) for (let x = w * 0.6; x < w; x += 4) if (app.pick_mask('explorer', x, y) === 2) return [x, y];
+    return null;
+  }, [box.width, box.height]);
+  assert.ok(at, 'the product has a row for x3');
+  await page.mouse.move(box.x + at[0], box.y + at[1]);
+  await page.waitForFunction(() => {
+    const c = document.getElementById('explorer');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 222 && d[i + 1] === 84 && d[i + 2] === 40) return true;
+    return false;
+  }, null, { polling: 100 });
+  const some = await lit();
+  await page.locator('#panel-explorer').screenshot({ path: `${ARTEFACTS}made-matrices.png` });
+  await page.mouse.move(5, 5);
+  await page.waitForFunction(() => {
+    const c = document.getElementById('explorer');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 222 && d[i + 1] === 84 && d[i + 2] === 40) return false;
+    return true;
+  }, null, { polling: 100 });
+  assert.ok(some > 50, `${some} lit pixels`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,0 +1,211 @@
+//! The MADE as matrices, readable at any width: each mask as a grid of cells (a row per unit
+//! of its layer, a column per unit of the layer before, both sorted by degree, so that the
+//! allowed cells read as a staircase), and their product, which inputs each output sees:
+//! strictly triangular in the ordering. A picked coordinate (hover or tap) lights up the
+//! units and connections on its outputs' paths back to the inputs.
+
+use super::charts::PixelRect;
+use super::masks::degree_colour;
+use super::{err, Area, FONT, INK, MODEL, TEXT};
+use crate::masks::{on_paths, reach, Mask};
+use plotters::prelude::*;
+
+/// An allowed connection.
+const ON: RGBColor = RGBColor(62, 70, 98);
+/// An allowed connection off the picked paths.
+const FADED: RGBColor = RGBColor(196, 201, 214);
+/// A cell the mask forbids.
+const OFF: RGBColor = RGBColor(240, 242, 246);
+/// Height of the titles above the matrices.
+const TITLE: i32 = 22;
+/// Space between matrices.
+const GAP: f64 = 14.0;
+
+/// Where the picture can be picked: a rectangle whose rows, top to bottom, belong to these
+/// coordinates (an output's coordinate is its unit index mod `D`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    /// The rectangle in the area's pixels (absolute, as plotters gives them).
+    pub rect: PixelRect,
+    /// The coordinate of each row.
+    pub rows: Vec<usize>,
+}
+
+/// `0..n` sorted by `key` (then by index).
+fn sorted(n: usize, key: impl Fn(usize) -> usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&u| (key(u), u));
+    order
+}
+
+/// The boxes' widths: in proportion to the masks' columns within `room`, none narrower
+/// than a title.
+fn box_widths(masks: &[Mask], room: f64) -> Vec<f64> {
+    const LEAST: f64 = 78.0;
+    let mut narrow = vec![false; masks.len()];
+    loop {
+        let fixed = narrow.iter().filter(|&&n| n).count() as f64 * LEAST;
+        let cols: usize = masks
+            .iter()
+            .zip(&narrow)
+            .filter(|(_, &n)| !n)
+            .map(|(m, _)| m.cols)
+            .sum();
+        let unit = (room - fixed).max(0.0) / cols.max(1) as f64;
+        let widths: Vec<f64> = masks
+            .iter()
+            .zip(&narrow)
+            .map(|(m, &n)| if n { LEAST } else { m.cols as f64 * unit })
+            .collect();
+        match widths.iter().position(|&w| w < LEAST) {
+            Some(k) if !narrow[k] => narrow[k] = true,
+            _ => return widths,
+        }
+    }
+}
+
+/// Draws the masks and their product on `area`, `pick` (a coordinate) lit; returns the
+/// zones that pick a coordinate (the product's rows and the output mask's rows).
+pub fn matrices<DB: DrawingBackend>(
+    area: &Area<DB>,
+    degrees: &[Vec<usize>],
+    masks: &[Mask],
+    pick: Option<usize>,
+) -> Result<Vec<Zone>, String> {
+    area.fill(&WHITE).map_err(err)?;
+    let d = degrees[0].len();
+    let outputs = masks.last().map_or(0, |m| m.rows);
+    let mut units: Vec<Vec<usize>> = degrees.to_vec();
+    units.push((0..outputs).map(|u| degrees[0][u % d]).collect());
+    let order: Vec<Vec<usize>> = units.iter().map(|c| sorted(c.len(), |u| c[u])).collect();
+    // The units on the picked coordinate's paths (every block of its outputs).
+    let lit: Option<Vec<Vec<bool>>> = pick.filter(|&p| p < d).map(|p| {
+        let mut on = on_paths(masks, p);
+        for o in (p + d..outputs).step_by(d) {
+            for (a, b) in on.iter_mut().zip(on_paths(masks, o)) {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+            }
+        }
+        on
+    });
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as f64, h as f64);
+    let (base_x, base_y) = area.get_base_pixel();
+    let font = (FONT, TEXT).into_font().color(&INK);
+    // The product gets a square of its own on the right, labelled rows and columns.
+    let label = 28.0;
+    let side = (0.3 * w).min(h - TITLE as f64 - label - 24.0).max(24.0);
+    let left = w - side - label - 4.0;
+    // Each mask in a box of the full height; widths in proportion to their columns, but at
+    // least wide enough for a title (a 64x2 mask is a tall, readable box, not a line).
+    let widths = box_widths(masks, left - GAP * masks.len() as f64);
+    let top = TITLE as f64;
+    let height = (h - top - 8.0).max(8.0);
+    let mut zones = Vec::new();
+    let mut x = 8.0;
+    for (l, (m, &bw)) in masks.iter().zip(&widths).enumerate() {
+        let name = if l + 1 == masks.len() {
+            "M out".to_string()
+        } else {
+            format!("M{}", l + 1)
+        };
+        let title = format!("{name} ({}x{})", m.rows, m.cols);
+        area.draw(&Text::new(title, (x as i32 - 6, 2), font.clone()))
+            .map_err(err)?;
+        let (cw, ch) = (bw / m.cols as f64, height / m.rows as f64);
+        let px = |v: f64| v.round() as i32;
+        for (ri, &r) in order[l + 1].iter().enumerate() {
+            for (ci, &c) in order[l].iter().enumerate() {
+                let allowed = m.get(r, c);
+                let colour = match (&lit, allowed) {
+                    (_, false) => OFF,
+                    (None, true) => ON,
+                    (Some(on), true) if on[l][c] && on[l + 1][r] => MODEL,
+                    (Some(_), true) => FADED,
+                };
+                let (x0, y0) = (x + ci as f64 * cw, top + ri as f64 * ch);
+                let (x1, y1) = (px(x0 + cw).max(px(x0) + 1), px(y0 + ch).max(px(y0) + 1));
+                area.draw(&Rectangle::new(
+                    [(px(x0), px(y0)), (x1, y1)],
+                    colour.filled(),
+                ))
+                .map_err(err)?;
+            }
+            // The unit's degree, as a coloured strip left of its row.
+            let y0 = top + ri as f64 * ch;
+            let strip = [
+                (px(x - 6.0), px(y0)),
+                (px(x - 2.0), px(y0 + ch).max(px(y0) + 1)),
+            ];
+            let colour = degree_colour(units[l + 1][r], d);
+            area.draw(&Rectangle::new(strip, colour.filled()))
+                .map_err(err)?;
+        }
+        if l + 1 == masks.len() {
+            let rect = (
+                base_x + px(x)..base_x + px(x + bw),
+                base_y + px(top)..base_y + px(top + height),
+            );
+            let rows = order[l + 1].iter().map(|&u| u % d).collect();
+            zones.push(Zone { rect, rows });
+        }
+        x += bw + GAP;
+    }
+    // The product: output coordinate (rows) sees input (columns), both in the ordering.
+    let seen = reach(masks);
+    let by_degree = sorted(d, |i| degrees[0][i]);
+    let (px, py) = (w - side - 4.0, TITLE as f64 + label);
+    let step = side / d as f64;
+    area.draw(&Text::new(
+        "sees (product)",
+        ((px - label) as i32, 2),
+        font.clone(),
+    ))
+    .map_err(err)?;
+    for (ri, &o) in by_degree.iter().enumerate() {
+        for (ci, &i) in by_degree.iter().enumerate() {
+            let colour = match (seen[o][i], pick) {
+                (false, _) => OFF,
+                (true, Some(p)) if p == o => MODEL,
+                (true, Some(_)) => FADED,
+                (true, None) => ON,
+            };
+            let (x0, y0) = (px + ci as f64 * step, py + ri as f64 * step);
+            let rect = [
+                (x0 as i32 + 1, y0 as i32 + 1),
+                ((x0 + step) as i32 - 1, (y0 + step) as i32 - 1),
+            ];
+            area.draw(&Rectangle::new(rect, colour.filled()))
+                .map_err(err)?;
+            if ri == ci {
+                area.draw(&Rectangle::new(rect, INK.stroke_width(1)))
+                    .map_err(err)?;
+            }
+        }
+        if d <= 12 {
+            let name = format!("x{}", o + 1);
+            let mid = (py + (ri as f64 + 0.5) * step) as i32;
+            area.draw(&Text::new(
+                name.clone(),
+                ((px - label) as i32, mid - 8),
+                font.clone(),
+            ))
+            .map_err(err)?;
+            let at = (
+                (px + (ri as f64 + 0.5) * step) as i32 - 8,
+                (py - 18.0) as i32,
+            );
+            area.draw(&Text::new(name, at, font.clone())).map_err(err)?;
+        }
+    }
+    let rect = (
+        base_x + px as i32..base_x + (px + side) as i32,
+        base_y + py as i32..base_y + (py + side) as i32,
+    );
+    zones.push(Zone {
+        rect,
+        rows: by_degree,
+    });
+    area.present().map_err(err)?;
+    Ok(zones)
+}

@@ -1,0 +1,34 @@
+// Presentation: larger type (the page's and the charts': src/web/dom.rs reads the body's
+// class), no controls, and only the panels the lecturer keeps. The `present` and `hide`
+// settings hold it, so a link opens the same presentation.
+import { state, $ } from './state.js';
+
+const hidden = () => state.app.get('hide').split(',').filter(Boolean);
+
+// The page as the settings say: the body's class, the panels left out, the buttons.
+export function showPresentation() {
+  const on = state.app.get('present') === '1';
+  document.body.classList.toggle('present', on);
+  const out = hidden();
+  for (const panel of document.querySelectorAll('section.panel')) {
+    panel.classList.toggle('dropped', out.includes(panel.id.replace('panel-', '')));
+  }
+  $('present-toggle').setAttribute('aria-pressed', String(on));
+  $('show-all').hidden = !on || out.length === 0;
+  $('show-all').textContent = `Show all panels (${out.length} left out)`;
+}
+
+// `set(key, value)` sets a field as its control would.
+export function wirePresentation(set) {
+  $('present-toggle').addEventListener('click', () => set('present', state.app.get('present') === '1' ? '0' : '1'));
+  $('show-all').addEventListener('click', () => set('hide', ''));
+  for (const panel of document.querySelectorAll('section.panel')) {
+    const b = document.createElement('button');
+    b.className = 'leave-out';
+    b.textContent = 'Hide';
+    b.title = 'Leave this panel out of the presentation';
+    b.setAttribute('aria-label', `Leave ${panel.querySelector('h2').textContent.trim().split(':')[0]} out of the presentation`);
+    b.addEventListener('click', () => set('hide', [...hidden(), panel.id.replace('panel-', '')].join(',')));
+    panel.querySelector('h2').append(b);
+  }
+}
