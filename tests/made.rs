@@ -244,6 +244,15 @@ fn the_units_on_an_outputs_paths_are_those_a_search_of_every_path_finds() {
                 );
                 // Its inputs are exactly the row of the masks' product.
                 assert_eq!(on[0], r[out], "D={d} output {out}");
+                // A unit's place on the paths depends only on its degree (the matrix view
+                // draws a block per pair of degrees).
+                for (l, col) in deg.iter().enumerate() {
+                    for (a, b) in (0..col.len()).flat_map(|a| (0..col.len()).map(move |b| (a, b))) {
+                        if col[a] == col[b] {
+                            assert_eq!(on[l][a], on[l][b], "D={d} layer {l} units {a}, {b}");
+                        }
+                    }
+                }
             }
         }
     }

@@ -38,6 +38,19 @@ fn sorted(n: usize, key: impl Fn(usize) -> usize) -> Vec<usize> {
     order
 }
 
+/// Runs of equal degree in `order` (units sorted by degree): `(first position, end
+/// position, a unit of the run)`.
+fn runs(order: &[usize], degrees: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for (p, &u) in order.iter().enumerate() {
+        match out.last_mut() {
+            Some(run) if degrees[run.2] == degrees[u] => run.1 = p + 1,
+            _ => out.push((p, p + 1, u)),
+        }
+    }
+    out
+}
+
 /// The boxes' widths: in proportion to the masks' columns within `room`, none narrower
 /// than a title.
 fn box_widths(masks: &[Mask], room: f64) -> Vec<f64> {
@@ -114,8 +127,15 @@ pub fn matrices<DB: DrawingBackend>(
             .map_err(err)?;
         let (cw, ch) = (bw / m.cols as f64, height / m.rows as f64);
         let px = |v: f64| v.round() as i32;
-        for (ri, &r) in order[l + 1].iter().enumerate() {
-            for (ci, &c) in order[l].iter().enumerate() {
+        // Sorted by degree, a mask is constant on blocks of equal degrees (a mask entry and
+        // a unit's place on the paths depend only on degrees): one rectangle per block, at
+        // most D x D of them however wide the layers.
+        let (row_runs, col_runs) = (
+            runs(&order[l + 1], &units[l + 1]),
+            runs(&order[l], &units[l]),
+        );
+        for &(r0, r1, r) in &row_runs {
+            for &(c0, c1, c) in &col_runs {
                 let allowed = m.get(r, c);
                 let colour = match (&lit, allowed) {
                     (_, false) => OFF,
@@ -123,20 +143,15 @@ pub fn matrices<DB: DrawingBackend>(
                     (Some(on), true) if on[l][c] && on[l + 1][r] => MODEL,
                     (Some(_), true) => FADED,
                 };
-                let (x0, y0) = (x + ci as f64 * cw, top + ri as f64 * ch);
-                let (x1, y1) = (px(x0 + cw).max(px(x0) + 1), px(y0 + ch).max(px(y0) + 1));
-                area.draw(&Rectangle::new(
-                    [(px(x0), px(y0)), (x1, y1)],
-                    colour.filled(),
-                ))
-                .map_err(err)?;
+                let (x0, y0) = (x + c0 as f64 * cw, top + r0 as f64 * ch);
+                let (x1, y1) = (x + c1 as f64 * cw, top + r1 as f64 * ch);
+                let corner = (px(x1).max(px(x0) + 1), px(y1).max(px(y0) + 1));
+                area.draw(&Rectangle::new([(px(x0), px(y0)), corner], colour.filled()))
+                    .map_err(err)?;
             }
-            // The unit's degree, as a coloured strip left of its row.
-            let y0 = top + ri as f64 * ch;
-            let strip = [
-                (px(x - 6.0), px(y0)),
-                (px(x - 2.0), px(y0 + ch).max(px(y0) + 1)),
-            ];
+            // The units' degree, as a coloured strip left of their rows.
+            let (y0, y1) = (top + r0 as f64 * ch, top + r1 as f64 * ch);
+            let strip = [(px(x - 6.0), px(y0)), (px(x - 2.0), px(y1).max(px(y0) + 1))];
             let colour = degree_colour(units[l + 1][r], d);
             area.draw(&Rectangle::new(strip, colour.filled()))
                 .map_err(err)?;
