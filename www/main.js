@@ -20,7 +20,7 @@ import { frame } from './frame.js';
 import { wireViews, nudgeProbe, probeAt } from './views.js';
 import { wireHelp, pageKey } from './help.js';
 import { wireTour } from './tour.js';
-import { wirePresentation } from './present.js';
+import { wirePresentation, togglePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 
@@ -137,7 +137,7 @@ function wire() {
       step: () => $('step').click(),
       reset: () => $('reset').click(),
       undo,
-      present: () => setField('present', state.app.get('present') === '1' ? '0' : '1'),
+      present: () => togglePresentation(setField),
       nudge: nudgeProbe,
     });
     if (used) e.preventDefault();

@@ -18,9 +18,13 @@ export function showPresentation() {
   $('show-all').textContent = `Show all panels (${out.length} left out)`;
 }
 
-// `set(key, value)` sets a field as its control would.
+// Into or out of the presentation (`set(key, value)` sets a field as its control would).
+export function togglePresentation(set) {
+  set('present', state.app.get('present') === '1' ? '0' : '1');
+}
+
 export function wirePresentation(set) {
-  $('present-toggle').addEventListener('click', () => set('present', state.app.get('present') === '1' ? '0' : '1'));
+  $('present-toggle').addEventListener('click', () => togglePresentation(set));
   $('show-all').addEventListener('click', () => set('hide', ''));
   for (const panel of document.querySelectorAll('section.panel')) {
     const b = document.createElement('button');

@@ -16,8 +16,8 @@ const ON: RGBColor = RGBColor(62, 70, 98);
 const FADED: RGBColor = RGBColor(196, 201, 214);
 /// A cell the mask forbids.
 const OFF: RGBColor = RGBColor(240, 242, 246);
-/// Height of the titles above the matrices.
-const TITLE: i32 = 22;
+/// Height of the titles above the matrices (two lines: the name, the shape).
+const TITLE: i32 = 40;
 /// Space between matrices.
 const GAP: f64 = 14.0;
 
@@ -52,12 +52,12 @@ fn runs(order: &[usize], degrees: &[usize]) -> Vec<(usize, usize, usize)> {
 }
 
 /// The boxes' widths: in proportion to the masks' columns within `room`, none narrower
-/// than a title.
+/// than a title where there is room.
 fn box_widths(masks: &[Mask], room: f64) -> Vec<f64> {
-    const LEAST: f64 = 78.0;
+    let least = (room / masks.len().max(1) as f64).min(56.0);
     let mut narrow = vec![false; masks.len()];
     loop {
-        let fixed = narrow.iter().filter(|&&n| n).count() as f64 * LEAST;
+        let fixed = narrow.iter().filter(|&&n| n).count() as f64 * least;
         let cols: usize = masks
             .iter()
             .zip(&narrow)
@@ -68,9 +68,9 @@ fn box_widths(masks: &[Mask], room: f64) -> Vec<f64> {
         let widths: Vec<f64> = masks
             .iter()
             .zip(&narrow)
-            .map(|(m, &n)| if n { LEAST } else { m.cols as f64 * unit })
+            .map(|(m, &n)| if n { least } else { m.cols as f64 * unit })
             .collect();
-        match widths.iter().position(|&w| w < LEAST) {
+        match widths.iter().position(|&w| w < least) {
             Some(k) if !narrow[k] => narrow[k] = true,
             _ => return widths,
         }
@@ -122,9 +122,11 @@ pub fn matrices<DB: DrawingBackend>(
         } else {
             format!("M{}", l + 1)
         };
-        let title = format!("{name} ({}x{})", m.rows, m.cols);
-        area.draw(&Text::new(title, (x as i32 - 6, 2), font.clone()))
-            .map_err(err)?;
+        let shape = format!("{}x{}", m.rows, m.cols);
+        for (line, text) in [name, shape].into_iter().enumerate() {
+            let at = (x as i32 - 6, 2 + 18 * line as i32);
+            area.draw(&Text::new(text, at, font.clone())).map_err(err)?;
+        }
         let (cw, ch) = (bw / m.cols as f64, height / m.rows as f64);
         let px = |v: f64| v.round() as i32;
         // Sorted by degree, a mask is constant on blocks of equal degrees (a mask entry and
@@ -171,12 +173,10 @@ pub fn matrices<DB: DrawingBackend>(
     let by_degree = sorted(d, |i| degrees[0][i]);
     let (px, py) = (w - side - 4.0, TITLE as f64 + label);
     let step = side / d as f64;
-    area.draw(&Text::new(
-        "sees (product)",
-        ((px - label) as i32, 2),
-        font.clone(),
-    ))
-    .map_err(err)?;
+    for (line, text) in ["sees", "(product)"].into_iter().enumerate() {
+        let at = ((px - label) as i32, 2 + 18 * line as i32);
+        area.draw(&Text::new(text, at, font.clone())).map_err(err)?;
+    }
     for (ri, &o) in by_degree.iter().enumerate() {
         for (ci, &i) in by_degree.iter().enumerate() {
             let colour = match (seen[o][i], pick) {

@@ -192,13 +192,14 @@ test('a MADE as matrices: the staircase, and a picked coordinate lights its path
   await page.locator('#panel-explorer').scrollIntoViewIfNeeded();
   await page.waitForFunction(allDrawn, null, { polling: 100 });
   // Pixels in the highlight colour (MODEL, #de5428) on the explorer's canvas.
-  const lit = () => page.evaluate(() => {
+  const litPixels = () => {
     const c = document.getElementById('explorer');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] === 222 && d[i + 1] === 84 && d[i + 2] === 40) n += 1;
     return n;
-  });
+  };
+  const lit = () => page.evaluate(litPixels);
   assert.equal(await lit(), 0, 'nothing lit before a pick');
   const box = await page.locator('#explorer').boundingBox();
   // Find the product's row of x3 (the third in the natural order) through the App's zones:
@@ -210,21 +211,11 @@ test('a MADE as matrices: the staircase, and a picked coordinate lights its path
   }, [box.width, box.height]);
   assert.ok(at, 'the product has a row for x3');
   await page.mouse.move(box.x + at[0], box.y + at[1]);
-  await page.waitForFunction(() => {
-    const c = document.getElementById('explorer');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4) if (d[i] === 222 && d[i + 1] === 84 && d[i + 2] === 40) return true;
-    return false;
-  }, null, { polling: 100 });
+  await page.waitForFunction(`(${litPixels})() > 0`, null, { polling: 100 });
   const some = await lit();
   await page.locator('#panel-explorer').screenshot({ path: `${ARTEFACTS}made-matrices.png` });
   await page.mouse.move(5, 5);
-  await page.waitForFunction(() => {
-    const c = document.getElementById('explorer');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4) if (d[i] === 222 && d[i + 1] === 84 && d[i + 2] === 40) return false;
-    return true;
-  }, null, { polling: 100 });
+  await page.waitForFunction(`(${litPixels})() === 0`, null, { polling: 100 });
   assert.ok(some > 50, `${some} lit pixels`);
   assert.deepEqual(errors, []);
   await context.close();
