@@ -234,8 +234,7 @@ fn the_units_on_an_outputs_paths_are_those_a_search_of_every_path_finds() {
         for o in [Ordering::Natural, Ordering::Random(7)] {
             let deg = degrees(&ordering(d, o), &hidden, HiddenDegrees::Random(3)).unwrap();
             let m = masks(&deg, 2);
-            let r = reach(&m);
-            for out in 0..2 * d {
+            for (out, seen) in reach(&m).iter().enumerate() {
                 let on = on_paths(&m, out);
                 assert_eq!(
                     on,
@@ -243,7 +242,7 @@ fn the_units_on_an_outputs_paths_are_those_a_search_of_every_path_finds() {
                     "D={d} {hidden:?} output {out}"
                 );
                 // Its inputs are exactly the row of the masks' product.
-                assert_eq!(on[0], r[out], "D={d} output {out}");
+                assert_eq!(&on[0], seen, "D={d} output {out}");
                 // A unit's place on the paths depends only on its degree (the matrix view
                 // draws a block per pair of degrees).
                 for (l, col) in deg.iter().enumerate() {
