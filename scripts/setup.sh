@@ -40,9 +40,10 @@ step "adding the wasm32-unknown-unknown target" \
   "rustup target list --installed | grep -qx wasm32-unknown-unknown" wasm_target
 step "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (several minutes, once)" \
   "wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $WASM_BINDGEN_VERSION'" bindgen
-# npm packages from the lock file: binaryen's wasm-opt and playwright-core (no browser).
-step "npm ci (binaryen's wasm-opt, playwright-core)" \
-  "[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]" \
+# npm packages from the lock file: binaryen's wasm-opt, playwright-core (no browser) and
+# axe-core (the tests' accessibility scan).
+step "npm ci (binaryen's wasm-opt, playwright-core, axe-core)" \
+  "[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]" \
   npm_packages
 [ "$MODE" = serve ] && exit 0
 

@@ -5,6 +5,7 @@
 import { state, $ } from './state.js';
 import { message } from './controls.js';
 import { askWorker } from './worker-client.js';
+import { panelTitle } from './help.js';
 
 // Longest model blob a shared link carries (characters of base64url): links much longer
 // than this break in mail and chat programs.
@@ -28,20 +29,6 @@ function download(name, blob) {
 const stepNow = () => JSON.parse(state.app.status_json()).step;
 const stamp = () => `step${stepNow()}`;
 
-// A panel's title as it reads on the page: its text, the values of its inline controls,
-// without its buttons.
-function title(panel) {
-  const h = panel.querySelector('h2');
-  let text = '';
-  const walk = (n) => {
-    if (n.nodeType === Node.TEXT_NODE) text += n.textContent;
-    else if (n.tagName === 'INPUT') text += n.value;
-    else if (n.tagName === 'SELECT') text += n.selectedOptions[0]?.textContent || '';
-    else if (n.tagName !== 'BUTTON') n.childNodes.forEach(walk);
-  };
-  walk(h);
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 const TITLE = 26; // px above a tile's canvases for its title
 const GAP = 18;
@@ -59,7 +46,7 @@ function tile(panel) {
   const draw = (g, x, y) => {
     g.fillStyle = '#222';
     g.font = 'bold 16px sans-serif';
-    g.fillText(title(panel), x, y + 18);
+    g.fillText(panelTitle(panel), x, y + 18);
     canvases.forEach((c, i) => g.drawImage(c, x + rects[i].left - left, y + TITLE + rects[i].top - top, rects[i].width, rects[i].height));
   };
   return { w, h, scale, draw };

@@ -3,7 +3,22 @@
 // glossary, and the keyboard: space play/pause, S one step, R reset, P presentation,
 // arrows move the probe.
 
-// A "?" button that opens and closes `target` (adds `cls` to it, or unhides it).
+// A panel's title as it reads on the page: its text, the values of its inline controls,
+// without its buttons.
+export function panelTitle(panel) {
+  const h = panel.querySelector('h2');
+  let text = '';
+  const walk = (n) => {
+    if (n.nodeType === Node.TEXT_NODE) text += n.textContent;
+    else if (n.tagName === 'INPUT') text += n.value;
+    else if (n.tagName === 'SELECT') text += n.selectedOptions[0]?.textContent || '';
+    else if (n.tagName !== 'BUTTON') n.childNodes.forEach(walk);
+  };
+  walk(h);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+// A "?" button that opens and closes something: `open(on)` does it, `aria-expanded` says it.
 function toggler(button, open) {
   button.setAttribute('aria-expanded', 'false');
   button.addEventListener('click', () => {
@@ -21,7 +36,7 @@ export function wireHelp() {
     b.className = 'about';
     b.textContent = '?';
     b.title = 'What am I looking at?';
-    b.setAttribute('aria-label', `What am I looking at? (${h2.textContent.trim().split(':')[0]})`);
+    b.setAttribute('aria-label', `What am I looking at? (${panelTitle(panel)})`);
     toggler(b, (open) => panel.classList.toggle('explained', open));
     h2.append(b);
   }

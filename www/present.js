@@ -2,6 +2,7 @@
 // class), no controls, and only the panels the lecturer keeps. The `present` and `hide`
 // settings hold it, so a link opens the same presentation.
 import { state, $ } from './state.js';
+import { panelTitle } from './help.js';
 
 const hidden = () => state.app.get('hide').split(',').filter(Boolean);
 
@@ -31,7 +32,7 @@ export function wirePresentation(set) {
     b.className = 'leave-out';
     b.textContent = 'Hide';
     b.title = 'Leave this panel out of the presentation';
-    b.setAttribute('aria-label', `Leave ${panel.querySelector('h2').textContent.trim().split(':')[0]} out of the presentation`);
+    b.setAttribute('aria-label', `Hide ${panelTitle(panel)} (leave it out of the presentation)`);
     b.addEventListener('click', () => set('hide', [...hidden(), panel.id.replace('panel-', '')].join(',')));
     panel.querySelector('h2').append(b);
   }

@@ -141,6 +141,7 @@ test('the keyboard trains, steps, resets and moves the probe; a tap on a phone p
 test('every step of the tour sets itself up, trains and shows its panel', async () => {
   const { page, context, errors } = await open(1366, 768, 1);
   await page.click('#tour-open');
+  assert.deepEqual(await axe(page), [], 'axe-core with the tour open');
   const count = await page.locator('#tour .tour-steps > li').count();
   for (let i = 0; i < count; i += 1) {
     const panel = await page.getAttribute(`#tour .tour-steps > li:nth-child(${i + 1}) button.preset`, 'data-panel');
@@ -171,6 +172,7 @@ test('a presentation: larger chart text, no controls, only the panels kept, all 
   const smallest = await page.evaluate(() => Math.min(...window.canvasFonts
     .filter((f) => document.getElementById(f.id).width === f.width).map((f) => f.css)));
   assert.ok(smallest >= 14 * 1.4 - 0.1, `presentation chart text of ${smallest} px`);
+  assert.deepEqual(await axe(page), [], 'axe-core in a presentation');
   // A panel left out by its button goes into the link; "Show all" brings them back.
   await page.click('#panel-latent button.leave-out');
   await page.waitForFunction(() => location.hash.includes('hide=masks,latent,explorer'));
