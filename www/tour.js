@@ -25,7 +25,7 @@ function open(on) {
 }
 
 // Brings `panel` into view and marks it for a moment (no animation with reduced motion).
-export function pointAt(panel) {
+function pointAt(panel) {
   panel.hidden = false;
   panel.scrollIntoView({ behavior: reduced() ? 'auto' : 'smooth', block: 'start' });
   panel.classList.add('watch');
