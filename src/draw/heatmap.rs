@@ -8,8 +8,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The colour of zero density, as one RGBA pixel.
 pub fn zero() -> [u8; 4] {
-    let c = colorous::VIRIDIS.eval_continuous(0.0);
-    [c.r, c.g, c.b, 255]
+    let [r, g, b] = colour(0.0);
+    [r, g, b, 255]
 }
 
 /// `nx * ny * 4` bytes, row 0 at the top, as `ImageData` takes them.
@@ -33,12 +33,12 @@ pub fn cells<'a>(d: &'a Density) -> impl Iterator<Item = Rectangle<(f32, f32)>> 
     (0..g.ny).flat_map(move |j| {
         let p = p.clone();
         (0..g.nx).map(move |i| {
-            let c = colorous::VIRIDIS.eval_continuous((p[j * g.nx + i] / max).clamp(0.0, 1.0));
+            let [red, green, blue] = colour(p[j * g.nx + i] / max);
             let (x, y) = (g.x(i), g.y(j));
             let (hx, hy) = (g.dx() / 2.0, g.dy() / 2.0);
             Rectangle::new(
                 [(x - hx, y - hy), (x + hx, y + hy)],
-                RGBColor(c.r, c.g, c.b).filled(),
+                RGBColor(red, green, blue).filled(),
             )
         })
     })
@@ -119,7 +119,6 @@ pub fn colour_bar<DB: DrawingBackend>(
         bar.draw(&Text::new(label, (x1 + 6, y), font.pos(anchor)))
             .map_err(err)?;
     }
-    let title = (FONT, TEXT).into_font().color(&INK);
-    bar.draw(&Text::new("log p(x)", (0, y0 + height + 12), title))
+    bar.draw(&Text::new("log p(x)", (0, y0 + height + 12), font))
         .map_err(err)
 }
