@@ -1,5 +1,5 @@
 //! The fast path for MADE's masked layers: `y = act(x (W*M)^T + b)` and its backward as
-//! plain loops over row-major slices, blocked 4 rows x 8 columns so that LLVM turns them
+//! plain loops over row-major slices, blocked 4 rows x 4 to 16 columns so that LLVM turns them
 //! into SIMD: `v128` (SIMD128) in the browser, SSE/AVX natively. No `unsafe`; the plain
 //! loops are the portable path, and a build with relaxed SIMD (the page's second wasm,
 //! for browsers that have it) swaps in fused multiply-adds for the register block. dfdx
@@ -7,26 +7,26 @@
 
 /// Rows per register block.
 const MR: usize = 4;
-/// Columns per register block (two `f32x4`).
-const NR: usize = 8;
-/// Products whose width is a multiple of this take the blocked path without padding.
-pub const BLOCK_WIDTH: usize = NR;
+/// Products whose width is a multiple of this (one `f32x4`) take the blocked path
+/// without padding.
+pub const BLOCK_WIDTH: usize = 4;
 
 /// `c (n x m) += a (n x k) . b (k x m)`, all row-major. Narrow products (`m` not a
-/// multiple of 8, like the output layer's `2D` columns) run on zero-padded copies, so every
+/// multiple of 4, like the output layer's `2D` columns) run on zero-padded copies, so every
 /// product takes the vectorised path.
 pub fn matmul_acc(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
     assert!(
         a.len() >= n * k && b.len() >= k * m && c.len() >= n * m,
         "matmul_acc: shapes"
     );
-    if m.is_multiple_of(NR) {
-        return blocked(a, b, c, n, k, m);
+    let mut s = Scratch::default();
+    if m.is_multiple_of(BLOCK_WIDTH) {
+        return matmul_into(a, b, c, (n, k, m), &mut s);
     }
-    let wide = m.next_multiple_of(NR);
+    let wide = m.next_multiple_of(BLOCK_WIDTH);
     let bp = pad_columns(&b[..k * m], m, wide);
     let mut cp = pad_columns(&c[..n * m], m, wide);
-    blocked(a, &bp, &mut cp, n, k, wide);
+    matmul_into(a, &bp, &mut cp, (n, k, wide), &mut s);
     for (dst, src) in c.chunks_exact_mut(m).zip(cp.chunks_exact(wide)) {
         dst.copy_from_slice(&src[..m]);
     }
@@ -41,19 +41,28 @@ pub fn pad_columns(a: &[f32], cols: usize, wide: usize) -> Vec<f32> {
     out
 }
 
-/// [`matmul_acc`] for `m` a multiple of `NR`, four rows of `a` at a time. A last partial
-/// group runs as a zero-padded full one, so every row takes the same instructions: a row's
-/// result does not depend on where it sits in the batch, to the last bit.
-fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
-    let mut panel = vec![0f32; k * MR];
-    let mut spare = Vec::new();
-    for r0 in (0..n).step_by(MR) {
-        let rows = MR.min(n - r0);
-        // Pack the rows of `a` interleaved, `panel[i * MR + r] = a[r0 + r][i]`, so the
-        // inner loop reads both operands front to back with no bounds checks.
-        if rows < MR {
-            panel.fill(0.0);
-        }
+/// Reusable buffers of the blocked product (the packed rows of `a`, a last partial block),
+/// so that a caller that multiplies every step allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    panel: Vec<f32>,
+    spare: Vec<f32>,
+}
+
+/// `c (n x m) += a (n x k) . b (k x m)`, all row-major, `m` a multiple of 4 (a caller pads
+/// its buffers once), with the caller's scratch.
+pub fn matmul_into(
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    (n, k, m): (usize, usize, usize),
+    s: &mut Scratch,
+) {
+    assert!(
+        m.is_multiple_of(BLOCK_WIDTH) && a.len() >= n * k,
+        "matmul_into: shapes"
+    );
+    let pack = |r0: usize, rows: usize, panel: &mut [f32]| {
         for r in 0..rows {
             for (p, v) in panel
                 .chunks_exact_mut(MR)
@@ -62,44 +71,127 @@ fn blocked(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: usize) {
                 p[r] = *v;
             }
         }
+    };
+    blocked(pack, b, c, (n, k, m), s);
+}
+
+/// `c (n x m) += a^T . b` for row-major `a (k x n)` and `b (k x m)`, `m` a multiple of 4:
+/// a weight gradient `x^T dy` with no transposed copy (the packing reads `a` by rows).
+pub fn matmul_tn_into(
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    (n, k, m): (usize, usize, usize),
+    s: &mut Scratch,
+) {
+    assert!(
+        m.is_multiple_of(BLOCK_WIDTH) && a.len() >= n * k,
+        "matmul_tn_into: shapes"
+    );
+    let pack = |r0: usize, rows: usize, panel: &mut [f32]| {
+        for (i, p) in panel.chunks_exact_mut(MR).enumerate() {
+            let src = &a[i * n + r0..i * n + r0 + rows];
+            // A full group as one fixed-size copy: a copy of a run-time length is a call
+            // to memmove for four floats (measured: 5 % of a native step).
+            match (<&mut [f32; MR]>::try_from(p), <&[f32; MR]>::try_from(src)) {
+                (Ok(p), Ok(src)) => *p = *src,
+                (Ok(p), Err(_)) => p[..rows].copy_from_slice(src),
+                (Err(_), _) => unreachable!("chunks of MR"),
+            }
+        }
+    };
+    blocked(pack, b, c, (n, k, m), s);
+}
+
+/// The product for `m` a multiple of [`BLOCK_WIDTH`], four rows of `a` at a time, packed by `pack(r0,
+/// rows, panel)` as `panel[i * MR + r] = a[r0 + r][i]`, so the inner loop reads both
+/// operands front to back with no bounds checks. A last partial group runs as a
+/// zero-padded full one, so every row takes the same instructions: a row's result does not
+/// depend on where it sits in the batch, to the last bit.
+fn blocked(
+    pack: impl Fn(usize, usize, &mut [f32]),
+    b: &[f32],
+    c: &mut [f32],
+    (n, k, m): (usize, usize, usize),
+    s: &mut Scratch,
+) {
+    assert!(b.len() >= k * m && c.len() >= n * m, "blocked: shapes");
+    s.panel.resize(k * MR, 0.0);
+    for r0 in (0..n).step_by(MR) {
+        let rows = MR.min(n - r0);
+        if rows < MR {
+            s.panel.fill(0.0);
+        }
+        pack(r0, rows, &mut s.panel);
         let out = &mut c[r0 * m..(r0 + rows) * m];
         if rows == MR {
-            kernel::block(&panel, b, out, m);
+            kernel::block(&s.panel, b, out, m);
         } else {
-            spare.clear();
-            spare.extend_from_slice(out);
-            spare.resize(MR * m, 0.0);
-            kernel::block(&panel, b, &mut spare, m);
-            out.copy_from_slice(&spare[..rows * m]);
+            s.spare.clear();
+            s.spare.extend_from_slice(out);
+            s.spare.resize(MR * m, 0.0);
+            kernel::block(&s.panel, b, &mut s.spare, m);
+            out.copy_from_slice(&s.spare[..rows * m]);
         }
     }
 }
 
 /// The register block, `c (4 x m) += panel . b`, in plain loops that LLVM vectorises
-/// (SIMD128 in the browser, SSE/AVX natively).
+/// (SIMD128 in the browser, SSE/AVX natively): strips of 16 columns natively (eight AVX
+/// accumulators: four would wait on each other's latency), then 8, then 4. With the
+/// `fma` target feature (a native build for the host, `scripts/bench-native.sh`) each
+/// multiply-add is one fused instruction; without it, a multiply and an add.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "relaxed-simd")))]
 mod kernel {
-    use super::{MR, NR};
+    use super::MR;
+
+    /// The widest strip: 8 columns (two `f32x4` per row, 8 of the 16 SIMD128 or SSE
+    /// registers), or 16 with AVX (eight 8-lane accumulators; measured: 32 columns in
+    /// AVX-512's registers was slower).
+    const WIDE: usize = if cfg!(target_feature = "avx") { 16 } else { 8 };
+
+    #[inline(always)]
+    fn madd(a: f32, b: f32, c: f32) -> f32 {
+        if cfg!(target_feature = "fma") {
+            a.mul_add(b, c)
+        } else {
+            a * b + c
+        }
+    }
+
+    #[inline(always)]
+    fn strip<const N: usize>(panel: &[f32], b: &[f32], c: &mut [f32], m: usize, c0: usize) {
+        let mut acc = [[0f32; N]; MR];
+        for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
+            let av: &[f32; MR] = av.try_into().expect("MR tall");
+            let bv: &[f32; N] = brow[c0..c0 + N].try_into().expect("N wide");
+            for (row, &a) in acc.iter_mut().zip(av) {
+                for (x, &y) in row.iter_mut().zip(bv) {
+                    *x = madd(a, y, *x);
+                }
+            }
+        }
+        for (r, row) in acc.iter().enumerate() {
+            let out = &mut c[r * m + c0..r * m + c0 + N];
+            for (o, x) in out.iter_mut().zip(row) {
+                *o += x;
+            }
+        }
+    }
 
     #[inline(always)]
     pub fn block(panel: &[f32], b: &[f32], c: &mut [f32], m: usize) {
-        for c0 in (0..m).step_by(NR) {
-            let mut acc = [[0f32; NR]; MR];
-            for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
-                let av: &[f32; MR] = av.try_into().expect("MR tall");
-                let bv: &[f32; NR] = brow[c0..c0 + NR].try_into().expect("NR wide");
-                for (row, a) in acc.iter_mut().zip(av) {
-                    for (x, y) in row.iter_mut().zip(bv) {
-                        *x += a * y;
-                    }
-                }
-            }
-            for (r, row) in acc.iter().enumerate() {
-                let out = &mut c[r * m + c0..r * m + c0 + NR];
-                for (o, x) in out.iter_mut().zip(row) {
-                    *o += x;
-                }
-            }
+        let mut c0 = 0;
+        while c0 + WIDE <= m {
+            strip::<WIDE>(panel, b, c, m, c0);
+            c0 += WIDE;
+        }
+        if WIDE > 8 && c0 + 8 <= m {
+            strip::<8>(panel, b, c, m, c0);
+            c0 += 8;
+        }
+        if c0 + 4 <= m {
+            strip::<4>(panel, b, c, m, c0);
         }
     }
 }
@@ -107,9 +199,10 @@ mod kernel {
 /// The register block on relaxed SIMD's fused multiply-add (`f32x4.relaxed_madd`), for
 /// browsers that have it: one instruction per four multiply-adds instead of two. Whether
 /// it rounds once or twice is the engine's choice; the tests hold it to dfdx at 1e-5.
+/// Strips of 8 columns (two `f32x4` per row), then one of 4.
 #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
 mod kernel {
-    use super::{MR, NR};
+    use super::MR;
     use core::arch::wasm32::{f32x4, f32x4_extract_lane, f32x4_relaxed_madd, f32x4_splat, v128};
 
     #[inline(always)]
@@ -127,25 +220,36 @@ mod kernel {
         ]
     }
 
+    /// Columns `c0 .. c0 + 4 V` of the block, `V` vectors per row.
+    #[inline(always)]
+    fn strip<const V: usize>(panel: &[f32], b: &[f32], c: &mut [f32], m: usize, c0: usize) {
+        let mut acc = [[f32x4_splat(0.0); V]; MR];
+        for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
+            let bv: [v128; V] = std::array::from_fn(|v| load(&brow[c0 + 4 * v..c0 + 4 * v + 4]));
+            for (row, &a) in acc.iter_mut().zip(av) {
+                let a = f32x4_splat(a);
+                for (x, &y) in row.iter_mut().zip(&bv) {
+                    *x = f32x4_relaxed_madd(a, y, *x);
+                }
+            }
+        }
+        for (out, row) in c.chunks_exact_mut(m).zip(&acc) {
+            let sums = row.iter().flat_map(|&v| lanes(v));
+            for (o, x) in out[c0..c0 + 4 * V].iter_mut().zip(sums) {
+                *o += x;
+            }
+        }
+    }
+
     #[inline(always)]
     pub fn block(panel: &[f32], b: &[f32], c: &mut [f32], m: usize) {
-        for c0 in (0..m).step_by(NR) {
-            let mut acc = [[f32x4_splat(0.0); 2]; MR];
-            for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
-                let bv = &brow[c0..c0 + NR];
-                let (b0, b1) = (load(&bv[..4]), load(&bv[4..]));
-                for (row, &a) in acc.iter_mut().zip(av) {
-                    let a = f32x4_splat(a);
-                    row[0] = f32x4_relaxed_madd(a, b0, row[0]);
-                    row[1] = f32x4_relaxed_madd(a, b1, row[1]);
-                }
-            }
-            for (out, row) in c.chunks_exact_mut(m).zip(&acc) {
-                let sums = row.iter().flat_map(|&v| lanes(v));
-                for (o, x) in out[c0..c0 + NR].iter_mut().zip(sums) {
-                    *o += x;
-                }
-            }
+        let mut c0 = 0;
+        while c0 + 8 <= m {
+            strip::<2>(panel, b, c, m, c0);
+            c0 += 8;
+        }
+        if c0 + 4 <= m {
+            strip::<1>(panel, b, c, m, c0);
         }
     }
 }
