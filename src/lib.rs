@@ -45,6 +45,8 @@ pub mod error;
 pub mod eval;
 pub mod exact;
 pub mod flow;
+pub mod fused;
+pub mod gradient;
 pub mod grid;
 pub mod guard;
 pub mod history;

@@ -104,18 +104,57 @@ pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
 pub fn reverse_kl_data_loss(flow: &Flow, d: DataSet, z: Mat) -> Scalar {
     let (x, log_q) = flow.push(z.leaky_traced());
     let points = values(&x);
-    let (mut grad, mut shift) = (Vec::with_capacity(points.len()), 0.0f64);
+    let (neg_log_p, grad) = data_energy(d, &points);
+    // The linear term's value `-g . x` is taken back by a constant: the loss is
+    // `mean [log q - log p*]`, its gradient that of `-log p*` at the samples.
+    let shift: f64 = neg_log_p
+        .iter()
+        .zip(points.chunks(2).zip(grad.chunks(2)))
+        .map(|(e, (p, g))| e - g[0] as f64 * p[0] as f64 - g[1] as f64 * p[1] as f64)
+        .sum();
+    let n = (points.len() / 2).max(1) as f64;
+    let g = matrix(flow.device(), grad, 2);
+    (log_q + row_sum(x * g)).mean::<(), _>() + (shift / n) as f32
+}
+
+/// A data set's `-log p*` at row-major points `n x 2` (f64, NaN where it has none) and
+/// its gradient (central differences, [`DataSet::exact_log_prob_gradient`]).
+fn data_energy(d: DataSet, points: &[f32]) -> (Vec<f64>, Vec<f32>) {
+    let (mut e, mut grad) = (
+        Vec::with_capacity(points.len() / 2),
+        Vec::with_capacity(points.len()),
+    );
     for p in points.chunks(2) {
         let at = [p[0] as f64, p[1] as f64];
         let (log_p, g) = d
             .exact_log_prob_gradient(at)
             .unwrap_or((f64::NAN, [0.0; 2]));
-        shift += g[0] * at[0] + g[1] * at[1] - log_p;
-        grad.extend(g.map(|v| v as f32));
+        e.push(-log_p);
+        grad.extend(g.map(|v| -v as f32));
     }
-    let n = (points.len() / 2).max(1) as f64;
-    let g = matrix(flow.device(), grad, 2);
-    (log_q - row_sum(x * g)).mean::<(), _>() + (shift / n) as f32
+    (e, grad)
+}
+
+/// The energy reverse KL pushes the samples down, `U` (an energy target) or `-log p*` (a
+/// data set's density), at row-major points `n x 2`, with its gradient: for a training
+/// step on slices. `None` for a forward objective.
+pub fn energy_and_gradient(objective: Objective, points: &[f32]) -> Option<(Vec<f64>, Vec<f32>)> {
+    match objective {
+        Objective::ReverseKl(t) => {
+            let x = matrix(&crate::tensor::device(0), points.to_vec(), 2);
+            let e = t.energy(x.clone().leaky_traced());
+            let values = e
+                .retaped::<NoneTape>()
+                .as_vec()
+                .into_iter()
+                .map(f64::from)
+                .collect();
+            let grads = e.sum().backward();
+            Some((values, grads.get(&x).as_vec()))
+        }
+        Objective::ReverseKlData(d) => Some(data_energy(d, points)),
+        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => None,
+    }
 }
 
 /// `-mean log p` over the finite values (the page reports how many were not).

@@ -72,4 +72,30 @@ impl Scale {
             }
         }
     }
+
+    /// `ln a`, `a` and `d ln a / ds` at one number, for the fused training step (its
+    /// backward keeps them): `ln a` is [`Self::log_scale_f32`]'s, by the same operations.
+    #[inline(always)]
+    pub fn log_scale_parts(self, s: f32) -> [f32; 3] {
+        match self {
+            Scale::Exp => [s, s.exp(), 1.0],
+            Scale::Tanh => {
+                let th = (s / TANH_BOUND).tanh();
+                let ls = th * TANH_BOUND;
+                [ls, ls.exp(), 1.0 - th * th]
+            }
+            Scale::Softplus => {
+                let v = s + softplus_shift();
+                let e = (-v.abs()).exp();
+                let a = v.max(0.0) + e.ln_1p() + SOFTPLUS_FLOOR;
+                // sigmoid(v), from the same exp(-|v|).
+                let sigmoid = if v >= 0.0 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                };
+                [a.ln(), a, sigmoid / a]
+            }
+        }
+    }
 }

@@ -156,10 +156,6 @@ pub fn spline_op<T: Tape<f32, Dev>>(
     let pd = raw.shape().1;
     let (vv, rv) = (values(&v), values(&raw));
     let p = 3 * bins - 1;
-    // Coordinate `i`'s raw numbers of row `r`, gathered from the block layout.
-    let gather = move |row: &[f32], i: usize| -> [f32; 3 * MAX_BINS] {
-        std::array::from_fn(|b| if b < p { row[b * d + i] } else { 0.0 })
-    };
     let mut out = Vec::with_capacity(n * d);
     let mut sums = vec![0.0f32; n];
     // The backward reads the forward's splines rather than building them again.
@@ -167,7 +163,7 @@ pub fn spline_op<T: Tape<f32, Dev>>(
     for (r, sum) in sums.iter_mut().enumerate() {
         let row = &rv[r * pd..(r + 1) * pd];
         for i in 0..d {
-            let s = Spline::from_raw(&gather(row, i)[..p], bound);
+            let s = Spline::from_raw(&gather(row, i, d, p)[..p], bound);
             let (y, ld) = match inverse {
                 false => s.forward(vv[r * d + i]),
                 true => s.inverse(vv[r * d + i]),
@@ -197,7 +193,7 @@ pub fn spline_op<T: Tape<f32, Dev>>(
                     let put = |b: usize, g: f32| gr[b * d + i] += g;
                     let x = if inverse { out[j] } else { vv[j] };
                     let g = (gy[j], gl[r]);
-                    gv[j] = back_one(&splines[j], &gather(row, i)[..p], x, g, inverse, put);
+                    gv[j] = back_one(&splines[j], &gather(row, i, d, p)[..p], x, g, inverse, put);
                 }
             }
             add_to(grads.get_or_alloc_mut(&v)?, &gv);
@@ -206,6 +202,28 @@ pub fn spline_op<T: Tape<f32, Dev>>(
         });
     }
     (y.put_tape(tape), l.retaped())
+}
+
+/// Coordinate `i`'s `p` raw numbers from a row of MADE outputs in the block layout.
+fn gather(row: &[f32], i: usize, d: usize, p: usize) -> [f32; 3 * MAX_BINS] {
+    std::array::from_fn(|b| if b < p { row[b * d + i] } else { 0.0 })
+}
+
+/// One coordinate's backward for a caller on slices (the fused training step): `s` is
+/// coordinate `i`'s spline built from `row` (one row of MADE outputs, `P D` in blocks of
+/// `D`), `x` the direct map's input or the inverse's root; adds the raw numbers' gradient
+/// to `graw` (the row's, same layout) and returns `x`'s (or `y`'s, for the inverse).
+pub(crate) fn coordinate_backward(
+    s: &Spline,
+    (row, graw): (&[f32], &mut [f32]),
+    (i, d): (usize, usize),
+    x: f32,
+    g: (f32, f32),
+    inverse: bool,
+) -> f32 {
+    let p = 3 * s.bins() - 1;
+    let raw = gather(row, i, d, p);
+    back_one(s, &raw[..p], x, g, inverse, |b, v| graw[b * d + i] += v)
 }
 
 fn add_to(acc: &mut [f32], g: &[f32]) {

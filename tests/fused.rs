@@ -1,0 +1,156 @@
+//! The fused training step (`arflow::fused`) gives dfdx's tape loss and every gradient, to
+//! 1e-5 relative, over the matrix of the fast path's tests (MAF and IAF, every scale,
+//! several widths and depths, forward and reverse KL) and the spline transform and the
+//! learnable base, in chunks of any size.
+
+mod common;
+
+use arflow::data::DataSet;
+use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
+use arflow::fused::Fused;
+use arflow::made::Kernels;
+use arflow::objective::{
+    energy_and_gradient, forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective,
+};
+use arflow::scale::Scale;
+use arflow::target::Target;
+use arflow::tensor::matrix;
+use common::{loss_and_grads, points, scramble};
+
+const SHAPES: [(&[usize], usize); 4] = [
+    (&[8], 1),
+    (&[16, 16], 3),
+    (&[64, 64], 4),
+    (&[32, 48, 10], 2),
+];
+
+/// The fused step's loss and gradient (the flow's layout) on `rows`, a batch cut into
+/// chunks of `chunk` rows whose gradients are summed in order.
+fn fused(f: &Flow, objective: Objective, rows: &[f32], chunk: usize) -> (f64, Vec<f32>) {
+    let mut step = Fused::new(f);
+    let total = rows.len() / 2;
+    let (mut loss, mut sum) = (0.0, vec![0.0f32; step.gradient_len()]);
+    for c in rows.chunks(2 * chunk) {
+        let mut g = vec![0.0f32; step.gradient_len()];
+        loss += if objective.is_forward() {
+            step.forward_kl(c, total, &mut g)
+        } else {
+            let mut energy = |x: &[f32]| energy_and_gradient(objective, x).unwrap();
+            step.reverse_kl(c, total, &mut energy, &mut g)
+        };
+        sum.iter_mut().zip(&g).for_each(|(s, v)| *s += v);
+    }
+    let mut flat = vec![0.0; f.parameters_len()];
+    step.export(&sum, &mut flat);
+    (loss, flat)
+}
+
+/// dfdx's tape loss and gradient for `objective` on `rows`.
+fn reference(f: &Flow, objective: Objective, rows: &[f32]) -> (f64, Vec<f32>) {
+    let mut f = f.clone();
+    f.kernels = Kernels::Dfdx;
+    let dev = f.device().clone();
+    let m = || matrix(&dev, rows.to_vec(), 2);
+    loss_and_grads(&f, &|f| match objective {
+        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => forward_kl_loss(f, m()),
+        Objective::ReverseKl(t) => reverse_kl_loss(f, t, m()),
+        Objective::ReverseKlData(d) => reverse_kl_data_loss(f, d, m()),
+    })
+}
+
+fn check(name: &str, f: &Flow, objective: Objective, rows: &[f32], chunk: usize) {
+    let (l_ref, g_ref) = reference(f, objective, rows);
+    let (l, g) = fused(f, objective, rows, chunk);
+    assert!(
+        (l - l_ref).abs() <= 1e-5 * l_ref.abs().max(1.0),
+        "{name}: loss {l} vs {l_ref}"
+    );
+    let scale = g_ref.iter().fold(0f32, |m, g| m.max(g.abs()));
+    assert!(scale > 0.0, "{name}: no gradient");
+    let (worst, at) = g_ref
+        .iter()
+        .zip(&g)
+        .enumerate()
+        .map(|(i, (a, b))| ((a - b).abs(), i))
+        .fold((0f32, 0), |m, v| if v.0 > m.0 { v } else { m });
+    assert!(
+        worst <= 1e-5 * scale,
+        "{name}: gradient {at} differs by {worst} ({} vs {}, largest {scale})",
+        g[at],
+        g_ref[at]
+    );
+}
+
+fn affine(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {
+    let mut f = common::flow(direction, scale, layers, hidden, 11);
+    scramble(&mut f, 3.0);
+    f
+}
+
+#[test]
+fn the_fused_step_gives_dfdx_loss_and_gradients_on_forward_kl() {
+    let x = points(256, 2, 3.0, 4);
+    for direction in [Direction::Maf, Direction::Iaf] {
+        for scale in Scale::ALL {
+            for (hidden, layers) in SHAPES {
+                let f = affine(direction, scale, hidden, layers);
+                let name = format!("{direction:?} {scale:?} {hidden:?} K={layers}");
+                check(&name, &f, Objective::ForwardKl(DataSet::Moons), &x, 256);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_fused_step_gives_dfdx_loss_and_gradients_on_reverse_kl() {
+    let z = points(256, 2, 2.0, 5);
+    for direction in [Direction::Maf, Direction::Iaf] {
+        for scale in Scale::ALL {
+            for (hidden, layers) in SHAPES {
+                for objective in [
+                    Objective::ReverseKl(Target::U1),
+                    Objective::ReverseKl(Target::U4),
+                    Objective::ReverseKlData(DataSet::EightGaussians),
+                ] {
+                    let f = affine(direction, scale, hidden, layers);
+                    let name =
+                        format!("{direction:?} {scale:?} {hidden:?} K={layers} {objective:?}");
+                    check(&name, &f, objective, &z, 256);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_fused_step_gives_dfdx_gradients_for_splines_and_a_learned_base_in_any_chunks() {
+    let x = points(200, 2, 4.5, 4);
+    let z = points(200, 2, 2.0, 5);
+    for direction in [Direction::Maf, Direction::Iaf] {
+        for (transform, bins, learn_base) in [
+            (Transform::Affine, 8, true),
+            (Transform::Spline, 2, false),
+            (Transform::Spline, 8, true),
+        ] {
+            let mut f = Flow::new(FlowConfig {
+                layers: 3,
+                hidden: vec![16, 16],
+                direction,
+                transform,
+                bins,
+                learn_base,
+                order: LayerOrder::Alternate,
+                seed: 7,
+                ..FlowConfig::default()
+            })
+            .unwrap();
+            scramble(&mut f, 3.0);
+            let name = format!("{direction:?} {transform:?} K={bins} base={learn_base}");
+            for chunk in [200, 64, 7] {
+                let n = format!("{name} chunks of {chunk}");
+                check(&n, &f, Objective::ForwardKl(DataSet::Moons), &x, chunk);
+                check(&n, &f, Objective::ReverseKl(Target::U2), &z, chunk);
+            }
+        }
+    }
+}
