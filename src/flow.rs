@@ -12,7 +12,7 @@ pub use crate::config::{DegreeRule, FlowConfig, LayerOrder, MAX_LAYERS, MAX_WIDT
 pub use crate::layer::{ArLayer, Direction, Towards};
 use crate::made::Kernels;
 use crate::masks::HiddenDegrees;
-use crate::tensor::{device, log_normal, matrix, values, Col, Dev, Mat};
+use crate::tensor::{device, log_normal, matrix, Col, Dev, Mat};
 pub use crate::transformer::Transform;
 use crate::{Error, Result};
 use dfdx::prelude::*;
@@ -216,15 +216,26 @@ impl Flow {
     /// then the base's mean and log-std).
     pub fn parameters(&self) -> Vec<f32> {
         let mut out = Vec::new();
+        self.parameters_into(&mut out);
+        out
+    }
+
+    /// [`Self::parameters`] into `out` (resized; no allocation once it is large enough).
+    pub fn parameters_into(&self, out: &mut Vec<f32>) {
+        out.resize(self.parameters_len(), 0.0);
+        let mut rest = &mut out[..];
         for l in self.layers.iter().flat_map(|l| &l.made.layers) {
-            out.extend(values(&l.weight));
-            out.extend(values(&l.bias));
+            let (w, r) = rest.split_at_mut(l.weight.shape().num_elements());
+            l.weight.copy_into(w);
+            let (b, r) = r.split_at_mut(l.bias.shape().0);
+            l.bias.copy_into(b);
+            rest = r;
         }
         if let Some(base) = &self.base {
-            out.extend(values(&base.mean));
-            out.extend(values(&base.log_std));
+            let (mean, log_std) = rest.split_at_mut(base.mean.shape().0);
+            base.mean.copy_into(mean);
+            base.log_std.copy_into(log_std);
         }
-        out
     }
 
     /// Restores what [`Self::parameters`] returned.

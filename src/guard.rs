@@ -5,8 +5,6 @@
 //! blow-up that stays finite is caught as surely as a NaN.
 
 use crate::metrics::sort_floats;
-use crate::tensor::Dev;
-use dfdx::prelude::*;
 use std::collections::VecDeque;
 
 /// A batch loss above this many nats per point is a diverged run, not a model of 2-D data
@@ -33,8 +31,8 @@ pub struct Snapshot {
     pub params: Vec<f32>,
     /// Adam's step count.
     pub adam_t: i32,
-    /// Adam's moments.
-    pub moments: [Gradients<f32, Dev>; 2],
+    /// Adam's moments, in the parameters' layout.
+    pub moments: [Vec<f32>; 2],
 }
 
 /// Judges losses and metrics, and keeps the checkpoint.

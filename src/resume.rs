@@ -2,14 +2,11 @@
 //! stopped, a model file, an undo), with or without Adam's state, and on new points of the
 //! user's own. Adam's moments travel as plain numbers in the flow's parameter order.
 
-use crate::flow::Flow;
 use crate::guard::{Guard, Snapshot};
 use crate::objective::Objective;
 use crate::points::PointSet;
-use crate::tensor::Dev;
 use crate::train::Trainer;
 use crate::{data::flatten, data::DataSet, Error, Result};
-use dfdx::prelude::*;
 use std::sync::Arc;
 
 /// Adam's state: its step count and both moments, in [`Flow::parameters`]'s order.
@@ -23,36 +20,14 @@ pub struct Optimiser {
     pub v: Vec<f32>,
 }
 
-/// The moments of every parameter tensor of `flow`, read (`values` empty) or written.
-fn moments_of(flow: &Flow, grads: &mut Gradients<f32, Dev>, values: Option<&[f32]>) -> Vec<f32> {
-    let mut out = Vec::new();
-    let mut rest = values.unwrap_or(&[]);
-    let mut visit = |g: &mut Vec<f32>| match values {
-        None => out.extend_from_slice(g),
-        Some(_) => {
-            let (head, tail) = rest.split_at(g.len());
-            g.copy_from_slice(head);
-            rest = tail;
-        }
-    };
-    for l in flow.layers.iter().flat_map(|l| &l.made.layers) {
-        visit(grads.get_or_alloc_mut(&l.weight).expect("cpu alloc"));
-        visit(grads.get_or_alloc_mut(&l.bias).expect("cpu alloc"));
-    }
-    for c in flow.base.iter().flat_map(|b| [&b.mean, &b.log_std]) {
-        visit(grads.get_or_alloc_mut(c).expect("cpu alloc"));
-    }
-    out
-}
-
 impl Trainer {
     /// Adam's state now.
     pub fn optimiser(&self) -> Optimiser {
-        let [mut m, mut v] = self.moments.clone();
+        let [m, v] = self.moments.clone();
         Optimiser {
             t: self.adam_t,
-            m: moments_of(&self.flow, &mut m, None),
-            v: moments_of(&self.flow, &mut v, None),
+            m,
+            v,
         }
     }
 
@@ -70,7 +45,7 @@ impl Trainer {
     /// do not match the flow's parameters.
     pub fn restore(&mut self, step: u64, optimiser: Option<&Optimiser>) -> Result<()> {
         let n = self.flow.parameters_len();
-        let mut moments = [Gradients::leaky(), Gradients::leaky()];
+        let mut moments = [vec![0.0; n], vec![0.0; n]];
         let mut t = 0;
         if let Some(o) = optimiser {
             if o.m.len() != n || o.v.len() != n || o.t < 0 {
@@ -82,8 +57,7 @@ impl Trainer {
                 );
                 return Err(Error::Invalid("optimiser state", msg));
             }
-            moments_of(&self.flow, &mut moments[0], Some(&o.m));
-            moments_of(&self.flow, &mut moments[1], Some(&o.v));
+            moments = [o.m.clone(), o.v.clone()];
             t = o.t;
         }
         self.moments = moments;

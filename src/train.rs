@@ -7,17 +7,14 @@ use crate::adam::adam;
 use crate::data::{flatten, DataSet};
 use crate::divergence::Truth;
 use crate::flow::Flow;
+use crate::fused::Chunked;
 use crate::guard::{Guard, Snapshot};
 pub use crate::history::{Event, History};
 use crate::metrics::SampleEstimate;
-use crate::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective, Scalar};
+use crate::objective::Objective;
 use crate::points::PointSet;
-use crate::tensor::{matrix, Dev};
 use crate::{Error, Result};
-use dfdx::optim::AdamConfig;
-use dfdx::prelude::*;
-use rand::{rngs::StdRng, Rng, SeedableRng};
-use rand_distr::StandardNormal;
+use rand::{rngs::StdRng, SeedableRng};
 use std::sync::Arc;
 
 pub use crate::train_config::{TrainConfig, MAX_BATCH};
@@ -57,7 +54,13 @@ pub struct Trainer {
     pub(crate) config: TrainConfig,
     pub(crate) step: u64,
     pub(crate) adam_t: i32,
-    pub(crate) moments: [Gradients<f32, Dev>; 2],
+    /// Adam's first and second moments, in [`Flow::parameters`]' layout.
+    pub(crate) moments: [Vec<f32>; 2],
+    /// The parameters and the gradient of the step being taken (buffers).
+    pub(crate) theta: Vec<f32>,
+    pub(crate) grad: Vec<f32>,
+    /// The fused step's state, once the flow trains on it.
+    pub(crate) fused: Option<Chunked>,
     /// The user's points, when the objective is [`DataSet::Drawn`].
     pub(crate) points: Option<Arc<PointSet>>,
     /// Held-out draws of the target (forward KL).
@@ -104,7 +107,10 @@ impl Trainer {
             let msg = format!("the toy objectives are 2-D, the flow is {}-D", flow.dim());
             return Err(Error::Invalid("dimension", msg));
         }
-        let moments = [Gradients::leaky(), Gradients::leaky()];
+        let moments = [
+            vec![0.0; flow.parameters_len()],
+            vec![0.0; flow.parameters_len()],
+        ];
         let start = Snapshot {
             step: 0,
             params: flow.parameters(),
@@ -117,6 +123,9 @@ impl Trainer {
             step: 0,
             adam_t: 0,
             moments,
+            theta: Vec::new(),
+            grad: Vec::new(),
+            fused: None,
             points,
             test_set,
             truth: None,
@@ -156,39 +165,6 @@ impl Trainer {
         StdRng::seed_from_u64(self.config.seed ^ mix)
     }
 
-    /// The batch loss at the current parameters, with its tape: `-mean log p(x)` on fresh data,
-    /// or `mean(log q(x) + U(x))` on fresh model samples.
-    fn loss(&mut self) -> Scalar {
-        let n = self.config.batch;
-        let mut rng = self.stream(0, self.step);
-        let dev = self.flow.device().clone();
-        let latent = |rng: &mut StdRng| {
-            let z = (0..n * self.flow.dim())
-                .map(|_| rng.sample(StandardNormal))
-                .collect();
-            matrix(&dev, z, self.flow.dim())
-        };
-        match self.config.objective {
-            Objective::ForwardKl(DataSet::Drawn) => {
-                let points = self
-                    .points
-                    .as_ref()
-                    .expect("a drawn objective has its points");
-                let x = flatten(&points.sample(n, self.config.jitter, &mut rng));
-                forward_kl_loss(&self.flow, matrix(&dev, x, 2))
-            }
-            Objective::ForwardKl(d) => {
-                forward_kl_loss(&self.flow, matrix(&dev, flatten(&d.sample(n, &mut rng)), 2))
-            }
-            Objective::ForwardKlEnergy(t) => {
-                let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
-                forward_kl_loss(&self.flow, matrix(&dev, truth.sample(n, &mut rng), 2))
-            }
-            Objective::ReverseKl(t) => reverse_kl_loss(&self.flow, t, latent(&mut rng)),
-            Objective::ReverseKlData(d) => reverse_kl_data_loss(&self.flow, d, latent(&mut rng)),
-        }
-    }
-
     /// One step of Adam. A loss the guard refuses (not finite, exploded, or far above the
     /// recent ones), or a gradient or parameter that is not finite, rolls back instead.
     /// Every [`EVAL_EVERY`] steps the test metric is evaluated after the step.
@@ -202,33 +178,29 @@ impl Trainer {
 
     fn update(&mut self) -> StepOutcome {
         self.step += 1;
-        let loss = self.loss();
-        let value = loss.array() as f64;
+        self.flow.parameters_into(&mut self.theta);
+        let value = self.loss_and_gradient();
         if let Some(cause) = self.guard.judge_loss(value) {
             return self.roll_back(cause);
         }
-        let mut grads = loss.backward();
-        if !self.apply_adam(&mut grads) {
+        if !self.apply_adam() {
             return self.roll_back("the gradient is not finite");
         }
-        if self.flow.parameters().iter().any(|p| !p.is_finite()) {
+        if self.theta.iter().any(|p| !p.is_finite()) {
             return self.roll_back("the parameters are not finite");
         }
+        self.flow
+            .set_parameters(&self.theta)
+            .expect("the flow's own parameters fit it");
         self.history.loss.push(self.step, value);
         self.params_step = self.step;
         StepOutcome::Updated { loss: value }
     }
 
-    /// Clips and applies the gradient; false (and nothing applied) if it is not finite.
-    fn apply_adam(&mut self, grads: &mut Gradients<f32, Dev>) -> bool {
-        let mut sq = 0.0f64;
-        for l in self.flow.layers.iter().flat_map(|l| &l.made.layers) {
-            sq += sum_sq(grads.get_or_alloc_mut(&l.weight).expect("cpu alloc"));
-            sq += sum_sq(grads.get_or_alloc_mut(&l.bias).expect("cpu alloc"));
-        }
-        for c in self.flow.base.iter().flat_map(|b| [&b.mean, &b.log_std]) {
-            sq += sum_sq(grads.get_or_alloc_mut(c).expect("cpu alloc"));
-        }
+    /// Clips the gradient and applies it to `theta`; false (and nothing applied) if it is
+    /// not finite.
+    fn apply_adam(&mut self) -> bool {
+        let sq: f64 = self.grad.iter().map(|&v| v as f64 * v as f64).sum();
         if !sq.is_finite() {
             return false;
         }
@@ -236,25 +208,16 @@ impl Trainer {
             Some(c) if sq.sqrt() > c => (c / sq.sqrt()) as f32,
             _ => 1.0,
         };
-        let cfg = AdamConfig {
-            lr: self.config.lr,
-            ..Default::default()
-        };
         self.adam_t += 1;
-        let t = self.adam_t;
         let [m, v] = &mut self.moments;
-        for l in self.flow.layers.iter_mut().flat_map(|l| &mut l.made.layers) {
-            adam(&cfg, t, &mut l.weight, grads, m, v, factor);
-            adam(&cfg, t, &mut l.bias, grads, m, v, factor);
-        }
-        for c in self
-            .flow
-            .base
-            .iter_mut()
-            .flat_map(|b| [&mut b.mean, &mut b.log_std])
-        {
-            adam(&cfg, t, c, grads, m, v, factor);
-        }
+        adam(
+            self.config.lr,
+            self.adam_t,
+            &mut self.theta,
+            &self.grad,
+            [m, v],
+            factor,
+        );
         true
     }
 
@@ -310,8 +273,4 @@ impl Trainer {
     pub fn last_estimate(&self) -> Option<SampleEstimate> {
         self.last_estimate
     }
-}
-
-fn sum_sq(g: &[f32]) -> f64 {
-    g.iter().map(|&v| v as f64 * v as f64).sum()
 }
