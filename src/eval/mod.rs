@@ -10,6 +10,7 @@
 pub mod kernels;
 pub mod lattice;
 pub mod plan;
+mod register_block;
 
 pub use lattice::Lattice;
 pub use plan::Plan;
