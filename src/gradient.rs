@@ -1,11 +1,13 @@
 //! A training step's batch, and its loss and gradient in the flow's parameter layout: by
 //! dfdx's tape (the reference, [`Kernels::Dfdx`] and [`Kernels::Mixed`]) or by the fused
 //! step on slices ([`crate::fused`], [`Kernels::Fast`]: the page's), in chunks of the
-//! batch summed in a fixed order ([`Chunked`]).
+//! batch summed in a fixed order ([`Chunked`]). A step is begun, its chunks computed here
+//! or handed over by helpers (the page's training threads), and ended
+//! ([`Trainer::end_step`]); [`Trainer::step`] does all three here.
 
 use crate::data::{flatten, DataSet};
 use crate::divergence::Truth;
-use crate::fused::Chunked;
+use crate::fused::{chunk_count, Chunked};
 use crate::made::Kernels;
 use crate::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective};
 use crate::tensor::matrix;
@@ -39,20 +41,56 @@ impl Trainer {
         }
     }
 
-    /// The batch loss at the parameters `self.theta` (the flow's), with its gradient in
-    /// `self.grad`: `-mean log p(x)` on fresh data, or `mean(log q(x) + U(x))` on fresh
-    /// model samples.
+    /// Starts step `step + 1`: draws its batch and reads the parameters. True when the
+    /// fused step computes it in chunks ([`Kernels::Fast`]): then every one of its
+    /// [`Self::step_chunks`] chunks must be computed ([`Self::compute_chunk`]) or handed
+    /// over ([`Self::put_chunk`]) before [`Self::end_step`].
+    pub fn begin_step(&mut self) -> bool {
+        self.step += 1;
+        self.flow.parameters_into(&mut self.theta);
+        self.batch = self.batch();
+        if self.flow.kernels != Kernels::Fast {
+            return false;
+        }
+        let fused = self.fused.get_or_insert_with(|| Chunked::new(&self.flow));
+        fused.load(&self.theta);
+        true
+    }
+
+    /// The step's batch (row-major `n x 2`) and parameters, for helpers.
+    pub fn step_work(&self) -> (&[f32], &[f32]) {
+        (&self.batch, &self.theta)
+    }
+
+    /// The chunks of the step's batch.
+    pub fn step_chunks(&self) -> usize {
+        chunk_count(self.batch.len() / 2)
+    }
+
+    /// Computes chunk `i` of the step here.
+    pub fn compute_chunk(&mut self, i: usize) {
+        let fused = self.fused.as_mut().expect("a fused step began");
+        fused.compute(self.config.objective, &self.batch, i);
+    }
+
+    /// Chunk `i`'s loss and gradient, computed by a helper.
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
+        let fused = self.fused.as_mut().expect("a fused step began");
+        fused.put(i, loss, gradient);
+    }
+
+    /// The step's batch loss, with its gradient in `self.grad` (the flow's layout): summed
+    /// from the chunks, or from dfdx's tape.
     pub(crate) fn loss_and_gradient(&mut self) -> f64 {
-        let batch = self.batch();
-        let objective = self.config.objective;
         self.grad.resize(self.theta.len(), 0.0);
         if self.flow.kernels == Kernels::Fast {
-            let fused = self.fused.get_or_insert_with(|| Chunked::new(&self.flow));
-            return fused.run(&self.theta, objective, &batch, &mut self.grad);
+            let chunks = self.step_chunks();
+            let fused = self.fused.as_mut().expect("a fused step began");
+            return fused.reduce(chunks, &mut self.grad);
         }
         let f = &self.flow;
-        let x = matrix(f.device(), batch, 2);
-        let loss = match objective {
+        let x = matrix(f.device(), self.batch.clone(), 2);
+        let loss = match self.config.objective {
             Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => forward_kl_loss(f, x),
             Objective::ReverseKl(t) => reverse_kl_loss(f, t, x),
             Objective::ReverseKlData(d) => reverse_kl_data_loss(f, d, x),

@@ -56,7 +56,8 @@ pub struct Trainer {
     pub(crate) adam_t: i32,
     /// Adam's first and second moments, in [`Flow::parameters`]' layout.
     pub(crate) moments: [Vec<f32>; 2],
-    /// The parameters and the gradient of the step being taken (buffers).
+    /// The batch, the parameters and the gradient of the step being taken (buffers).
+    pub(crate) batch: Vec<f32>,
     pub(crate) theta: Vec<f32>,
     pub(crate) grad: Vec<f32>,
     /// The fused step's state, once the flow trains on it.
@@ -123,6 +124,7 @@ impl Trainer {
             step: 0,
             adam_t: 0,
             moments,
+            batch: Vec::new(),
             theta: Vec::new(),
             grad: Vec::new(),
             fused: None,
@@ -169,6 +171,17 @@ impl Trainer {
     /// recent ones), or a gradient or parameter that is not finite, rolls back instead.
     /// Every [`EVAL_EVERY`] steps the test metric is evaluated after the step.
     pub fn step(&mut self) -> StepOutcome {
+        if self.begin_step() {
+            for i in 0..self.step_chunks() {
+                self.compute_chunk(i);
+            }
+        }
+        self.end_step()
+    }
+
+    /// Ends the step [`Self::begin_step`] began (every chunk of a fused step computed or
+    /// handed over): applies it, or rolls back, and evaluates every [`EVAL_EVERY`] steps.
+    pub fn end_step(&mut self) -> StepOutcome {
         let outcome = self.update();
         if self.step.is_multiple_of(EVAL_EVERY) {
             self.test_metric();
@@ -177,8 +190,6 @@ impl Trainer {
     }
 
     fn update(&mut self) -> StepOutcome {
-        self.step += 1;
-        self.flow.parameters_into(&mut self.theta);
         let value = self.loss_and_gradient();
         if let Some(cause) = self.guard.judge_loss(value) {
             return self.roll_back(cause);

@@ -13,7 +13,7 @@ mod chunks;
 mod made;
 mod pass;
 
-pub use chunks::{Chunked, CHUNK_ROWS};
+pub use chunks::{chunk, chunk_count, Chunked, CHUNK_ROWS};
 
 use crate::flow::Flow;
 use crate::layer::Towards;
