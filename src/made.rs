@@ -47,14 +47,16 @@ pub enum Kernels {
 impl Kernels {
     /// The faster choice for a flow of spline layers (`spline`) or affine ones, as measured
     /// (`arflow-bench`, the engine comparison): the fast loops in the browser (dfdx's
-    /// matrix kernels have no SIMD128 path there); natively dfdx for affine flows, where
-    /// its gemm uses AVX and FMA and is faster than the portable loops, and the mixed
-    /// choice for spline flows (the one-op spline trains them about 1.4x faster than dfdx's
-    /// autodiff of it).
+    /// matrix kernels have no SIMD128 path there); natively, for affine flows, the fused
+    /// step in a build for a CPU with FMA (`scripts/bench-native.sh`) and dfdx in the
+    /// portable one, where its gemm uses AVX and FMA at run time and the loops cannot; the
+    /// mixed choice for spline flows (the one-op spline trains them about 1.4x faster than
+    /// dfdx's autodiff of it).
     pub fn preferred(spline: bool) -> Kernels {
         match (cfg!(target_arch = "wasm32"), spline) {
             (true, _) => Kernels::Fast,
             (false, true) => Kernels::Mixed,
+            (false, false) if cfg!(target_feature = "fma") => Kernels::Fast,
             (false, false) => Kernels::Dfdx,
         }
     }

@@ -16,6 +16,7 @@ pub mod lab;
 pub mod model_file;
 pub mod panels;
 pub mod settings;
+pub mod shared;
 pub mod stepping;
 pub mod sync;
 pub mod undo;

@@ -7,17 +7,12 @@ use super::lab::Lab;
 impl Lab {
     /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
     /// The speed shown is steps per second of wall time over the last second, so it counts
-    /// the time the page spends drawing too.
+    /// the time the page spends drawing too. (Steps shared with helper threads are driven
+    /// from outside, [`super::shared`], between [`Self::train_start`] and
+    /// [`Self::train_end`].)
     pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
-        self.apply();
-        self.evaluate();
         let start = now();
-        if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
-            self.recent.clear();
-        }
-        if self.recent.is_empty() {
-            self.recent.push_back((start, self.trainer.step_count()));
-        }
+        self.train_start(start);
         let mut steps = 0;
         let mut before = start;
         loop {
@@ -31,7 +26,8 @@ impl Lab {
             if rival {
                 self.rival_step();
             } else {
-                self.one_step();
+                self.trainer.step();
+                self.after_step();
                 steps += 1;
             }
             let after = now();
@@ -44,7 +40,26 @@ impl Lab {
                 break;
             }
         }
-        let end = now();
+        self.train_end(now());
+        steps
+    }
+
+    /// Before a stretch of training that starts at `start` (ms): the pending changes
+    /// applied, the flow evaluated, the speed's clock started.
+    pub fn train_start(&mut self, start: f64) {
+        self.apply();
+        self.evaluate();
+        if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
+            self.recent.clear();
+        }
+        if self.recent.is_empty() {
+            self.recent.push_back((start, self.trainer.step_count()));
+        }
+    }
+
+    /// After a stretch of training that ended at `end` (ms): the speed shown, in steps per
+    /// second of wall time over the last second.
+    pub fn train_end(&mut self, end: f64) {
         self.recent.push_back((end, self.trainer.step_count()));
         while self.recent.len() > 2 && end - self.recent[1].0 > 1000.0 {
             self.recent.pop_front();
@@ -54,11 +69,10 @@ impl Lab {
         if t1 - t0 >= 100.0 {
             self.progress.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
         }
-        steps
     }
 
-    fn one_step(&mut self) {
-        self.trainer.step();
+    /// What the lab records after each of its trainer's steps.
+    pub(super) fn after_step(&mut self) {
         self.version += 1;
         self.progress.step = self.trainer.step_count();
         // The trainer evaluates itself every EVAL_EVERY steps.
@@ -106,7 +120,8 @@ impl Lab {
         self.apply();
         self.evaluate();
         self.rival_step();
-        self.one_step();
+        self.trainer.step();
+        self.after_step();
         if !self.evaluated_now() {
             self.refresh_metric();
             self.describe_events();

@@ -10,6 +10,7 @@ mod gpu;
 mod json;
 mod masks;
 mod render;
+mod shared;
 mod sync;
 mod user_data;
 mod views;
