@@ -14,7 +14,7 @@ import { state, $ } from './state.js';
 import { message, writeHash, writeControls, wireControls } from './controls.js';
 import { renderAll, queuePanels, showCrash, measureCosts, redrawCanvas } from './panels.js';
 import { sizeCanvases } from './canvas-size.js';
-import { toWorker, startWorker, pingWorker } from './worker-client.js';
+import { toWorker, startWorker, pingWorker, chooseThreads } from './worker-client.js';
 import { connectGpu, useGpu } from './gpu-client.js';
 import { frame } from './frame.js';
 import { wireViews, nudgeProbe, probeAt } from './views.js';
@@ -131,6 +131,7 @@ function wire() {
   });
   $('panic-reset').addEventListener('click', () => location.reload());
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
+  $('threads').addEventListener('change', () => chooseThreads($('threads').value));
   document.addEventListener('keydown', (e) => {
     const used = pageKey(e, {
       play: () => setPlaying(!state.playing),
@@ -153,6 +154,8 @@ async function main() {
   await new Promise(requestAnimationFrame);
   const query = new URLSearchParams(location.search);
   $('cpu-only').checked = query.get('backend') === 'cpu';
+  if ([...$('threads').options].some((o) => o.value === query.get('threads'))) $('threads').value = query.get('threads');
+  chooseThreads($('threads').value);
   wire();
   startWorker({
     onState() {

@@ -28,7 +28,7 @@ export function renderStatus() {
   const flow = state.app.get('flow').toUpperCase();
   const parts = [
     `step ${s.step}`,
-    `${rate(s.steps_per_second)} steps/s`,
+    `${rate(s.steps_per_second)} steps/s` + (state.worker && state.trainThreads > 1 ? ` on ${state.trainThreads} threads` : ''),
     `${s.metric_name} ${s.metric_text}` + (s.floor !== null ? ` (floor ${fmt(s.floor)})` : '')
       + (s.floor === null && state.app.get('data') === 'drawn' && s.metric_name === 'test NLL' ? ' (floor unknown)' : ''),
   ];

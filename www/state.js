@@ -18,6 +18,8 @@ export const state = {
   lastHeatmap: 0, // when the heatmap was last refreshed (ms)
   worker: null, // the training worker, null when training runs on this thread
   workerMemory: 0, // the worker's wasm memory in bytes, as it last said
+  threads: 1, // the threads asked to train (the Compute box), this worker's and its helpers
+  trainThreads: 1, // the threads training, as the worker last said
   gpu: null, // the wasm Gpu handle while WebGPU draws the heatmap and samples, else null
   gpuDevice: null, // the connected Gpu handle, whether in use or not; null if none or failed
   gpuBusy: false, // a GPU job is running

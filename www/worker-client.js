@@ -46,6 +46,21 @@ export function askWorker(m) {
 
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
+// The threads that train for the Compute box's choice: 'auto' is one per core but the
+// page's own, at most four, where there are more than two cores; else one.
+function threadsFor(choice) {
+  if (choice !== 'auto') return Number(choice);
+  const cores = navigator.hardwareConcurrency || 1;
+  return cores > 2 ? Math.min(4, cores - 1) : 1;
+}
+
+// Trains on the threads `choice` asks for (the worker's helpers follow).
+export function chooseThreads(choice) {
+  state.threads = threadsFor(choice);
+  toWorker({ type: 'threads', n: state.threads });
+  if (!watch.here) $('worker-note').textContent = `Training: in a background worker, on ${state.threads} thread${state.threads > 1 ? 's (each computes a share of every batch)' : ''}.`;
+}
+
 function deadline() {
   return SILENCE_MS + JSON.parse(state.app.status_json()).work_macs / SLOWEST_MACS_PER_MS;
 }
@@ -63,6 +78,7 @@ function hear(m) {
     if (m.gen === state.gen) showCosts(m.json);
   } else if (m.type === 'state') {
     state.workerMemory = m.memory;
+    state.trainThreads = m.threads;
     if (m.gen !== state.gen) return;
     state.app.absorb(m.params, m.progress, m.event);
     watch.hooks.onState();
@@ -71,7 +87,7 @@ function hear(m) {
 
 function spawn(init) {
   try {
-    const url = new URL(`./worker.js?engine=${state.engine.name}`, import.meta.url);
+    const url = new URL(`./worker.js?engine=${state.engine.name}&threads=${state.threads}`, import.meta.url);
     state.worker = new Worker(url, { type: 'module' });
   } catch (e) {
     trainHere(`the training worker could not start (${e.message})`);
@@ -101,6 +117,7 @@ function trainHere(why) {
   stop();
   clearInterval(watch.timer);
   state.app.resume();
+  state.trainThreads = 1;
   $('worker-note').textContent = 'Training: on this page\'s thread, since the worker failed (see the message above).';
   showCosts(null);
   message(`${capital(why)}; training runs on this page's thread instead (slower; the page may stutter).`, 'warn');

@@ -2,13 +2,15 @@
 // parameters, new history points and progress back; the page only draws. Messages in:
 // {type: 'init' (with the user's points; with the page's parameters and whole history when
 // it carries on from a stopped worker or an undo; with a model file's text when one was
-// loaded) | 'set' | 'points' | 'reset' | 'play' | 'step' | 'ping' | 'cost' | 'export', gen,
-// ...}; out: {type: 'model', id, json} (the model file, Adam's state included) and
-// {type: 'state', gen, params, progress, event, memory} (progress is src/session/sync.rs's
+// loaded) | 'set' | 'points' | 'reset' | 'play' | 'step' | 'threads' | 'ping' | 'cost' |
+// 'export', gen, ...}; out: {type: 'model', id, json} (the model file, Adam's state included) and
+// {type: 'state', gen, params, progress, event, memory, threads} (progress is src/session/sync.rs's
 // codec), {type: 'pong'}, {type: 'cost', gen, json} (the MAF/IAF timings of its settings), {type: 'error', message} when training failed, or {type: 'failed',
 // message} when the engine did not load. Every state echoes the generation of the flow it
-// belongs to, so the page can drop stale ones.
+// belongs to, so the page can drop stale ones. With `threads=N` in its address (or a
+// 'threads' message) it trains with N - 1 helper threads (threads.js).
 import { loadEngine } from './engine.js';
+import { setThreads, sharedStep, threadCount } from './threads.js';
 
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
@@ -19,14 +21,17 @@ const ready = loadEngine().catch((e) => {
 });
 // The worker's state: its App, its engine, the flow's generation, whether it trains, when it
 // last posted, and whether changes wait to be applied (a burst of them builds one flow).
-const w = { app: null, engine: null, gen: 0, playing: false, lastPost: 0, flushDue: false };
+// `busy` is the shared step in flight: messages wait for it to end.
+const w = { app: null, engine: null, gen: 0, playing: false, lastPost: 0, flushDue: false, busy: null, looping: false, threadsSet: false };
+const threadsAsked = Number(new URLSearchParams(self.location.search).get('threads')) || 1;
 
 function post() {
   const progress = w.app.take_progress();
   const params = w.app.parameters();
   const event = w.app.event();
   const memory = w.engine.memory.buffer.byteLength;
-  postMessage({ type: 'state', gen: w.gen, progress, event, params, memory }, [params.buffer, progress.buffer]);
+  const threads = threadCount();
+  postMessage({ type: 'state', gen: w.gen, progress, event, params, memory, threads }, [params.buffer, progress.buffer]);
   w.lastPost = performance.now();
 }
 
@@ -48,17 +53,40 @@ function flush() {
   }
 }
 
-function loop() {
-  if (!w.playing) return;
-  try {
-    if (w.flushDue) flush();
-    w.app.train(CHUNK_MS);
-    if (performance.now() - w.lastPost >= POST_EVERY_MS) post();
-  } catch (e) {
-    fail(e);
-    return;
+// Trains for about `budget` ms with each step shared with the helper threads; false if
+// this flow's steps cannot be shared (then `train` does it on this thread).
+async function trainShared(budget) {
+  w.app.train_start();
+  const start = performance.now();
+  let steps = 0;
+  while (w.app.step_begin()) {
+    steps += 1;
+    w.busy = sharedStep(w.app);
+    await w.busy;
+    if (performance.now() - start >= budget || !w.playing) break;
   }
-  setTimeout(loop, 0);
+  w.busy = null;
+  w.app.train_end();
+  return steps > 0;
+}
+
+// The training loop while playing (one at a time).
+async function loop() {
+  if (w.looping) return;
+  w.looping = true;
+  while (w.playing) {
+    try {
+      if (w.flushDue) flush();
+      if (!(threadCount() > 1 && await trainShared(CHUNK_MS))) w.app.train(CHUNK_MS);
+      if (performance.now() - w.lastPost >= POST_EVERY_MS) post();
+    } catch (e) {
+      w.busy = null;
+      fail(e);
+      break;
+    }
+    await new Promise((ok) => setTimeout(ok, 0));
+  }
+  w.looping = false;
 }
 
 const handlers = {
@@ -75,11 +103,18 @@ const handlers = {
   points: (m) => w.app.set_points(m.values),
   reset: () => w.app.reset(),
   step: () => w.app.step(),
+  threads: (m) => setThreads(m.n, w.engine.name),
 };
 
 onmessage = async ({ data: m }) => {
   w.engine = await ready;
   if (!w.engine) return;
+  if (!w.threadsSet) {
+    w.threadsSet = true;
+    setThreads(threadsAsked, w.engine.name);
+  }
+  // A shared step in flight ends first: nothing changes the lab under it.
+  while (w.busy) await w.busy;
   try {
     if (m.type === 'ping') {
       postMessage({ type: 'pong', id: m.id });
@@ -107,6 +142,9 @@ onmessage = async ({ data: m }) => {
   // Messages already queued run first: a burst of changes is applied once.
   if (!w.flushDue) {
     w.flushDue = true;
-    setTimeout(() => w.flushDue && flush(), 0);
+    setTimeout(async () => {
+      while (w.busy) await w.busy;
+      if (w.flushDue) flush();
+    }, 0);
   }
 };

@@ -12,7 +12,7 @@ test('browser benchmark of the standard config prints steps/s, grid and sampling
     const runs = {};
     // Both wasm builds (www/engine.js), one after the other in the same browser.
     for (const engine of ['relaxed', 'simd128']) {
-      await page.goto(`${server.url}www/bench.html?steps=200&engine=${engine}`);
+      await page.goto(`${server.url}www/bench.html?steps=1000&engine=${engine}`);
       await page.waitForSelector('body[data-done="1"]');
       const result = JSON.parse(await page.textContent('#out'));
       assert.equal(result.engine, engine);
@@ -40,6 +40,14 @@ test('browser benchmark of the standard config prints steps/s, grid and sampling
       console.log(`# browser relaxed ${flow} spline fast: ${s.steps_per_second.toFixed(0)} steps/s, grid 256x256 ${s.grid_256_ms.toFixed(0)} ms, 10,000 samples ${s.sample_10k_ms.toFixed(0)} ms`);
       console.log(`# browser relaxed ${flow} spline/affine: steps ${(s.steps_per_second / a.steps_per_second).toFixed(2)}x, grid time ${(s.grid_256_ms / a.grid_256_ms).toFixed(2)}x, sample time ${(s.sample_10k_ms / a.sample_10k_ms).toFixed(2)}x`);
     }
+    // The page's own figure: the status line's steps/s of the default view on one thread
+    // (the page drawing beside the worker), after 10 s of training.
+    const view = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await view.goto(`${server.url}?threads=1`);
+    await view.waitForSelector('body[data-ready="1"]');
+    await view.click('#play');
+    await view.waitForTimeout(10000);
+    console.log(`# the page's status after 10 s: ${await view.textContent('#status')}`);
   } finally {
     await browser.close();
     server.close();
