@@ -21,12 +21,12 @@ pub fn matmul_acc(a: &[f32], b: &[f32], c: &mut [f32], n: usize, k: usize, m: us
     );
     let mut s = Scratch::default();
     if m.is_multiple_of(BLOCK_WIDTH) {
-        return matmul_into(a, b, c, (n, k, m), &mut s);
+        return matmul_into(Left::Rows(a), b, c, (n, k, m), &mut s);
     }
     let wide = m.next_multiple_of(BLOCK_WIDTH);
     let bp = pad_columns(&b[..k * m], m, wide);
     let mut cp = pad_columns(&c[..n * m], m, wide);
-    matmul_into(a, &bp, &mut cp, (n, k, wide), &mut s);
+    matmul_into(Left::Rows(a), &bp, &mut cp, (n, k, wide), &mut s);
     for (dst, src) in c.chunks_exact_mut(m).zip(cp.chunks_exact(wide)) {
         dst.copy_from_slice(&src[..m]);
     }
@@ -49,58 +49,55 @@ pub struct Scratch {
     spare: Vec<f32>,
 }
 
-/// `c (n x m) += a (n x k) . b (k x m)`, all row-major, `m` a multiple of 4 (a caller pads
-/// its buffers once), with the caller's scratch.
-pub fn matmul_into(
-    a: &[f32],
-    b: &[f32],
-    c: &mut [f32],
-    (n, k, m): (usize, usize, usize),
-    s: &mut Scratch,
-) {
-    assert!(
-        m.is_multiple_of(BLOCK_WIDTH) && a.len() >= n * k,
-        "matmul_into: shapes"
-    );
-    let pack = |r0: usize, rows: usize, panel: &mut [f32]| {
-        for r in 0..rows {
-            for (p, v) in panel
-                .chunks_exact_mut(MR)
-                .zip(&a[(r0 + r) * k..(r0 + r + 1) * k])
-            {
-                p[r] = *v;
-            }
-        }
-    };
-    blocked(pack, b, c, (n, k, m), s);
+/// The left operand of a product `c (n x m) += A . b`.
+#[derive(Debug, Clone, Copy)]
+pub enum Left<'a> {
+    /// `A = a`, row-major `n x k`.
+    Rows(&'a [f32]),
+    /// `A = a^T` for row-major `a (k x n)`: a weight gradient `x^T dy` with no transposed
+    /// copy (the packing reads `a` by rows).
+    Transposed(&'a [f32]),
 }
 
-/// `c (n x m) += a^T . b` for row-major `a (k x n)` and `b (k x m)`, `m` a multiple of 4:
-/// a weight gradient `x^T dy` with no transposed copy (the packing reads `a` by rows).
-pub fn matmul_tn_into(
-    a: &[f32],
+/// `c (n x m) += A . b (k x m)`, all row-major, `m` a multiple of 4 (a caller pads its
+/// buffers once), with the caller's scratch.
+pub fn matmul_into(
+    left: Left,
     b: &[f32],
     c: &mut [f32],
     (n, k, m): (usize, usize, usize),
     s: &mut Scratch,
 ) {
-    assert!(
-        m.is_multiple_of(BLOCK_WIDTH) && a.len() >= n * k,
-        "matmul_tn_into: shapes"
-    );
-    let pack = |r0: usize, rows: usize, panel: &mut [f32]| {
-        for (i, p) in panel.chunks_exact_mut(MR).enumerate() {
-            let src = &a[i * n + r0..i * n + r0 + rows];
-            // A full group as one fixed-size copy: a copy of a run-time length is a call
-            // to memmove for four floats (measured: 5 % of a native step).
-            match (<&mut [f32; MR]>::try_from(p), <&[f32; MR]>::try_from(src)) {
-                (Ok(p), Ok(src)) => *p = *src,
-                (Ok(p), Err(_)) => p[..rows].copy_from_slice(src),
-                (Err(_), _) => unreachable!("chunks of MR"),
-            }
+    match left {
+        Left::Rows(a) => {
+            let pack = |r0: usize, rows: usize, panel: &mut [f32]| {
+                for r in 0..rows {
+                    for (p, v) in panel
+                        .chunks_exact_mut(MR)
+                        .zip(&a[(r0 + r) * k..(r0 + r + 1) * k])
+                    {
+                        p[r] = *v;
+                    }
+                }
+            };
+            blocked(pack, a.len(), (b, c), (n, k, m), s);
         }
-    };
-    blocked(pack, b, c, (n, k, m), s);
+        Left::Transposed(a) => {
+            let pack = |r0: usize, rows: usize, panel: &mut [f32]| {
+                for (i, p) in panel.chunks_exact_mut(MR).enumerate() {
+                    let src = &a[i * n + r0..i * n + r0 + rows];
+                    // A full group as one fixed-size copy: a copy of a run-time length is a call
+                    // to memmove for four floats (measured: 5 % of a native step).
+                    match (<&mut [f32; MR]>::try_from(p), <&[f32; MR]>::try_from(src)) {
+                        (Ok(p), Ok(src)) => *p = *src,
+                        (Ok(p), Err(_)) => p[..rows].copy_from_slice(src),
+                        (Err(_), _) => unreachable!("chunks of MR"),
+                    }
+                }
+            };
+            blocked(pack, a.len(), (b, c), (n, k, m), s);
+        }
+    }
 }
 
 /// The product for `m` a multiple of [`BLOCK_WIDTH`], four rows of `a` at a time, packed by `pack(r0,
@@ -110,12 +107,15 @@ pub fn matmul_tn_into(
 /// depend on where it sits in the batch, to the last bit.
 fn blocked(
     pack: impl Fn(usize, usize, &mut [f32]),
-    b: &[f32],
-    c: &mut [f32],
+    a_len: usize,
+    (b, c): (&[f32], &mut [f32]),
     (n, k, m): (usize, usize, usize),
     s: &mut Scratch,
 ) {
-    assert!(b.len() >= k * m && c.len() >= n * m, "blocked: shapes");
+    assert!(
+        m.is_multiple_of(BLOCK_WIDTH) && a_len >= n * k && b.len() >= k * m && c.len() >= n * m,
+        "blocked product: shapes"
+    );
     s.panel.resize(k * MR, 0.0);
     for r0 in (0..n).step_by(MR) {
         let rows = MR.min(n - r0);

@@ -7,7 +7,7 @@
 //! narrow output layer's `P D` columns, a hidden width that is not a multiple of 4), its
 //! padding columns zero, so every product takes the blocked path with no padded copy.
 
-use crate::eval::kernels::{matmul_into, matmul_tn_into, Scratch, BLOCK_WIDTH};
+use crate::eval::kernels::{matmul_into, Left, Scratch, BLOCK_WIDTH};
 use crate::made::Made;
 
 fn pad(v: usize) -> usize {
@@ -158,7 +158,7 @@ impl SliceMade {
             for _ in 0..n {
                 y.extend_from_slice(&d.bias);
             }
-            matmul_into(x, &d.wt, y, (n, d.kin, d.width), s);
+            matmul_into(Left::Rows(x), &d.wt, y, (n, d.kin, d.width), s);
             if l < last {
                 y.iter_mut().for_each(|v| *v = v.max(0.0));
             }
@@ -197,14 +197,26 @@ impl SliceMade {
                 &dz[..]
             };
             let dwt = &mut grad[d.grad..d.grad + d.kin * d.width];
-            matmul_tn_into(x, g, dwt, (d.kin, n, d.width), &mut w.scratch);
+            matmul_into(
+                Left::Transposed(x),
+                g,
+                dwt,
+                (d.kin, n, d.width),
+                &mut w.scratch,
+            );
             if l == 0 && gin.is_none() {
                 break;
             }
             let wide = pad(d.kin);
             dx.clear();
             dx.resize(n * wide, 0.0);
-            matmul_into(g, &d.wm, &mut dx, (n, d.width, wide), &mut w.scratch);
+            matmul_into(
+                Left::Rows(g),
+                &d.wm,
+                &mut dx,
+                (n, d.width, wide),
+                &mut w.scratch,
+            );
             if l > 0 {
                 // ReLU: the gradient passes where the unit was on; the layer below's `db`
                 // is the sum of what passes.

@@ -1,6 +1,7 @@
 // The long soak (not in the test run): trains the default view for MINUTES (default 20)
 // and prints memory and steps/s every 30 s; at the end, the growth after the first minute.
-//   MINUTES=20 node tests/bench/soak.mjs      (HASH=... for another view)
+//   MINUTES=20 node tests/bench/soak.mjs      (HASH=... for another view, QUERY=threads=2
+//   for the page's address query)
 import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
 import { soak, MB } from '../e2e/soak.mjs';
@@ -12,7 +13,7 @@ try {
   const { samples, errors } = await soak(browser, server, {
     seconds: minutes * 60,
     every: 30,
-    path: process.env.HASH ? `#${process.env.HASH.replace(/^#/, '')}` : '',
+    path: (process.env.QUERY ? `?${process.env.QUERY}` : '') + (process.env.HASH ? `#${process.env.HASH.replace(/^#/, '')}` : ''),
     report: (s) => console.log(`${(s.t / 60).toFixed(1)} min  step ${s.step}  ${s.rate.toFixed(0)} steps/s  page ${MB(s.page)} MB  worker ${MB(s.worker)} MB  JS heap ${MB(s.heap)} MB`),
   });
   const after1 = samples.find((s) => s.t >= 60) || samples[0];
