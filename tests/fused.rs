@@ -7,17 +7,13 @@ mod common;
 
 use arflow::data::DataSet;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
-use arflow::fused::Fused;
 use arflow::made::Kernels;
-use arflow::objective::{
-    energy_and_gradient, forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective,
-};
+use arflow::objective::Objective;
 use arflow::scale::Scale;
 use arflow::session::settings::Settings;
 use arflow::session::shared::Helper;
 use arflow::target::Target;
-use arflow::tensor::matrix;
-use common::{loss_and_grads, points, scramble};
+use common::{check_fused as check, points, scramble};
 
 const SHAPES: [(&[usize], usize); 4] = [
     (&[8], 1),
@@ -25,63 +21,6 @@ const SHAPES: [(&[usize], usize); 4] = [
     (&[64, 64], 4),
     (&[32, 48, 10], 2),
 ];
-
-/// The fused step's loss and gradient (the flow's layout) on `rows`, a batch cut into
-/// chunks of `chunk` rows whose gradients are summed in order.
-fn fused(f: &Flow, objective: Objective, rows: &[f32], chunk: usize) -> (f64, Vec<f32>) {
-    let mut step = Fused::new(f);
-    let total = rows.len() / 2;
-    let (mut loss, mut sum) = (0.0, vec![0.0f32; step.gradient_len()]);
-    for c in rows.chunks(2 * chunk) {
-        let mut g = vec![0.0f32; step.gradient_len()];
-        loss += if objective.is_forward() {
-            step.forward_kl(c, total, &mut g)
-        } else {
-            let mut energy = |x: &[f32]| energy_and_gradient(objective, x).unwrap();
-            step.reverse_kl(c, total, &mut energy, &mut g)
-        };
-        sum.iter_mut().zip(&g).for_each(|(s, v)| *s += v);
-    }
-    let mut flat = vec![0.0; f.parameters_len()];
-    step.export(&sum, &mut flat);
-    (loss, flat)
-}
-
-/// dfdx's tape loss and gradient for `objective` on `rows`.
-fn reference(f: &Flow, objective: Objective, rows: &[f32]) -> (f64, Vec<f32>) {
-    let mut f = f.clone();
-    f.kernels = Kernels::Dfdx;
-    let dev = f.device().clone();
-    let m = || matrix(&dev, rows.to_vec(), 2);
-    loss_and_grads(&f, &|f| match objective {
-        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => forward_kl_loss(f, m()),
-        Objective::ReverseKl(t) => reverse_kl_loss(f, t, m()),
-        Objective::ReverseKlData(d) => reverse_kl_data_loss(f, d, m()),
-    })
-}
-
-fn check(name: &str, f: &Flow, objective: Objective, rows: &[f32], chunk: usize) {
-    let (l_ref, g_ref) = reference(f, objective, rows);
-    let (l, g) = fused(f, objective, rows, chunk);
-    assert!(
-        (l - l_ref).abs() <= 1e-5 * l_ref.abs().max(1.0),
-        "{name}: loss {l} vs {l_ref}"
-    );
-    let scale = g_ref.iter().fold(0f32, |m, g| m.max(g.abs()));
-    assert!(scale > 0.0, "{name}: no gradient");
-    let (worst, at) = g_ref
-        .iter()
-        .zip(&g)
-        .enumerate()
-        .map(|(i, (a, b))| ((a - b).abs(), i))
-        .fold((0f32, 0), |m, v| if v.0 > m.0 { v } else { m });
-    assert!(
-        worst <= 1e-5 * scale,
-        "{name}: gradient {at} differs by {worst} ({} vs {}, largest {scale})",
-        g[at],
-        g_ref[at]
-    );
-}
 
 fn affine(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {
     let mut f = common::flow(direction, scale, layers, hidden, 11);

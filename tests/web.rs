@@ -309,6 +309,37 @@ fn the_fast_path_matches_dfdx_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
+fn the_fused_training_step_matches_dfdx_in_the_browser() {
+    use arflow::data::DataSet;
+    use arflow::flow::{Direction, Flow, FlowConfig, Transform};
+    use arflow::objective::Objective;
+    use arflow::scale::Scale;
+    use arflow::target::Target;
+    for (direction, transform, scale) in [
+        (Direction::Maf, Transform::Affine, Scale::Softplus),
+        (Direction::Iaf, Transform::Affine, Scale::Tanh),
+        (Direction::Maf, Transform::Affine, Scale::Exp),
+        (Direction::Iaf, Transform::Spline, Scale::Softplus),
+    ] {
+        let mut f = Flow::new(FlowConfig {
+            direction,
+            transform,
+            scale,
+            learn_base: transform == Transform::Spline,
+            seed: 4,
+            ..FlowConfig::default()
+        })
+        .unwrap();
+        common::scramble(&mut f, 3.0);
+        let name = format!("{direction:?} {transform:?} {scale:?}");
+        let x = common::points(256, 2, 3.0, 9);
+        common::check_fused(&name, &f, Objective::ForwardKl(DataSet::Moons), &x, 64);
+        let z = common::points(256, 2, 2.0, 5);
+        common::check_fused(&name, &f, Objective::ReverseKl(Target::U1), &z, 64);
+    }
+}
+
+#[wasm_bindgen_test]
 fn the_probe_and_the_costs_report_finite_numbers_in_the_browser() {
     let mut app = App::new("#flow=iaf");
     for _ in 0..20 {
