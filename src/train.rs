@@ -1,4 +1,5 @@
-//! Training on an [`Objective`]: Adam on the flow's own runtime-sized parameters, optional
+//! Training on an [`Objective`]: Adam on the flow's parameters as one flat vector (the
+//! gradient from dfdx's tape or the fused step, [`crate::gradient`]), optional
 //! gradient-norm clipping, and rollback: a step whose loss, gradients or parameters are not
 //! finite, or whose loss or test metric blows up while staying finite, restores the last
 //! checkpoint of a good model ([`crate::guard`]).

@@ -113,8 +113,9 @@ onmessage = async ({ data: m }) => {
     w.threadsSet = true;
     setThreads(threadsAsked, w.engine.name);
   }
-  // A shared step in flight ends first: nothing changes the lab under it.
-  while (w.busy) await w.busy;
+  // A shared step in flight ends first (or fails: the loop reports that): nothing changes
+  // the lab under it.
+  while (w.busy) await w.busy.catch(() => {});
   try {
     if (m.type === 'ping') {
       postMessage({ type: 'pong', id: m.id });
@@ -143,7 +144,7 @@ onmessage = async ({ data: m }) => {
   if (!w.flushDue) {
     w.flushDue = true;
     setTimeout(async () => {
-      while (w.busy) await w.busy;
+      while (w.busy) await w.busy.catch(() => {});
       if (w.flushDue) flush();
     }, 0);
   }
