@@ -5,79 +5,62 @@
 //! log-determinants.
 //!
 //! - MADE: Germain, Gregor, Murray, Larochelle, *MADE: Masked Autoencoder for Distribution
-//!   Estimation*, ICML 2015 ([`made`]).
+//!   Estimation*, ICML 2015 ([`flow::made`]).
 //! - MAF: Papamakarios, Pavlakou, Murray, *Masked Autoregressive Flow for Density
 //!   Estimation*, NeurIPS 2017 ([`flow`]).
 //! - IAF: Kingma, Salimans, Jozefowicz, Chen, Sutskever, Welling, *Improved Variational
 //!   Inference with Inverse Autoregressive Flow*, NeurIPS 2016 ([`flow`]).
 //! - Energy targets: Rezende, Mohamed, *Variational Inference with Normalizing Flows*,
-//!   ICML 2015, Table 1 ([`target`]).
+//!   ICML 2015, Table 1 ([`data::target`]).
 //! - Toy data: Grathwohl et al., *FFJORD*, ICLR 2019 ([`data`]).
 //!
-//! # Layers
+//! # Storeys
 //!
-//! The crate is built in storeys; a module imports only from its own storey or below.
+//! The crate is built in storeys, each a folder, in the order of the theory; a module imports
+//! only from its own storey or the ones below it (`tests/architecture.rs` checks it).
 //!
-//! 1. The engine, plain Rust on dfdx's CPU tensors, tested natively. Its modules read like
-//!    the theory's table of contents: [`data`] and [`target`] (what is learned),
-//!    [`masks`] -> [`made`] -> [`scale`] -> [`layer`] -> [`flow`] (the model), [`objective`] and [`train`]
-//!    (losses, Adam, its [`history`]), [`grid`] and [`metrics`] (read-outs). [`eval`] evaluates a flow without a tape
-//!    (its `kernels` sit under [`made`], its `plan` and `lattice` over [`flow`]).
-//! 2. [`session`]: one playground without a browser (settings = URL hash, the lab, the
+//! The engine, plain Rust, tested natively:
+//! 1. [`numeric`]: dfdx tensors, the lattice over the view window, sums and sorts of floats.
+//! 2. [`kernels`]: blocked matrix products on plain slices, the fast engine's arithmetic.
+//! 3. [`data`]: what is learned: toy data sets, their exact densities, energy targets and
+//!    their sampler, the user's points and CSV files.
+//! 4. [`flow`]: the model: masks, MADE, scales and splines, layers, the base, the flow.
+//! 5. [`eval`]: the fast engine's evaluation: densities, samples and grids without a tape.
+//! 6. [`train`]: objectives, the step (dfdx's tape or the [`train::fused`] step), Adam,
+//!    the guard, history, resumption, read-outs and divergences.
+//! 7. [`views`]: the mechanism at a point: probe, latent, slice, contours, a coordinate's map.
+//!
+//! Above the engine:
+//! 8. [`session`]: one playground without a browser (settings = URL hash, the lab, the
 //!    worker message codec, engine timings).
-//! 3. [`draw`]: pictures as bytes and plotters charts; the only user of plotters.
-//! 4. [`gpu`]: the flow packed for a WGSL compute shader (pure) and the WebGPU device.
-//! 5. `web` (wasm32 only): the `#[wasm_bindgen]` shell.
+//! 9. [`draw`]: pictures as bytes and plotters charts; the only user of plotters.
+//! 10. [`gpu`]: the flow packed for a WGSL compute shader (pure) and the WebGPU device.
+//! 11. `web` (wasm32 only): the `#[wasm_bindgen]` shell.
 //!
-//! Only `web` and `gpu::device` touch `web_sys` and `wasm_bindgen`; nothing in the engine
-//! imports anything above it, and there is no import cycle.
+//! Only `web` and `gpu::device` touch `web_sys` and `wasm_bindgen`.
 
-// The engine.
-pub mod adam;
-pub mod base;
-pub mod config;
-pub mod contour;
-pub mod coordinate_map;
-pub mod csv_file;
-pub mod data;
-pub mod divergence;
+// 1. Numbers (and the crate's error type).
 pub mod error;
-pub mod eval;
-pub mod exact;
+pub mod numeric;
+// 2. Blocked products.
+pub mod kernels;
+// 3. What is learned.
+pub mod data;
+// 4. The model.
 pub mod flow;
-pub mod fused;
-pub mod gradient;
-pub mod grid;
-pub mod guard;
-pub mod history;
-pub mod latent;
-pub mod layer;
-pub mod made;
-pub mod masks;
-pub mod metrics;
-pub mod objective;
-pub mod points;
-pub mod probe;
-pub mod readout;
-pub mod resume;
-pub mod sampler;
-pub mod scale;
-pub mod slice;
-pub mod spline;
-pub mod spline_grad;
-pub mod spline_tensor;
-pub mod target;
-pub mod tensor;
+// 5. Evaluation without a tape.
+pub mod eval;
+// 6. Training and read-outs.
 pub mod train;
-pub mod train_config;
-pub mod transformer;
-// The browser-free session.
+// 7. Views of the mechanism.
+pub mod views;
+// 8. The browser-free session.
 pub mod session;
-// Drawing.
+// 9. Drawing.
 pub mod draw;
-// WebGPU.
+// 10. WebGPU.
 pub mod gpu;
-// The web shell.
+// 11. The web shell.
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

@@ -22,14 +22,14 @@ fn the_loss_range_ignores_rolled_back_blow_ups_and_keeps_the_floor() {
 #[test]
 fn short_lists_of_floats_sort_ascending() {
     let mut v = vec![3.0, -1.0, 2.5, 2.5, 1e300, -0.0, 7.0];
-    arflow::metrics::sort_floats(&mut v);
+    arflow::numeric::stats::sort_floats(&mut v);
     assert_eq!(v, vec![-1.0, -0.0, 2.5, 2.5, 3.0, 7.0, 1e300]);
 }
 
 #[test]
 fn a_wide_made_is_drawn_thinned_with_the_masks_of_the_units_kept() {
     use arflow::draw::masks::{thinned, SHOWN_UNITS};
-    use arflow::masks::{degrees, masks, ordering, HiddenDegrees, Ordering};
+    use arflow::flow::masks::{degrees, masks, ordering, HiddenDegrees, Ordering};
     for rule in [HiddenDegrees::Deterministic, HiddenDegrees::Random(3)] {
         let full = degrees(&ordering(5, Ordering::Natural), &[256, 20, 100], rule).unwrap();
         let (kept, kept_masks) = thinned(&full, &masks(&full, 2));
@@ -114,7 +114,7 @@ fn a_chart_laid_out_in_css_pixels_fills_a_backing_store_of_twice_the_size() {
             log: log.clone(),
         };
         let area = arflow::draw::area(Scaled::new(rec, k));
-        let rect = charts::axes(&area, arflow::grid::Window::default(), "title").unwrap();
+        let rect = charts::axes(&area, arflow::numeric::grid::Window::default(), "title").unwrap();
         drop(area);
         let log = std::rc::Rc::try_unwrap(log).ok().unwrap().into_inner();
         (log, rect)
@@ -155,7 +155,7 @@ fn a_chart_laid_out_in_css_pixels_fills_a_backing_store_of_twice_the_size() {
 #[test]
 fn the_colour_bar_gives_the_log_density_of_each_colour() {
     use arflow::draw::heatmap::{bar_ticks, colour, rgba, BAR_SHARES};
-    use arflow::grid::{Density, Grid, Window};
+    use arflow::numeric::grid::{Density, Grid, Window};
     let grid = Grid::new(Window::default(), 256, 256).unwrap();
     let ln2pi = (2.0 * std::f64::consts::PI).ln();
     let log_p: Vec<f32> = grid

@@ -3,12 +3,12 @@
 //! with exact sums on a fine grid, the mode count with the model's mass around each mode,
 //! and a page's lab takes the pair over from a worker's.
 
+use arflow::data::target::Target;
 use arflow::data::{eight_gaussians_centres, DataSet};
-use arflow::grid::{Grid, Window};
-use arflow::metrics::kl_on_grid;
-use arflow::objective::Objective;
+use arflow::numeric::grid::{Grid, Window};
 use arflow::session::lab::Lab;
-use arflow::target::Target;
+use arflow::train::metrics::kl_on_grid;
+use arflow::train::objective::Objective;
 use std::time::Instant;
 
 /// The page's preset: 8gaussians, a small MAF, where reverse KL drops modes.

@@ -2,8 +2,8 @@
 //! share `s` of the mass is `log N` at the radius `sqrt(-2 ln(1 - s))`, and its contour
 //! is the circle of that radius.
 
-use arflow::contour::{contour, mass_levels};
-use arflow::grid::{Grid, Window};
+use arflow::numeric::grid::{Grid, Window};
+use arflow::views::contour::{contour, mass_levels};
 use std::f64::consts::PI;
 
 #[test]

@@ -6,8 +6,8 @@
 
 mod common;
 
-use arflow::coordinate_map::coordinate_map;
 use arflow::flow::{Direction, Flow, FlowConfig, Transform};
+use arflow::views::coordinate_map::coordinate_map;
 use common::scramble;
 
 fn flow(direction: Direction, transform: Transform) -> Flow {
@@ -65,10 +65,11 @@ fn the_map_follows_the_probe_and_its_slopes_make_the_log_det() {
                     if transform == Transform::Spline {
                         assert_eq!(m.knots.len(), 9);
                         let tau = f.layers[layer - 1].transformer;
-                        let raw = arflow::tensor::values(&f.layers[layer - 1].conditioner(
-                            arflow::tensor::matrix(f.device(), m.at.clone(), 2),
-                            f.kernels,
-                        ));
+                        let raw =
+                            arflow::numeric::tensor::values(&f.layers[layer - 1].conditioner(
+                                arflow::numeric::tensor::matrix(f.device(), m.at.clone(), 2),
+                                f.kernels,
+                            ));
                         for k in &m.knots {
                             let y = tau.map_one(k[0], &raw, coord, 2).0;
                             assert!((y - k[1]).abs() < 1e-4, "{name}: knot {k:?} maps to {y}");

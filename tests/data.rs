@@ -2,7 +2,7 @@
 //! give the tabulated entropies), and the one signature all data sets share.
 
 use arflow::data::{eight_gaussians_centres, DataSet, EIGHT_GAUSSIANS_SIGMA};
-use arflow::grid::{Grid, Window};
+use arflow::numeric::grid::{Grid, Window};
 use std::f64::consts::PI;
 
 const N: usize = 40_000;
@@ -261,7 +261,7 @@ fn the_scaled_bessel_function_matches_its_integral() {
             .map(|k| (t * ((std::f64::consts::PI * (k as f64 + 0.5) / n as f64).cos() - 1.0)).exp())
             .sum::<f64>()
             / n as f64;
-        let v = arflow::exact::scaled_i0(t);
+        let v = arflow::data::exact::scaled_i0(t);
         assert!(
             (v - integral).abs() < 3e-7 * integral,
             "t = {t}: {v} vs {integral}"

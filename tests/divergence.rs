@@ -1,13 +1,13 @@
 //! Both divergences on trained flows against independent computations: the exact KL on a
 //! fine grid and a 200,000-draw Monte Carlo; the mode count against draws of known shape.
 
+use arflow::data::target::Target;
 use arflow::data::{flatten, DataSet};
-use arflow::divergence::{eight_gaussians_modes, forward_kl, reverse_kl, Estimate, Truth};
 use arflow::flow::{Flow, FlowConfig};
-use arflow::grid::{Density, Grid, Window};
-use arflow::metrics::kl_on_grid;
-use arflow::objective::Objective;
-use arflow::target::Target;
+use arflow::numeric::grid::{Density, Grid, Window};
+use arflow::train::divergence::{eight_gaussians_modes, forward_kl, reverse_kl, Estimate, Truth};
+use arflow::train::metrics::kl_on_grid;
+use arflow::train::objective::Objective;
 use arflow::train::{TrainConfig, Trainer};
 use rand::{rngs::StdRng, SeedableRng};
 

@@ -3,15 +3,15 @@
 
 mod common;
 
-use arflow::eval::kernels::matmul_acc;
+use arflow::data::target::Target;
 use arflow::eval::{Lattice, Plan};
+use arflow::flow::made::Kernels;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig};
-use arflow::grid::{Grid, Window};
-use arflow::made::Kernels;
-use arflow::objective::{forward_kl_loss, reverse_kl_loss};
-use arflow::scale::Scale;
-use arflow::target::Target;
-use arflow::tensor::matrix;
+use arflow::kernels::matmul_acc;
+use arflow::numeric::grid::{Grid, Window};
+use arflow::numeric::tensor::matrix;
+use arflow::train::objective::{forward_kl_loss, reverse_kl_loss};
 use common::{check_kernels as check, points};
 
 fn flow(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {

@@ -3,12 +3,12 @@
 
 mod common;
 
+use arflow::flow::layer::Towards;
+use arflow::flow::made::Kernels;
+use arflow::flow::scale::Scale;
 use arflow::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
-use arflow::grid::{Grid, Window};
-use arflow::layer::Towards;
-use arflow::made::Kernels;
-use arflow::scale::Scale;
-use arflow::tensor::matrix;
+use arflow::numeric::grid::{Grid, Window};
+use arflow::numeric::tensor::matrix;
 use common::{jacobian_fd, log_abs_det, max_abs_diff, points, scramble};
 
 const SCALES: [Scale; 3] = [Scale::Exp, Scale::Tanh, Scale::Softplus];

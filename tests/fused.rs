@@ -1,18 +1,18 @@
-//! The fused training step (`arflow::fused`) gives dfdx's tape loss and every gradient, to
+//! The fused training step (`arflow::train::fused`) gives dfdx's tape loss and every gradient, to
 //! 1e-5 relative, over the matrix of the fast path's tests (MAF and IAF, every scale,
 //! several widths and depths, forward and reverse KL) and the spline transform and the
 //! learnable base, in chunks of any size.
 
 mod common;
 
+use arflow::data::target::Target;
 use arflow::data::DataSet;
+use arflow::flow::made::Kernels;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
-use arflow::made::Kernels;
-use arflow::objective::Objective;
-use arflow::scale::Scale;
 use arflow::session::settings::Settings;
 use arflow::session::shared::Helper;
-use arflow::target::Target;
+use arflow::train::objective::Objective;
 use common::{check_fused as check, points, scramble};
 
 const SHAPES: [(&[usize], usize); 4] = [

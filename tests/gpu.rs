@@ -7,12 +7,12 @@
 mod common;
 
 use arflow::data::DataSet;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
 use arflow::gpu::device::Device;
 use arflow::gpu::layout::{pack, Job, Mode};
-use arflow::grid::{Grid, Window};
-use arflow::objective::Objective;
-use arflow::scale::Scale;
+use arflow::numeric::grid::{Grid, Window};
+use arflow::train::objective::Objective;
 use arflow::train::{TrainConfig, Trainer};
 use wasm_bindgen_test::*;
 
@@ -214,7 +214,7 @@ async fn a_gpu_job_runs_again_after_the_flow_changes_shape() {
 
 #[wasm_bindgen_test]
 async fn flows_built_to_overflow_give_zero_density_on_the_gpu_where_the_cpu_does() {
-    use arflow::grid::Density;
+    use arflow::numeric::grid::Density;
     let gpu = device().await;
     let grid = Grid::new(Window::default(), 48, 48).unwrap();
     // Exp scales past f32's range in part of the window; tanh arguments far past +-88.7.

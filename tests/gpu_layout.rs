@@ -1,10 +1,10 @@
 //! The GPU backend's pure half: the packed flow holds exactly the masked weights, biases
 //! and structure the shader walks, and the shader source is complete.
 
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
 use arflow::gpu::layout::{pack, shader, Job, Mode, WORKGROUP};
-use arflow::grid::{Grid, Window};
-use arflow::scale::Scale;
+use arflow::numeric::grid::{Grid, Window};
 
 #[test]
 fn the_packed_flow_is_the_flows_masked_weights_biases_and_structure() {

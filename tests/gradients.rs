@@ -3,12 +3,12 @@
 
 mod common;
 
+use arflow::data::target::Target;
 use arflow::data::DataSet;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow};
-use arflow::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Scalar};
-use arflow::scale::Scale;
-use arflow::target::Target;
-use arflow::tensor::matrix;
+use arflow::numeric::tensor::matrix;
+use arflow::train::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Scalar};
 use common::points;
 use dfdx::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Grids, slices and divergences against densities known in closed form.
 
-use arflow::grid::{Density, Grid, Window};
-use arflow::metrics::{kl_on_grid, log_normaliser, sample_estimate};
+use arflow::numeric::grid::{Density, Grid, Window};
+use arflow::train::metrics::{kl_on_grid, log_normaliser, sample_estimate};
 
 /// `log N(x; mu, s^2 I)` in 2-D.
 fn gaussian(mu: [f32; 2], s: f32) -> impl Fn(&[f32]) -> Vec<f32> {

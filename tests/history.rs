@@ -1,7 +1,7 @@
 //! The history in constant memory: a series keeps at most SERIES_CAP points, each the mean
 //! of the raw values it stands for, and a copy kept by index follows it through merges.
 
-use arflow::history::{Series, SERIES_CAP};
+use arflow::train::history::{Series, SERIES_CAP};
 
 fn filled(n: u64) -> Series {
     let mut s = Series::default();

@@ -3,10 +3,10 @@
 //! direct computation; the warped grid of an identity flow is the regular grid.
 
 use arflow::data::{flatten, DataSet};
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
-use arflow::grid::{grid_lines, Window};
-use arflow::latent::{histogram, ks_uniform, normal_cdf, LatentView};
-use arflow::scale::Scale;
+use arflow::numeric::grid::{grid_lines, Window};
+use arflow::views::latent::{histogram, ks_uniform, normal_cdf, LatentView};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 

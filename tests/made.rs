@@ -4,10 +4,10 @@
 
 mod common;
 
-use arflow::made::{Kernels, Made};
-use arflow::masks::{self, input_degrees, ordering, HiddenDegrees, Ordering};
-use arflow::tensor::{device, matrix};
-use arflow::tensor::{Dev, Mat};
+use arflow::flow::made::{Kernels, Made};
+use arflow::flow::masks::{self, input_degrees, ordering, HiddenDegrees, Ordering};
+use arflow::numeric::tensor::{device, matrix};
+use arflow::numeric::tensor::{Dev, Mat};
 use common::{jacobian_autodiff, jacobian_fd};
 use dfdx::prelude::*;
 
@@ -186,14 +186,14 @@ fn deterministic_degrees_spread_over_the_range_in_narrow_layers() {
 }
 
 /// Every path from an input to output `o`, by depth-first search over the masks.
-fn paths_by_search(masks: &[arflow::masks::Mask], o: usize) -> Vec<Vec<bool>> {
+fn paths_by_search(masks: &[arflow::flow::masks::Mask], o: usize) -> Vec<Vec<bool>> {
     let mut on: Vec<Vec<bool>> = std::iter::once(masks[0].cols)
         .chain(masks.iter().map(|m| m.rows))
         .map(|n| vec![false; n])
         .collect();
     // Walk from each input; a unit on a completed walk to `o` is on a path.
     fn walk(
-        masks: &[arflow::masks::Mask],
+        masks: &[arflow::flow::masks::Mask],
         o: usize,
         l: usize,
         u: usize,
@@ -224,7 +224,7 @@ fn paths_by_search(masks: &[arflow::masks::Mask], o: usize) -> Vec<Vec<bool>> {
 
 #[test]
 fn the_units_on_an_outputs_paths_are_those_a_search_of_every_path_finds() {
-    use arflow::masks::{degrees, masks, on_paths, ordering, reach, HiddenDegrees, Ordering};
+    use arflow::flow::masks::{degrees, masks, on_paths, ordering, reach, HiddenDegrees, Ordering};
     for (d, hidden) in [
         (2, vec![4, 4]),
         (4, vec![6, 5]),

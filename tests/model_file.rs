@@ -3,7 +3,7 @@
 //! with a message and change nothing; undo brings back the exact parameters and history
 //! a change threw away.
 
-use arflow::points::Stamp;
+use arflow::data::points::Stamp;
 use arflow::session::lab::Lab;
 use arflow::session::settings::Settings;
 

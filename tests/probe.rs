@@ -7,12 +7,12 @@
 
 mod common;
 
+use arflow::flow::made::Kernels;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
-use arflow::grid::{Grid, Window};
-use arflow::made::Kernels;
-use arflow::probe::forced_zeros;
-use arflow::scale::Scale;
-use arflow::tensor::matrix;
+use arflow::numeric::grid::{Grid, Window};
+use arflow::numeric::tensor::matrix;
+use arflow::views::probe::forced_zeros;
 use common::{jacobian_fd, log_abs_det, scramble};
 
 fn flows() -> Vec<(String, Flow)> {

@@ -2,11 +2,11 @@
 //! marginal CDF of `exp(-U - ln Z)` by an independent quadrature (another grid, the
 //! tabulated `ln Z`), the normalised density's mass, and the share of draws in the wall.
 
-use arflow::grid::{Grid, Window};
-use arflow::latent::column;
-use arflow::metrics::sort_floats;
-use arflow::sampler::GridSampler;
-use arflow::target::Target;
+use arflow::data::sampler::GridSampler;
+use arflow::data::target::Target;
+use arflow::numeric::grid::{Grid, Window};
+use arflow::numeric::stats::sort_floats;
+use arflow::views::latent::column;
 use rand::{rngs::StdRng, SeedableRng};
 
 /// `exp(-U - ln Z)` on a `res^2` grid over `[-h, h]^2`, row-major from the top.

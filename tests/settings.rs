@@ -1,11 +1,11 @@
 //! The settings table: every field refuses what its kind does not allow, with a message that
 //! names it, and a refused value changes nothing; every allowed value round-trips.
 
+use arflow::flow::transformer::Transformer;
 use arflow::session::fields::{Kind, FIELDS};
 use arflow::session::hash::MAX_NOTES;
 use arflow::session::settings::Settings;
 use arflow::session::values::{number_text, QUOTED_CHARS};
-use arflow::transformer::Transformer;
 
 /// Values a field of this kind must refuse.
 fn bad_values(kind: Kind) -> Vec<String> {
@@ -111,8 +111,8 @@ fn the_hash_lists_every_field_once_in_table_order() {
 
 #[test]
 fn the_scale_follows_the_flow_type_until_it_is_chosen() {
+    use arflow::flow::scale::Scale;
     use arflow::flow::Direction;
-    use arflow::scale::Scale;
     let mut s = Settings::default();
     assert_eq!(s.scale, Direction::Maf.default_scale());
     s.set("flow", "iaf").unwrap();
@@ -196,7 +196,7 @@ fn the_transform_settings_build_the_flow_they_name() {
     s.set("transform", "affine").unwrap();
     assert_eq!(
         s.trainer().unwrap().flow.layers[0].transformer,
-        Transformer::Affine(arflow::scale::Scale::Exp)
+        Transformer::Affine(arflow::flow::scale::Scale::Exp)
     );
 }
 

@@ -7,10 +7,10 @@ mod common;
 
 use arflow::data::{eight_gaussians_centres, DataSet, EIGHT_GAUSSIANS_SIGMA};
 use arflow::flow::{Flow, FlowConfig, LayerOrder};
-use arflow::grid::{Grid, Window};
-use arflow::objective::Objective;
-use arflow::slice::{conditional, marginal, Curve};
+use arflow::numeric::grid::{Grid, Window};
+use arflow::train::objective::Objective;
 use arflow::train::{TrainConfig, Trainer};
+use arflow::views::slice::{conditional, marginal, Curve};
 use common::scramble;
 
 fn check_curve(c: &Curve, what: &str) {

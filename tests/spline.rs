@@ -2,7 +2,7 @@
 //! continuous with a continuous derivative at the knots, the identity in the tails, the
 //! inverse undoing the forward map to 1e-5, and `log dy/dx` equal to finite differences.
 
-use arflow::spline::{derivative_shift, exp_shifted, Spline, MIN_DERIVATIVE};
+use arflow::flow::spline::{derivative_shift, exp_shifted, Spline, MIN_DERIVATIVE};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 const B: f32 = 4.5;

@@ -3,10 +3,10 @@
 //! the knots are summed in another order), and gradients with respect to the raw numbers and `x` that
 //! match central finite differences of the plain spline.
 
-use arflow::spline::Spline;
-use arflow::spline_tensor::{forward, inverse};
-use arflow::tensor::device;
-use arflow::tensor::{Col, Mat};
+use arflow::flow::spline::Spline;
+use arflow::flow::spline_tensor::{forward, inverse};
+use arflow::numeric::tensor::device;
+use arflow::numeric::tensor::{Col, Mat};
 use dfdx::prelude::*;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 

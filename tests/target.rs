@@ -3,8 +3,8 @@
 
 mod common;
 
-use arflow::target::Target;
-use arflow::tensor::{device, matrix};
+use arflow::data::target::Target;
+use arflow::numeric::tensor::{device, matrix};
 use common::{jacobian_autodiff, jacobian_fd, points};
 use dfdx::prelude::*;
 

@@ -3,11 +3,11 @@
 
 mod common;
 
+use arflow::data::target::Target;
 use arflow::data::DataSet;
 use arflow::flow::{Direction, Flow, FlowConfig};
-use arflow::grid::{Grid, Window};
-use arflow::objective::Objective;
-use arflow::target::Target;
+use arflow::numeric::grid::{Grid, Window};
+use arflow::train::objective::Objective;
 use arflow::train::{StepOutcome, TrainConfig, Trainer};
 
 fn trainer(objective: Objective, direction: Direction, lr: f64) -> Trainer {

@@ -5,9 +5,9 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use arflow::csv_file::{self, BadRows, CsvError, FIT_HALF_WIDTH, MAX_BYTES, NAMED_LINES};
+use arflow::data::csv_file::{self, BadRows, CsvError, FIT_HALF_WIDTH, MAX_BYTES, NAMED_LINES};
+use arflow::data::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use arflow::data::Point;
-use arflow::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use arflow::session::lab::Lab;
 use arflow::session::settings::Settings;
 use proptest::prelude::*;

@@ -5,7 +5,7 @@
 //! direction with the passes swapped.
 
 use arflow::flow::Direction;
-use arflow::grid::{Grid, Window};
+use arflow::numeric::grid::{Grid, Window};
 use arflow::session::cost::measure_both;
 use arflow::session::lab::Lab;
 use arflow::session::views::{GRID_LINES, STAGE_RES};

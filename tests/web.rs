@@ -5,7 +5,7 @@
 mod common;
 
 use arflow::draw::heatmap;
-use arflow::grid::{Density, Grid, Window};
+use arflow::numeric::grid::{Density, Grid, Window};
 use arflow::session::settings::Settings;
 use arflow::train::Trainer;
 use arflow::web::App;
@@ -271,11 +271,11 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
 
 #[wasm_bindgen_test]
 fn the_fast_path_matches_dfdx_in_the_browser() {
+    use arflow::flow::made::Kernels;
     use arflow::flow::Transform;
     use arflow::flow::{Direction, Flow, FlowConfig};
-    use arflow::made::Kernels;
-    use arflow::objective::forward_kl_loss;
-    use arflow::tensor::matrix;
+    use arflow::numeric::tensor::matrix;
+    use arflow::train::objective::forward_kl_loss;
     for (direction, transform) in [
         (Direction::Maf, Transform::Affine),
         (Direction::Iaf, Transform::Affine),
@@ -310,11 +310,11 @@ fn the_fast_path_matches_dfdx_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn the_fused_training_step_matches_dfdx_in_the_browser() {
+    use arflow::data::target::Target;
     use arflow::data::DataSet;
+    use arflow::flow::scale::Scale;
     use arflow::flow::{Direction, Flow, FlowConfig, Transform};
-    use arflow::objective::Objective;
-    use arflow::scale::Scale;
-    use arflow::target::Target;
+    use arflow::train::objective::Objective;
     for (direction, transform, scale) in [
         (Direction::Maf, Transform::Affine, Scale::Softplus),
         (Direction::Iaf, Transform::Affine, Scale::Tanh),

@@ -6,14 +6,14 @@
 //! [--bins K]` trains spline layers (and times their affine twin in the same run),
 //! `--learn-base` a learnable diagonal Gaussian base. Bad flags: exit code 2.
 
+use arflow::data::target::Target;
 use arflow::data::{flatten, DataSet};
+use arflow::flow::made::Kernels;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
-use arflow::grid::{Grid, Window};
-use arflow::made::Kernels;
-use arflow::objective::{mean_finite_nll, Objective};
-use arflow::scale::Scale;
+use arflow::numeric::grid::{Grid, Window};
 use arflow::session::bench::{time_engine, WARMUP_STEPS};
-use arflow::target::Target;
+use arflow::train::objective::{mean_finite_nll, Objective};
 use arflow::train::{TrainConfig, Trainer};
 use serde_json::json;
 use std::time::Instant;

@@ -1,8 +1,8 @@
 //! Axes, scatter plots, the loss chart and the composition's small multiples.
 
 use super::{err, Area, DATA, FONT, INK, MODEL, TEXT, TITLE};
-use crate::grid::Window;
-use crate::metrics::sort_floats;
+use crate::numeric::grid::Window;
+use crate::numeric::stats::sort_floats;
 use crate::train::History;
 use plotters::prelude::*;
 use std::ops::Range;

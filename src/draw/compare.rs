@@ -4,8 +4,8 @@
 
 use super::charts::{Chart, PixelRect};
 use super::{err, Area, FONT, INK, TEXT, TITLE};
-use crate::contour::contour;
-use crate::grid::{Density, Window};
+use crate::numeric::grid::{Density, Window};
+use crate::views::contour::contour;
 use plotters::prelude::*;
 
 /// The forward-KL model's colour (lines and samples).

@@ -5,7 +5,7 @@
 
 use super::heatmap::cells;
 use super::{err, Area, FONT, INK, TEXT, TITLE};
-use crate::grid::{Density, Window};
+use crate::numeric::grid::{Density, Window};
 use plotters::prelude::*;
 
 /// What one stage of the composition shows.

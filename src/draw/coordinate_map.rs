@@ -3,9 +3,9 @@
 
 use super::charts::framed;
 use super::{err, Area, INK, MODEL};
-use crate::coordinate_map::{CoordinateMap, RANGE};
 use crate::flow::Direction;
-use crate::grid::Window;
+use crate::numeric::grid::Window;
+use crate::views::coordinate_map::{CoordinateMap, RANGE};
 use plotters::prelude::*;
 
 /// Faint grey for the identity and the interval's edges.
@@ -45,7 +45,7 @@ pub fn coordinate_map<DB: DrawingBackend>(
             GUIDE.stroke_width(1),
         ))
         .map_err(err)?;
-    let b = crate::transformer::SPLINE_BOUND;
+    let b = crate::flow::transformer::SPLINE_BOUND;
     for edge in [-b, b] {
         chart
             .draw_series(LineSeries::new(

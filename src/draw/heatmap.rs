@@ -2,7 +2,7 @@
 //! brightness is proportional to `p(x) / max p` on the grid; non-finite values are zero.
 
 use super::{charts, err, Area, FONT, INK, TEXT};
-use crate::grid::Density;
+use crate::numeric::grid::Density;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 

@@ -7,7 +7,7 @@
 use super::charts::PixelRect;
 use super::masks::degree_colour;
 use super::{err, Area, FONT, INK, MODEL, TEXT};
-use crate::masks::{on_paths, reach, Mask};
+use crate::flow::masks::{on_paths, reach, Mask};
 use plotters::prelude::*;
 
 /// An allowed connection.

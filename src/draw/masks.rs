@@ -2,7 +2,7 @@
 //! by degree, an edge wherever the mask is 1. Outputs are `s_i` and `t_i` for each input.
 
 use super::{err, Area, FONT, INK, TEXT};
-use crate::masks::Mask;
+use crate::flow::masks::Mask;
 use plotters::prelude::*;
 
 /// A unit of the diagram.

@@ -3,9 +3,9 @@
 
 use super::charts::{framed, MARGIN, X_AXIS, Y_AXIS};
 use super::{err, Area, DATA, FONT, INK, MODEL, TEXT, TITLE};
-use crate::grid::Window;
-use crate::latent::{column, histogram, LatentView};
-use crate::slice::Curve;
+use crate::numeric::grid::Window;
+use crate::views::latent::{column, histogram, LatentView};
+use crate::views::slice::Curve;
 use plotters::prelude::*;
 use std::ops::Range;
 

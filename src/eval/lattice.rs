@@ -2,9 +2,9 @@
 //! coordinate, so on a grid its MADE runs once per column (or row), not once per cell.
 
 use super::plan::Plan;
-use crate::grid::{Density, Grid};
-use crate::layer::Towards;
-use crate::transformer::Prepared;
+use crate::flow::layer::Towards;
+use crate::flow::transformer::Prepared;
+use crate::numeric::grid::{Density, Grid};
 
 /// `log p` on the cells of a 2-D product grid, any range of cells at a time, from one
 /// [`Plan`]. The first layer towards the prior sees a single coordinate of the data (its

@@ -1,23 +1,20 @@
 //! Evaluation without a tape: densities at points, samples and density grids, for pictures
 //! and read-outs rather than training. With the fast or mixed kernels a [`Plan`] runs the whole
-//! flow on plain slices over [`kernels`]' blocked products (and a grid takes the
+//! flow on plain slices over [`crate::kernels`]' blocked products (and a grid takes the
 //! [`Lattice`]); with [`Kernels::Dfdx`] the tensor path of [`crate::flow`] runs in chunks.
 //!
-//! `kernels` sits below [`crate::made`] (the masked layers' forward and backward); `plan`
-//! and `lattice` sit above [`crate::flow`], whose point methods are defined here so that
+//! `plan` and `lattice` sit above [`crate::flow`], whose point methods are defined here so that
 //! `flow` never imports this module.
 
-pub mod kernels;
 pub mod lattice;
 pub mod plan;
-mod register_block;
 
 pub use lattice::Lattice;
 pub use plan::Plan;
 
 use crate::flow::Flow;
-use crate::grid::{Density, Grid};
-use crate::tensor::matrix;
+use crate::numeric::grid::{Density, Grid};
+use crate::numeric::tensor::matrix;
 
 /// Rows per tensor-path batch: small enough that the hidden activations stay in cache
 /// (measured: 512 rows made the 256x256 grid ~20% faster than 8192).

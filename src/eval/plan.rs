@@ -1,6 +1,6 @@
 //! A flow's parameters as plain slices, evaluated without a tape: the same math as
 //! [`crate::flow`] without tensors, allocations per op or strided element loops, on
-//! [`super::kernels`]' blocked products. Held to the dfdx path by the tests.
+//! [`crate::kernels`]' blocked products. Held to the dfdx path by the tests.
 //!
 //! One saving is structural: in the first of the `D` sequential passes only the first
 //! coordinate of the ordering becomes exact, and its `s, t` are the output biases alone
@@ -8,12 +8,13 @@
 
 use std::borrow::Borrow;
 
-use super::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation, BLOCK_WIDTH};
-use crate::base::BaseValues;
+use crate::flow::base::BaseValues;
+use crate::flow::layer::Towards;
+use crate::flow::transformer::{Prepared, Transformer};
 use crate::flow::{Direction, Flow};
-use crate::layer::Towards;
-use crate::tensor::values;
-use crate::transformer::{Prepared, Transformer};
+use crate::kernels::{matmul_acc, pad_columns, repeat_rows, transpose, Activation, BLOCK_WIDTH};
+use crate::numeric::normal::log_normal_f32;
+use crate::numeric::tensor::values;
 
 /// Rows evaluated together: the hidden activations stay in cache.
 const ROWS: usize = 256;
@@ -168,10 +169,7 @@ impl Layer {
 
 /// `log N(z; 0, I)` per row.
 fn log_normal(z: &[f32], d: usize) -> Vec<f32> {
-    let c = 0.5 * d as f32 * (2.0 * std::f32::consts::PI).ln();
-    z.chunks_exact(d)
-        .map(|r| -0.5 * r.iter().map(|v| v * v).sum::<f32>() - c)
-        .collect()
+    z.chunks_exact(d).map(log_normal_f32).collect()
 }
 
 /// A snapshot of a flow's parameters with its masked weights transposed once, for many

@@ -1,6 +1,7 @@
-// arflow's flow on the GPU: one invocation per point, the same arithmetic as src/eval.rs per
-// row. Filled in by gpu_layout::shader: {MAX_WIDTH}, {MAX_DIM}, {WORKGROUP} and the scale
-// constants. The buffers are described in gpu_layout.rs (Packed, Job).
+// arflow's flow on the GPU: one invocation per point, the same arithmetic as
+// src/eval/plan.rs per row. Filled in by src/gpu/layout.rs's `shader`: {MAX_WIDTH}, {MAX_DIM},
+// {WORKGROUP} and the scale constants (src/flow/scale.rs). The buffers are described in
+// src/gpu/layout.rs (Packed, Job).
 
 struct Job {
   n: u32,
@@ -24,7 +25,7 @@ const MAX_DIM: u32 = {MAX_DIM}u;
 const TANH_BOUND: f32 = {TANH_BOUND};
 const SOFTPLUS_FLOOR: f32 = {SOFTPLUS_FLOOR};
 const SOFTPLUS_SHIFT: f32 = {SOFTPLUS_SHIFT};
-const HALF_LOG_TWO_PI: f32 = 0.9189385332046727;
+const HALF_LOG_TWO_PI: f32 = {HALF_LN_2PI};
 // The edges of f32: exp(x) overflows for x > LN_F32_MAX, and |v| > F32_MAX (or a NaN) is
 // an overflow. WGSL lets an implementation assume no overflow happens, so the shader checks
 // for it itself: an overflowed point's outputs are OVERFLOWED, which the read-back turns

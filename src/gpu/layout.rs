@@ -7,10 +7,11 @@
 //! output biases alone). The CPU stays the definition of the right answer; the browser
 //! tests hold the shader to it.
 
+use crate::flow::scale::{softplus_shift, SOFTPLUS_FLOOR, TANH_BOUND};
 use crate::flow::{Direction, Flow};
-use crate::grid::Grid;
-use crate::scale::{softplus_shift, SOFTPLUS_FLOOR, TANH_BOUND};
-use crate::tensor::values;
+use crate::numeric::grid::Grid;
+use crate::numeric::normal::HALF_LN_2PI;
+use crate::numeric::tensor::values;
 
 /// Points per workgroup (the shader's `@workgroup_size`).
 pub const WORKGROUP: u32 = 64;
@@ -187,6 +188,7 @@ pub fn shader(max_width: usize, dim: usize) -> String {
         .replace("{MAX_WIDTH}", &max_width.to_string())
         .replace("{MAX_DIM}", &dim.to_string())
         .replace("{WORKGROUP}", &WORKGROUP.to_string())
+        .replace("{HALF_LN_2PI}", &wgsl_float(HALF_LN_2PI as f32))
         .replace("{TANH_BOUND}", &wgsl_float(TANH_BOUND))
         .replace("{SOFTPLUS_FLOOR}", &wgsl_float(SOFTPLUS_FLOOR))
         .replace("{SOFTPLUS_SHIFT}", &wgsl_float(softplus_shift()))

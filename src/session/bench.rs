@@ -5,9 +5,9 @@
 
 use super::lab::Lab;
 use super::settings::Settings;
+use crate::flow::made::Kernels;
 use crate::flow::{Flow, FlowConfig};
-use crate::grid::{Grid, Window};
-use crate::made::Kernels;
+use crate::numeric::grid::{Grid, Window};
 use crate::train::{TrainConfig, Trainer};
 use crate::Result;
 

@@ -4,8 +4,8 @@
 
 use super::draws::{DISPLAY_POINTS, MIN_DISPLAY_POINTS};
 use super::lab::Lab;
-use crate::contour::mass_levels;
-use crate::grid::{Density, Grid, Window};
+use crate::numeric::grid::{Density, Grid, Window};
+use crate::views::contour::mass_levels;
 
 /// Cells a side of each model's map, at most (fewer for a flow too large to afford them:
 /// each map gets the panel budget of [`Lab::panel_points`]).

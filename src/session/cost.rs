@@ -4,9 +4,9 @@
 //! in the worker where there is one.
 
 use super::settings::Settings;
+use crate::data::points::PointSet;
+use crate::flow::made::Kernels;
 use crate::flow::{Direction, Flow};
-use crate::made::Kernels;
-use crate::points::PointSet;
 use crate::train::Trainer;
 use crate::Result;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 
 use super::grid_job::GridJob;
 use super::lab::Lab;
-use crate::grid::{Density, Grid, Window};
+use crate::numeric::grid::{Density, Grid, Window};
 use crate::{Error, Result};
 
 /// Resolution of the first picture of a new flow.

@@ -4,7 +4,7 @@
 
 use super::lab::Lab;
 use crate::data::{flatten, DataSet};
-use crate::objective::Objective;
+use crate::train::objective::Objective;
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};

@@ -5,9 +5,9 @@
 //! evaluates itself both models are scored on both divergences, with standard errors, and,
 //! for 8gaussians, on how many modes they cover.
 
-use crate::divergence::{eight_gaussians_modes, reverse_kl, Estimate, Truth};
-use crate::history::{Mark, Series};
-use crate::objective::Objective;
+use crate::train::divergence::{eight_gaussians_modes, reverse_kl, Estimate, Truth};
+use crate::train::history::{Mark, Series};
+use crate::train::objective::Objective;
 use crate::train::{TrainConfig, Trainer};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -55,7 +55,7 @@ pub struct Duel {
     /// Every score so far, `[m * 2 + k]` as in [`Scores::kl`].
     pub series: [Series; 4],
     /// The target's `log p*` on the compare view's grid, computed once.
-    pub(super) target_grid: Option<crate::grid::Density>,
+    pub(super) target_grid: Option<crate::numeric::grid::Density>,
     /// How much of the series another lab has been sent.
     pub(super) sent: [Mark; 4],
     /// Milliseconds each has trained, `[the lab's trainer, the rival]`: the lab steps the

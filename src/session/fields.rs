@@ -9,7 +9,7 @@ use super::values::{
     COORDS, DATA, DEGREES, DIRECTIONS, EXPLORER_ORDERS, MASK_VIEWS, MODES, ORDERS, SCALES, TARGETS,
     TRANSFORMS,
 };
-use crate::transformer::BINS_RANGE;
+use crate::flow::transformer::BINS_RANGE;
 use crate::Result;
 
 /// Most layers the page offers (a 12-layer flow still trains live in the browser).
@@ -135,7 +135,7 @@ const CLIP: Kind = Kind::Number {
 const JITTER: Kind = Kind::Number {
     zero: true,
     min: 1e-3,
-    max: crate::points::MAX_JITTER,
+    max: crate::data::points::MAX_JITTER,
 };
 
 fn text<T: ToString>(v: &T) -> String {

@@ -3,7 +3,7 @@
 
 use crate::eval::{Lattice, Plan};
 use crate::flow::Flow;
-use crate::grid::{Density, Grid, Window};
+use crate::numeric::grid::{Density, Grid, Window};
 
 /// A density grid being evaluated slice by slice.
 #[derive(Debug, Clone)]

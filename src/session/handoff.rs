@@ -5,7 +5,7 @@
 
 use super::lab::Lab;
 use super::sync::{DuelUpdate, Progress, Update};
-use crate::history::Mark;
+use crate::train::history::Mark;
 use crate::Result;
 
 impl Lab {

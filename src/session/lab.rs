@@ -8,11 +8,11 @@ use super::duel::Duel;
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
 use super::sync::Progress;
+use crate::data::points::PointSet;
 use crate::data::{DataSet, Point};
 use crate::flow::FlowBuilder;
-use crate::grid::Density;
-use crate::history::Mark;
-use crate::points::PointSet;
+use crate::numeric::grid::Density;
+use crate::train::history::Mark;
 use crate::train::Trainer;
 use crate::Result;
 use std::collections::VecDeque;
@@ -28,7 +28,8 @@ pub struct Previous {
 }
 
 /// The objective of learning the user's own points.
-const DRAWN: crate::objective::Objective = crate::objective::Objective::ForwardKl(DataSet::Drawn);
+const DRAWN: crate::train::objective::Objective =
+    crate::train::objective::Objective::ForwardKl(DataSet::Drawn);
 
 /// The playground's state.
 #[derive(Debug)]
@@ -65,9 +66,9 @@ pub struct Lab {
     /// The data (or target) marginals computed so far (they never change): objective,
     /// axis, curve.
     pub(super) marginals: Vec<(
-        crate::objective::Objective,
+        crate::train::objective::Objective,
         usize,
-        Option<crate::slice::Curve>,
+        Option<crate::views::slice::Curve>,
     )>,
     /// The user's points as drawn or imported (any number), and the last set of them
     /// large enough to train on.
@@ -166,7 +167,7 @@ impl Lab {
         if next.objective() == DRAWN && self.points.is_none() {
             let msg = format!(
                 "draw at least {} points (Draw, under Your data) or import a CSV first",
-                crate::points::MIN_POINTS
+                crate::data::points::MIN_POINTS
             );
             return Err(crate::Error::Invalid("data set", msg));
         }

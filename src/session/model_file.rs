@@ -10,7 +10,7 @@ use super::lab::Lab;
 use super::settings::Settings;
 use super::sync::{DuelUpdate, Progress, Update};
 use crate::data::Point;
-use crate::resume::Optimiser;
+use crate::train::resume::Optimiser;
 use crate::{Error, Result};
 use serde_json::{json, Value};
 
@@ -78,7 +78,7 @@ fn read_series(v: &Value, what: &str) -> Result<Vec<(u64, f64)>> {
             Err(wrong())
         };
     };
-    if list.len() > crate::history::SERIES_CAP {
+    if list.len() > crate::train::history::SERIES_CAP {
         return Err(wrong());
     }
     list.iter()

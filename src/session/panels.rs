@@ -5,9 +5,9 @@
 use super::duel::SCORE_POINTS;
 use super::lab::Lab;
 use super::sync::Progress;
-use crate::grid::Density;
-use crate::masks::{self, Mask};
-use crate::objective::Objective;
+use crate::flow::masks::{self, Mask};
+use crate::numeric::grid::Density;
+use crate::train::objective::Objective;
 use crate::train::{ESTIMATE_SAMPLES, TEST_POINTS};
 use crate::Result;
 

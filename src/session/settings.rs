@@ -4,15 +4,15 @@
 //! a whole number, a number, widths, a flag) with its limits, and what a change needs;
 //! [`super::hash`] reads and writes the fields by that table.
 
+use crate::data::points::PointSet;
+use crate::data::target::Target;
 use crate::data::DataSet;
+use crate::flow::masks::{HiddenDegrees, Ordering};
+use crate::flow::scale::Scale;
+use crate::flow::transformer::Transform;
 use crate::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
-use crate::masks::{HiddenDegrees, Ordering};
-use crate::objective::Objective;
-use crate::points::PointSet;
-use crate::scale::Scale;
-use crate::target::Target;
+use crate::train::objective::Objective;
 use crate::train::{TrainConfig, Trainer};
-use crate::transformer::Transform;
 use crate::Result;
 use std::sync::Arc;
 
@@ -244,9 +244,15 @@ impl Settings {
         self.flow_config().validate()?;
         self.train_config().validate()?;
         if self.compare && self.objective().opposite().is_none() {
+            let smooth: Vec<&str> = DataSet::ALL
+                .into_iter()
+                .filter(|d| d.has_smooth_density())
+                .map(DataSet::name)
+                .collect();
             let msg = format!(
                 "needs a target with both draws and a density that is positive everywhere \
-                 (8gaussians, rings, circles, moons, swissroll or an energy U1-U4), not {}",
+                 ({} or an energy U1-U4), not {}",
+                smooth.join(", "),
                 self.objective().target_name()
             );
             return Err(crate::Error::Invalid("compare objectives", msg));

@@ -2,15 +2,15 @@
 //! the lab begins a step, hands chunks of its batch with the parameters to helpers, computes
 //! the rest itself, takes the helpers' gradients back and ends the step. Every chunk's
 //! gradient is computed from zero and the chunks are summed in chunk order
-//! ([`crate::fused::Chunked`]), so the trajectory is the same to the last bit whatever the
+//! ([`crate::train::fused::Chunked`]), so the trajectory is the same to the last bit whatever the
 //! number of helpers and whichever computed which chunk.
 
 use super::lab::Lab;
 use super::settings::Settings;
+use crate::flow::made::Kernels;
 use crate::flow::Flow;
-use crate::fused::Chunked;
-use crate::made::Kernels;
-use crate::objective::Objective;
+use crate::train::fused::Chunked;
+use crate::train::objective::Objective;
 use crate::Result;
 
 impl Lab {

@@ -17,7 +17,7 @@
 //! The page decodes it with [`Update::decode`].
 
 use super::duel::Scores;
-use crate::divergence::Estimate;
+use crate::train::divergence::Estimate;
 use crate::{Error, Result};
 
 /// Where training stands: from a lab's own steps, or received from a worker.
@@ -41,7 +41,7 @@ pub struct Progress {
 
 /// One message's worth of training: the progress and the history points made since the
 /// previous message, each series as `(from, points)` for
-/// [`crate::history::Series::replace_from`].
+/// [`crate::train::history::Series::replace_from`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Update {
     /// Where training stands.
@@ -201,7 +201,7 @@ impl<I: Iterator<Item = f64>> Reader<I> {
 
     /// Series as `(from, k, (step, value) x k)` each.
     fn series(&mut self, series: &mut [(usize, Vec<(u64, f64)>)]) -> Result<()> {
-        let cap = crate::history::SERIES_CAP as f64;
+        let cap = crate::train::history::SERIES_CAP as f64;
         for (from, s) in series {
             let f = self.next()?;
             *from = self.whole(f, cap)?;

@@ -3,9 +3,9 @@
 //! flow takes them in (live: the model stays, the batches and held-out points change).
 
 use super::lab::Lab;
-use crate::csv_file::{self, BadRows};
+use crate::data::csv_file::{self, BadRows};
+use crate::data::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use crate::data::{flatten, unflatten, Point};
-use crate::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use std::sync::Arc;

@@ -3,11 +3,11 @@
 //! [`Kind`]. Every parser names the field in its error.
 
 use super::settings::{ExplorerOrder, MaskView, Mode, Order};
+use crate::data::target::Target;
 use crate::data::DataSet;
+use crate::flow::scale::Scale;
+use crate::flow::transformer::Transform;
 use crate::flow::{DegreeRule, Direction};
-use crate::scale::Scale;
-use crate::target::Target;
-use crate::transformer::Transform;
 use crate::{Error, Result};
 
 /// What kind of value a field holds, with its limits.
@@ -55,13 +55,22 @@ macro_rules! options {
 
 options!(MODES: Mode = [(Mode::Forward, "forward", "forward KL: learn from data"),
     (Mode::Reverse, "reverse", "reverse KL: match an energy U(x)")]);
-options!(DATA: DataSet = [(DataSet::Moons, "moons", "moons"),
-    (DataSet::EightGaussians, "8gaussians", "8 gaussians"),
-    (DataSet::Checkerboard, "checkerboard", "checkerboard"),
-    (DataSet::Pinwheel, "pinwheel", "pinwheel"), (DataSet::TwoSpirals, "2spirals", "2 spirals"),
-    (DataSet::Rings, "rings", "rings"), (DataSet::Circles, "circles", "circles"),
-    (DataSet::SwissRoll, "swissroll", "swiss roll"),
-    (DataSet::Drawn, "drawn", "your points (drawn or imported)")]);
+/// The names and labels of a list of choices, for the page.
+const fn names_and_labels<T: Copy, const N: usize>(
+    options: &[(T, &'static str, &'static str); N],
+) -> [(&'static str, &'static str); N] {
+    let mut out = [("", ""); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = (options[i].1, options[i].2);
+        i += 1;
+    }
+    out
+}
+
+const DATA_NAMES: [(&str, &str); DataSet::CHOICES.len()] = names_and_labels(&DataSet::CHOICES);
+/// The data sets, as `data/` lists them.
+pub(super) const DATA: (Options<DataSet>, &[(&str, &str)]) = (&DataSet::CHOICES, &DATA_NAMES);
 options!(TARGETS: Target = [(Target::U1, "u1", "U1 ring"), (Target::U2, "u2", "U2 wave (boxed)"),
     (Target::U3, "u3", "U3 (boxed)"), (Target::U4, "u4", "U4 (boxed)")]);
 options!(DIRECTIONS: Direction = [(Direction::Maf, "maf", "MAF (masked autoregressive)"),

@@ -6,11 +6,11 @@
 use super::draws::{DISPLAY_POINTS, MIN_DISPLAY_POINTS, PANEL_MACS};
 use super::lab::Lab;
 use crate::data::flatten;
-use crate::grid::{grid_lines, Density, Grid, Window};
-use crate::latent::{column, histogram, LatentView};
-use crate::objective::Objective;
-use crate::probe::Probe;
-use crate::slice::{conditional, marginal, Curve};
+use crate::numeric::grid::{grid_lines, Density, Grid, Window};
+use crate::train::objective::Objective;
+use crate::views::latent::{column, histogram, LatentView};
+use crate::views::probe::Probe;
+use crate::views::slice::{conditional, marginal, Curve};
 
 /// Cells across the slice (fewer, down to 32, where a flow is so large that 200 density
 /// evaluations would cost more than a sample panel).
@@ -149,7 +149,7 @@ impl Lab {
                     Some(p) => flatten(p.points()),
                     None => flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED)),
                 };
-                let (lo, hi) = crate::slice::range(window, axis);
+                let (lo, hi) = crate::views::slice::range(window, axis);
                 let h = histogram(
                     &column(&x, 2, axis),
                     lo as f64,

@@ -3,12 +3,12 @@
 
 use super::dom::{install_panic_hook, now};
 use super::json::{array, num, object, text};
+use crate::data::target::Target;
 use crate::draw::heatmap;
 use crate::flow::Flow;
 use crate::session::fields::{Kind, FIELDS};
 use crate::session::lab::Lab;
 use crate::session::values::number_text;
-use crate::target::Target;
 use wasm_bindgen::prelude::*;
 
 /// The playground behind the page.
@@ -23,7 +23,7 @@ pub struct App {
     pub(super) probe: std::cell::Cell<Option<[f32; 2]>>,
     /// The last probe computed: the parameters' version and the point it belongs to (the
     /// heatmap, the composition and the table all draw it; a large flow's takes ~25 ms).
-    pub(super) probe_cache: std::cell::RefCell<Option<(u64, [f32; 2], crate::probe::Probe)>>,
+    pub(super) probe_cache: std::cell::RefCell<Option<(u64, [f32; 2], crate::views::probe::Probe)>>,
     pub(super) slice_at: std::cell::Cell<f32>,
     /// The brush is on: the data panel and the overlay show the user's points.
     pub(super) drawing: bool,

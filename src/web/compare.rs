@@ -4,11 +4,11 @@
 use super::dom::{backend, canvas, draw_image, js};
 use super::json::{array, num, object, text};
 use super::App;
-use crate::divergence::Estimate;
 use crate::draw::area;
 use crate::draw::compare::{divergences, frames, overlays, FORWARD, REVERSE};
 use crate::draw::heatmap::{rgba, zero};
-use crate::grid::Window;
+use crate::numeric::grid::Window;
+use crate::train::divergence::Estimate;
 use wasm_bindgen::prelude::*;
 
 fn estimate(e: &Estimate) -> String {

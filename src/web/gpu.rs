@@ -10,7 +10,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::App;
 use crate::gpu::device::Device;
 use crate::gpu::layout::{fits, pack, Job, Mode};
-use crate::grid::{Grid, Window};
+use crate::numeric::grid::{Grid, Window};
 
 /// The page's handle on the GPU backend.
 #[wasm_bindgen]

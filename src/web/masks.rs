@@ -7,7 +7,7 @@ use super::App;
 use crate::draw::area;
 use crate::draw::mask_matrix::{matrices, Zone};
 use crate::draw::masks::{self, SHOWN_UNITS};
-use crate::masks::Mask;
+use crate::flow::masks::Mask;
 use crate::session::settings::MaskView;
 use wasm_bindgen::prelude::*;
 

@@ -3,11 +3,11 @@
 
 use super::dom::{backend, canvas, device_rect, draw_image, js};
 use super::App;
+use crate::data::target::Target;
 use crate::draw::charts::Dots;
 use crate::draw::{area, charts, heatmap, ON_HEATMAP};
-use crate::grid::{Density, Grid, Window};
-use crate::objective::Objective;
-use crate::target::Target;
+use crate::numeric::grid::{Density, Grid, Window};
+use crate::train::objective::Objective;
 use wasm_bindgen::prelude::*;
 
 /// Resolution of the target-density picture shown for reverse KL.

@@ -3,7 +3,7 @@
 //! `undo`).
 
 use super::App;
-use crate::points::Stamp;
+use crate::data::points::Stamp;
 use wasm_bindgen::prelude::*;
 
 fn js(e: crate::Error) -> JsError {

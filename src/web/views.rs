@@ -5,13 +5,13 @@
 use super::dom::{backend, canvas, js, now};
 use super::json::{array, list, num, object, text};
 use super::App;
-use crate::coordinate_map::coordinate_map;
 use crate::draw::composition::{composition, Stage};
 use crate::draw::{area, coordinate_map as draw_map, views};
-use crate::grid::Window;
-use crate::objective::Objective;
-use crate::probe::Probe;
+use crate::numeric::grid::Window;
 use crate::session::cost::{measure_both, Cost};
+use crate::train::objective::Objective;
+use crate::views::coordinate_map::coordinate_map;
+use crate::views::probe::Probe;
 use wasm_bindgen::prelude::*;
 
 /// The probe's fields as JSON values (the App adds the map's cell and the step).

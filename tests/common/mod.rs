@@ -2,14 +2,14 @@
 //! determinant in f64, and autodiff Jacobians read straight from dfdx.
 #![allow(dead_code, clippy::needless_range_loop)]
 
+use arflow::flow::made::Kernels;
+use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
-use arflow::fused::Fused;
-use arflow::made::Kernels;
-use arflow::objective::{
+use arflow::numeric::tensor::{matrix, Dev, Mat};
+use arflow::train::fused::Fused;
+use arflow::train::objective::{
     energy_and_gradient, forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective, Scalar,
 };
-use arflow::scale::Scale;
-use arflow::tensor::{matrix, Dev, Mat};
 use dfdx::prelude::*;
 
 /// `J[i][j] = d f_i / d x_j` by central differences with step `eps`.
@@ -158,7 +158,7 @@ pub fn check_kernels(name: &str, mut f: Flow, loss: &dyn Fn(&Flow) -> Scalar) {
 }
 
 /// A density that holds all its mass on the grid: no non-finite value, mass 1 +- 0.01.
-pub fn assert_unit_mass(density: &arflow::grid::Density, what: &str) {
+pub fn assert_unit_mass(density: &arflow::numeric::grid::Density, what: &str) {
     assert_eq!(density.non_finite, 0, "{what}");
     assert!(
         (density.mass() - 1.0).abs() < 0.01,

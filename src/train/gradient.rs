@@ -1,0 +1,116 @@
+//! A training step's batch, and its loss and gradient in the flow's parameter layout: by
+//! dfdx's tape (the reference, [`Kernels::Dfdx`] and [`Kernels::Mixed`]) or by the fused
+//! step on slices ([`crate::train::fused`], [`Kernels::Fast`]: the page's), in chunks of the
+//! batch summed in a fixed order ([`Chunked`]). A step is begun, its chunks computed here
+//! or handed over by helpers (the page's training threads), and ended
+//! ([`Trainer::end_step`]); [`Trainer::step`] does all three here.
+
+use crate::data::{flatten, DataSet};
+use crate::flow::made::Kernels;
+use crate::numeric::tensor::matrix;
+use crate::train::divergence::Truth;
+use crate::train::fused::{chunk_count, Chunked};
+use crate::train::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Objective};
+use crate::train::Trainer;
+use dfdx::prelude::*;
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+impl Trainer {
+    /// Step `step`'s batch: fresh data (forward KL) or latent draws (reverse KL), row-major
+    /// `n x 2`, drawn from the step's own stream.
+    fn batch(&mut self) -> Vec<f32> {
+        let n = self.config.batch;
+        let mut rng = self.stream(0, self.step);
+        match self.config.objective {
+            Objective::ForwardKl(DataSet::Drawn) => {
+                let points = self
+                    .points
+                    .as_ref()
+                    .expect("a drawn objective has its points");
+                flatten(&points.sample(n, self.config.jitter, &mut rng))
+            }
+            Objective::ForwardKl(d) => flatten(&d.sample(n, &mut rng)),
+            Objective::ForwardKlEnergy(t) => {
+                let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
+                truth.sample(n, &mut rng)
+            }
+            Objective::ReverseKl(_) | Objective::ReverseKlData(_) => (0..n * self.flow.dim())
+                .map(|_| rng.sample(StandardNormal))
+                .collect(),
+        }
+    }
+
+    /// Starts step `step + 1`: draws its batch and reads the parameters. True when the
+    /// fused step computes it in chunks ([`Kernels::Fast`]): then every one of its
+    /// [`Self::step_chunks`] chunks must be computed ([`Self::compute_chunk`]) or handed
+    /// over ([`Self::put_chunk`]) before [`Self::end_step`].
+    pub fn begin_step(&mut self) -> bool {
+        self.step += 1;
+        self.flow.parameters_into(&mut self.theta);
+        self.batch = self.batch();
+        if self.flow.kernels != Kernels::Fast {
+            return false;
+        }
+        let fused = self.fused.get_or_insert_with(|| Chunked::new(&self.flow));
+        fused.load(&self.theta);
+        true
+    }
+
+    /// The step's batch (row-major `n x 2`) and parameters, for helpers.
+    pub fn step_work(&self) -> (&[f32], &[f32]) {
+        (&self.batch, &self.theta)
+    }
+
+    /// The chunks of the step's batch.
+    pub fn step_chunks(&self) -> usize {
+        chunk_count(self.batch.len() / 2)
+    }
+
+    /// Computes chunk `i` of the step here.
+    pub fn compute_chunk(&mut self, i: usize) {
+        let fused = self.fused.as_mut().expect("a fused step began");
+        fused.compute(self.config.objective, &self.batch, i);
+    }
+
+    /// Chunk `i`'s loss and gradient, computed by a helper.
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
+        let fused = self.fused.as_mut().expect("a fused step began");
+        fused.put(i, loss, gradient);
+    }
+
+    /// The step's batch loss, with its gradient in `self.grad` (the flow's layout): summed
+    /// from the chunks, or from dfdx's tape.
+    pub(crate) fn loss_and_gradient(&mut self) -> f64 {
+        self.grad.resize(self.theta.len(), 0.0);
+        if self.flow.kernels == Kernels::Fast {
+            let chunks = self.step_chunks();
+            let fused = self.fused.as_mut().expect("a fused step began");
+            return fused.reduce(chunks, &mut self.grad);
+        }
+        let f = &self.flow;
+        let x = matrix(f.device(), self.batch.clone(), 2);
+        let loss = match self.config.objective {
+            Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => forward_kl_loss(f, x),
+            Objective::ReverseKl(t) => reverse_kl_loss(f, t, x),
+            Objective::ReverseKlData(d) => reverse_kl_data_loss(f, d, x),
+        };
+        let value = loss.array() as f64;
+        let mut grads = loss.backward();
+        let tensors = f.layers.iter().flat_map(|l| &l.made.layers);
+        let mut rest = &mut self.grad[..];
+        let mut put = |g: &[f32]| {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(g.len());
+            head.copy_from_slice(g);
+            rest = tail;
+        };
+        for l in tensors {
+            put(grads.get_or_alloc_mut(&l.weight).expect("cpu alloc"));
+            put(grads.get_or_alloc_mut(&l.bias).expect("cpu alloc"));
+        }
+        for c in f.base.iter().flat_map(|b| [&b.mean, &b.log_std]) {
+            put(grads.get_or_alloc_mut(c).expect("cpu alloc"));
+        }
+        value
+    }
+}

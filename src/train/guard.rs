@@ -1,0 +1,108 @@
+//! The divergence guard: what keeps a run from losing its model. A step whose loss is not
+//! finite, above [`DIVERGED_LOSS`], or far above the recent losses, and a test metric far
+//! above the best one so far, are divergences; the trainer then restores the checkpoint:
+//! the parameters (and Adam's state) of the last evaluation whose metric was good. A
+//! blow-up that stays finite is caught as surely as a NaN.
+
+use crate::numeric::stats::sort_floats;
+use std::collections::VecDeque;
+
+/// A batch loss above this many nats per point is a diverged run, not a model of 2-D data
+/// (a standard normal scores about 3).
+pub const DIVERGED_LOSS: f64 = 1e4;
+/// A loss this many nats above the median of the recent ones (or 10 robust standard
+/// deviations, if more) is a blow-up: batch noise at a batch of 256 is a few tenths.
+pub const LOSS_JUMP: f64 = 20.0;
+/// A test metric this far above the best so far is a divergence (restore the checkpoint).
+pub const METRIC_JUMP: f64 = 1.0;
+/// A test metric within this of the best so far is good: its parameters become the
+/// checkpoint. (Between the two, training goes on without a new checkpoint.)
+pub const METRIC_SLACK: f64 = 0.25;
+/// Recent losses the jump rule looks at, and how many it needs first.
+const RECENT: usize = 64;
+const RECENT_MIN: usize = 16;
+
+/// The state a rollback restores.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The step whose parameters these are.
+    pub step: u64,
+    /// The flow's parameters.
+    pub params: Vec<f32>,
+    /// Adam's step count.
+    pub adam_t: i32,
+    /// Adam's moments, in the parameters' layout.
+    pub moments: [Vec<f32>; 2],
+}
+
+/// Judges losses and metrics, and keeps the checkpoint.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    checkpoint: Snapshot,
+    best: f64,
+    recent: VecDeque<f64>,
+}
+
+impl Guard {
+    /// A guard whose first checkpoint is `start`.
+    pub fn new(start: Snapshot) -> Guard {
+        Guard {
+            checkpoint: start,
+            best: f64::INFINITY,
+            recent: VecDeque::new(),
+        }
+    }
+
+    /// The parameters a rollback restores.
+    pub fn checkpoint(&self) -> &Snapshot {
+        &self.checkpoint
+    }
+
+    /// `None` for a loss that may be applied (it is then remembered), or what is wrong.
+    pub fn judge_loss(&mut self, loss: f64) -> Option<&'static str> {
+        if !loss.is_finite() {
+            return Some("the loss is not finite");
+        }
+        if loss > DIVERGED_LOSS {
+            return Some("the loss exploded (over 10,000 nats)");
+        }
+        if self.recent.len() >= RECENT_MIN {
+            let mut sorted: Vec<f64> = self.recent.iter().copied().collect();
+            sort_floats(&mut sorted);
+            let median = sorted[sorted.len() / 2];
+            let mut dev: Vec<f64> = sorted.iter().map(|v| (v - median).abs()).collect();
+            sort_floats(&mut dev);
+            let sd = 1.4826 * dev[dev.len() / 2];
+            if loss > median + LOSS_JUMP.max(10.0 * sd) {
+                return Some("the loss jumped far above its recent range");
+            }
+        }
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(loss);
+        None
+    }
+
+    /// Judges a test metric (lower is better): `None` when training may go on (a good
+    /// metric also makes `snapshot()` the checkpoint), or what is wrong.
+    pub fn judge_metric(
+        &mut self,
+        metric: f64,
+        snapshot: impl FnOnce() -> Snapshot,
+    ) -> Option<&'static str> {
+        if metric.is_nan() || metric > self.best + METRIC_JUMP {
+            return Some("the test metric jumped far above its best");
+        }
+        if metric <= self.best + METRIC_SLACK {
+            self.best = self.best.min(metric);
+            self.checkpoint = snapshot();
+        }
+        None
+    }
+
+    /// After a rollback: the losses of the lost steps no longer count as recent.
+    pub fn forget_recent(&mut self) {
+        self.recent.clear();
+    }
+}
