@@ -1,5 +1,5 @@
 // A minute of training: the memory of the page and of the worker stays flat once the
-// history has reached its fixed resolution (src/history.rs). The long version is
+// history has reached its fixed resolution (src/train/history.rs). The long version is
 // tests/bench/soak.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
