@@ -19,11 +19,15 @@ RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test (native)"
 cargo test
+# Only the crates that hold browser tests are compiled for wasm32 and run there; the others
+# are native tests (their wasm32 build is checked by clippy above).
+BROWSER_TESTS=(--test web --test gpu)
 echo "== wasm-pack test --headless --chrome (in the browser, with WebGPU on SwiftShader)"
-WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome --release --mode no-install
+WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome --release --mode no-install \
+  -- "${BROWSER_TESTS[@]}"
 echo "== the same with relaxed SIMD (the build browsers that have it load)"
 RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed WASM_BINDGEN_TEST_TIMEOUT=900 \
-  wasm-pack test --headless --chrome --release --mode no-install
+  wasm-pack test --headless --chrome --release --mode no-install -- "${BROWSER_TESTS[@]}"
 echo "== build the page"
 bash scripts/build-web.sh
 echo "== end-to-end tests (Playwright, Debian's Chromium)"
