@@ -15,7 +15,7 @@ const HEATMAP_PERIOD = [140, 170];
 // Steps per second: whole above 10, else two significant digits ("0.24 steps/s").
 const rate = (v) => (v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));
 
-// Bad grid cells, when there are any: NaN/+inf and -inf apart (see src/grid.rs).
+// Bad grid cells, when there are any: NaN/+inf and -inf apart (see src/numeric/grid.rs).
 function badCells(s) {
   const bad = [];
   if (s.non_finite) bad.push(`${s.non_finite} NaN/+inf`);
