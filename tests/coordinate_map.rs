@@ -68,7 +68,6 @@ fn the_map_follows_the_probe_and_its_slopes_make_the_log_det() {
                         let raw =
                             arflow::numeric::tensor::values(&f.layers[layer - 1].conditioner(
                                 arflow::numeric::tensor::matrix(f.device(), m.at.clone(), 2),
-                                f.kernels,
                             ));
                         for k in &m.knots {
                             let y = tau.map_one(k[0], &raw, coord, 2).0;

@@ -1,18 +1,16 @@
-//! The fast kernels give dfdx's loss and gradients on the same parameters and batch, to
-//! 1e-5 relative, for MAF and IAF, several widths and depths, every scale, both objectives.
+//! The fast engine's evaluation: the blocked products against the textbook loop, and the
+//! plan and the lattice against dfdx's tensors (densities, samples, pass counts, grids).
+//! Its training step is held to dfdx's tape in `tests/fused.rs`.
 
 mod common;
 
-use arflow::data::target::Target;
 use arflow::eval::{Lattice, Plan};
 use arflow::flow::made::Kernels;
 use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig};
 use arflow::kernels::matmul_acc;
 use arflow::numeric::grid::{Grid, Window};
-use arflow::numeric::tensor::matrix;
-use arflow::train::objective::{forward_kl_loss, reverse_kl_loss};
-use common::{check_kernels as check, points};
+use common::points;
 
 fn flow(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {
     let mut f = common::flow(direction, scale, layers, hidden, 11);
@@ -26,42 +24,6 @@ const SHAPES: [(&[usize], usize); 4] = [
     (&[64, 64], 4),
     (&[32, 48, 16], 2),
 ];
-
-#[test]
-fn fast_kernels_match_dfdx_on_forward_kl() {
-    for direction in [Direction::Maf, Direction::Iaf] {
-        for scale in [Scale::Exp, Scale::Tanh, Scale::Softplus] {
-            for (hidden, layers) in SHAPES {
-                let f = flow(direction, scale, hidden, layers);
-                let x = points(256, 2, 3.0, 4);
-                let dev = f.device().clone();
-                let name = format!("{direction:?} {scale:?} {hidden:?} K={layers}");
-                check(&name, f, &|f| {
-                    forward_kl_loss(f, matrix(&dev, x.clone(), 2))
-                });
-            }
-        }
-    }
-}
-
-#[test]
-fn fast_kernels_match_dfdx_on_reverse_kl() {
-    for direction in [Direction::Maf, Direction::Iaf] {
-        for scale in [Scale::Exp, Scale::Tanh, Scale::Softplus] {
-            for (hidden, layers) in SHAPES {
-                for target in [Target::U1, Target::U4] {
-                    let f = flow(direction, scale, hidden, layers);
-                    let z = points(256, 2, 2.0, 5);
-                    let dev = f.device().clone();
-                    let name = format!("{direction:?} {scale:?} {hidden:?} K={layers} {target:?}");
-                    check(&name, f, &|f| {
-                        reverse_kl_loss(f, target, matrix(&dev, z.clone(), 2))
-                    });
-                }
-            }
-        }
-    }
-}
 
 #[test]
 fn matmul_matches_the_textbook_triple_loop_on_every_shape() {

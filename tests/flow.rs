@@ -43,8 +43,8 @@ fn inverse_undoes_forward() {
                 let dev = f.device().clone();
                 let z = points(64, dim, 2.0, 1);
                 for layer in &f.layers {
-                    let (x, _) = layer.forward(matrix(&dev, z.clone(), dim), Kernels::Dfdx);
-                    let (back, _) = layer.inverse(x, Kernels::Dfdx);
+                    let (x, _) = layer.forward(matrix(&dev, z.clone(), dim));
+                    let (back, _) = layer.inverse(x);
                     let err = max_abs_diff(&back.as_vec(), &z);
                     assert!(
                         err < 1e-5,
@@ -77,9 +77,9 @@ fn log_det_matches_the_finite_difference_jacobian() {
                             let map = |p: &[f32]| {
                                 let m = matrix(&dev, p.to_vec(), dim);
                                 let (y, ld) = if inverse {
-                                    layer.inverse(m, Kernels::Dfdx)
+                                    layer.inverse(m)
                                 } else {
-                                    layer.forward(m, Kernels::Dfdx)
+                                    layer.forward(m)
                                 };
                                 (y.as_vec(), ld.as_vec()[0])
                             };
@@ -124,12 +124,7 @@ fn autoregressive_layers_have_triangular_jacobians_in_their_ordering() {
         for layer in &f.layers {
             let m0 = &layer.made.degrees[0];
             let jac = jacobian_fd(
-                |p| {
-                    layer
-                        .inverse(matrix(&dev, p.to_vec(), 4), Kernels::Dfdx)
-                        .0
-                        .as_vec()
-                },
+                |p| layer.inverse(matrix(&dev, p.to_vec(), 4)).0.as_vec(),
                 &x,
                 1e-3,
             );
@@ -160,14 +155,14 @@ fn counted(f: &Flow, p: &[f32], density: bool) -> (usize, Vec<f32>) {
     for layer in layers {
         let mut cond = |v| {
             calls += 1;
-            layer.conditioner(v, Kernels::Dfdx)
+            layer.conditioner(v)
         };
         let towards = if density {
             Towards::Prior
         } else {
             Towards::Data
         };
-        u = layer.pass_with(u, towards, Kernels::Dfdx, &mut cond).0;
+        u = layer.pass_with(u, towards, &mut cond).0;
     }
     (calls, u.as_vec())
 }
@@ -278,7 +273,7 @@ fn trace_runs_from_the_prior_through_every_layer_to_the_sample() {
     assert_eq!(trace.last().unwrap(), &f.forward_points(&z).0);
     let dev = f.device().clone();
     for (k, layer) in f.layers.iter().enumerate() {
-        let (next, _) = layer.forward(matrix(&dev, trace[k].clone(), 2), Kernels::Dfdx);
+        let (next, _) = layer.forward(matrix(&dev, trace[k].clone(), 2));
         assert_eq!(next.as_vec(), trace[k + 1], "layer {}", k + 1);
     }
 }

@@ -172,3 +172,42 @@ fn a_short_run_on_the_fused_step_ends_at_dfdx_test_nll() {
         );
     }
 }
+
+/// The seam a new element-wise transform plugs into: it is written on tensors (the tape)
+/// and on plain numbers (the fast engine), and this test holds the two to each other for
+/// every transform in `Transform::ALL`: the fused step's loss and gradients to the tape's,
+/// the plan's densities and samples to the tensors'.
+#[test]
+fn every_transform_is_the_same_map_on_both_engines() {
+    let (x, z) = (points(128, 2, 3.0, 21), points(128, 2, 2.0, 22));
+    for transform in Transform::ALL {
+        for direction in [Direction::Maf, Direction::Iaf] {
+            for learn_base in [false, true] {
+                let config = FlowConfig {
+                    direction,
+                    transform,
+                    learn_base,
+                    layers: 2,
+                    hidden: vec![16, 16],
+                    seed: 23,
+                    ..FlowConfig::default()
+                };
+                let mut f = Flow::new(config).unwrap();
+                scramble(&mut f, 3.0);
+                let name = format!("{transform:?} {direction:?} base={learn_base}");
+                check(&name, &f, Objective::ForwardKl(DataSet::Moons), &x, 64);
+                check(&name, &f, Objective::ReverseKl(Target::U1), &z, 64);
+                f.kernels = Kernels::Dfdx;
+                let (lp_ref, (xs_ref, _)) = (f.log_prob_points(&x), f.forward_points(&z));
+                f.kernels = Kernels::Fast;
+                let (lp, (xs, _)) = (f.log_prob_points(&x), f.forward_points(&z));
+                for (what, a, b) in [("log p", &lp, &lp_ref), ("samples", &xs, &xs_ref)] {
+                    for (u, v) in a.iter().zip(b) {
+                        let tol = 1e-4 * v.abs().max(1.0);
+                        assert!((u - v).abs() <= tol, "{name} {what}: {u} vs {v}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use arflow::flow::made::{Kernels, Made};
+use arflow::flow::made::Made;
 use arflow::flow::masks::{self, input_degrees, ordering, HiddenDegrees, Ordering};
 use arflow::numeric::tensor::{device, matrix};
 use arflow::numeric::tensor::{Dev, Mat};
@@ -13,7 +13,7 @@ use dfdx::prelude::*;
 
 /// The MADE's whole output, `(n, P D)`.
 fn both<T: Tape<f32, Dev>>(net: &Made, x: Mat<T>) -> Mat<T> {
-    net.forward(x, Kernels::Dfdx)
+    net.forward(x)
 }
 
 fn orderings(seed: u64) -> [Ordering; 3] {

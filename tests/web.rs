@@ -270,12 +270,10 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
 }
 
 #[wasm_bindgen_test]
-fn the_fast_path_matches_dfdx_in_the_browser() {
+fn the_fast_engines_densities_match_dfdx_in_the_browser() {
     use arflow::flow::made::Kernels;
     use arflow::flow::Transform;
     use arflow::flow::{Direction, Flow, FlowConfig};
-    use arflow::numeric::tensor::matrix;
-    use arflow::train::objective::forward_kl_loss;
     for (direction, transform) in [
         (Direction::Maf, Transform::Affine),
         (Direction::Iaf, Transform::Affine),
@@ -289,13 +287,7 @@ fn the_fast_path_matches_dfdx_in_the_browser() {
             seed: 4,
             ..FlowConfig::default()
         };
-        let mut f = Flow::new(config.clone()).unwrap();
-        common::scramble(&mut f, 3.0);
         let x = common::points(256, 2, 3.0, 9);
-        let dev = f.device().clone();
-        common::check_kernels(&format!("{direction:?} {transform:?}"), f, &|f| {
-            forward_kl_loss(f, matrix(&dev, x.clone(), 2))
-        });
         let mut f = Flow::new(config).unwrap();
         f.kernels = Kernels::Dfdx;
         let reference = f.log_prob_points(&x);

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: arflow-bench [--dataset NAME | --target u1..u4] [--flow maf|iaf] \
 [--layers K] [--hidden W,W,..] [--batch N] [--steps N] [--lr X] [--seed N] \
-[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx|mixed] \
+[--scale exp|tanh|softplus] [--order alternate|same|random] [--clip X] [--kernels fast|dfdx] \
 [--transform affine|spline] [--bins K] [--learn-base]";
 
 /// Steps timed for each kernel choice in the engine comparison.
@@ -97,8 +97,7 @@ fn parse(argv: &[String]) -> Result<Args, String> {
                 kernels = match value.as_str() {
                     "fast" => Some(Kernels::Fast),
                     "dfdx" => Some(Kernels::Dfdx),
-                    "mixed" => Some(Kernels::Mixed),
-                    _ => return Err(format!("--kernels: '{value}' is not fast, dfdx or mixed")),
+                    _ => return Err(format!("--kernels: '{value}' is not fast or dfdx")),
                 }
             }
             "--layers" => flow.layers = whole("--layers")?,
@@ -139,7 +138,7 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     flow.validate().map_err(|e| e.to_string())?;
     train.validate().map_err(|e| e.to_string())?;
     Ok(Args {
-        kernels: kernels.unwrap_or(Kernels::preferred(flow.transform == Transform::Spline)),
+        kernels: kernels.unwrap_or(Kernels::Fast),
         flow,
         train,
         steps,

@@ -1,5 +1,5 @@
 //! Evaluation without a tape: densities at points, samples and density grids, for pictures
-//! and read-outs rather than training. With the fast or mixed kernels a [`Plan`] runs the whole
+//! and read-outs rather than training. On the fast engine a [`Plan`] runs the whole
 //! flow on plain slices over [`crate::kernels`]' blocked products (and a grid takes the
 //! [`Lattice`]); with [`Kernels::Dfdx`] the tensor path of [`crate::flow`] runs in chunks.
 //!
@@ -12,6 +12,7 @@ pub mod plan;
 pub use lattice::Lattice;
 pub use plan::Plan;
 
+use crate::flow::made::Kernels;
 use crate::flow::Flow;
 use crate::numeric::grid::{Density, Grid};
 use crate::numeric::tensor::matrix;
@@ -23,7 +24,7 @@ const TENSOR_ROWS: usize = 512;
 impl Flow {
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
     pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
-        if self.kernels.tape_free() {
+        if self.kernels == Kernels::Fast {
             return Plan::new(self).push(z);
         }
         let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
@@ -35,6 +36,24 @@ impl Flow {
         (x, log_q)
     }
 
+    /// The composition from latent draws `eps`: `[z, T_1(z), T_2(T_1(z)), ..., x]` (`z` the
+    /// base's draws), each row-major `n x D`.
+    pub fn trace(&self, eps: &[f32]) -> Vec<Vec<f32>> {
+        if self.kernels == Kernels::Fast {
+            return Plan::new(self).trace(eps);
+        }
+        let mut u = matrix(self.device(), eps.to_vec(), self.dim());
+        if let Some(base) = &self.base {
+            u = base.place(u).0;
+        }
+        let mut points = vec![u.as_vec()];
+        for layer in &self.layers {
+            u = layer.forward(u).0;
+            points.push(u.as_vec());
+        }
+        points
+    }
+
     /// `n` samples `x = T(z)` with their `log q(x)`, row-major `n x D` (no tape).
     pub fn sample(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
         self.forward_points(&self.draw_latent(n).as_vec())
@@ -42,7 +61,7 @@ impl Flow {
 
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
     pub fn log_prob_points(&self, points: &[f32]) -> Vec<f32> {
-        if self.kernels.tape_free() {
+        if self.kernels == Kernels::Fast {
             return Plan::new(self).log_prob(points);
         }
         let d = self.dim();
@@ -54,7 +73,7 @@ impl Flow {
 
     /// `z = T^-1(x)` for row-major points `n x D`, with no tape.
     pub fn latent_points(&self, x: &[f32]) -> Vec<f32> {
-        if self.kernels.tape_free() {
+        if self.kernels == Kernels::Fast {
             return Plan::new(self).to_latent(x);
         }
         let d = self.dim();
@@ -77,7 +96,7 @@ impl Flow {
     /// `log p` on a 2-D grid's cells: per column or row where the first layer allows (see
     /// [`Lattice`]) with the fast kernels, point by point with dfdx's.
     pub fn density(&self, grid: &Grid) -> Density {
-        if self.kernels.tape_free() && self.dim() == 2 {
+        if self.kernels == Kernels::Fast && self.dim() == 2 {
             return Lattice::new(Plan::new(self), grid).density();
         }
         grid.tabulate(|p| self.log_prob_points(p))

@@ -262,6 +262,19 @@ impl Plan {
         (out, total)
     }
 
+    /// The composition from latent draws `eps` (`n x D`): `[z, T_1(z), ..., x]`.
+    pub fn trace(&self, eps: &[f32]) -> Vec<Vec<f32>> {
+        let n = eps.len() / self.dim;
+        let mut u = eps.to_vec();
+        self.base.place(&mut u);
+        let mut points = vec![u.clone()];
+        for layer in &self.layers {
+            u = layer.pass(&u, n, Towards::Data).0;
+            points.push(u.clone());
+        }
+        points
+    }
+
     /// `x = T(z)` and `log q(x)` for row-major latent points `eps` (`n x D`; `z` is
     /// `mu + sigma eps` under a learnable base).
     pub fn push(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {

@@ -3,7 +3,7 @@
 //! `D` sequential passes, both returning `(output, log_det)`. The conditioner is an
 //! argument of the passes, so a caller can watch what the transform asks of it.
 
-use crate::flow::made::{Kernels, Made};
+use crate::flow::made::Made;
 use crate::flow::masks::HiddenDegrees;
 use crate::flow::scale::Scale;
 use crate::flow::transformer::Transformer;
@@ -85,36 +85,26 @@ impl ArLayer {
     }
 
     /// One MADE pass: the outputs for every row of `u`.
-    pub fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>, kernels: Kernels) -> Mat<T> {
-        self.made.forward(u, kernels)
+    pub fn conditioner<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> Mat<T> {
+        self.made.forward(u)
     }
 
     /// One pass: `y = tau(u; MADE(u))`, `log|det dy/du| = sum_i log tau'(u_i)`.
-    fn direct<T: Tape<f32, Dev>>(
-        &self,
-        u: Mat<T>,
-        kernels: Kernels,
-        cond: &mut Conditioner<T>,
-    ) -> (Mat<T>, Col<T>) {
+    fn direct<T: Tape<f32, Dev>>(&self, u: Mat<T>, cond: &mut Conditioner<T>) -> (Mat<T>, Col<T>) {
         let raw = cond(u.with_empty_tape());
-        self.transformer.map(u, raw, kernels)
+        self.transformer.map(u, raw)
     }
 
     /// `D` passes: `u <- tau^-1(y; MADE(u))`; after pass `p` the first `p` coordinates in
     /// the ordering are exact, so `D` passes give the exact inverse of [`Self::direct`].
-    fn solve<T: Tape<f32, Dev>>(
-        &self,
-        y: Mat<T>,
-        kernels: Kernels,
-        cond: &mut Conditioner<T>,
-    ) -> (Mat<T>, Col<T>) {
+    fn solve<T: Tape<f32, Dev>>(&self, y: Mat<T>, cond: &mut Conditioner<T>) -> (Mat<T>, Col<T>) {
         let mut u = y.with_empty_tape();
         for _ in 1..self.made.dim {
             let raw = cond(u);
-            u = self.transformer.unmap(y.with_empty_tape(), raw, kernels).0;
+            u = self.transformer.unmap(y.with_empty_tape(), raw).0;
         }
         let raw = cond(u);
-        self.transformer.unmap(y, raw, kernels)
+        self.transformer.unmap(y, raw)
     }
 
     /// The scale of an affine layer (`None` for a spline).
@@ -126,33 +116,27 @@ impl ArLayer {
     }
 
     /// `x = T_k(u)` (towards the data) and `log|det dx/du|`.
-    pub fn forward<T: Tape<f32, Dev>>(&self, u: Mat<T>, kernels: Kernels) -> (Mat<T>, Col<T>) {
-        self.pass_with(u, Towards::Data, kernels, &mut |u| {
-            self.conditioner(u, kernels)
-        })
+    pub fn forward<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Col<T>) {
+        self.pass_with(u, Towards::Data, &mut |u| self.conditioner(u))
     }
 
     /// `u = T_k^-1(x)` (towards the prior) and `log|det du/dx|`.
-    pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>, kernels: Kernels) -> (Mat<T>, Col<T>) {
-        self.pass_with(x, Towards::Prior, kernels, &mut |x| {
-            self.conditioner(x, kernels)
-        })
+    pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
+        self.pass_with(x, Towards::Prior, &mut |x| self.conditioner(x))
     }
 
     /// The pass `towards` the prior or the data with any conditioner in place of the MADE
-    /// pass (one call per MADE pass: a caller can count what the transform asks for), the
-    /// element-wise map computed by `kernels`.
+    /// pass (one call per MADE pass: a caller can count what the transform asks for).
     pub fn pass_with<T: Tape<f32, Dev>>(
         &self,
         u: Mat<T>,
         towards: Towards,
-        kernels: Kernels,
         cond: &mut Conditioner<T>,
     ) -> (Mat<T>, Col<T>) {
         if self.direction.solves(towards) {
-            self.solve(u, kernels, cond)
+            self.solve(u, cond)
         } else {
-            self.direct(u, kernels, cond)
+            self.direct(u, cond)
         }
     }
 }

@@ -4,7 +4,6 @@
 //! inputs before `j mod D` only.
 
 use crate::flow::masks::{self, HiddenDegrees, Mask};
-use crate::kernels;
 use crate::numeric::tensor::{values, Col, Dev, Mat};
 use crate::Result;
 use dfdx::prelude::*;
@@ -30,54 +29,17 @@ pub struct MaskedLinear {
     mask_values: Vec<f32>,
 }
 
-/// Which code computes the masked layers, the spline and the tape-free evaluations.
+/// Which engine computes a flow's training step and its evaluations. The tape (every
+/// gradient, the probe's Jacobians) is always dfdx's ops: the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernels {
-    /// dfdx's ops everywhere (matmuls, broadcasts, the spline's autodiff, evaluation in
-    /// tensor chunks): the reference.
+    /// dfdx everywhere: the step on the tape, densities and samples in tensor chunks.
     Dfdx,
-    /// The fused loops of [`crate::kernels`] with a hand-written backward on dfdx's
-    /// tape, the spline as one op ([`crate::flow::spline_grad`]), evaluation on slices.
+    /// The fast engine: the fused step ([`crate::train::fused`]) for training, the plan and
+    /// the lattice ([`crate::eval`]) for evaluation, all on [`crate::kernels`]' blocked
+    /// products (measured faster than dfdx's in every build: 1.2x MAF, 1.7x IAF in the
+    /// portable native build; 5x and 10x in the browser).
     Fast,
-    /// dfdx's matmuls with the spline as one op and evaluation on slices: the fastest
-    /// natively for spline flows, where dfdx's gemm beats the portable loops.
-    Mixed,
-}
-
-impl Kernels {
-    /// The faster choice for a flow of spline layers (`spline`) or affine ones, as measured
-    /// (`arflow-bench`, the engine comparison): the fused step in the browser (dfdx's matrix
-    /// kernels have no SIMD128 path there) and natively (2,000 steps of the standard flow:
-    /// 1.2x dfdx's speed for MAF, 1.7x for IAF in the portable build, 1.8x and 3.3x built
-    /// for a CPU with FMA); for spline flows in the portable build, the mixed choice, as
-    /// fast there (514 against 501 steps/s; 801 against 561 with FMA).
-    pub fn preferred(spline: bool) -> Kernels {
-        match (cfg!(target_arch = "wasm32"), spline) {
-            (false, true) if !cfg!(target_feature = "fma") => Kernels::Mixed,
-            _ => Kernels::Fast,
-        }
-    }
-
-    /// Whether the masked layers run on the fused loops.
-    pub fn fused_products(self) -> bool {
-        self == Kernels::Fast
-    }
-
-    /// Whether the spline is one op with a written-out backward (else dfdx's autodiff).
-    pub fn fused_spline(self) -> bool {
-        self != Kernels::Dfdx
-    }
-
-    /// Whether densities and samples are evaluated on slices (else in tensor chunks).
-    pub fn tape_free(self) -> bool {
-        self != Kernels::Dfdx
-    }
-}
-
-pub use kernels::Activation;
-
-fn add_to(acc: &mut [f32], g: &[f32]) {
-    acc.iter_mut().zip(g).for_each(|(a, b)| *a += b);
 }
 
 impl MaskedLinear {
@@ -97,53 +59,8 @@ impl MaskedLinear {
         }
     }
 
-    /// `act(x (W * M)^T + b)` for a batch `x` of shape `(n, in)`, computed by `kernels`.
-    pub fn forward<T: Tape<f32, Dev>>(
-        &self,
-        x: Mat<T>,
-        act: Activation,
-        kernels: Kernels,
-    ) -> Mat<T> {
-        match (kernels, act) {
-            (k, _) if k.fused_products() => self.forward_fast(x, act),
-            (_, Activation::Relu) => self.forward_dfdx(x).relu(),
-            (_, Activation::Identity) => self.forward_dfdx(x),
-        }
-    }
-
-    /// The fused loops of [`crate::kernels`] forward, and their backward recorded on
-    /// `x`'s tape as one op that adds to the gradients of `x`, `W` and `b`.
-    fn forward_fast<T: Tape<f32, Dev>>(&self, x: Mat<T>, act: Activation) -> Mat<T> {
-        let (x, mut tape) = x.split_tape();
-        let (n, inp, out) = (x.shape().0, self.mask.cols, self.mask.rows);
-        let xv = x.as_vec();
-        let wm = self.masked_weight();
-        let y: Mat = x.device().tensor_from_vec(
-            kernels::layer_forward(&xv, &wm, &values(&self.bias), n, inp, out, act),
-            (n, out),
-        );
-        if T::OWNS_TAPE {
-            let (w, b, mask, y) = (
-                self.weight.clone(),
-                self.bias.clone(),
-                self.mask_values.clone(),
-                y.clone(),
-            );
-            tape.add_backward_op(move |grads| {
-                let dy = grads.get_or_alloc_mut(&y)?.to_vec();
-                let g =
-                    kernels::layer_backward(&xv, &wm, &mask, &y.as_vec(), &dy, n, inp, out, act);
-                add_to(grads.get_or_alloc_mut(&x)?, &g.dx);
-                add_to(grads.get_or_alloc_mut(&w)?, &g.dw);
-                add_to(grads.get_or_alloc_mut(&b)?, &g.db);
-                Ok(())
-            });
-        }
-        y.put_tape(tape)
-    }
-
-    /// `x (W * M)^T + b` with dfdx's ops: the reference the fast path is held to.
-    fn forward_dfdx<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
+    /// `x (W * M)^T + b` for a batch `x` of shape `(n, in)`.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
         let n = x.shape().0;
         let w = self.weight.retaped::<T>() * self.mask_tensor.clone();
         let y = x.matmul(w.permute::<_, Axes2<1, 0>>());
@@ -207,17 +124,15 @@ impl Made {
         self.layers.iter().map(|l| &l.mask).collect()
     }
 
-    /// The outputs `(n, P D)` for a batch `x` of shape `(n, D)`: one MADE pass, computed by
-    /// `kernels`.
-    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>, kernels: Kernels) -> Mat<T> {
+    /// The outputs `(n, P D)` for a batch `x` of shape `(n, D)`: one MADE pass, ReLU
+    /// after every hidden layer.
+    pub fn forward<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Mat<T> {
         let (last, hidden) = self
             .layers
             .split_last()
             .expect("a MADE has an output layer");
-        let h = hidden
-            .iter()
-            .fold(x, |h, layer| layer.forward(h, Activation::Relu, kernels));
-        last.forward(h, Activation::Identity, kernels)
+        let h = hidden.iter().fold(x, |h, layer| layer.forward(h).relu());
+        last.forward(h)
     }
 
     /// The input at position 1 of the ordering (degree 1): its `s, t` see no input.

@@ -24,7 +24,7 @@ pub use crate::flow::layer::{ArLayer, Direction, Towards};
 use crate::flow::made::Kernels;
 use crate::flow::masks::HiddenDegrees;
 pub use crate::flow::transformer::Transform;
-use crate::numeric::tensor::{device, log_normal, matrix, Col, Dev, Mat};
+use crate::numeric::tensor::{device, log_normal, Col, Dev, Mat};
 use crate::{Error, Result};
 use dfdx::prelude::*;
 
@@ -97,7 +97,7 @@ impl FlowBuilder {
                 .config
                 .learn_base
                 .then(|| Base::new(&self.dev, self.config.dim)),
-            kernels: Kernels::preferred(self.config.transform == Transform::Spline),
+            kernels: Kernels::Fast,
             config: self.config,
             layers: self.layers,
             dev: self.dev,
@@ -130,7 +130,7 @@ impl Flow {
         let mut u = x;
         let mut total: Option<Col<T>> = None;
         for layer in self.layers.iter().rev() {
-            let (v, ld) = layer.inverse(u, self.kernels);
+            let (v, ld) = layer.inverse(u);
             u = v;
             total = Some(match total {
                 Some(acc) => acc + ld,
@@ -166,7 +166,7 @@ impl Flow {
             None => eps,
         };
         for layer in &self.layers {
-            let (v, ld) = layer.forward(u, self.kernels);
+            let (v, ld) = layer.forward(u);
             u = v;
             log_q = log_q - ld;
         }
@@ -176,21 +176,6 @@ impl Flow {
     /// `n` latent draws `z ~ N(0, I)` from the flow's seeded generator.
     pub fn draw_latent(&self, n: usize) -> Mat {
         self.dev.sample_normal_like(&(n, self.dim()))
-    }
-
-    /// The composition from latent draws `eps`: `[z, T_1(z), T_2(T_1(z)), ..., x]` (`z` the
-    /// base's draws), each row-major `n x D`.
-    pub fn trace(&self, eps: &[f32]) -> Vec<Vec<f32>> {
-        let mut u = matrix(&self.dev, eps.to_vec(), self.dim());
-        if let Some(base) = &self.base {
-            u = base.place(u).0;
-        }
-        let mut points = vec![u.as_vec()];
-        for layer in &self.layers {
-            u = layer.forward(u, self.kernels).0;
-            points.push(u.as_vec());
-        }
-        points
     }
 
     /// MADE passes one density evaluation costs: `K` for MAF, `K * D` for IAF.

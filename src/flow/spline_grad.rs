@@ -1,14 +1,11 @@
-//! The spline transform as one op on dfdx's tape (the fast path's training, as
-//! [`crate::flow::made::Kernels::Fast`] does for the masked layers): values from the plain spline,
-//! and a backward written out in closed form, the vector-Jacobian product of `y = g(x)`
+//! The spline transform's backward written out in closed form (for the fused training
+//! step, [`crate::train::fused`]): the vector-Jacobian product of `y = g(x)`
 //! and `log dy/dx` with respect to `x` and the `3K - 1` raw numbers. The inverse's comes
 //! from the forward's at the root, by the implicit function theorem:
 //! `dx/dy = 1 / g'(x)`, `dx/d theta = -(dg/d theta) / g'(x)`. Held to the autodiff of
 //! [`crate::flow::spline_tensor`] by the tests.
 
 use crate::flow::spline::{derivative_shift, softmax, Spline, MAX_BINS, MIN_BIN};
-use crate::numeric::tensor::{values, Col, Dev, Mat};
-use dfdx::prelude::*;
 
 /// `dy` and `d log dy/dx` with respect to `x`, the bin's left knots `x_k, y_k`, its
 /// width and height, and its end derivatives, in that order.
@@ -140,70 +137,6 @@ fn back_one(
     a
 }
 
-/// The layer's element-wise splines of `bins` bins on `[-bound, bound]` (`inverse`: their
-/// inverses) on `v` (`n x D`) with the MADE outputs `raw` (`n x P D`, `P` blocks of `D`),
-/// and each row's `log|det|`, recorded on the tape as one op.
-pub fn spline_op<T: Tape<f32, Dev>>(
-    (bins, bound): (usize, f32),
-    v: Mat<T>,
-    raw: Mat<T>,
-    inverse: bool,
-) -> (Mat<T>, Col<T>) {
-    let (v, tv) = v.split_tape();
-    let (raw, tr) = raw.split_tape();
-    let mut tape = tv.merge(tr);
-    let (n, d) = (v.shape().0, v.shape().1);
-    let pd = raw.shape().1;
-    let (vv, rv) = (values(&v), values(&raw));
-    let p = 3 * bins - 1;
-    let mut out = Vec::with_capacity(n * d);
-    let mut sums = vec![0.0f32; n];
-    // The backward reads the forward's splines rather than building them again.
-    let mut splines = Vec::with_capacity(if T::OWNS_TAPE { n * d } else { 0 });
-    for (r, sum) in sums.iter_mut().enumerate() {
-        let row = &rv[r * pd..(r + 1) * pd];
-        for i in 0..d {
-            let s = Spline::from_raw(&gather(row, i, d, p)[..p], bound);
-            let (y, ld) = match inverse {
-                false => s.forward(vv[r * d + i]),
-                true => s.inverse(vv[r * d + i]),
-            };
-            out.push(y);
-            *sum += ld;
-            if T::OWNS_TAPE {
-                splines.push(s);
-            }
-        }
-    }
-    let dev = v.device().clone();
-    let y: Mat = dev.tensor_from_vec(out.clone(), (n, d));
-    let l: Col = dev.tensor_from_vec(sums, (n,));
-    if T::OWNS_TAPE {
-        let (y2, l2) = (y.clone(), l.clone());
-        tape.add_backward_op(move |grads| {
-            let gy = grads.get_or_alloc_mut(&y2)?.to_vec();
-            let gl = grads.get_or_alloc_mut(&l2)?.to_vec();
-            let mut gv = vec![0.0f32; n * d];
-            let mut graw = vec![0.0f32; n * pd];
-            for r in 0..n {
-                let row = &rv[r * pd..(r + 1) * pd];
-                let gr = &mut graw[r * pd..(r + 1) * pd];
-                for i in 0..d {
-                    let j = r * d + i;
-                    let put = |b: usize, g: f32| gr[b * d + i] += g;
-                    let x = if inverse { out[j] } else { vv[j] };
-                    let g = (gy[j], gl[r]);
-                    gv[j] = back_one(&splines[j], &gather(row, i, d, p)[..p], x, g, inverse, put);
-                }
-            }
-            add_to(grads.get_or_alloc_mut(&v)?, &gv);
-            add_to(grads.get_or_alloc_mut(&raw)?, &graw);
-            Ok(())
-        });
-    }
-    (y.put_tape(tape), l.retaped())
-}
-
 /// Coordinate `i`'s `p` raw numbers from a row of MADE outputs in the block layout.
 fn gather(row: &[f32], i: usize, d: usize, p: usize) -> [f32; 3 * MAX_BINS] {
     std::array::from_fn(|b| if b < p { row[b * d + i] } else { 0.0 })
@@ -224,8 +157,4 @@ pub(crate) fn coordinate_backward(
     let p = 3 * s.bins() - 1;
     let raw = gather(row, i, d, p);
     back_one(s, &raw[..p], x, g, inverse, |b, v| graw[b * d + i] += v)
-}
-
-fn add_to(acc: &mut [f32], g: &[f32]) {
-    acc.iter_mut().zip(g).for_each(|(a, b)| *a += b);
 }

@@ -9,10 +9,8 @@
 //! the `K` heights, then the `K - 1` interior derivatives. Both the tensor path (with its
 //! tape) and the plain path (one coordinate at a time) read them here.
 
-use crate::flow::made::Kernels;
 use crate::flow::scale::Scale;
 use crate::flow::spline::{Spline, MAX_BINS};
-use crate::flow::spline_grad::spline_op;
 use crate::flow::spline_tensor;
 use crate::numeric::tensor::{row_sum, Col, Dev, Mat};
 use dfdx::prelude::*;
@@ -63,34 +61,16 @@ impl Transformer {
 
     /// The direct map `y = tau(u; raw)` of every coordinate, and `log|det dy/du|` per row:
     /// `u` is `n x D`, `raw` the MADE's `n x P D` outputs.
-    /// `kernels` chooses the spline's code as it chooses the masked layers': autodiff on
-    /// dfdx's ops (the reference) or one op with a closed-form backward.
-    pub fn map<T: Tape<f32, Dev>>(
-        self,
-        u: Mat<T>,
-        raw: Mat<T>,
-        kernels: Kernels,
-    ) -> (Mat<T>, Col<T>) {
-        self.each(u, raw, false, kernels)
+    pub fn map<T: Tape<f32, Dev>>(self, u: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
+        self.each(u, raw, false)
     }
 
     /// The inverse map `u = tau^-1(y; raw)` and `log|det du/dy|` per row.
-    pub fn unmap<T: Tape<f32, Dev>>(
-        self,
-        y: Mat<T>,
-        raw: Mat<T>,
-        kernels: Kernels,
-    ) -> (Mat<T>, Col<T>) {
-        self.each(y, raw, true, kernels)
+    pub fn unmap<T: Tape<f32, Dev>>(self, y: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
+        self.each(y, raw, true)
     }
 
-    fn each<T: Tape<f32, Dev>>(
-        self,
-        v: Mat<T>,
-        raw: Mat<T>,
-        inverse: bool,
-        kernels: Kernels,
-    ) -> (Mat<T>, Col<T>) {
+    fn each<T: Tape<f32, Dev>>(self, v: Mat<T>, raw: Mat<T>, inverse: bool) -> (Mat<T>, Col<T>) {
         let (n, d) = (v.shape().0, v.shape().1);
         match self {
             Transformer::Affine(scale) => {
@@ -104,9 +84,6 @@ impl Transformer {
                     false => (v * ls.exp() + t, sum),
                     true => ((v - t) * ls.negate().exp(), sum.negate()),
                 }
-            }
-            Transformer::Spline { bins } if kernels.fused_spline() => {
-                spline_op((bins, SPLINE_BOUND), v, raw, inverse)
             }
             Transformer::Spline { .. } => {
                 let x = v.reshape_like(&(n * d,));

@@ -1,9 +1,10 @@
-//! The fast path for MADE's masked layers: `y = act(x (W*M)^T + b)` and its backward as
-//! plain loops over row-major slices, blocked 4 rows x 4 to 16 columns so that LLVM turns them
+//! The fast engine's arithmetic: the products of MADE's masked layers, forward and
+//! backward (`y = act(x (W*M)^T + b)`), as plain loops over row-major slices, blocked 4 rows x 4 to 16 columns so that LLVM turns them
 //! into SIMD: `v128` (SIMD128) in the browser, SSE/AVX natively. No `unsafe`; the plain
 //! loops are the portable path, and a build with relaxed SIMD (the page's second wasm,
 //! for browsers that have it) swaps in fused multiply-adds for the register block. dfdx
-//! stays the reference: the tests hold this path to dfdx's loss and gradients.
+//! stays the reference: the tests hold the fused step and the plan that use these to
+//! dfdx's loss, gradients, densities and samples.
 
 mod register_block;
 use register_block::{block, MR};
@@ -173,64 +174,4 @@ impl Activation {
             y.iter_mut().for_each(|v| *v = v.max(0.0));
         }
     }
-}
-
-/// Forward of one masked layer: `y = act(x (W*M)^T + b)`, `x (n x in)`, `wm = W*M (out x in)`.
-pub fn layer_forward(
-    x: &[f32],
-    wm: &[f32],
-    bias: &[f32],
-    n: usize,
-    inp: usize,
-    out: usize,
-    act: Activation,
-) -> Vec<f32> {
-    let mut y = repeat_rows(bias, n);
-    matmul_acc(x, &transpose(wm, out, inp), &mut y, n, inp, out);
-    act.apply(&mut y);
-    y
-}
-
-/// Gradients of one masked layer given `dy`: `(dx, dW*M, db)`. With ReLU, `y` is the
-/// layer's output and `dy` is masked by `y > 0` first.
-pub struct LayerGrads {
-    /// `dL/dx`, `n x in`.
-    pub dx: Vec<f32>,
-    /// `dL/dW`, `out x in`, zero where the mask is 0.
-    pub dw: Vec<f32>,
-    /// `dL/db`, `out`.
-    pub db: Vec<f32>,
-}
-
-/// The backward pass of [`layer_forward`].
-#[allow(clippy::too_many_arguments)]
-pub fn layer_backward(
-    x: &[f32],
-    wm: &[f32],
-    mask: &[f32],
-    y: &[f32],
-    dy: &[f32],
-    n: usize,
-    inp: usize,
-    out: usize,
-    act: Activation,
-) -> LayerGrads {
-    let dz: Vec<f32> = if act == Activation::Relu {
-        dy.iter()
-            .zip(y)
-            .map(|(g, v)| if *v > 0.0 { *g } else { 0.0 })
-            .collect()
-    } else {
-        dy.to_vec()
-    };
-    let mut db = vec![0.0; out];
-    for row in dz.chunks_exact(out) {
-        db.iter_mut().zip(row).for_each(|(b, g)| *b += g);
-    }
-    let mut dw = vec![0.0; out * inp];
-    matmul_acc(&transpose(&dz, n, out), x, &mut dw, out, n, inp);
-    dw.iter_mut().zip(mask).for_each(|(g, m)| *g *= m);
-    let mut dx = vec![0.0; n * inp];
-    matmul_acc(&dz, wm, &mut dx, n, out, inp);
-    LayerGrads { dx, dw, db }
 }

@@ -27,8 +27,8 @@ pub struct Timing {
     pub sample_10k_ms: f64,
 }
 
-/// Times `steps` training steps, the grid and sampling with each kernel choice (the mixed
-/// one too for a spline flow), from the same initial parameters; `now()` is a clock in
+/// Times `steps` training steps, the grid and sampling on each engine (the fast one and
+/// dfdx's), from the same initial parameters; `now()` is a clock in
 /// milliseconds.
 pub fn time_engine(
     flow: &FlowConfig,
@@ -37,11 +37,7 @@ pub fn time_engine(
     now: &mut dyn FnMut() -> f64,
 ) -> Result<Vec<Timing>> {
     let grid = Grid::new(Window::default(), 256, 256)?;
-    let mut choices = vec![Kernels::Fast, Kernels::Dfdx];
-    if flow.transform == crate::flow::Transform::Spline {
-        choices.push(Kernels::Mixed);
-    }
-    choices
+    [Kernels::Fast, Kernels::Dfdx]
         .into_iter()
         .map(|kernels| {
             let mut f = Flow::new(flow.clone())?;

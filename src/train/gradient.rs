@@ -1,5 +1,5 @@
 //! A training step's batch, and its loss and gradient in the flow's parameter layout: by
-//! dfdx's tape (the reference, [`Kernels::Dfdx`] and [`Kernels::Mixed`]) or by the fused
+//! dfdx's tape (the reference, [`Kernels::Dfdx`]) or by the fused
 //! step on slices ([`crate::train::fused`], [`Kernels::Fast`]: the page's), in chunks of the
 //! batch summed in a fixed order ([`Chunked`]). A step is begun, its chunks computed here
 //! or handed over by helpers (the page's training threads), and ended

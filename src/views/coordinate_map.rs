@@ -53,7 +53,7 @@ pub fn coordinate_map(flow: &Flow, probe: &Probe, layer: usize, coord: usize) ->
         Direction::Maf => step.input.clone(),
         Direction::Iaf => step.output.clone(),
     };
-    let raw = values(&l.conditioner(matrix(flow.device(), at.clone(), d), flow.kernels));
+    let raw = values(&l.conditioner(matrix(flow.device(), at.clone(), d)));
     let tau = l.transformer;
     let curve = (0..POINTS)
         .map(|p| {

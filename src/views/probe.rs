@@ -72,9 +72,9 @@ impl Flow {
         for (k, layer) in self.layers.iter().enumerate().rev() {
             let mut calls = Vec::new();
             let input = matrix(self.device(), u.clone(), d);
-            let (out, log_det) = layer.pass_with(input, Towards::Prior, self.kernels, &mut |v| {
+            let (out, log_det) = layer.pass_with(input, Towards::Prior, &mut |v| {
                 calls.push(values(&v));
-                layer.conditioner(v, self.kernels)
+                layer.conditioner(v)
             });
             let output = values(&out);
             let passes = if calls.len() > 1 {
@@ -115,7 +115,7 @@ impl Flow {
         let at = matrix(self.device(), u.to_vec(), d);
         let mut jac = Vec::with_capacity(d * d);
         for i in 0..d {
-            let (out, _) = self.layers[k].inverse(at.clone().leaky_traced(), self.kernels);
+            let (out, _) = self.layers[k].inverse(at.clone().leaky_traced());
             let grads = column(out, i).sum::<(), _>().backward();
             jac.extend(values(&grads.get(&at)).into_iter().map(f64::from));
         }

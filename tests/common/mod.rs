@@ -134,29 +134,6 @@ pub fn loss_and_grads(f: &Flow, loss: &dyn Fn(&Flow) -> Scalar) -> (f64, Vec<f32
     (value, g)
 }
 
-/// The fast kernels give dfdx's loss and every gradient, to 1e-5 relative.
-pub fn check_kernels(name: &str, mut f: Flow, loss: &dyn Fn(&Flow) -> Scalar) {
-    f.kernels = Kernels::Dfdx;
-    let (l_ref, g_ref) = loss_and_grads(&f, loss);
-    f.kernels = Kernels::Fast;
-    let (l_fast, g_fast) = loss_and_grads(&f, loss);
-    assert!(
-        (l_fast - l_ref).abs() <= 1e-5 * l_ref.abs().max(1.0),
-        "{name}: loss {l_fast} vs {l_ref}"
-    );
-    let scale = g_ref.iter().fold(0f32, |m, g| m.max(g.abs()));
-    assert!(scale > 0.0, "{name}: no gradient");
-    let worst = g_ref
-        .iter()
-        .zip(&g_fast)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0f32, f32::max);
-    assert!(
-        worst <= 1e-5 * scale,
-        "{name}: gradient differs by {worst} (largest {scale})"
-    );
-}
-
 /// A density that holds all its mass on the grid: no non-finite value, mass 1 +- 0.01.
 pub fn assert_unit_mass(density: &arflow::numeric::grid::Density, what: &str) {
     assert_eq!(density.non_finite, 0, "{what}");
