@@ -69,9 +69,9 @@ fn the_tape_free_plan_gives_dfdx_densities_samples_and_pass_counts() {
                     let x = points(700, dim, 3.0, 6);
                     let z = points(700, dim, 2.5, 7);
                     f.kernels = Kernels::Dfdx;
-                    let (lp_ref, (x_ref, lq_ref)) = (f.log_prob_points(&x), f.forward_points(&z));
+                    let (lp_ref, (x_ref, lq_ref)) = (f.log_prob_points(&x), f.to_data_points(&z));
                     f.kernels = Kernels::Fast;
-                    let (lp, (xs, lq)) = (f.log_prob_points(&x), f.forward_points(&z));
+                    let (lp, (xs, lq)) = (f.log_prob_points(&x), f.to_data_points(&z));
                     let close = |a: &[f32], b: &[f32], what: &str| {
                         for (u, v) in a.iter().zip(b) {
                             assert!(

@@ -43,16 +43,16 @@ fn inverse_undoes_forward() {
                 let dev = f.device().clone();
                 let z = points(64, dim, 2.0, 1);
                 for layer in &f.layers {
-                    let (x, _) = layer.forward(matrix(&dev, z.clone(), dim));
-                    let (back, _) = layer.inverse(x);
+                    let (x, _) = layer.to_data(matrix(&dev, z.clone(), dim));
+                    let (back, _) = layer.to_prior(x);
                     let err = max_abs_diff(&back.as_vec(), &z);
                     assert!(
                         err < 1e-5,
                         "{direction:?} {scale:?} D={dim}: layer error {err}"
                     );
                 }
-                let (x, _) = f.forward_points(&z);
-                let (back, _) = f.inverse(matrix(&dev, x, dim));
+                let (x, _) = f.to_data_points(&z);
+                let (back, _) = f.to_prior(matrix(&dev, x, dim));
                 let err = max_abs_diff(&back.as_vec(), &z);
                 assert!(
                     err < 1e-4,
@@ -77,9 +77,9 @@ fn log_det_matches_the_finite_difference_jacobian() {
                             let map = |p: &[f32]| {
                                 let m = matrix(&dev, p.to_vec(), dim);
                                 let (y, ld) = if inverse {
-                                    layer.inverse(m)
+                                    layer.to_prior(m)
                                 } else {
-                                    layer.forward(m)
+                                    layer.to_data(m)
                                 };
                                 (y.as_vec(), ld.as_vec()[0])
                             };
@@ -124,7 +124,7 @@ fn autoregressive_layers_have_triangular_jacobians_in_their_ordering() {
         for layer in &f.layers {
             let m0 = &layer.made.degrees[0];
             let jac = jacobian_fd(
-                |p| layer.inverse(matrix(&dev, p.to_vec(), 4)).0.as_vec(),
+                |p| layer.to_prior(matrix(&dev, p.to_vec(), 4)).0.as_vec(),
                 &x,
                 1e-3,
             );
@@ -184,12 +184,12 @@ fn maf_density_costs_one_pass_per_layer_and_iaf_sampling_likewise() {
         let (x, z) = (points(10, 3, 1.0, 0), points(10, 3, 1.0, 1));
         let (passes, latent) = counted(&f, &x, true);
         assert_eq!(passes, density, "{direction:?} density");
-        // The counted run is the flow's own: the same latent point as `Flow::inverse`.
-        let (z_ref, _) = f.inverse(matrix(f.device(), x.clone(), 3));
+        // The counted run is the flow's own: the same latent point as `Flow::to_prior`.
+        let (z_ref, _) = f.to_prior(matrix(f.device(), x.clone(), 3));
         assert_eq!(latent, z_ref.as_vec(), "{direction:?} density result");
         let (passes, xs) = counted(&f, &z, false);
         assert_eq!(passes, sample, "{direction:?} sampling");
-        assert_eq!(xs, f.forward_points(&z).0, "{direction:?} sampling result");
+        assert_eq!(xs, f.to_data_points(&z).0, "{direction:?} sampling result");
     }
 }
 
@@ -222,14 +222,14 @@ fn same_order_in_2d_leaves_the_first_coordinate_an_affine_gaussian() {
     // With x1 first in every layer, x1 = a z1 + b for constants a, b: the same affine map
     // of z1 whatever z2 is.
     let z = [0.3, -2.0, 0.3, 0.0, 0.3, 2.5];
-    let (x, _) = f.forward_points(&z);
+    let (x, _) = f.to_data_points(&z);
     assert!(
         (x[0] - x[2]).abs() < 1e-5 && (x[0] - x[4]).abs() < 1e-5,
         "{x:?}"
     );
     let mut alt = Flow::new(FlowConfig::default()).unwrap();
     scramble(&mut alt, 3.0);
-    let (x, _) = alt.forward_points(&z);
+    let (x, _) = alt.to_data_points(&z);
     assert!(
         (x[0] - x[2]).abs() > 1e-3,
         "alternating order lets x1 depend on z2: {x:?}"
@@ -270,10 +270,10 @@ fn trace_runs_from_the_prior_through_every_layer_to_the_sample() {
     let trace = f.trace(&z);
     assert_eq!(trace.len(), f.layers.len() + 1);
     assert_eq!(trace[0], z);
-    assert_eq!(trace.last().unwrap(), &f.forward_points(&z).0);
+    assert_eq!(trace.last().unwrap(), &f.to_data_points(&z).0);
     let dev = f.device().clone();
     for (k, layer) in f.layers.iter().enumerate() {
-        let (next, _) = layer.forward(matrix(&dev, trace[k].clone(), 2));
+        let (next, _) = layer.to_data(matrix(&dev, trace[k].clone(), 2));
         assert_eq!(next.as_vec(), trace[k + 1], "layer {}", k + 1);
     }
 }

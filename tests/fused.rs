@@ -10,8 +10,8 @@ use arflow::data::DataSet;
 use arflow::flow::made::Kernels;
 use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
+use arflow::session::helpers::Helper;
 use arflow::session::settings::Settings;
-use arflow::session::shared::Helper;
 use arflow::train::objective::Objective;
 use common::{check_fused as check, points, scramble};
 
@@ -198,9 +198,9 @@ fn every_transform_is_the_same_map_on_both_engines() {
                 check(&name, &f, Objective::ForwardKl(DataSet::Moons), &x, 64);
                 check(&name, &f, Objective::ReverseKl(Target::U1), &z, 64);
                 f.kernels = Kernels::Dfdx;
-                let (lp_ref, (xs_ref, _)) = (f.log_prob_points(&x), f.forward_points(&z));
+                let (lp_ref, (xs_ref, _)) = (f.log_prob_points(&x), f.to_data_points(&z));
                 f.kernels = Kernels::Fast;
-                let (lp, (xs, _)) = (f.log_prob_points(&x), f.forward_points(&z));
+                let (lp, (xs, _)) = (f.log_prob_points(&x), f.to_data_points(&z));
                 for (what, a, b) in [("log p", &lp, &lp_ref), ("samples", &xs, &xs_ref)] {
                     for (u, v) in a.iter().zip(b) {
                         let tol = 1e-4 * v.abs().max(1.0);

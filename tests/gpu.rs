@@ -176,7 +176,7 @@ async fn gpu_samples_from_the_same_draws_equal_cpu_samples() {
         );
         let n = 1000;
         let z = flow.draw_latent(n).as_vec();
-        let (x, log_q) = flow.forward_points(&z);
+        let (x, log_q) = flow.to_data_points(&z);
         let out = gpu
             .run(&pack(&flow), Job::points(Mode::Push, n), &z)
             .await

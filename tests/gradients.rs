@@ -95,7 +95,7 @@ fn reverse_kl_on_data_densities_matches_finite_differences() {
             let z = f.draw_latent(64).as_vec();
             let dev = f.device().clone();
             let loss = reverse_kl_data_loss(&f, data, matrix(&dev, z.clone(), 2)).array() as f64;
-            let (x, log_q) = f.forward_points(&z);
+            let (x, log_q) = f.to_data_points(&z);
             let direct: f64 = data
                 .exact_log_probs(&x)
                 .iter()

@@ -103,7 +103,7 @@ fn each_layers_jacobian_matches_finite_differences_and_its_forced_zero_is_exact(
 fn layer_map(f: &Flow, k: usize) -> impl Fn(&[f32]) -> Vec<f32> + '_ {
     move |u: &[f32]| {
         f.layers[k - 1]
-            .inverse(matrix(f.device(), u.to_vec(), 2))
+            .to_prior(matrix(f.device(), u.to_vec(), 2))
             .0
             .as_vec()
     }

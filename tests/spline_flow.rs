@@ -59,13 +59,13 @@ fn a_spline_flow_inverts_exactly_and_its_log_det_is_the_jacobians() {
             let name = format!("{direction:?} D={dim} base={base}");
             let z = points(200, dim, 2.5, 1);
             for layer in &f.layers {
-                let (x, _) = layer.forward(matrix(&dev, z.clone(), dim));
-                let (back, _) = layer.inverse(x);
+                let (x, _) = layer.to_data(matrix(&dev, z.clone(), dim));
+                let (back, _) = layer.to_prior(x);
                 let err = max_abs_diff(&back.as_vec(), &z);
                 assert!(err < 1e-5, "{name}: layer round trip {err}");
             }
-            let (x, _) = f.forward_points(&z);
-            let (back, _) = f.inverse(matrix(&dev, x, dim));
+            let (x, _) = f.to_data_points(&z);
+            let (back, _) = f.to_prior(matrix(&dev, x, dim));
             let err = max_abs_diff(&back.as_vec(), &z);
             assert!(err < 1e-4, "{name}: flow round trip {err}");
             for point in points(5, dim, 2.0, 2).chunks(dim) {
@@ -85,7 +85,7 @@ fn each_spline_layer_is_autoregressive() {
             let jac = jacobian_fd(
                 |p| {
                     let m = matrix(&dev, p.to_vec(), 4);
-                    layer.inverse(m).0.as_vec()
+                    layer.to_prior(m).0.as_vec()
                 },
                 &at,
                 1e-3,
@@ -149,10 +149,10 @@ fn the_tape_free_plan_and_the_lattice_give_dfdx_densities_and_samples() {
             let x = points(500, 2, 5.5, 6);
             let z = points(500, 2, 2.5, 7);
             f.kernels = Kernels::Dfdx;
-            let (lp_ref, (x_ref, lq_ref)) = (f.log_prob_points(&x), f.forward_points(&z));
+            let (lp_ref, (x_ref, lq_ref)) = (f.log_prob_points(&x), f.to_data_points(&z));
             let grid_ref = f.log_prob_points(&grid.points());
             f.kernels = Kernels::Fast;
-            let (lp, (xs, lq)) = (f.log_prob_points(&x), f.forward_points(&z));
+            let (lp, (xs, lq)) = (f.log_prob_points(&x), f.to_data_points(&z));
             for (what, a, b) in [
                 ("log p", &lp, &lp_ref),
                 ("samples", &xs, &x_ref),
@@ -223,7 +223,7 @@ fn an_identity_initialised_spline_flow_leaves_the_standard_normal_unchanged() {
                     );
                 }
                 let z = points(400, 2, 3.0, 10);
-                let (xs, log_q) = f.forward_points(&z);
+                let (xs, log_q) = f.to_data_points(&z);
                 assert!(
                     max_abs_diff(&xs, &z) < 1e-5,
                     "{direction:?} {kernels:?} samples"
@@ -247,6 +247,6 @@ fn the_composition_starts_from_the_learnable_base() {
             assert!((z[i] - (mu[i] + log_std[i].exp() * e[i])).abs() < 1e-6);
         }
     }
-    let (x, _) = f.forward_points(&eps);
+    let (x, _) = f.to_data_points(&eps);
     assert!(max_abs_diff(frames.last().unwrap(), &x) < 1e-4);
 }

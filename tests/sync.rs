@@ -1,8 +1,8 @@
 //! The worker's progress message: what the worker encodes, the page decodes to the same
 //! update; anything else is refused with a message.
 
+use arflow::session::codec::{DuelUpdate, Progress, Update};
 use arflow::session::duel::Scores;
-use arflow::session::sync::{DuelUpdate, Progress, Update};
 use arflow::train::divergence::Estimate;
 
 fn update() -> Update {

@@ -113,7 +113,7 @@ function addPanelButtons() {
 
 async function exportModel() {
   // The worker has Adam's state; the page only the parameters.
-  const json = state.worker ? (await askWorker({ type: 'export' })).json : state.app.model_json(true, true);
+  const json = state.worker ? (await askWorker('export')).json : state.app.model_json(true, true);
   download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, new Blob([json], { type: 'application/json' }));
 }
 

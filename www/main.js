@@ -27,7 +27,7 @@ import { wireExport, importModel, splitModel, loadLinkModel, undo } from './expo
 function onChange(change, key, value) {
   // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
   if (change === 'rebuild') state.gen += 1;
-  if (change !== 'view') toWorker({ type: 'set', key, value });
+  if (change !== 'view') toWorker('set', { key, value });
   if (change === 'rebuild') {
     state.rebuildDue = true;
     message('');
@@ -52,7 +52,7 @@ function setField(key, value) {
 // are redrawn.
 function restart(extra) {
   state.gen += 1;
-  toWorker({ type: 'init', hash: state.app.hash(), points: state.app.points(), ...extra });
+  toWorker('init', { hash: state.app.hash(), points: state.app.points(), ...extra });
   pointsReplaced();
   writeHash();
   writeControls();
@@ -62,7 +62,7 @@ function restart(extra) {
 
 function setPlaying(on) {
   state.playing = on;
-  toWorker({ type: 'play', on });
+  toWorker('play', { on });
   $('play').innerHTML = on ? '&#10073;&#10073; Pause' : '&#9654; Play';
   $('play').classList.toggle('on', on);
 }
@@ -77,7 +77,7 @@ function start(link) {
     restorePoints();
   }
   state.app.load(hash);
-  toWorker({ type: 'init', hash: state.app.hash(), points: state.app.points() });
+  toWorker('init', { hash: state.app.hash(), points: state.app.points() });
   message(state.app.notes(), 'warn');
   writeHash();
   writeControls();
@@ -109,7 +109,7 @@ function wire() {
   $('step').addEventListener('click', () => {
     setPlaying(false);
     if (state.worker) {
-      toWorker({ type: 'step' });
+      toWorker('step');
     } else {
       state.app.step();
       queuePanels();
@@ -118,7 +118,7 @@ function wire() {
   $('reset').addEventListener('click', () => {
     state.gen += 1;
     state.app.reset();
-    toWorker({ type: 'reset' });
+    toWorker('reset');
     message('');
     state.rebuildDue = true;
   });

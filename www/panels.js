@@ -66,7 +66,7 @@ function drawPanel(panel) {
 // this thread trains (no worker) they are not measured: timing two flows takes this thread
 // a second or more.
 export function measureCosts() {
-  if (state.worker) toWorker({ type: 'cost', gen: state.gen });
+  if (state.worker) toWorker('cost');
   else showCosts(null);
 }
 

@@ -1,6 +1,7 @@
 // threads-bench.html: the training worker's speed on 1, 2 and 4 threads, and the cost of
 // one gradient hand-over from a helper (its round trip less the chunk's computation here).
 import { loadEngine } from './engine.js';
+import { make, TO_HELPER, TO_WORKER } from './protocol.js';
 
 const engine = await loadEngine();
 const query = new URLSearchParams(location.search);
@@ -18,8 +19,8 @@ async function speed(threads) {
     app.absorb(m.params, m.progress, m.event);
     seen.push([performance.now(), JSON.parse(app.status_json()).step, m.threads]);
   };
-  worker.postMessage({ type: 'init', gen: 0, hash });
-  worker.postMessage({ type: 'play', on: true, gen: 0 });
+  worker.postMessage(make(TO_WORKER, 'init', { gen: 0, hash }));
+  worker.postMessage(make(TO_WORKER, 'play', { on: true, gen: 0 }));
   await sleep(1000);
   const from = seen.length;
   await sleep(ms);
@@ -41,21 +42,21 @@ async function mean(runs, f) {
 // A helper's round trip for one chunk, against the same chunk computed here.
 async function handOver() {
   const helper = new Worker(new URL(`./helper.js?engine=${engine.name}`, import.meta.url), { type: 'module' });
-  app.step_begin();
+  app.begin_step();
   const [batch, theta] = [app.step_batch(), app.step_parameters()];
   let id = 0;
   const ask = (which) => new Promise((ok) => {
     id += 1;
     helper.onmessage = ({ data }) => ok(data);
-    helper.postMessage({ id, hash, batch, theta, which });
+    helper.postMessage(make(TO_HELPER, 'chunks', { id, hash, batch, theta, which }));
   });
   const floats = (await ask([0])).grads.length;
   await mean(20, () => ask([0]));
   const trip = await mean(500, () => ask([0]));
   const empty = await mean(500, () => ask([]));
-  const here = await mean(500, () => app.step_compute(0));
-  for (let i = 1; i < app.step_chunks(); i += 1) app.step_compute(i);
-  app.step_end();
+  const here = await mean(500, () => app.compute_chunk(0));
+  for (let i = 1; i < app.step_chunks(); i += 1) app.compute_chunk(i);
+  app.end_step();
   helper.terminate();
   return { round_trip_ms: trip, empty_round_trip_ms: empty, chunk_here_ms: here, hand_over_ms: trip - here, gradient_floats: floats };
 }

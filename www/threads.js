@@ -1,8 +1,10 @@
 // The training worker's helper threads (helper.js): with more than one thread, each step's
 // batch is cut into chunks of 64 rows, dealt round-robin to this worker and its helpers,
 // and the gradients come back by transfer and are summed in chunk order
-// (src/session/shared.rs), so the trajectory is the same whatever the number of threads. A
+// (src/session/helpers.rs), so the trajectory is the same whatever the number of threads. A
 // helper that fails or falls silent is dropped and its chunks are computed here.
+import { dispatch, make, FROM_HELPER, TO_HELPER } from './protocol.js';
+
 const SILENCE_MS = 10000;
 
 const pool = { helpers: [], asked: 0, engine: '' };
@@ -27,12 +29,14 @@ export function setThreads(n, engine) {
   while (pool.helpers.length < n - 1) {
     const url = new URL(`./helper.js?engine=${engine}`, import.meta.url);
     const h = { worker: new Worker(url, { type: 'module' }), waiting: new Map() };
-    h.worker.onmessage = ({ data }) => {
-      if (data.failed) return drop(h, data.failed);
-      h.waiting.get(data.id)?.(data.error ? null : data);
-      h.waiting.delete(data.id);
-      if (data.error) drop(h, data.error);
-    };
+    h.worker.onmessage = ({ data }) => dispatch(FROM_HELPER, {
+      gradients: (m) => answer(h, m.id, m),
+      error(m) {
+        answer(h, m.id, null);
+        drop(h, m.message);
+      },
+      failed: (m) => drop(h, m.message),
+    }, data);
     h.worker.onerror = (e) => {
       e.preventDefault();
       drop(h, e.message || 'its script failed');
@@ -41,8 +45,13 @@ export function setThreads(n, engine) {
   }
 }
 
+function answer(h, id, r) {
+  h.waiting.get(id)?.(r);
+  h.waiting.delete(id);
+}
+
 // Resolves with a helper's answer (its chunks' gradients and losses), or null if it failed.
-function ask(h, m, transfer) {
+function ask(h, fields, transfer) {
   pool.asked += 1;
   const id = pool.asked;
   return new Promise((done) => {
@@ -51,11 +60,11 @@ function ask(h, m, transfer) {
       clearTimeout(timer);
       done(r);
     });
-    h.worker.postMessage({ ...m, id }, transfer);
+    h.worker.postMessage(make(TO_HELPER, 'chunks', { ...fields, id }), transfer);
   });
 }
 
-// One step of `app` (begun with step_begin) shared with the helpers, ended.
+// One step of `app` (begun with begin_step) shared with the helpers, ended.
 export async function sharedStep(app) {
   const n = app.step_chunks();
   const threads = threadCount();
@@ -67,12 +76,12 @@ export async function sharedStep(app) {
     const [batch, theta] = [app.step_batch(), app.step_parameters()];
     return ask(h, { hash, batch, theta, which }, [batch.buffer, theta.buffer]).then((r) => [which, r]);
   }).filter(Boolean);
-  for (let i = 0; i < n; i += threads) app.step_compute(i);
+  for (let i = 0; i < n; i += threads) app.compute_chunk(i);
   for (const [which, r] of await Promise.all(asks)) {
     which.forEach((i, k) => {
-      if (r) app.step_put(i, r.losses[k], r.grads.subarray(k * r.len, (k + 1) * r.len));
-      else app.step_compute(i);
+      if (r) app.put_chunk(i, r.losses[k], r.grads.subarray(k * r.len, (k + 1) * r.len));
+      else app.compute_chunk(i);
     });
   }
-  app.step_end();
+  app.end_step();
 }

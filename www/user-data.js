@@ -61,7 +61,7 @@ export function pointsReplaced() {
 // After every change of the points: the worker learns them too, storage keeps them, and
 // once there are enough they become the data set.
 function changed() {
-  toWorker({ type: 'points', values: state.app.points() });
+  toWorker('points', { values: state.app.points() });
   save();
   describe();
   const [, set] = state.app.points_count();

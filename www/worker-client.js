@@ -1,5 +1,5 @@
 // The page's side of the training worker (worker.js), supervised: it trains full-time with
-// its own App and posts parameters and progress (the codec of src/session/sync.rs); this
+// its own App and posts parameters and progress (the codec of src/session/codec.rs); this
 // thread only draws. A worker that crashes or falls silent is replaced by a new one that
 // carries on from the last parameters the page has; after MAX_RESTARTS, or when a worker
 // cannot start or load its engine, training moves to this thread (frame.js) and the
@@ -7,6 +7,7 @@
 import { state, $ } from './state.js';
 import { message } from './controls.js';
 import { showCosts } from './views.js';
+import { dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
 
 // The page pings every PING_MS; a worker silent for longer than its deadline is dead. The
 // deadline covers its longest work between two messages (a step or an evaluation, in
@@ -18,8 +19,9 @@ const MAX_RESTARTS = 2;
 
 const watch = { lastHeard: 0, restarts: 0, timer: 0, hooks: null, here: false, pings: 0, waiting: new Map() };
 
-export function toWorker(m) {
-  if (state.worker) state.worker.postMessage({ gen: state.gen, ...m });
+// Sends the message `type` (protocol.js) with `fields`, about the current flow.
+export function toWorker(type, fields = {}) {
+  if (state.worker) state.worker.postMessage(make(TO_WORKER, type, { gen: state.gen, ...fields }));
 }
 
 // Resolves once the worker has answered everything sent before (its messages arrive in
@@ -30,17 +32,17 @@ export function pingWorker() {
   const id = watch.pings;
   return new Promise((ok) => {
     watch.waiting.set(id, ok);
-    toWorker({ type: 'ping', id });
+    toWorker('ping', { id });
   });
 }
 
-// Resolves with the worker's answer to `m` (a message it answers with the same id).
-export function askWorker(m) {
+// Resolves with the worker's answer to the message `type` (one it answers with the same id).
+export function askWorker(type) {
   watch.pings += 1;
   const id = watch.pings;
   return new Promise((ok) => {
     watch.waiting.set(id, ok);
-    toWorker({ ...m, id });
+    toWorker(type, { id });
   });
 }
 
@@ -57,7 +59,7 @@ function threadsFor(choice) {
 // Trains on the threads `choice` asks for (the worker's helpers follow).
 export function chooseThreads(choice) {
   state.threads = threadsFor(choice);
-  toWorker({ type: 'threads', n: state.threads });
+  toWorker('threads', { n: state.threads });
   if (!watch.here) $('worker-note').textContent = `Training: in a background worker, on ${state.threads} thread${state.threads > 1 ? 's (each computes a share of every batch)' : ''}.`;
 }
 
@@ -65,27 +67,36 @@ function deadline() {
   return SILENCE_MS + JSON.parse(state.app.status_json()).work_macs / SLOWEST_MACS_PER_MS;
 }
 
-function hear(m) {
-  watch.lastHeard = performance.now();
-  if (m.type === 'pong' || m.type === 'model') {
-    watch.waiting.get(m.id)?.(m);
-    watch.waiting.delete(m.id);
-  } else if (m.type === 'failed') {
-    trainHere(`the training worker could not load its engine (${m.message})`);
-  } else if (m.type === 'error') {
-    replace(`training in the worker stopped: ${m.message}`);
-  } else if (m.type === 'cost') {
+// An answer to a message sent with an id (pingWorker, askWorker).
+function answered(m) {
+  watch.waiting.get(m.id)?.(m);
+  watch.waiting.delete(m.id);
+}
+
+const heard = {
+  pong: answered,
+  model: answered,
+  failed: (m) => trainHere(`the training worker could not load its engine (${m.message})`),
+  error: (m) => replace(`training in the worker stopped: ${m.message}`),
+  cost(m) {
     if (m.gen === state.gen) showCosts(m.json);
-  } else if (m.type === 'state') {
+  },
+  state(m) {
     state.workerMemory = m.memory;
     state.trainThreads = m.threads;
     if (m.gen !== state.gen) return;
     state.app.absorb(m.params, m.progress, m.event);
     watch.hooks.onState();
-  }
+  },
+};
+
+function hear(m) {
+  watch.lastHeard = performance.now();
+  dispatch(FROM_WORKER, heard, m);
 }
 
-function spawn(init) {
+// A new worker, sent the message `type` with `fields` first.
+function spawn(type, fields = {}) {
   try {
     const url = new URL(`./worker.js?engine=${state.engine.name}&threads=${state.threads}`, import.meta.url);
     state.worker = new Worker(url, { type: 'module' });
@@ -99,8 +110,8 @@ function spawn(init) {
     trainHere(`the training worker could not start (${e.message || 'its script failed to load'})`);
   };
   watch.lastHeard = performance.now();
-  toWorker(init);
-  if (state.playing) toWorker({ type: 'play', on: true });
+  toWorker(type, fields);
+  if (state.playing) toWorker('play', { on: true });
 }
 
 function stop() {
@@ -134,8 +145,7 @@ function replace(why) {
   watch.restarts += 1;
   const step = JSON.parse(state.app.status_json()).step;
   message(`${capital(why)}. A new training worker carries on from step ${step} with the last parameters (its optimiser starts afresh).`, 'warn');
-  spawn({
-    type: 'init',
+  spawn('init', {
     hash: state.app.hash(),
     points: state.app.points(),
     params: state.app.parameters(),
@@ -143,7 +153,7 @@ function replace(why) {
     event: state.app.event(),
   });
   // A cost measurement asked of the old worker may be lost with it.
-  toWorker({ type: 'cost', gen: state.gen });
+  toWorker('cost');
 }
 
 function check() {
@@ -152,7 +162,7 @@ function check() {
   if (silent > deadline()) {
     replace(`the training worker stopped answering (silent for ${Math.round(silent / 1000)} s)`);
   } else {
-    toWorker({ type: 'ping' });
+    toWorker('ping');
   }
 }
 
@@ -160,6 +170,6 @@ function check() {
 // `hooks.onLost()` when training moved to this thread.
 export function startWorker(hooks) {
   watch.hooks = hooks;
-  spawn({ type: 'ping' });
+  spawn('ping');
   watch.timer = setInterval(check, PING_MS);
 }

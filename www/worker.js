@@ -1,22 +1,17 @@
 // The training thread: its own App with the page's settings trains full-time and sends
-// parameters, new history points and progress back; the page only draws. Messages in:
-// {type: 'init' (with the user's points; with the page's parameters and whole history when
-// it carries on from a stopped worker or an undo; with a model file's text when one was
-// loaded) | 'set' | 'points' | 'reset' | 'play' | 'step' | 'threads' | 'ping' | 'cost' |
-// 'export', gen, ...}; out: {type: 'model', id, json} (the model file, Adam's state included) and
-// {type: 'state', gen, params, progress, event, memory, threads} (progress is src/session/sync.rs's
-// codec), {type: 'pong'}, {type: 'cost', gen, json} (the MAF/IAF timings of its settings), {type: 'error', message} when training failed, or {type: 'failed',
-// message} when the engine did not load. Every state echoes the generation of the flow it
+// parameters, new history points and progress back; the page only draws. Its messages, in
+// and out, are defined in protocol.js. Every state echoes the generation of the flow it
 // belongs to, so the page can drop stale ones. With `threads=N` in its address (or a
 // 'threads' message) it trains with N - 1 helper threads (threads.js).
 import { loadEngine } from './engine.js';
+import { dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
 import { setThreads, sharedStep, threadCount } from './threads.js';
 
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
 // The page's build, named in this worker's address (engine.js); null if it failed to load.
 const ready = loadEngine().catch((e) => {
-  postMessage({ type: 'failed', message: String((e && e.message) || e) });
+  postMessage(make(FROM_WORKER, 'failed', { message: String((e && e.message) || e) }));
   return null;
 });
 // The worker's state: its App, its engine, the flow's generation, whether it trains, when it
@@ -31,13 +26,13 @@ function post() {
   const event = w.app.event();
   const memory = w.engine.memory.buffer.byteLength;
   const threads = threadCount();
-  postMessage({ type: 'state', gen: w.gen, progress, event, params, memory, threads }, [params.buffer, progress.buffer]);
+  postMessage(make(FROM_WORKER, 'state', { gen: w.gen, progress, event, params, memory, threads }), [params.buffer, progress.buffer]);
   w.lastPost = performance.now();
 }
 
 function fail(e) {
   w.playing = false;
-  postMessage({ type: 'error', message: String((e && e.message) || e) });
+  postMessage(make(FROM_WORKER, 'error', { message: String((e && e.message) || e) }));
 }
 
 // Applies the changes received so far (one rebuild for a burst), evaluates a new flow and
@@ -59,7 +54,7 @@ async function trainShared(budget) {
   w.app.train_start();
   const start = performance.now();
   let steps = 0;
-  while (w.app.step_begin()) {
+  while (w.app.begin_step()) {
     steps += 1;
     w.busy = sharedStep(w.app);
     await w.busy;
@@ -89,7 +84,18 @@ async function loop() {
   w.looping = false;
 }
 
+// What a handler returns when its message changed the lab: the flow is rebuilt once the
+// messages already queued have run.
+const CHANGED = true;
+
 const handlers = {
+  ping: (m) => postMessage(make(FROM_WORKER, 'pong', { id: m.id })),
+  cost: (m) => postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.costs_json() })),
+  export: (m) => postMessage(make(FROM_WORKER, 'model', { id: m.id, json: w.app.model_json(true, true) })),
+  play(m) {
+    w.playing = m.on;
+    if (w.playing) loop(); else post();
+  },
   init(m) {
     w.app = new w.engine.module.App('');
     if (m.points) w.app.set_points(m.points);
@@ -98,12 +104,28 @@ const handlers = {
       w.app.absorb(m.params, m.progress, m.event);
       w.app.resume();
     }
+    return CHANGED;
   },
-  set: (m) => w.app.set(m.key, m.value),
-  points: (m) => w.app.set_points(m.values),
-  reset: () => w.app.reset(),
-  step: () => w.app.step(),
-  threads: (m) => setThreads(m.n, w.engine.name),
+  set(m) {
+    w.app.set(m.key, m.value);
+    return CHANGED;
+  },
+  points(m) {
+    w.app.set_points(m.values);
+    return CHANGED;
+  },
+  reset() {
+    w.app.reset();
+    return CHANGED;
+  },
+  step() {
+    w.app.step();
+    return CHANGED;
+  },
+  threads(m) {
+    setThreads(m.n, w.engine.name);
+    return CHANGED;
+  },
 };
 
 onmessage = async ({ data: m }) => {
@@ -117,24 +139,7 @@ onmessage = async ({ data: m }) => {
   // the lab under it.
   while (w.busy) await w.busy.catch(() => {});
   try {
-    if (m.type === 'ping') {
-      postMessage({ type: 'pong', id: m.id });
-      return;
-    }
-    if (m.type === 'cost') {
-      postMessage({ type: 'cost', gen: m.gen, json: w.app.costs_json() });
-      return;
-    }
-    if (m.type === 'export') {
-      postMessage({ type: 'model', id: m.id, json: w.app.model_json(true, true) });
-      return;
-    }
-    if (m.type === 'play') {
-      w.playing = m.on;
-      if (w.playing) loop(); else post();
-      return;
-    }
-    handlers[m.type](m);
+    if (dispatch(TO_WORKER, handlers, m) !== CHANGED) return;
     if (m.gen !== undefined) w.gen = m.gen;
   } catch (e) {
     fail(e);

@@ -23,13 +23,13 @@ const TENSOR_ROWS: usize = 512;
 
 impl Flow {
     /// `x = T(z)` and `log q(x)` for row-major latent points `n x D` (no tape).
-    pub fn forward_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    pub fn to_data_points(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
         if self.kernels == Kernels::Fast {
-            return Plan::new(self).push(z);
+            return Plan::new(self).to_data(z);
         }
         let (mut x, mut log_q) = (Vec::with_capacity(z.len()), Vec::new());
         for chunk in z.chunks(TENSOR_ROWS * self.dim()) {
-            let (xc, lq) = self.push(matrix(self.device(), chunk.to_vec(), self.dim()));
+            let (xc, lq) = self.to_data(matrix(self.device(), chunk.to_vec(), self.dim()));
             x.extend(xc.as_vec());
             log_q.extend(lq.as_vec());
         }
@@ -44,11 +44,11 @@ impl Flow {
         }
         let mut u = matrix(self.device(), eps.to_vec(), self.dim());
         if let Some(base) = &self.base {
-            u = base.place(u).0;
+            u = base.to_data(u).0;
         }
         let mut points = vec![u.as_vec()];
         for layer in &self.layers {
-            u = layer.forward(u).0;
+            u = layer.to_data(u).0;
             points.push(u.as_vec());
         }
         points
@@ -56,7 +56,7 @@ impl Flow {
 
     /// `n` samples `x = T(z)` with their `log q(x)`, row-major `n x D` (no tape).
     pub fn sample(&self, n: usize) -> (Vec<f32>, Vec<f32>) {
-        self.forward_points(&self.draw_latent(n).as_vec())
+        self.to_data_points(&self.draw_latent(n).as_vec())
     }
 
     /// `log p(x)` for row-major points `n x D`, in chunks, with no tape.
@@ -72,14 +72,14 @@ impl Flow {
     }
 
     /// `z = T^-1(x)` for row-major points `n x D`, with no tape.
-    pub fn latent_points(&self, x: &[f32]) -> Vec<f32> {
+    pub fn to_prior_points(&self, x: &[f32]) -> Vec<f32> {
         if self.kernels == Kernels::Fast {
-            return Plan::new(self).to_latent(x);
+            return Plan::new(self).to_prior(x);
         }
         let d = self.dim();
         x.chunks(TENSOR_ROWS * d)
             .flat_map(|c| {
-                self.inverse(matrix(self.device(), c.to_vec(), d))
+                self.to_prior(matrix(self.device(), c.to_vec(), d))
                     .0
                     .as_vec()
             })

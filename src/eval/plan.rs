@@ -98,7 +98,7 @@ impl Layer {
         let mut sums = vec![0.0f32; v.len() / self.dim];
         for (j, (&x, m)) in v.iter().zip(maps).enumerate() {
             let m = m.borrow();
-            let (y, ld) = if inverse { m.unmap(x) } else { m.map(x) };
+            let (y, ld) = if inverse { m.inverse(x) } else { m.forward(x) };
             out.push(y);
             sums[j / self.dim] += ld;
         }
@@ -117,7 +117,7 @@ impl Layer {
         let (tau, first) = (self.transformer, self.first);
         let mut u = y.to_vec();
         for row in u.chunks_exact_mut(d) {
-            row[first] = tau.unmap_one(row[first], bias, first, d).0;
+            row[first] = tau.inverse_one(row[first], bias, first, d).0;
         }
         let mut raw = Vec::new();
         for pass in 1..d {
@@ -237,7 +237,7 @@ impl Plan {
 
     /// The latent `eps = T^-1(x)` (standardised by a learnable base) for row-major points
     /// `n x D`.
-    pub fn to_latent(&self, x: &[f32]) -> Vec<f32> {
+    pub fn to_prior(&self, x: &[f32]) -> Vec<f32> {
         let n = x.len() / self.dim;
         self.prior_side(x, vec![0.0; n], self.layers.len()).0
     }
@@ -255,7 +255,7 @@ impl Plan {
                 u = v;
                 sum.iter_mut().zip(&ld).for_each(|(t, l)| *t += l);
             }
-            let ls = self.base.standardise(&mut u);
+            let ls = self.base.to_prior(&mut u);
             sum.iter_mut().for_each(|t| *t -= ls);
             out.extend(u);
         }
@@ -266,7 +266,7 @@ impl Plan {
     pub fn trace(&self, eps: &[f32]) -> Vec<Vec<f32>> {
         let n = eps.len() / self.dim;
         let mut u = eps.to_vec();
-        self.base.place(&mut u);
+        self.base.to_data(&mut u);
         let mut points = vec![u.clone()];
         for layer in &self.layers {
             u = layer.pass(&u, n, Towards::Data).0;
@@ -277,14 +277,14 @@ impl Plan {
 
     /// `x = T(z)` and `log q(x)` for row-major latent points `eps` (`n x D`; `z` is
     /// `mu + sigma eps` under a learnable base).
-    pub fn push(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    pub fn to_data(&self, z: &[f32]) -> (Vec<f32>, Vec<f32>) {
         let d = self.dim;
         let (mut xs, mut log_q) = (Vec::with_capacity(z.len()), Vec::with_capacity(z.len() / d));
         for chunk in z.chunks(ROWS * d) {
             let n = chunk.len() / d;
             let mut lq = log_normal(chunk, d);
             let mut u = chunk.to_vec();
-            let ls = self.base.place(&mut u);
+            let ls = self.base.to_data(&mut u);
             lq.iter_mut().for_each(|q| *q -= ls);
             for layer in &self.layers {
                 let (v, ld) = layer.pass(&u, n, Towards::Data);

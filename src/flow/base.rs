@@ -31,7 +31,7 @@ impl Base {
     }
 
     /// `eps = (z - mu) / sigma` and `log|det d eps/dz| = -sum ln sigma` per row.
-    pub fn standardise<T: Tape<f32, Dev>>(&self, z: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn to_prior<T: Tape<f32, Dev>>(&self, z: Mat<T>) -> (Mat<T>, Col<T>) {
         let n = z.shape().0;
         let ls = Self::broadcast::<T>(&self.log_std, n);
         // The value carries every tape (a caller may drop the log-determinant).
@@ -41,7 +41,7 @@ impl Base {
     }
 
     /// `z = mu + sigma eps` and `log|det dz/d eps| = sum ln sigma` per row.
-    pub fn place<T: Tape<f32, Dev>>(&self, eps: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn to_data<T: Tape<f32, Dev>>(&self, eps: Mat<T>) -> (Mat<T>, Col<T>) {
         let n = eps.shape().0;
         let ls = Self::broadcast::<T>(&self.log_std, n);
         let log_det = row_sum(ls.with_empty_tape());
@@ -62,7 +62,7 @@ pub struct BaseValues(pub Option<(Vec<f32>, Vec<f32>)>);
 impl BaseValues {
     /// Row-major `z` (`n x D`) to `eps` in place; returns `sum ln sigma` (subtract it from
     /// each row's `log|det|`).
-    pub fn standardise(&self, z: &mut [f32]) -> f32 {
+    pub fn to_prior(&self, z: &mut [f32]) -> f32 {
         let Some((mu, ls)) = &self.0 else { return 0.0 };
         for row in z.chunks_exact_mut(mu.len()) {
             for ((v, m), l) in row.iter_mut().zip(mu).zip(ls) {
@@ -73,7 +73,7 @@ impl BaseValues {
     }
 
     /// Row-major `eps` to `z = mu + sigma eps` in place; returns `sum ln sigma`.
-    pub fn place(&self, eps: &mut [f32]) -> f32 {
+    pub fn to_data(&self, eps: &mut [f32]) -> f32 {
         let Some((mu, ls)) = &self.0 else { return 0.0 };
         for row in eps.chunks_exact_mut(mu.len()) {
             for ((v, m), l) in row.iter_mut().zip(mu).zip(ls) {
@@ -86,7 +86,7 @@ impl BaseValues {
     /// `log N(z; mu, diag sigma^2)` of one point, in f64.
     pub fn log_density(&self, z: &[f32]) -> f64 {
         let mut eps = z.to_vec();
-        let sum = self.standardise(&mut eps) as f64;
+        let sum = self.to_prior(&mut eps) as f64;
         crate::numeric::normal::log_normal_f64(&eps) - sum
     }
 }

@@ -92,7 +92,7 @@ impl ArLayer {
     /// One pass: `y = tau(u; MADE(u))`, `log|det dy/du| = sum_i log tau'(u_i)`.
     fn direct<T: Tape<f32, Dev>>(&self, u: Mat<T>, cond: &mut Conditioner<T>) -> (Mat<T>, Col<T>) {
         let raw = cond(u.with_empty_tape());
-        self.transformer.map(u, raw)
+        self.transformer.forward(u, raw)
     }
 
     /// `D` passes: `u <- tau^-1(y; MADE(u))`; after pass `p` the first `p` coordinates in
@@ -101,10 +101,10 @@ impl ArLayer {
         let mut u = y.with_empty_tape();
         for _ in 1..self.made.dim {
             let raw = cond(u);
-            u = self.transformer.unmap(y.with_empty_tape(), raw).0;
+            u = self.transformer.inverse(y.with_empty_tape(), raw).0;
         }
         let raw = cond(u);
-        self.transformer.unmap(y, raw)
+        self.transformer.inverse(y, raw)
     }
 
     /// The scale of an affine layer (`None` for a spline).
@@ -116,12 +116,12 @@ impl ArLayer {
     }
 
     /// `x = T_k(u)` (towards the data) and `log|det dx/du|`.
-    pub fn forward<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn to_data<T: Tape<f32, Dev>>(&self, u: Mat<T>) -> (Mat<T>, Col<T>) {
         self.pass_with(u, Towards::Data, &mut |u| self.conditioner(u))
     }
 
     /// `u = T_k^-1(x)` (towards the prior) and `log|det du/dx|`.
-    pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn to_prior<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
         self.pass_with(x, Towards::Prior, &mut |x| self.conditioner(x))
     }
 

@@ -126,11 +126,11 @@ impl Flow {
     /// The latent `eps = T^-1(x)` (standardised by a learnable base:
     /// `eps = (z - mu) / sigma`) and `log|det d eps/dx|` per row (`sum_k log|det dT_k^-1|`,
     /// and the base's `-sum ln sigma`).
-    pub fn inverse<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn to_prior<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> (Mat<T>, Col<T>) {
         let mut u = x;
         let mut total: Option<Col<T>> = None;
         for layer in self.layers.iter().rev() {
-            let (v, ld) = layer.inverse(u);
+            let (v, ld) = layer.to_prior(u);
             u = v;
             total = Some(match total {
                 Some(acc) => acc + ld,
@@ -140,7 +140,7 @@ impl Flow {
         let total = total.expect("a flow has at least one layer");
         match &self.base {
             Some(base) => {
-                let (eps, ld) = base.standardise(u);
+                let (eps, ld) = base.to_prior(u);
                 (eps, total + ld)
             }
             None => (u, total),
@@ -149,24 +149,24 @@ impl Flow {
 
     /// `log p(x) = log N(z) + log|det dz/dx|` per row, `z = T^-1(x)`.
     pub fn log_prob<T: Tape<f32, Dev>>(&self, x: Mat<T>) -> Col<T> {
-        let (z, log_det) = self.inverse(x);
+        let (z, log_det) = self.to_prior(x);
         log_normal(z) + log_det
     }
 
     /// `x = T(z)` from the latent `eps ~ N(0, I)` (`z = mu + sigma eps` under a learnable
     /// base, else `z = eps`) and `log q(x) = log N(eps) - log|det dx/d eps|` per row.
-    pub fn push<T: Tape<f32, Dev>>(&self, eps: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn to_data<T: Tape<f32, Dev>>(&self, eps: Mat<T>) -> (Mat<T>, Col<T>) {
         let mut log_q = log_normal(eps.with_empty_tape());
         let mut u = match &self.base {
             Some(base) => {
-                let (z, ld) = base.place(eps);
+                let (z, ld) = base.to_data(eps);
                 log_q = log_q - ld;
                 z
             }
             None => eps,
         };
         for layer in &self.layers {
-            let (v, ld) = layer.forward(u);
+            let (v, ld) = layer.to_data(u);
             u = v;
             log_q = log_q - ld;
         }

@@ -61,12 +61,12 @@ impl Transformer {
 
     /// The direct map `y = tau(u; raw)` of every coordinate, and `log|det dy/du|` per row:
     /// `u` is `n x D`, `raw` the MADE's `n x P D` outputs.
-    pub fn map<T: Tape<f32, Dev>>(self, u: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn forward<T: Tape<f32, Dev>>(self, u: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
         self.each(u, raw, false)
     }
 
     /// The inverse map `u = tau^-1(y; raw)` and `log|det du/dy|` per row.
-    pub fn unmap<T: Tape<f32, Dev>>(self, y: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
+    pub fn inverse<T: Tape<f32, Dev>>(self, y: Mat<T>, raw: Mat<T>) -> (Mat<T>, Col<T>) {
         self.each(y, raw, true)
     }
 
@@ -114,13 +114,13 @@ impl Transformer {
     /// Coordinate `i`'s direct map at `u` and its `log dy/du`, from one row of raw outputs.
     #[inline]
     pub fn map_one(self, u: f32, raw: &[f32], i: usize, d: usize) -> (f32, f32) {
-        self.prepare(raw, i, d).map(u)
+        self.prepare(raw, i, d).forward(u)
     }
 
     /// Coordinate `i`'s inverse map at `y` and its `log du/dy`.
     #[inline]
-    pub fn unmap_one(self, y: f32, raw: &[f32], i: usize, d: usize) -> (f32, f32) {
-        self.prepare(raw, i, d).unmap(y)
+    pub fn inverse_one(self, y: f32, raw: &[f32], i: usize, d: usize) -> (f32, f32) {
+        self.prepare(raw, i, d).inverse(y)
     }
 
     /// Coordinate `i`'s spline from one row of raw outputs (block layout).
@@ -149,7 +149,7 @@ pub enum Prepared {
 impl Prepared {
     /// The direct map at `u` and `log dy/du`.
     #[inline]
-    pub fn map(&self, u: f32) -> (f32, f32) {
+    pub fn forward(&self, u: f32) -> (f32, f32) {
         match self {
             Prepared::Affine { log_scale, shift } => (u * log_scale.exp() + shift, *log_scale),
             Prepared::Spline(s) => s.forward(u),
@@ -158,7 +158,7 @@ impl Prepared {
 
     /// The inverse map at `y` and `log du/dy`.
     #[inline]
-    pub fn unmap(&self, y: f32) -> (f32, f32) {
+    pub fn inverse(&self, y: f32) -> (f32, f32) {
         match self {
             Prepared::Affine { log_scale, shift } => ((y - shift) * (-log_scale).exp(), -log_scale),
             Prepared::Spline(s) => s.inverse(y),

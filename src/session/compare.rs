@@ -63,7 +63,7 @@ impl Lab {
         });
         Some(CompareView {
             densities,
-            samples: models.map(|t| t.flow.forward_points(latent).0),
+            samples: models.map(|t| t.flow.to_data_points(latent).0),
             target,
             levels,
         })

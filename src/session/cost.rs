@@ -107,7 +107,7 @@ pub fn measure(
     let density_ms = fastest(now, || flow.log_prob_points(&x).len()) / n as f64 * 1000.0;
     let m = points(passes_sample);
     let z: Vec<f32> = flow.draw_latent(m).as_vec();
-    let sample_ms = fastest(now, || flow.forward_points(&z).0.len()) / m as f64 * 1000.0;
+    let sample_ms = fastest(now, || flow.to_data_points(&z).0.len()) / m as f64 * 1000.0;
     let mut trainer = Trainer::on_points(flow, settings.train_config(), user_points.cloned())?;
     trainer.step();
     let (t2, mut steps) = (now(), 0);

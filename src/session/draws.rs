@@ -81,7 +81,7 @@ impl Lab {
             return x.clone();
         }
         let n = self.display_points(DISPLAY_POINTS);
-        self.trainer.flow.forward_points(&self.latent[..2 * n]).0
+        self.trainer.flow.to_data_points(&self.latent[..2 * n]).0
     }
 
     /// The composition: the first display draws after each layer (bounded like [`Self::samples`]).

@@ -3,8 +3,8 @@
 //! that carries on training from what it was sent ([`Lab::resume`]) when the worker that
 //! trained it has stopped.
 
+use super::codec::{DuelUpdate, Progress, Update};
 use super::lab::Lab;
-use super::sync::{DuelUpdate, Progress, Update};
 use crate::train::history::Mark;
 use crate::Result;
 

@@ -4,10 +4,10 @@
 //! to and takes from another lab (the training worker) in `handoff.rs`. The web shell only
 //! adds a clock and canvases.
 
+use super::codec::Progress;
 use super::duel::Duel;
 use super::grid_job::GridJob;
 use super::settings::{Change, Settings};
-use super::sync::Progress;
 use crate::data::points::PointSet;
 use crate::data::{DataSet, Point};
 use crate::flow::FlowBuilder;

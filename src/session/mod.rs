@@ -3,6 +3,7 @@
 //! engine timings. Everything here is plain Rust, tested natively.
 
 pub mod bench;
+pub mod codec;
 pub mod compare;
 pub mod cost;
 pub mod density;
@@ -12,13 +13,12 @@ pub mod fields;
 pub mod grid_job;
 pub mod handoff;
 pub mod hash;
+pub mod helpers;
 pub mod lab;
 pub mod model_file;
-pub mod panels;
 pub mod settings;
-pub mod shared;
+pub mod status;
 pub mod stepping;
-pub mod sync;
 pub mod undo;
 pub mod user_data;
 pub mod values;

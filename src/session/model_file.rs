@@ -6,9 +6,9 @@
 //! truncated one, or one whose numbers do not fit the flow its settings describe is
 //! refused with a message, and the lab stays as it was.
 
+use super::codec::{DuelUpdate, Progress, Update};
 use super::lab::Lab;
 use super::settings::Settings;
-use super::sync::{DuelUpdate, Progress, Update};
 use crate::data::Point;
 use crate::train::resume::Optimiser;
 use crate::{Error, Result};

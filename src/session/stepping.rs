@@ -8,7 +8,7 @@ impl Lab {
     /// Trains until `budget_ms` of `now()` has passed (at least one step); returns the steps.
     /// The speed shown is steps per second of wall time over the last second, so it counts
     /// the time the page spends drawing too. (Steps shared with helper threads are driven
-    /// from outside, [`super::shared`], between [`Self::train_start`] and
+    /// from outside, [`super::helpers`], between [`Self::train_start`] and
     /// [`Self::train_end`].)
     pub fn train(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> usize {
         let start = now();

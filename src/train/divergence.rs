@@ -72,7 +72,7 @@ pub fn forward_kl(flow: &Flow, truth: &Truth, x: &[f32]) -> Estimate {
 /// `KL(q || p*)` from the model's own draws `x = T(z)` of the latent points `z` (row-major
 /// `n x 2`): the mean of `log q(x) - log p*(x)`, and the draws.
 pub fn reverse_kl(flow: &Flow, truth: &Truth, z: &[f32]) -> (Estimate, Vec<f32>) {
-    let (x, log_q) = flow.forward_points(z);
+    let (x, log_q) = flow.to_data_points(z);
     let terms: Vec<f64> = truth
         .log_prob(&x)
         .iter()

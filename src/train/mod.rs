@@ -1,5 +1,5 @@
 //! Training on an [`Objective`]: Adam on the flow's parameters as one flat vector (the
-//! gradient from dfdx's tape or the fused step, [`crate::train::gradient`]), optional
+//! gradient from dfdx's tape or the fused step, [`crate::train::step`]), optional
 //! gradient-norm clipping, and rollback: a step whose loss, gradients or parameters are not
 //! finite, or whose loss or test metric blows up while staying finite, restores the last
 //! checkpoint of a good model ([`crate::train::guard`]).
@@ -8,13 +8,13 @@ pub mod adam;
 pub mod config;
 pub mod divergence;
 pub mod fused;
-pub mod gradient;
 pub mod guard;
 pub mod history;
 pub mod metrics;
 pub mod objective;
 pub mod readout;
 pub mod resume;
+pub mod step;
 
 use crate::data::points::PointSet;
 use crate::data::{flatten, DataSet};

@@ -93,7 +93,7 @@ pub fn forward_kl_loss(flow: &Flow, x: Mat) -> Scalar {
 
 /// Reverse KL up to `ln Z`: `mean_i [log q(x_i) + U(x_i)]`, `x_i = T(z_i)` (reparameterised).
 pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
-    let (x, log_q) = flow.push(z.leaky_traced());
+    let (x, log_q) = flow.to_data(z.leaky_traced());
     (log_q + target.energy(x)).mean::<(), _>()
 }
 
@@ -102,7 +102,7 @@ pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
 /// its gradient at the samples (central differences) enters as the linear term `-g_i . x_i`,
 /// whose gradient is the true one, and a constant restores the loss's value.
 pub fn reverse_kl_data_loss(flow: &Flow, d: DataSet, z: Mat) -> Scalar {
-    let (x, log_q) = flow.push(z.leaky_traced());
+    let (x, log_q) = flow.to_data(z.leaky_traced());
     let points = values(&x);
     let (neg_log_p, grad) = data_energy(d, &points);
     // The linear term's value `-g . x` is taken back by a constant: the loss is

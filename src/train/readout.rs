@@ -30,7 +30,7 @@ impl Trainer {
             }
             _ => None,
         };
-        let (x, log_q) = self.flow.forward_points(z);
+        let (x, log_q) = self.flow.to_data_points(z);
         Some(sample_estimate(&log_q, &log_p(&x)?))
     }
 

@@ -74,7 +74,7 @@ impl LatentView {
     /// The view of `x` (`n x D`) through `flow`.
     pub fn new(flow: &Flow, x: &[f32]) -> LatentView {
         let d = flow.dim();
-        let z = flow.latent_points(x);
+        let z = flow.to_prior_points(x);
         let u: Vec<f32> = z.iter().map(|&v| normal_cdf(v as f64) as f32).collect();
         let ks = (0..d)
             .map(|j| {

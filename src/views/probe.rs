@@ -115,7 +115,7 @@ impl Flow {
         let at = matrix(self.device(), u.to_vec(), d);
         let mut jac = Vec::with_capacity(d * d);
         for i in 0..d {
-            let (out, _) = self.layers[k].inverse(at.clone().leaky_traced());
+            let (out, _) = self.layers[k].to_prior(at.clone().leaky_traced());
             let grads = column(out, i).sum::<(), _>().backward();
             jac.extend(values(&grads.get(&at)).into_iter().map(f64::from));
         }

@@ -7,11 +7,11 @@ mod bench;
 mod compare;
 mod dom;
 mod gpu;
+mod helpers;
 mod json;
 mod masks;
+mod progress;
 mod render;
-mod shared;
-mod sync;
 mod user_data;
 mod views;
 

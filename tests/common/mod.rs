@@ -148,9 +148,9 @@ pub fn assert_unit_mass(density: &arflow::numeric::grid::Density, what: &str) {
 /// Jacobian's determinant, to `tol`.
 pub fn assert_log_det_matches_fd(f: &Flow, point: &[f32], tol: f64, name: &str) {
     let (dev, dim) = (f.device().clone(), f.dim());
-    let (_, ld) = f.inverse(matrix(&dev, point.to_vec(), dim));
+    let (_, ld) = f.to_prior(matrix(&dev, point.to_vec(), dim));
     let fd = log_abs_det(&jacobian_fd(
-        |p| f.inverse(matrix(&dev, p.to_vec(), dim)).0.as_vec(),
+        |p| f.to_prior(matrix(&dev, p.to_vec(), dim)).0.as_vec(),
         point,
         1e-3,
     ));

@@ -61,6 +61,18 @@ test('a worker that dies or fails is replaced from the last parameters, then tra
   assert.ok(from >= 300, killed);
   await stepsAtLeast(page, from + 300);
   assert.match(await page.textContent('#play'), /Pause/);
+  // A message of a type the worker does not know (protocol.js) is ignored with a warning:
+  // the same worker answers and trains on, and no failure is reported.
+  const same = await page.evaluate(async () => {
+    const w = window.arflowTest.worker();
+    w.postMessage({ type: 'nonsense', gen: 0 });
+    await window.arflowTest.settle();
+    return window.arflowTest.worker() === w;
+  });
+  assert.ok(same, 'a message of unknown type replaced the worker');
+  const stepNow = (await status(page)).step;
+  await stepsAtLeast(page, stepNow + 100);
+  assert.doesNotMatch(await page.textContent('#messages'), /Training in the worker stopped/);
   // Training fails inside the worker (here: a message it refuses): replaced at once.
   const fail = () => page.evaluate(() => window.arflowTest.worker().postMessage({ type: 'set', key: 'nonsense', value: '1' }));
   await fail();

@@ -1,10 +1,10 @@
 //! Steps shared with helper threads (`www/threads.js`): the training worker's App begins a
 //! step, posts chunks of it to helpers (each a [`Helper`] in its own worker), computes the
-//! rest, takes their gradients back and ends the step ([`crate::session::shared`]).
+//! rest, takes their gradients back and ends the step ([`crate::session::helpers`]).
 
 use super::dom::now;
 use super::App;
-use crate::session::shared;
+use crate::session::helpers;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -21,45 +21,45 @@ impl App {
 
     /// Begins a step whose chunks helpers may share; false when this flow's steps cannot
     /// be shared (the compare view), and then [`App::train`] trains as usual.
-    pub fn step_begin(&mut self) -> bool {
-        self.lab.begin_shared()
+    pub fn begin_step(&mut self) -> bool {
+        self.lab.begin_step()
     }
 
     /// The begun step's batch (row-major `n x 2`).
     pub fn step_batch(&self) -> Vec<f32> {
-        self.lab.shared_work().0.to_vec()
+        self.lab.step_work().0.to_vec()
     }
 
     /// The begun step's parameters.
     pub fn step_parameters(&self) -> Vec<f32> {
-        self.lab.shared_work().1.to_vec()
+        self.lab.step_work().1.to_vec()
     }
 
     /// The begun step's chunks.
     pub fn step_chunks(&self) -> usize {
-        self.lab.shared_work().2
+        self.lab.step_work().2
     }
 
     /// Computes chunk `i` of the begun step here.
-    pub fn step_compute(&mut self, i: usize) {
-        self.lab.compute_shared(i);
+    pub fn compute_chunk(&mut self, i: usize) {
+        self.lab.compute_chunk(i);
     }
 
     /// Chunk `i`'s loss and gradient from a helper.
-    pub fn step_put(&mut self, i: usize, loss: f64, gradient: &[f32]) {
-        self.lab.put_shared(i, loss, gradient);
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
+        self.lab.put_chunk(i, loss, gradient);
     }
 
     /// Ends the begun step (every chunk computed or put).
-    pub fn step_end(&mut self) {
-        self.lab.end_shared();
+    pub fn end_step(&mut self) {
+        self.lab.end_step();
     }
 }
 
 /// A helper thread's engine: its share of the steps of the lab a settings hash describes.
 #[wasm_bindgen]
 pub struct Helper {
-    inner: shared::Helper,
+    inner: helpers::Helper,
 }
 
 #[wasm_bindgen]
@@ -67,7 +67,7 @@ impl Helper {
     /// The helper for the lab of `hash`.
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> Result<Helper, JsError> {
-        let inner = shared::Helper::new(hash).map_err(|e| JsError::new(&e.to_string()))?;
+        let inner = helpers::Helper::new(hash).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Helper { inner })
     }
 

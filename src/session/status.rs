@@ -2,9 +2,9 @@
 //! test metric and its estimate, rollbacks in words) and the MADE masks of a flow layer and
 //! of the explorer.
 
+use super::codec::Progress;
 use super::duel::SCORE_POINTS;
 use super::lab::Lab;
-use super::sync::Progress;
 use crate::flow::masks::{self, Mask};
 use crate::numeric::grid::Density;
 use crate::train::objective::Objective;

@@ -1,8 +1,8 @@
 //! The training worker's side of the session: parameters and progress out, and the page's
-//! side: the same taken in. The progress message is [`crate::session::sync`]'s codec.
+//! side: the same taken in. The progress message is [`crate::session::codec`]'s codec.
 
 use super::App;
-use crate::session::sync::Update;
+use crate::session::codec::Update;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -20,7 +20,7 @@ impl App {
     }
 
     /// Progress and the history points made since the last call, as
-    /// [`crate::session::sync::Update::encode`]'s numbers.
+    /// [`crate::session::codec::Update::encode`]'s numbers.
     pub fn take_progress(&mut self) -> Vec<f64> {
         self.lab.take_update().encode()
     }

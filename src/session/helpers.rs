@@ -22,7 +22,7 @@ impl Lab {
 
     /// Begins a shared step: its batch is drawn and its parameters read. False (and nothing
     /// begun) when the step cannot be shared.
-    pub fn begin_shared(&mut self) -> bool {
+    pub fn begin_step(&mut self) -> bool {
         if !self.can_share() {
             return false;
         }
@@ -32,23 +32,23 @@ impl Lab {
     }
 
     /// The shared step's batch (row-major `n x 2`), its parameters and its chunk count.
-    pub fn shared_work(&self) -> (&[f32], &[f32], usize) {
+    pub fn step_work(&self) -> (&[f32], &[f32], usize) {
         let (batch, theta) = self.trainer.step_work();
         (batch, theta, self.trainer.step_chunks())
     }
 
     /// Computes chunk `i` of the shared step on this thread.
-    pub fn compute_shared(&mut self, i: usize) {
+    pub fn compute_chunk(&mut self, i: usize) {
         self.trainer.compute_chunk(i);
     }
 
     /// Chunk `i`'s loss and gradient from a helper.
-    pub fn put_shared(&mut self, i: usize, loss: f64, gradient: &[f32]) {
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
         self.trainer.put_chunk(i, loss, gradient);
     }
 
     /// Ends the shared step (every chunk computed or put).
-    pub fn end_shared(&mut self) {
+    pub fn end_step(&mut self) {
         self.trainer.end_step();
         self.after_step();
     }
