@@ -2,7 +2,7 @@
 // printed in a corner), the samples and the user's points as CSV, the model as a JSON file
 // (src/session/model_file.rs) and back, a link with the model in it where it fits, and
 // undo. The App does the work; this moves files and links.
-import { state, $ } from './state.js';
+import { state, $, status } from './state.js';
 import { message } from './controls.js';
 import { askWorker } from './worker-client.js';
 import { panelTitle } from './help.js';
@@ -26,7 +26,7 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-const stepNow = () => JSON.parse(state.app.status_json()).step;
+const stepNow = () => status().step;
 const stamp = () => `step${stepNow()}`;
 
 

@@ -1,5 +1,5 @@
 // Redrawing the panels and the status line from the App.
-import { state, $, record, fmt } from './state.js';
+import { state, $, record, fmt, status } from './state.js';
 import { message, writeControls } from './controls.js';
 import { toWorker } from './worker-client.js';
 import { renderProbe, renderLatent, showCosts } from './views.js';
@@ -24,7 +24,7 @@ function badCells(s) {
 }
 
 export function renderStatus() {
-  const s = JSON.parse(state.app.status_json());
+  const s = status();
   const flow = state.app.get('flow').toUpperCase();
   const parts = [
     `step ${s.step}`,

@@ -45,3 +45,6 @@ export function record(list, value, most = 200) {
   list.push(value);
   if (list.length > most) list.shift();
 }
+
+// The status line's numbers (the App's status_json, read in one place).
+export const status = () => JSON.parse(state.app.status_json());

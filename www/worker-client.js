@@ -4,7 +4,7 @@
 // carries on from the last parameters the page has; after MAX_RESTARTS, or when a worker
 // cannot start or load its engine, training moves to this thread (frame.js) and the
 // Compute box says so.
-import { state, $ } from './state.js';
+import { state, $, status } from './state.js';
 import { message } from './controls.js';
 import { showCosts } from './views.js';
 import { dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
@@ -64,7 +64,7 @@ export function chooseThreads(choice) {
 }
 
 function deadline() {
-  return SILENCE_MS + JSON.parse(state.app.status_json()).work_macs / SLOWEST_MACS_PER_MS;
+  return SILENCE_MS + status().work_macs / SLOWEST_MACS_PER_MS;
 }
 
 // An answer to a message sent with an id (pingWorker, askWorker).
@@ -143,7 +143,7 @@ function replace(why) {
     return;
   }
   watch.restarts += 1;
-  const step = JSON.parse(state.app.status_json()).step;
+  const step = status().step;
   message(`${capital(why)}. A new training worker carries on from step ${step} with the last parameters (its optimiser starts afresh).`, 'warn');
   spawn('init', {
     hash: state.app.hash(),

@@ -2,13 +2,13 @@
 //! and status. Drawing is in `render.rs`, the worker's messages in `sync.rs`.
 
 use super::dom::{install_panic_hook, now};
-use super::json::{array, num, object, text};
 use crate::data::target::Target;
 use crate::draw::heatmap;
 use crate::flow::Flow;
 use crate::session::fields::{Kind, FIELDS};
 use crate::session::lab::Lab;
 use crate::session::values::number_text;
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 /// The playground behind the page.
@@ -173,26 +173,23 @@ impl App {
     /// The status line's numbers as JSON.
     pub fn status_json(&self) -> String {
         let s = self.lab.status();
-        let fields = [
-            ("step", s.progress.step.to_string()),
-            ("steps_per_second", num(Some(s.progress.steps_per_second))),
-            ("metric", num(s.progress.metric)),
-            ("metric_text", text(&s.metric_text())),
-            ("metric_name", text(s.metric_name)),
-            ("ess", num(s.progress.ess)),
-            ("floor", num(s.floor)),
-            ("grid_mass", num(s.grid_mass)),
-            ("non_finite", s.non_finite.to_string()),
-            ("neg_infinite", s.neg_infinite.to_string()),
-            ("passes_density", s.passes.0.to_string()),
-            ("passes_sample", s.passes.1.to_string()),
-            ("work_macs", num(Some(s.work_macs))),
-            (
-                "event",
-                s.progress.event.as_deref().map_or("null".into(), text),
-            ),
-        ];
-        object(&fields)
+        json!({
+            "step": s.progress.step,
+            "steps_per_second": s.progress.steps_per_second,
+            "metric": s.progress.metric,
+            "metric_text": s.metric_text(),
+            "metric_name": s.metric_name,
+            "ess": s.progress.ess,
+            "floor": s.floor,
+            "grid_mass": s.grid_mass,
+            "non_finite": s.non_finite,
+            "neg_infinite": s.neg_infinite,
+            "passes_density": s.passes.0,
+            "passes_sample": s.passes.1,
+            "work_macs": s.work_macs,
+            "event": s.progress.event,
+        })
+        .to_string()
     }
 
     /// Shows a density grid computed by the GPU backend from the parameters of `version`
@@ -246,49 +243,30 @@ impl App {
 /// `width`. The page builds its selects and limits from this (no copy in HTML or JS).
 #[wasm_bindgen]
 pub fn settings_fields() -> String {
-    let rows: Vec<String> = FIELDS
+    let rows: Vec<Value> = FIELDS
         .iter()
         .map(|f| {
-            let mut fields = vec![
-                ("name", text(f.name)),
-                ("label", text(f.label)),
-                ("change", text(f.change.name())),
-            ];
-            let kind = |k: &str| ("kind", text(k));
-            match f.kind {
-                Kind::Choice(options) => {
-                    let pairs: Vec<String> = options
-                        .iter()
-                        .map(|(n, l)| format!("[{},{}]", text(n), text(l)))
-                        .collect();
-                    fields.extend([kind("choice"), ("options", array(&pairs))]);
+            let mut row = json!({ "name": f.name, "label": f.label, "change": f.change.name() });
+            let more = match f.kind {
+                Kind::Choice(options) => json!({ "kind": "choice", "options": options }),
+                Kind::Whole { min, max } => json!({ "kind": "whole", "min": min, "max": max }),
+                Kind::Number { zero, min, max } => json!({
+                    "kind": "number",
+                    "zero": zero,
+                    "min": number_text(&min),
+                    "max": number_text(&max),
+                }),
+                Kind::Widths { depth, width } => {
+                    json!({ "kind": "widths", "depth": depth, "width": width })
                 }
-                Kind::Whole { min, max } => {
-                    fields.extend([
-                        kind("whole"),
-                        ("min", min.to_string()),
-                        ("max", max.to_string()),
-                    ]);
-                }
-                Kind::Number { zero, min, max } => fields.extend([
-                    kind("number"),
-                    ("zero", zero.to_string()),
-                    ("min", text(&number_text(&min))),
-                    ("max", text(&number_text(&max))),
-                ]),
-                Kind::Widths { depth, width } => fields.extend([
-                    kind("widths"),
-                    ("depth", depth.to_string()),
-                    ("width", width.to_string()),
-                ]),
-                Kind::Flag => fields.push(kind("flag")),
-                Kind::Names(all) => {
-                    let all: Vec<String> = all.iter().map(|n| text(n)).collect();
-                    fields.extend([kind("names"), ("names", array(&all))]);
-                }
+                Kind::Flag => json!({ "kind": "flag" }),
+                Kind::Names(all) => json!({ "kind": "names", "names": all }),
+            };
+            if let (Value::Object(row), Value::Object(more)) = (&mut row, more) {
+                row.extend(more);
             }
-            object(&fields)
+            row
         })
         .collect();
-    array(&rows)
+    Value::Array(rows).to_string()
 }

@@ -1,9 +1,9 @@
 //! The browser benchmark (`www/bench.html`): the engine's timings in this browser.
 
 use super::dom::now;
-use super::json::{array, num, object, text};
 use crate::session::bench::{time_engine, time_pair};
 use crate::session::settings::Settings;
+use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 /// Times the engine in this browser: standard config unless the hash says otherwise
@@ -12,29 +12,29 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn bench(hash: &str, steps: usize) -> String {
     let (base, _) = Settings::from_hash(hash);
-    let mut fields = Vec::new();
+    let mut fields = serde_json::Map::new();
     for flow in ["maf", "iaf"] {
         let mut s = base.clone();
         s.set("flow", flow).expect("a valid flow name");
         let timings = match time_engine(&s.flow_config(), s.train_config(), steps, &mut now) {
             Ok(t) => t,
-            Err(e) => return object(&[("error", text(&e.to_string()))]),
+            Err(e) => return json!({ "error": e.to_string() }).to_string(),
         };
-        let rows: Vec<String> = timings
+        let rows: Vec<_> = timings
             .iter()
             .map(|t| {
-                object(&[
-                    ("kernels", text(&format!("{:?}", t.kernels).to_lowercase())),
-                    ("steps_per_second", num(Some(t.steps_per_second))),
-                    ("grid_256_ms", num(Some(t.grid_256_ms))),
-                    ("sample_10k_ms", num(Some(t.sample_10k_ms))),
-                ])
+                json!({
+                    "kernels": format!("{:?}", t.kernels).to_lowercase(),
+                    "steps_per_second": t.steps_per_second,
+                    "grid_256_ms": t.grid_256_ms,
+                    "sample_10k_ms": t.sample_10k_ms,
+                })
             })
             .collect();
-        fields.push((flow, array(&rows)));
+        fields.insert(flow.to_string(), rows.into());
     }
-    fields.push(("config", text(&base.to_hash())));
-    object(&fields)
+    fields.insert("config".into(), base.to_hash().into());
+    serde_json::Value::Object(fields).to_string()
 }
 
 /// Trains the page's own engine for `steps` steps on the settings of `hash` (the page's
@@ -46,23 +46,24 @@ pub fn train_run(hash: &str, steps: usize) -> String {
     let (settings, _) = Settings::from_hash(hash);
     let mut trainer = match settings.trainer() {
         Ok(t) => t,
-        Err(e) => return object(&[("error", text(&e.to_string()))]),
+        Err(e) => return json!({ "error": e.to_string() }).to_string(),
     };
     for _ in 0..steps {
         trainer.step();
     }
-    let events: Vec<String> = trainer
+    let events: Vec<_> = trainer
         .history
         .events
         .iter()
-        .map(|e| format!("[{},{},{}]", e.step, e.restored_step, text(e.cause)))
+        .map(|e| json!([e.step, e.restored_step, e.cause]))
         .collect();
-    object(&[
-        ("config", text(&settings.to_hash())),
-        ("rollbacks", events.len().to_string()),
-        ("events", array(&events)),
-        ("metric", num(Some(trainer.test_metric()))),
-    ])
+    json!({
+        "config": settings.to_hash(),
+        "rollbacks": events.len(),
+        "events": events,
+        "metric": trainer.test_metric(),
+    })
+    .to_string()
 }
 
 /// The compare view's speed in this browser (`www/pair-bench.html`): each flow's steps per
@@ -73,18 +74,13 @@ pub fn pair_bench(hash: &str, ms: usize) -> String {
     let (settings, _) = Settings::from_hash(hash);
     let rates = match time_pair(&settings, ms as f64, &mut now) {
         Ok(r) => r,
-        Err(e) => return object(&[("error", text(&e.to_string()))]),
+        Err(e) => return json!({ "error": e.to_string() }).to_string(),
     };
-    let report = |[alone, in_pair]: [f64; 2]| {
-        object(&[
-            ("alone", num(Some(alone))),
-            ("in_pair", num(Some(in_pair))),
-            ("ratio", num(Some(in_pair / alone))),
-        ])
-    };
-    object(&[
-        ("config", text(&settings.to_hash())),
-        ("lab_trainer", report(rates[0])),
-        ("rival", report(rates[1])),
-    ])
+    let report = |[alone, in_pair]: [f64; 2]| json!({ "alone": alone, "in_pair": in_pair, "ratio": in_pair / alone });
+    json!({
+        "config": settings.to_hash(),
+        "lab_trainer": report(rates[0]),
+        "rival": report(rates[1]),
+    })
+    .to_string()
 }

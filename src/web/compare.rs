@@ -1,22 +1,19 @@
 //! The compare view in the page: the two models' maps on `#compare-maps`, their divergences
 //! over the steps on `#compare-chart`, and the scores as JSON for the table under them.
 
+use super::dom::canvases::{COMPARE_CHART, COMPARE_MAPS};
 use super::dom::{backend, canvas, draw_image, js};
-use super::json::{array, num, object, text};
 use super::App;
 use crate::draw::area;
 use crate::draw::compare::{divergences, frames, overlays, FORWARD, REVERSE};
 use crate::draw::heatmap::{rgba, zero};
 use crate::numeric::grid::Window;
 use crate::train::divergence::Estimate;
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-fn estimate(e: &Estimate) -> String {
-    object(&[
-        ("value", num(Some(e.value))),
-        ("se", num(Some(e.se))),
-        ("n", e.n.to_string()),
-    ])
+fn estimate(e: &Estimate) -> Value {
+    json!({ "value": e.value, "se": e.se, "n": e.n })
 }
 
 #[wasm_bindgen]
@@ -35,7 +32,7 @@ impl App {
             "forward KL: fit to draws of p*",
             "reverse KL: fit to the density p*",
         ];
-        let c = canvas("compare-maps")?;
+        let c = canvas(COMPARE_MAPS)?;
         let root = area(backend(c.clone())?);
         let rects = frames(&root, window, titles).map_err(js)?;
         for (m, rect) in rects.iter().enumerate() {
@@ -52,30 +49,25 @@ impl App {
         overlays(&root, window, titles, &view.target, &view.levels, samples).map_err(js)?;
         let duel = self.lab.duel().expect("a compare view has a duel");
         let series = std::array::from_fn(|i| duel.series[i].points());
-        divergences(&area(backend(canvas("compare-chart")?)?), series).map_err(js)?;
-        let models: Vec<String> = duel
+        divergences(&area(backend(canvas(COMPARE_CHART)?)?), series).map_err(js)?;
+        let models: Vec<Value> = duel
             .scores
             .iter()
             .flat_map(|s| {
                 (0..2).map(move |m| {
-                    object(&[
-                        ("steps", s.steps[m].to_string()),
-                        ("seconds", num(Some(s.seconds[m]))),
-                        ("rollbacks", s.rollbacks[m].to_string()),
-                        ("kl_pq", estimate(&s.kl[m][0])),
-                        ("kl_qp", estimate(&s.kl[m][1])),
-                        ("modes", num(s.modes.map(|c| c[m] as f64))),
-                    ])
+                    json!({
+                        "steps": s.steps[m],
+                        "seconds": s.seconds[m],
+                        "rollbacks": s.rollbacks[m],
+                        "kl_pq": estimate(&s.kl[m][0]),
+                        "kl_qp": estimate(&s.kl[m][1]),
+                        "modes": s.modes.map(|c| c[m]),
+                    })
                 })
             })
             .collect();
-        Ok(object(&[
-            (
-                "target",
-                text(self.lab.settings().objective().target_name()),
-            ),
-            ("mapped", view.densities.is_some().to_string()),
-            ("models", array(&models)),
-        ]))
+        let target = self.lab.settings().objective().target_name();
+        let mapped = view.densities.is_some();
+        Ok(json!({ "target": target, "mapped": mapped, "models": models }).to_string())
     }
 }

@@ -15,6 +15,23 @@ pub fn document() -> Result<web_sys::Document, JsError> {
         .ok_or_else(|| JsError::new("no document"))
 }
 
+/// Every canvas the shell draws on, by its element id in `index.html` (the one table of
+/// them: each panel's render call names its canvas here).
+pub mod canvases {
+    pub const HEATMAP: &str = "heatmap";
+    pub const SAMPLES_MODEL: &str = "samples-model";
+    pub const SAMPLES_DATA: &str = "samples-data";
+    pub const LOSS: &str = "loss";
+    pub const CONDITIONAL: &str = "conditional";
+    pub const LATENT: &str = "latent";
+    pub const COMPOSITION: &str = "composition";
+    pub const TRANSFORM_MAP: &str = "transform-map";
+    pub const COMPARE_MAPS: &str = "compare-maps";
+    pub const COMPARE_CHART: &str = "compare-chart";
+    pub const MASKS: &str = "masks";
+    pub const EXPLORER: &str = "explorer";
+}
+
 /// The canvas with this id.
 pub fn canvas(id: &str) -> Result<HtmlCanvasElement, JsError> {
     document()?

@@ -1,33 +1,7 @@
-//! Small JSON by hand for what the page reads every frame (status, views); model files,
-//! read and written rarely, go through serde_json in `session::model_file`.
+//! The page's JSON is serde_json's, as the model files' is. Lists of f32 are widened to f64
+//! first, so that every number reads back in the page as the f64 the engine's f32 is.
 
-/// A JSON number, `null` for none or non-finite (JSON has no NaN).
-pub fn num(v: Option<f64>) -> String {
-    v.filter(|v| v.is_finite())
-        .map_or("null".into(), |v| v.to_string())
-}
-
-/// A JSON string (the texts here have no control characters).
-pub fn text(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// A JSON array of numbers (`null` for non-finite ones).
-pub fn list<T: Copy + Into<f64>>(v: &[T]) -> String {
-    let items: Vec<String> = v.iter().map(|&x| num(Some(x.into()))).collect();
-    array(&items)
-}
-
-/// A JSON array from already-encoded values.
-pub fn array(items: &[String]) -> String {
-    format!("[{}]", items.join(","))
-}
-
-/// A JSON object from already-encoded values.
-pub fn object(fields: &[(&str, String)]) -> String {
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("{}:{v}", text(k)))
-        .collect();
-    format!("{{{}}}", body.join(","))
+/// `v` as f64s (a JSON list of numbers; non-finite ones become `null`).
+pub fn floats<T: Copy + Into<f64>>(v: &[T]) -> Vec<f64> {
+    v.iter().map(|&x| x.into()).collect()
 }

@@ -2,6 +2,7 @@
 //! matrices (the view setting; `auto`: matrices when a layer is too wide for the diagram),
 //! and picking a coordinate on the matrices to light up its paths.
 
+use super::dom::canvases::{EXPLORER, MASKS};
 use super::dom::{backend, canvas, device_ratio, js, scale};
 use super::App;
 use crate::draw::area;
@@ -12,7 +13,7 @@ use crate::session::settings::MaskView;
 use wasm_bindgen::prelude::*;
 
 /// The two MADE canvases, in the order of [`App::mask_zones`].
-const CANVASES: [&str; 2] = ["masks", "explorer"];
+const CANVASES: [&str; 2] = [MASKS, EXPLORER];
 
 impl App {
     /// Draws a MADE on canvas `CANVASES[k]` in the chosen view, keeping its pick zones.

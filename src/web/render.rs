@@ -1,6 +1,7 @@
 //! The panels: each `render_*` draws one canvas from the session (plotters on the canvas,
 //! heatmaps through `ImageData`).
 
+use super::dom::canvases::{HEATMAP, LOSS, SAMPLES_DATA, SAMPLES_MODEL};
 use super::dom::{backend, canvas, device_rect, draw_image, js};
 use super::App;
 use crate::data::target::Target;
@@ -18,7 +19,7 @@ impl App {
     /// Draws the density panel (axes, heatmap, optional data points) on `#heatmap`; only
     /// the axes while a new flow has no grid yet.
     pub fn render_heatmap(&self) -> Result<(), JsError> {
-        let c = canvas("heatmap")?;
+        let c = canvas(HEATMAP)?;
         let window = Window::default();
         let root = area(backend(c.clone())?);
         let (map, bar) = heatmap::split(&root);
@@ -43,7 +44,7 @@ impl App {
     /// Draws model samples and data (or the target density) side by side.
     pub fn render_samples(&mut self) -> Result<(), JsError> {
         let window = Window::default();
-        let model = area(backend(canvas("samples-model")?)?);
+        let model = area(backend(canvas(SAMPLES_MODEL)?)?);
         charts::scatter(
             &model,
             window,
@@ -54,7 +55,7 @@ impl App {
         .map_err(js)?;
         match self.lab.settings().objective() {
             _ if self.drawing => {
-                let data = area(backend(canvas("samples-data")?)?);
+                let data = area(backend(canvas(SAMPLES_DATA)?)?);
                 let (drawn, set) = self.lab.drawn_counts();
                 let caption = format!(
                     "your points: {drawn}{}",
@@ -64,13 +65,13 @@ impl App {
                 charts::scatter(&data, window, &caption, &points, Dots::Data).map_err(js)?;
             }
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
-                let data = area(backend(canvas("samples-data")?)?);
+                let data = area(backend(canvas(SAMPLES_DATA)?)?);
                 let caption = format!("data: {}", d.name());
                 charts::scatter(&data, window, &caption, self.lab.data_flat(), Dots::Data)
                     .map_err(js)?;
             }
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
-                let c = canvas("samples-data")?;
+                let c = canvas(SAMPLES_DATA)?;
                 let root = area(backend(c.clone())?);
                 let caption = format!("target: exp(-{})", t.name().to_uppercase());
                 let rect = charts::axes(&root, window, &caption).map_err(js)?;
@@ -104,7 +105,7 @@ impl App {
 
     /// Draws the loss chart on `#loss`.
     pub fn render_loss(&self) -> Result<(), JsError> {
-        let root = area(backend(canvas("loss")?)?);
+        let root = area(backend(canvas(LOSS)?)?);
         let status = self.lab.status();
         charts::loss(
             &root,

@@ -2,8 +2,9 @@
 //! table, drawn over the heatmap and the composition), the slice line and its panel, the
 //! latent and uniform panel, the composition with its warped grid, and the MAF/IAF costs.
 
+use super::dom::canvases::{COMPOSITION, CONDITIONAL, LATENT, TRANSFORM_MAP};
 use super::dom::{backend, canvas, js, now};
-use super::json::{array, list, num, object, text};
+use super::json::floats;
 use super::App;
 use crate::draw::composition::{composition, Stage};
 use crate::draw::{area, coordinate_map as draw_map, views};
@@ -12,50 +13,53 @@ use crate::session::cost::{measure_both, Cost};
 use crate::train::objective::Objective;
 use crate::views::coordinate_map::coordinate_map;
 use crate::views::probe::Probe;
+use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
-/// The probe's fields as JSON values (the App adds the map's cell and the step).
-fn probe_fields(p: &Probe) -> Vec<(&'static str, String)> {
-    let steps: Vec<String> = p
+/// The probe's fields as JSON (the App adds the map's cell and the step).
+fn probe_fields(p: &Probe) -> Map<String, Value> {
+    let steps: Vec<Value> = p
         .steps
         .iter()
         .map(|s| {
-            let zeros: Vec<String> = s.zeros.iter().map(|(i, j)| format!("[{i},{j}]")).collect();
-            let passes: Vec<String> = s.passes.iter().map(|v| list(v)).collect();
-            let order: Vec<f64> = s.order.iter().map(|&i| i as f64).collect();
-            object(&[
-                ("layer", s.layer.to_string()),
-                ("order", list(&order)),
-                ("input", list(&s.input)),
-                ("output", list(&s.output)),
-                ("jacobian", list(&s.jacobian)),
-                ("zeros", array(&zeros)),
-                ("log_det", num(Some(s.log_det))),
-                ("passes", array(&passes)),
-            ])
+            let passes: Vec<Vec<f64>> = s.passes.iter().map(|v| floats(v)).collect();
+            json!({
+                "layer": s.layer,
+                "order": s.order,
+                "input": floats(&s.input),
+                "output": floats(&s.output),
+                "jacobian": floats(&s.jacobian),
+                "zeros": s.zeros,
+                "log_det": s.log_det,
+                "passes": passes,
+            })
         })
         .collect();
-    vec![
-        ("x", list(&p.x)),
-        ("steps", array(&steps)),
-        ("z", list(&p.z)),
-        ("log_normal", num(Some(p.log_normal))),
-        ("log_det", num(Some(p.log_det))),
-        ("log_p", num(Some(p.log_p))),
-    ]
+    let fields = json!({
+        "x": floats(&p.x),
+        "steps": steps,
+        "z": floats(&p.z),
+        "log_normal": p.log_normal,
+        "log_det": p.log_det,
+        "log_p": p.log_p,
+    });
+    match fields {
+        Value::Object(map) => map,
+        _ => unreachable!("a JSON object"),
+    }
 }
 
-fn cost_json(c: &Cost) -> String {
-    object(&[
-        ("flow", text(&format!("{:?}", c.direction).to_uppercase())),
-        ("passes_density", c.passes_density.to_string()),
-        ("passes_sample", c.passes_sample.to_string()),
-        ("products_density", c.products[0].to_string()),
-        ("products_sample", c.products[1].to_string()),
-        ("density_ms", num(Some(c.density_ms))),
-        ("sample_ms", num(Some(c.sample_ms))),
-        ("steps_per_second", num(Some(c.steps_per_second))),
-    ])
+fn cost_json(c: &Cost) -> Value {
+    json!({
+        "flow": format!("{:?}", c.direction).to_uppercase(),
+        "passes_density": c.passes_density,
+        "passes_sample": c.passes_sample,
+        "products_density": c.products[0],
+        "products_sample": c.products[1],
+        "density_ms": c.density_ms,
+        "sample_ms": c.sample_ms,
+        "steps_per_second": c.steps_per_second,
+    })
 }
 
 #[wasm_bindgen]
@@ -75,14 +79,18 @@ impl App {
         let Some(x) = self.probe.get() else {
             return String::new();
         };
-        let map = self.lab.map_value(x).map_or("null".into(), |(c, v)| {
-            object(&[("centre", list(&c)), ("value", num(Some(v as f64)))])
-        });
-        let step = self.lab.status().progress.step.to_string();
-        let learned = self.lab.trainer().flow.base.is_some().to_string();
+        let map = self
+            .lab
+            .map_value(x)
+            .map(|(c, v)| json!({ "centre": floats(&c), "value": f64::from(v) }));
         let mut fields = probe_fields(&self.probed(x));
-        fields.extend([("map", map), ("step", step), ("learned_base", learned)]);
-        object(&fields)
+        fields.insert("map".into(), json!(map));
+        fields.insert("step".into(), json!(self.lab.status().progress.step));
+        fields.insert(
+            "learned_base".into(),
+            json!(self.lab.trainer().flow.base.is_some()),
+        );
+        Value::Object(fields).to_string()
     }
 
     /// Moves the slice line to `x_a = c`.
@@ -122,7 +130,7 @@ impl App {
 
     /// Draws the slice panel on `#conditional`.
     pub fn render_slice(&mut self) -> Result<(), JsError> {
-        let root = area(backend(canvas("conditional")?)?);
+        let root = area(backend(canvas(CONDITIONAL)?)?);
         let view = self.lab.slice(self.slice_at.get());
         views::slice(&root, &view).map_err(js)
     }
@@ -130,22 +138,23 @@ impl App {
     /// Draws the latent and uniform panel on `#latent`; returns `{n, ks, ks_max,
     /// threshold}` for its caption.
     pub fn render_latent(&self) -> Result<String, JsError> {
-        let root = area(backend(canvas("latent")?)?);
+        let root = area(backend(canvas(LATENT)?)?);
         let view = self.lab.latent_view();
         let model = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
         views::latent(&root, &view, model).map_err(js)?;
-        Ok(object(&[
-            ("n", (view.x.len() / 2).to_string()),
-            ("ks", list(&view.ks)),
-            ("ks_max", num(Some(view.ks_max()))),
-            ("threshold", num(Some(view.ks_threshold()))),
-        ]))
+        Ok(json!({
+            "n": view.x.len() / 2,
+            "ks": floats(&view.ks),
+            "ks_max": view.ks_max(),
+            "threshold": view.ks_threshold(),
+        })
+        .to_string())
     }
 
     /// Draws the composition on `#composition`: the draws and the warped grid after each
     /// layer, the stage densities when asked for, the probed point at each stage.
     pub fn render_composition(&self) -> Result<(), JsError> {
-        let root = area(backend(canvas("composition")?)?);
+        let root = area(backend(canvas(COMPOSITION)?)?);
         let trace = self.lab.trace();
         let warped = self.lab.warped_grid();
         let densities = if self.lab.settings().stage_density {
@@ -197,7 +206,7 @@ impl App {
     /// conditioning coordinates' names and values), `point`, `log_slope`, `knots`,
     /// `probed`.
     pub fn render_transform(&self) -> Result<String, JsError> {
-        let root = area(backend(canvas("transform-map")?)?);
+        let root = area(backend(canvas(TRANSFORM_MAP)?)?);
         let x = self.probe.get();
         let probe = self.probed(x.unwrap_or([0.0, 0.0]));
         let settings = self.lab.settings();
@@ -207,27 +216,22 @@ impl App {
         draw_map::coordinate_map(&root, &m).map_err(js)?;
         let (from, to) = draw_map::axis_names(&m);
         let letter = &from[..1];
-        let given: Vec<String> = m
+        let given: Vec<Value> = m
             .given
             .iter()
-            .map(|&i| {
-                format!(
-                    "[{},{}]",
-                    text(&format!("{letter}{}", i + 1)),
-                    num(Some(m.at[i] as f64))
-                )
-            })
+            .map(|&i| json!([format!("{letter}{}", i + 1), f64::from(m.at[i])]))
             .collect();
-        Ok(object(&[
-            ("layer", layer.to_string()),
-            ("from", text(&from)),
-            ("to", text(&to)),
-            ("given", array(&given)),
-            ("point", list(&m.point)),
-            ("log_slope", num(Some(m.log_slope as f64))),
-            ("knots", m.knots.len().to_string()),
-            ("probed", x.is_some().to_string()),
-        ]))
+        Ok(json!({
+            "layer": layer,
+            "from": from,
+            "to": to,
+            "given": given,
+            "point": floats(&m.point),
+            "log_slope": f64::from(m.log_slope),
+            "knots": m.knots.len(),
+            "probed": x.is_some(),
+        })
+        .to_string())
     }
 
     /// Measures the current flow and its twin of the other direction (see
@@ -236,10 +240,6 @@ impl App {
         let points = self.lab.point_set();
         let costs = measure_both(self.lab.settings(), points, &mut now)
             .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(format!(
-            "[{},{}]",
-            cost_json(&costs[0]),
-            cost_json(&costs[1])
-        ))
+        Ok(json!([cost_json(&costs[0]), cost_json(&costs[1])]).to_string())
     }
 }
