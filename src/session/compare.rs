@@ -2,7 +2,8 @@
 //! latent draws pushed through both, so a point can be followed from one to the other),
 //! over the contours of the target's density that hold 50, 90 and 99 % of its mass.
 
-use super::draws::{DISPLAY_POINTS, MIN_DISPLAY_POINTS};
+use super::display::DISPLAY_POINTS;
+use super::draws::MIN_DISPLAY_POINTS;
 use super::lab::Lab;
 use crate::numeric::grid::{Density, Grid, Window};
 use crate::views::contour::mass_levels;
@@ -46,7 +47,8 @@ impl Lab {
         // a map: the floor is half the sample panel's too).
         let n = (self.panel_points(flow.passes_per_sample()) / 2)
             .clamp(MIN_DISPLAY_POINTS / 2, DISPLAY_POINTS);
-        let latent = &self.latent[..2 * n.min(self.latent.len() / 2)];
+        let latent = self.draws.latent();
+        let latent = &latent[..2 * n.min(latent.len() / 2)];
         let duel = self.duel.as_mut()?;
         let target = duel.target_grid.get_or_insert_with(|| {
             let grid = Grid::new(window, TARGET_RES, TARGET_RES).expect("a valid grid");

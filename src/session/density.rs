@@ -3,7 +3,6 @@
 //! tied to the version of the parameters it was computed from, so that a paused page never
 //! shows a picture of parameters it no longer has.
 
-use super::grid_job::GridJob;
 use super::lab::Lab;
 use crate::numeric::grid::{Density, Grid, Window};
 use crate::{Error, Result};
@@ -41,36 +40,14 @@ impl Lab {
         now: &mut dyn FnMut() -> f64,
         current: bool,
     ) -> bool {
-        let res = match self.density {
+        let res = match self.heatmap.density() {
             None => res.min(FIRST_RES),
             Some(_) => self.picture_res(res),
         };
-        self.work_on(res, budget_ms, now, current)
-    }
-
-    fn work_on(
-        &mut self,
-        res: usize,
-        budget_ms: f64,
-        now: &mut dyn FnMut() -> f64,
-        current: bool,
-    ) -> bool {
         let rows = self.slice_rows();
-        let start = now();
-        let (mut job, version) = match self.job.take() {
-            Some((job, v)) if job.res() == res && (v == self.version || !current) => (job, v),
-            _ => (GridJob::new(&self.trainer.flow, res), self.version),
-        };
-        // A large flow's new job takes a while to set up: that counts against the budget.
-        let budget_ms = budget_ms - (now() - start);
-        if job.work(rows, budget_ms, now) {
-            self.density = Some(job.into_density());
-            self.density_version = version;
-            true
-        } else {
-            self.job = Some((job, version));
-            false
-        }
+        let flow = &self.trainer.flow;
+        self.heatmap
+            .work_on(flow, (res, rows), budget_ms, now, current)
     }
 
     /// Grid rows per slice: [`SLICE_MACS`] over the multiply-adds one density costs.
@@ -88,28 +65,33 @@ impl Lab {
     /// fine as [`Self::picture_res`]`(res)` (the GPU's is finer than the CPU's for the
     /// largest flows).
     pub fn grid_settled(&self, res: usize) -> bool {
-        let res = self.picture_res(res);
-        self.density_version == self.version
-            && !self.rebuild_due
-            && self.density.as_ref().is_some_and(|d| d.grid.nx >= res)
+        !self.rebuild_due && self.heatmap.settled(self.picture_res(res))
     }
 
     /// The version of the parameters: it changes whenever they do (a step, a message from
     /// the worker, a rebuild).
     pub fn version(&self) -> u64 {
-        self.version
+        self.heatmap.version()
     }
 
     /// The whole `res x res` grid of the current parameters at once (for a test).
     pub fn density_now(&mut self, res: usize) -> &Density {
-        self.job = None;
-        while !self.work_on(res, f64::INFINITY, &mut || 0.0, true) {}
-        self.density.as_ref().expect("just computed")
+        let rows = self.slice_rows();
+        let heatmap = &mut self.heatmap;
+        heatmap.restart();
+        while !heatmap.work_on(
+            &self.trainer.flow,
+            (res, rows),
+            f64::INFINITY,
+            &mut || 0.0,
+            true,
+        ) {}
+        heatmap.density().expect("just computed")
     }
 
     /// The last complete density grid.
     pub fn density(&self) -> Option<&Density> {
-        self.density.as_ref()
+        self.heatmap.density()
     }
 
     /// Takes a complete density grid computed elsewhere (the GPU backend) from the
@@ -121,9 +103,7 @@ impl Lab {
             let msg = format!("{} values for a {res} x {res} grid", log_p.len());
             return Err(Error::Invalid("density grid", msg));
         }
-        self.job = None;
-        self.density = Some(Density::new(grid, log_p));
-        self.density_version = version;
+        self.heatmap.take(Density::new(grid, log_p), version);
         Ok(())
     }
 }

@@ -103,7 +103,7 @@ impl Lab {
         h.test.replace_from(update.test_from, &update.test);
         self.progress = update.progress;
         self.metric_due = false;
-        self.version += 1;
+        self.heatmap.parameters_changed();
         Ok(())
     }
 

@@ -5,18 +5,18 @@
 //! adds a clock and canvases.
 
 use super::codec::Progress;
+use super::display::Draws;
 use super::duel::Duel;
-use super::grid_job::GridJob;
+use super::heatmap::Heatmap;
+use super::marginals::Marginals;
 use super::settings::{Change, Settings};
-use crate::data::points::PointSet;
+use super::speed::Speed;
+use super::user_points::UserPoints;
 use crate::data::{DataSet, Point};
 use crate::flow::FlowBuilder;
-use crate::numeric::grid::Density;
 use crate::train::history::Mark;
 use crate::train::Trainer;
 use crate::Result;
-use std::collections::VecDeque;
-use std::sync::Arc;
 
 /// A model one step back, which undo brings back (`undo.rs`).
 #[derive(Debug)]
@@ -36,19 +36,13 @@ const DRAWN: crate::train::objective::Objective =
 pub struct Lab {
     pub(super) settings: Settings,
     pub(super) trainer: Trainer,
-    pub(super) draw: u64,
-    /// Display data points, flattened `n x 2` (empty for energy targets).
-    pub(super) data: Vec<f32>,
-    pub(super) latent: Vec<f32>,
+    /// The draws on screen.
+    pub(super) draws: Draws,
     pub(super) progress: Progress,
-    pub(super) recent: VecDeque<(f64, u64)>,
-    /// The grid being computed, and the parameters' version it belongs to.
-    pub(super) job: Option<(GridJob, u64)>,
-    pub(super) density: Option<Density>,
-    /// The version of the parameters (bumped whenever they change) and the version the
-    /// shown density belongs to.
-    pub(super) version: u64,
-    pub(super) density_version: u64,
+    /// The speed the status line shows.
+    pub(super) speed: Speed,
+    /// The heatmap's grid and the parameters' version.
+    pub(super) heatmap: Heatmap,
     /// Settings changed since the trainer was built (see [`Self::set_later`]), and whether
     /// the test metric of the current model is still to be evaluated.
     pub(super) rebuild_due: bool,
@@ -57,23 +51,14 @@ pub struct Lab {
     pub(super) building: Option<FlowBuilder>,
     /// How much of the history another lab has been sent (see `handoff.rs`).
     pub(super) sent: [Mark; 2],
-    /// Display samples computed elsewhere (the GPU) for the current draws, if any.
-    pub(super) outside_samples: Option<Vec<f32>>,
     /// Rollbacks of the trainer already described, and the step of the last one.
     pub(super) events_seen: (usize, u64),
     /// The compare view's rival trainer and scores, when the settings compare objectives.
     pub(super) duel: Option<Duel>,
-    /// The data (or target) marginals computed so far (they never change): objective,
-    /// axis, curve.
-    pub(super) marginals: Vec<(
-        crate::train::objective::Objective,
-        usize,
-        Option<crate::views::slice::Curve>,
-    )>,
-    /// The user's points as drawn or imported (any number), and the last set of them
-    /// large enough to train on.
-    pub(super) drawn: Vec<Point>,
-    pub(super) points: Option<Arc<PointSet>>,
+    /// The data's (or the target's) marginals computed so far.
+    pub(super) marginals: Marginals,
+    /// The user's points.
+    pub(super) points: UserPoints,
     /// The settings before the change that is waiting to be built, and the model that the
     /// last rebuild discarded (see `undo.rs`).
     pub(super) before: Option<Settings>,
@@ -89,33 +74,23 @@ impl Lab {
     /// A session with these settings and the user's `points` (which the settings may
     /// ask to learn).
     pub fn with_points(settings: Settings, points: &[Point]) -> Result<Lab> {
-        let set = match points.len() {
-            0 => None,
-            _ => Some(Arc::new(PointSet::new(points.to_vec())?)),
-        };
-        let trainer = settings.trainer_on(set.clone())?;
+        let points = UserPoints::new(points)?;
+        let trainer = settings.trainer_on(points.set().cloned())?;
         let mut lab = Lab {
             settings,
             trainer,
-            draw: 0,
-            data: Vec::new(),
-            latent: Vec::new(),
+            draws: Draws::default(),
             progress: Progress::default(),
-            recent: VecDeque::new(),
-            job: None,
-            density: None,
-            version: 0,
-            density_version: 0,
+            speed: Speed::default(),
+            heatmap: Heatmap::default(),
             rebuild_due: false,
             metric_due: true,
             building: None,
             sent: [Mark::default(); 2],
-            outside_samples: None,
             events_seen: (0, 0),
-            marginals: Vec::new(),
+            marginals: Marginals::default(),
             duel: None,
-            drawn: points.to_vec(),
-            points: set,
+            points,
             before: None,
             previous: None,
         };
@@ -164,7 +139,7 @@ impl Lab {
         let mut next = self.settings.clone();
         let change = next.set(key, value)?;
         next.validate()?;
-        if next.objective() == DRAWN && self.points.is_none() {
+        if next.objective() == DRAWN && self.points.set().is_none() {
             let msg = format!(
                 "draw at least {} points (Draw, under Your data) or import a CSV first",
                 crate::data::points::MIN_POINTS
@@ -189,7 +164,7 @@ impl Lab {
     /// flow builds it over several frames.
     pub fn load(&mut self, hash: &str) -> Vec<String> {
         let (mut settings, mut notes) = Settings::from_hash(hash);
-        if settings.objective() == DRAWN && self.points.is_none() {
+        if settings.objective() == DRAWN && self.points.set().is_none() {
             settings.data = DataSet::Moons;
             notes.push("link: its data are someone's own points, which this page does not have; using moons (a model file carries the points)".into());
         }
@@ -233,7 +208,7 @@ impl Lab {
         let trainer = Trainer::on_points(
             builder.finish(),
             self.settings.train_config(),
-            self.points.clone(),
+            self.points.set().cloned(),
         )
         .expect("settings that validated build a trainer");
         let old = std::mem::replace(&mut self.trainer, trainer);
@@ -247,12 +222,10 @@ impl Lab {
         self.rebuild_due = false;
         self.events_seen = (0, 0);
         self.progress = Progress::default();
-        self.job = None;
-        self.density = None;
-        self.version += 1;
+        self.heatmap.new_flow();
         self.metric_due = true;
         self.sent = [Mark::default(); 2];
-        self.recent.clear();
+        self.speed.clear();
         self.redraw();
         true
     }

@@ -10,7 +10,7 @@ use super::codec::{DuelUpdate, Progress, Update};
 use super::lab::Lab;
 use super::settings::Settings;
 use crate::data::Point;
-use crate::train::resume::Optimiser;
+use crate::train::adam::Optimiser;
 use crate::{Error, Result};
 use serde_json::{json, Value};
 

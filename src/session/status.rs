@@ -144,9 +144,9 @@ impl Lab {
             progress: self.progress.clone(),
             metric_name: if forward { "test NLL" } else { "KL estimate" },
             floor,
-            grid_mass: self.density.as_ref().map(Density::mass),
-            non_finite: self.density.as_ref().map_or(0, |d| d.non_finite),
-            neg_infinite: self.density.as_ref().map_or(0, |d| d.neg_infinite),
+            grid_mass: self.density().map(Density::mass),
+            non_finite: self.density().map_or(0, |d| d.non_finite),
+            neg_infinite: self.density().map_or(0, |d| d.neg_infinite),
             passes: (
                 self.trainer.flow.passes_per_density(),
                 self.trainer.flow.passes_per_sample(),

@@ -49,31 +49,20 @@ impl Lab {
     pub fn train_start(&mut self, start: f64) {
         self.apply();
         self.evaluate();
-        if self.recent.back().is_some_and(|&(t, _)| start - t > 500.0) {
-            self.recent.clear();
-        }
-        if self.recent.is_empty() {
-            self.recent.push_back((start, self.trainer.step_count()));
-        }
+        self.speed.start(start, self.trainer.step_count());
     }
 
     /// After a stretch of training that ended at `end` (ms): the speed shown, in steps per
     /// second of wall time over the last second.
     pub fn train_end(&mut self, end: f64) {
-        self.recent.push_back((end, self.trainer.step_count()));
-        while self.recent.len() > 2 && end - self.recent[1].0 > 1000.0 {
-            self.recent.pop_front();
-        }
-        let (t0, s0) = self.recent.front().copied().unwrap_or((end, 0));
-        let (t1, s1) = (end, self.trainer.step_count());
-        if t1 - t0 >= 100.0 {
-            self.progress.steps_per_second = (s1 - s0) as f64 / ((t1 - t0) / 1000.0);
+        if let Some(speed) = self.speed.end(end, self.trainer.step_count()) {
+            self.progress.steps_per_second = speed;
         }
     }
 
     /// What the lab records after each of its trainer's steps.
     pub(super) fn after_step(&mut self) {
-        self.version += 1;
+        self.heatmap.parameters_changed();
         self.progress.step = self.trainer.step_count();
         // The trainer evaluates itself every EVAL_EVERY steps.
         if self.evaluated_now() {
@@ -105,7 +94,7 @@ impl Lab {
     fn rival_step(&mut self) {
         if let Some(duel) = &mut self.duel {
             duel.rival.step();
-            self.version += 1;
+            self.heatmap.parameters_changed();
         }
     }
 

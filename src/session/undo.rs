@@ -25,9 +25,9 @@ impl Lab {
     /// lab's model for undo if it had trained (an imported model).
     pub(super) fn replace_with(&mut self, new: Lab) {
         let old = std::mem::replace(self, new);
-        self.version = old.version + 1;
-        if self.points.is_none() {
-            (self.drawn, self.points) = (old.drawn, old.points);
+        self.heatmap.follow(&old.heatmap);
+        if self.points.set().is_none() {
+            self.points = old.points;
         }
         self.previous = match old.progress.step {
             0 => old.previous,
@@ -68,13 +68,11 @@ impl Lab {
             self.previous = Some(Box::new(current));
         }
         (self.rebuild_due, self.building, self.before) = (false, None, None);
-        self.job = None;
-        self.density = None;
-        self.version += 1;
+        self.heatmap.new_flow();
         self.metric_due = false;
         self.sent = Default::default();
         self.events_seen = (self.trainer.history.rollbacks, self.progress.step);
-        self.recent.clear();
+        self.speed.clear();
         self.marginals.clear();
         self.redraw();
         true

@@ -13,19 +13,19 @@ use std::sync::Arc;
 impl Lab {
     /// The user's points as drawn or imported, row-major `n x 2`.
     pub fn drawn_flat(&self) -> Vec<f32> {
-        flatten(&self.drawn)
+        flatten(self.points.drawn())
     }
 
     /// The user's points as a set to train on, once there are enough.
     pub fn point_set(&self) -> Option<&Arc<PointSet>> {
-        self.points.as_ref()
+        self.points.set()
     }
 
     /// How many of the user's points there are, and how many the current set to train on
     /// holds (0 until there are [`MIN_POINTS`]).
     pub fn drawn_counts(&self) -> (usize, usize) {
-        let set = self.points.as_ref().map_or(0, |p| p.points().len());
-        (self.drawn.len(), set)
+        let set = self.points.set().map_or(0, |p| p.points().len());
+        (self.points.drawn().len(), set)
     }
 
     /// Replaces the user's points with row-major `values`; refused, nothing changed, if
@@ -40,15 +40,12 @@ impl Lab {
             let msg = "a value is not a finite number".to_string();
             return Err(Error::Invalid("your points", msg));
         }
-        self.drawn = unflatten(values);
-        if self.drawn.len() >= MIN_POINTS {
-            let set = Arc::new(PointSet::new(self.drawn.clone())?);
+        if let Some(set) = self.points.replace(unflatten(values))? {
             self.marginals.clear();
-            if self.trainer.set_points(set.clone()) {
+            if self.trainer.set_points(set) {
                 self.metric_due = true;
                 self.redraw();
             }
-            self.points = Some(set);
         }
         Ok(())
     }
@@ -60,15 +57,16 @@ impl Lab {
             let msg = format!("must be above 0 and at most 2, got {spread}");
             return Err(Error::Invalid("brush size", msg));
         }
-        let seed = (self.drawn.len() as u64) << 32 ^ u64::from(at[0].to_bits() ^ at[1].to_bits());
-        let mut all = self.drawn.clone();
+        let drawn = self.points.drawn();
+        let seed = (drawn.len() as u64) << 32 ^ u64::from(at[0].to_bits() ^ at[1].to_bits());
+        let mut all = drawn.to_vec();
         all.extend(stamp.points(from, at, spread, &mut StdRng::seed_from_u64(seed)));
         self.set_points(&flatten(&all))
     }
 
     /// Removes the user's points within `radius` of `at`.
     pub fn erase_points(&mut self, at: Point, radius: f32) -> Result<()> {
-        self.set_points(&flatten(&erase(&self.drawn, at, radius)))
+        self.set_points(&flatten(&erase(self.points.drawn(), at, radius)))
     }
 
     /// Replaces the user's points with a CSV file's (`bytes`), moved into the view window
@@ -112,7 +110,7 @@ impl Lab {
 
     /// The user's points as CSV.
     pub fn points_csv(&self) -> String {
-        csv_file::write(&self.drawn)
+        csv_file::write(self.points.drawn())
     }
 
     /// The model samples on screen as CSV.

@@ -3,7 +3,8 @@
 //! the warped grid and the density at each stage of the composition. Each is bounded in
 //! cost like the sample panels.
 
-use super::draws::{DISPLAY_POINTS, MIN_DISPLAY_POINTS, PANEL_MACS};
+use super::display::DISPLAY_POINTS;
+use super::draws::{MIN_DISPLAY_POINTS, PANEL_MACS};
 use super::lab::Lab;
 use crate::data::flatten;
 use crate::numeric::grid::{grid_lines, Density, Grid, Window};
@@ -119,12 +120,8 @@ impl Lab {
     /// The data's (or the target's) marginal along `axis`, computed once per objective.
     fn data_marginal(&mut self, axis: usize) -> Option<Curve> {
         let objective = self.settings.objective();
-        if let Some((_, _, c)) = self
-            .marginals
-            .iter()
-            .find(|m| (m.0, m.1) == (objective, axis))
-        {
-            return c.clone();
+        if let Some(curve) = self.marginals.get(objective, axis) {
+            return curve.clone();
         }
         let window = Window::default();
         let grid = Grid {
@@ -159,7 +156,7 @@ impl Lab {
                 Curve::from_log(lo, hi, &h.iter().map(|v| v.ln()).collect::<Vec<_>>())
             }
         };
-        self.marginals.push((objective, axis, curve.clone()));
+        self.marginals.put(objective, axis, curve.clone());
         curve
     }
 
@@ -170,7 +167,10 @@ impl Lab {
             .panel_points(flow.passes_per_density())
             .clamp(MIN_DISPLAY_POINTS, DISPLAY_POINTS);
         let x = match self.settings.objective() {
-            Objective::ForwardKl(_) => self.data[..2 * n.min(self.data.len() / 2)].to_vec(),
+            Objective::ForwardKl(_) => {
+                let data = self.draws.data();
+                data[..2 * n.min(data.len() / 2)].to_vec()
+            }
             _ => self.samples().into_iter().take(2 * n).collect(),
         };
         LatentView::new(flow, &x)

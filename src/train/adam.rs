@@ -5,6 +5,36 @@
 
 use dfdx::optim::AdamConfig;
 
+/// Adam's state: its step count and both moments, in [`crate::flow::Flow::parameters`]'
+/// order (plain numbers, so that they travel in model files and to other trainers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimiser {
+    /// Adam's step count (its bias correction).
+    pub t: i32,
+    /// The first moments.
+    pub m: Vec<f32>,
+    /// The second moments.
+    pub v: Vec<f32>,
+}
+
+impl Optimiser {
+    /// Adam before its first step, for `n` parameters.
+    pub fn new(n: usize) -> Optimiser {
+        Optimiser {
+            t: 0,
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+        }
+    }
+
+    /// One update of the parameters `p` with learning rate `lr` and their gradient `g`
+    /// scaled by `factor` (gradient clipping).
+    pub fn update(&mut self, lr: f64, p: &mut [f32], g: &[f32], factor: f32) {
+        self.t += 1;
+        adam(lr, self.t, p, g, [&mut self.m, &mut self.v], factor);
+    }
+}
+
 /// One Adam update of `p` at step `t` (from 1) with learning rate `lr`, its gradient `g`
 /// scaled by `factor` (gradient clipping), the moments `m` and `v` updated in place.
 pub fn adam(lr: f64, t: i32, p: &mut [f32], g: &[f32], [m, v]: [&mut [f32]; 2], factor: f32) {

@@ -5,6 +5,7 @@
 //! blow-up that stays finite is caught as surely as a NaN.
 
 use crate::numeric::stats::sort_floats;
+use crate::train::adam::Optimiser;
 use std::collections::VecDeque;
 
 /// A batch loss above this many nats per point is a diverged run, not a model of 2-D data
@@ -29,10 +30,8 @@ pub struct Snapshot {
     pub step: u64,
     /// The flow's parameters.
     pub params: Vec<f32>,
-    /// Adam's step count.
-    pub adam_t: i32,
-    /// Adam's moments, in the parameters' layout.
-    pub moments: [Vec<f32>; 2],
+    /// Adam's state.
+    pub optimiser: Optimiser,
 }
 
 /// Judges losses and metrics, and keeps the checkpoint.

@@ -19,7 +19,7 @@ pub mod step;
 use crate::data::points::PointSet;
 use crate::data::{flatten, DataSet};
 use crate::flow::Flow;
-use crate::train::adam::adam;
+use crate::train::adam::Optimiser;
 use crate::train::divergence::Truth;
 use crate::train::fused::Chunked;
 use crate::train::guard::{Guard, Snapshot};
@@ -66,9 +66,8 @@ pub struct Trainer {
     pub flow: Flow,
     pub(crate) config: TrainConfig,
     pub(crate) step: u64,
-    pub(crate) adam_t: i32,
-    /// Adam's first and second moments, in [`Flow::parameters`]' layout.
-    pub(crate) moments: [Vec<f32>; 2],
+    /// Adam's state.
+    pub(crate) optimiser: Optimiser,
     /// The batch, the parameters and the gradient of the step being taken (buffers).
     pub(crate) batch: Vec<f32>,
     pub(crate) theta: Vec<f32>,
@@ -121,22 +120,17 @@ impl Trainer {
             let msg = format!("the toy objectives are 2-D, the flow is {}-D", flow.dim());
             return Err(Error::Invalid("dimension", msg));
         }
-        let moments = [
-            vec![0.0; flow.parameters_len()],
-            vec![0.0; flow.parameters_len()],
-        ];
+        let optimiser = Optimiser::new(flow.parameters_len());
         let start = Snapshot {
             step: 0,
             params: flow.parameters(),
-            adam_t: 0,
-            moments: moments.clone(),
+            optimiser: optimiser.clone(),
         };
         Ok(Trainer {
             flow,
             config,
             step: 0,
-            adam_t: 0,
-            moments,
+            optimiser,
             batch: Vec::new(),
             theta: Vec::new(),
             grad: Vec::new(),
@@ -232,16 +226,9 @@ impl Trainer {
             Some(c) if sq.sqrt() > c => (c / sq.sqrt()) as f32,
             _ => 1.0,
         };
-        self.adam_t += 1;
-        let [m, v] = &mut self.moments;
-        adam(
-            self.config.lr,
-            self.adam_t,
-            &mut self.theta,
-            &self.grad,
-            [m, v],
-            factor,
-        );
+        let lr = self.config.lr;
+        self.optimiser
+            .update(lr, &mut self.theta, &self.grad, factor);
         true
     }
 
@@ -251,8 +238,7 @@ impl Trainer {
         self.flow
             .set_parameters(&good.params)
             .expect("a snapshot of this flow fits it");
-        self.adam_t = good.adam_t;
-        self.moments = good.moments;
+        self.optimiser = good.optimiser;
         self.params_step = good.step;
         self.guard.forget_recent();
         let event = Event {
@@ -275,8 +261,7 @@ impl Trainer {
         let judged = self.guard.judge_metric(value, || Snapshot {
             step: self.params_step,
             params: self.flow.parameters(),
-            adam_t: self.adam_t,
-            moments: self.moments.clone(),
+            optimiser: self.optimiser.clone(),
         });
         if let Some(cause) = judged {
             self.roll_back(cause);

@@ -3,32 +3,17 @@
 //! user's own. Adam's moments travel as plain numbers in the flow's parameter order.
 
 use crate::data::points::PointSet;
+use crate::train::adam::Optimiser;
 use crate::train::guard::{Guard, Snapshot};
 use crate::train::objective::Objective;
 use crate::train::Trainer;
 use crate::{data::flatten, data::DataSet, Error, Result};
 use std::sync::Arc;
 
-/// Adam's state: its step count and both moments, in [`Flow::parameters`]'s order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Optimiser {
-    /// Adam's step count (its bias correction).
-    pub t: i32,
-    /// The first moments.
-    pub m: Vec<f32>,
-    /// The second moments.
-    pub v: Vec<f32>,
-}
-
 impl Trainer {
     /// Adam's state now.
     pub fn optimiser(&self) -> Optimiser {
-        let [m, v] = self.moments.clone();
-        Optimiser {
-            t: self.adam_t,
-            m,
-            v,
-        }
+        self.optimiser.clone()
     }
 
     /// Carries on from the flow's current parameters as step `step` of a run made elsewhere
@@ -45,8 +30,6 @@ impl Trainer {
     /// do not match the flow's parameters.
     pub fn restore(&mut self, step: u64, optimiser: Option<&Optimiser>) -> Result<()> {
         let n = self.flow.parameters_len();
-        let mut moments = [vec![0.0; n], vec![0.0; n]];
-        let mut t = 0;
         if let Some(o) = optimiser {
             if o.m.len() != n || o.v.len() != n || o.t < 0 {
                 let msg = format!(
@@ -57,16 +40,13 @@ impl Trainer {
                 );
                 return Err(Error::Invalid("optimiser state", msg));
             }
-            moments = [o.m.clone(), o.v.clone()];
-            t = o.t;
         }
-        self.moments = moments;
-        (self.step, self.params_step, self.adam_t) = (step, step, t);
+        self.optimiser = optimiser.cloned().unwrap_or_else(|| Optimiser::new(n));
+        (self.step, self.params_step) = (step, step);
         self.guard = Guard::new(Snapshot {
             step,
             params: self.flow.parameters(),
-            adam_t: t,
-            moments: self.moments.clone(),
+            optimiser: self.optimiser.clone(),
         });
         Ok(())
     }

@@ -1,0 +1,90 @@
+//! The draws a lab shows: data points for the overlay and the samples panel, and the fixed
+//! latent draws behind the model samples (so that they move smoothly as the model learns).
+
+use crate::data::points::PointSet;
+use crate::data::{flatten, DataSet};
+use crate::train::objective::Objective;
+use crate::{Error, Result};
+use rand::{rngs::StdRng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+use std::sync::Arc;
+
+/// Points drawn for the samples panel and the data overlay.
+pub const DISPLAY_POINTS: usize = 1000;
+/// Most of the user's points shown (every k-th beyond it).
+pub const MAX_SHOWN_POINTS: usize = 5000;
+
+/// The draws on screen: data points for the overlay and the samples panel, the fixed
+/// latent draws behind the model samples, and those samples when computed elsewhere (the
+/// GPU), until the draws change.
+#[derive(Debug, Default)]
+pub struct Draws {
+    /// How many times the draws were renewed: each renewal draws from the next seed.
+    count: u64,
+    /// Display data points, flattened `n x 2` (empty for energy targets).
+    data: Vec<f32>,
+    latent: Vec<f32>,
+    outside: Option<Vec<f32>>,
+}
+
+impl Draws {
+    /// New draws for the lab's `seed` and `objective` (the user's `points` are shown as they
+    /// are, every one up to a cap, when the objective learns them).
+    pub(super) fn draw(&mut self, seed: u64, objective: Objective, points: Option<&Arc<PointSet>>) {
+        let seed = (seed << 16) ^ self.count ^ 0xD15C;
+        let mut rng = StdRng::seed_from_u64(seed);
+        self.data = match (objective, points) {
+            (Objective::ForwardKl(DataSet::Drawn), Some(p)) => {
+                let every = p.points().len().div_ceil(MAX_SHOWN_POINTS);
+                flatten(
+                    &p.points()
+                        .iter()
+                        .step_by(every)
+                        .copied()
+                        .collect::<Vec<_>>(),
+                )
+            }
+            (Objective::ForwardKl(d), _) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
+            _ => Vec::new(),
+        };
+        self.latent = (0..2 * DISPLAY_POINTS)
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect();
+        self.outside = None;
+    }
+
+    /// The next draws will come from the next seed.
+    pub(super) fn next(&mut self) {
+        self.count += 1;
+    }
+
+    /// Takes samples computed elsewhere from all the latent draws (`n x 2`).
+    pub(super) fn take_outside(&mut self, x: Vec<f32>) -> Result<()> {
+        if x.len() != self.latent.len() {
+            let msg = format!("{} values for {} draws", x.len(), self.latent.len() / 2);
+            return Err(Error::Invalid("samples", msg));
+        }
+        self.outside = Some(x);
+        Ok(())
+    }
+
+    /// Back to computing the samples here.
+    pub(super) fn drop_outside(&mut self) {
+        self.outside = None;
+    }
+
+    /// The samples computed elsewhere, if any.
+    pub(super) fn outside(&self) -> Option<&Vec<f32>> {
+        self.outside.as_ref()
+    }
+
+    /// All the fixed latent draws, `n x 2`.
+    pub fn latent(&self) -> &[f32] {
+        &self.latent
+    }
+
+    /// The display data points, flattened `n x 2`.
+    pub fn data(&self) -> &[f32] {
+        &self.data
+    }
+}
