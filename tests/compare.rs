@@ -44,11 +44,11 @@ fn the_two_flows_start_bit_identical_with_the_other_objective() {
         ),
     ] {
         let lab = lab(hash);
-        let duel = lab.duel().expect("a compare view");
-        assert_eq!(duel.rival.config().objective, rival, "{hash}");
+        let comparison = lab.comparison().expect("a compare view");
+        assert_eq!(comparison.rival.config().objective, rival, "{hash}");
         let (a, b) = (
             lab.trainer().flow.parameters(),
-            duel.rival.flow.parameters(),
+            comparison.rival.flow.parameters(),
         );
         assert_eq!(a.len(), b.len());
         assert!(
@@ -58,7 +58,7 @@ fn the_two_flows_start_bit_identical_with_the_other_objective() {
         let both = lab.shown_parameters();
         assert_eq!(both.len(), 2 * a.len(), "the page is sent both flows");
     }
-    assert!(lab("data=moons").duel().is_none());
+    assert!(lab("data=moons").comparison().is_none());
 }
 
 /// Both divergences of both models summed on a fine grid wide enough to hold the models'
@@ -72,8 +72,8 @@ fn grid_kls(lab: &Lab) -> [[f64; 2]; 2] {
             .map(|v| v as f32)
             .collect()
     });
-    let duel = lab.duel().unwrap();
-    duel.models(lab.trainer()).map(|t| {
+    let comparison = lab.comparison().unwrap();
+    comparison.models(lab.trainer()).map(|t| {
         let model = grid.tabulate(|p| t.flow.log_prob_points(p));
         assert!(
             (model.mass() - 1.0).abs() < 2e-3,
@@ -88,7 +88,7 @@ fn grid_kls(lab: &Lab) -> [[f64; 2]; 2] {
 /// its nearest centre), and whether any is near the threshold.
 fn grid_modes(lab: &Lab, m: usize) -> (usize, bool) {
     let grid = Grid::new(Window::square(4.3), 300, 300).unwrap();
-    let t = lab.duel().unwrap().models(lab.trainer())[m];
+    let t = lab.comparison().unwrap().models(lab.trainer())[m];
     let model = grid.tabulate(|p| t.flow.log_prob_points(p));
     let centres = eight_gaussians_centres().map(|c| [c[0] / 1.414, c[1] / 1.414]);
     let mut mass = [0.0f64; 8];
@@ -109,10 +109,10 @@ fn on_the_preset_each_objective_wins_its_own_divergence_and_the_scores_are_true(
     train(&mut lab, 3000);
     // The step button scores both models at their current parameters.
     lab.step_once();
-    let duel = lab.duel().unwrap();
-    let s = duel.scores.expect("scored");
+    let comparison = lab.comparison().unwrap();
+    let s = comparison.scores.expect("scored");
     assert_eq!(s.step, lab.trainer().step_count());
-    assert_eq!(s.steps[1], duel.rival.step_count());
+    assert_eq!(s.steps[1], comparison.rival.step_count());
     // Time-shared: the reverse-KL step (two passes to sample) is dearer, so fewer of them.
     assert!(s.steps[1] > 300 && s.steps[1] < s.steps[0], "{:?}", s.steps);
     let kl = s.kl.map(|m| m.map(|e| e.value));
@@ -146,9 +146,9 @@ fn on_the_preset_each_objective_wins_its_own_divergence_and_the_scores_are_true(
 fn forward_kl_on_an_energy_learns_from_its_exact_draws() {
     let mut lab = lab("objective=reverse&target=u3&compare=1&layers=2&hidden=16,16");
     lab.evaluate();
-    let first = lab.duel().unwrap().scores.unwrap();
+    let first = lab.comparison().unwrap().scores.unwrap();
     train(&mut lab, 600);
-    let last = lab.duel().unwrap().scores.unwrap();
+    let last = lab.comparison().unwrap().scores.unwrap();
     // Model 0 is the forward-KL model: the rival here.
     assert!(last.steps[0] > 100, "{:?}", last.steps);
     assert!(
@@ -158,7 +158,7 @@ fn forward_kl_on_an_energy_learns_from_its_exact_draws() {
         last.kl[0][0].value
     );
     assert!(last.modes.is_none());
-    let rival = &lab.duel().unwrap().rival;
+    let rival = &lab.comparison().unwrap().rival;
     let nll = rival.history.latest.expect("the rival evaluates itself").1;
     assert!(nll.is_finite(), "test NLL on held-out target draws: {nll}");
 }
@@ -173,7 +173,7 @@ fn a_page_lab_takes_the_pair_over_from_a_worker_lab() {
     train(&mut worker, 700);
     page.absorb(&worker.shown_parameters(), worker.take_update())
         .unwrap();
-    let (w, p) = (worker.duel().unwrap(), page.duel().unwrap());
+    let (w, p) = (worker.comparison().unwrap(), page.comparison().unwrap());
     assert_eq!(p.rival.flow.parameters(), w.rival.flow.parameters());
     assert_eq!(
         page.trainer().flow.parameters(),
@@ -192,14 +192,14 @@ fn a_page_lab_takes_the_pair_over_from_a_worker_lab() {
     // Carrying on from what was absorbed trains both.
     page.resume();
     train(&mut page, 800);
-    let rival_steps = |l: &Lab| l.duel().unwrap().rival.step_count();
+    let rival_steps = |l: &Lab| l.comparison().unwrap().rival.step_count();
     assert!(rival_steps(&page) > rival_steps(&worker));
 }
 
 #[test]
 fn only_targets_with_a_positive_density_can_be_compared() {
     let (lab, notes) = Lab::from_hash("data=pinwheel&compare=1&layers=3");
-    assert!(lab.duel().is_none());
+    assert!(lab.comparison().is_none());
     assert_eq!(lab.settings().layers, 3, "the rest of the link is kept");
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].contains("pinwheel"), "{notes:?}");
@@ -214,7 +214,7 @@ fn only_targets_with_a_positive_density_can_be_compared() {
     lab.set("objective", "reverse").unwrap();
     lab.set("target", "u2").unwrap();
     assert_eq!(
-        lab.duel().unwrap().rival.config().objective,
+        lab.comparison().unwrap().rival.config().objective,
         Objective::ForwardKlEnergy(Target::U2)
     );
 }
@@ -226,9 +226,9 @@ fn a_diverging_pair_rolls_back_both_and_counts_it() {
     let mut lab = lab("data=8gaussians&compare=1&layers=2&hidden=8,8&lr=10");
     train(&mut lab, 400);
     lab.step_once();
-    let s = lab.duel().unwrap().scores.unwrap();
+    let s = lab.comparison().unwrap().scores.unwrap();
     assert!(s.rollbacks.iter().all(|&r| r > 0), "{:?}", s.rollbacks);
-    let models = lab.duel().unwrap().models(lab.trainer());
+    let models = lab.comparison().unwrap().models(lab.trainer());
     assert_eq!(s.rollbacks, models.map(|t| t.history.rollbacks));
 }
 

@@ -92,7 +92,7 @@ fn the_compare_view_travels_with_its_rival() {
     let a = trained("compare=1&data=8gaussians&layers=2&hidden=8,8", 40);
     let mut b = Lab::new(Settings::default()).unwrap();
     b.import_model(&a.model_json(true, true)).unwrap();
-    let rival = |l: &Lab| l.duel().unwrap().rival.flow.parameters();
+    let rival = |l: &Lab| l.comparison().unwrap().rival.flow.parameters();
     assert_eq!(rival(&b), rival(&a));
 }
 

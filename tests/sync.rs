@@ -1,8 +1,8 @@
 //! The worker's progress message: what the worker encodes, the page decodes to the same
 //! update; anything else is refused with a message.
 
-use arflow::session::codec::{DuelUpdate, Progress, Update};
-use arflow::session::duel::Scores;
+use arflow::session::codec::{ComparisonUpdate, Progress, Update};
+use arflow::session::comparison::Scores;
 use arflow::train::divergence::Estimate;
 
 fn update() -> Update {
@@ -20,14 +20,14 @@ fn update() -> Update {
         loss: vec![(1199, 2.61), (1200, 2.58)],
         test_from: 0,
         test: vec![(1200, 2.5123)],
-        duel: None,
+        comparison: None,
     }
 }
 
-fn duel_update() -> Update {
+fn comparison_update() -> Update {
     let e = |value, se| Estimate { value, se, n: 4000 };
     Update {
-        duel: Some(DuelUpdate {
+        comparison: Some(ComparisonUpdate {
             scores: Some(Scores {
                 step: 1200,
                 steps: [1200, 801],
@@ -66,22 +66,22 @@ fn an_update_round_trips() {
 /// sends NaN for them and gets none back.
 #[test]
 fn a_compare_update_round_trips() {
-    let u = duel_update();
+    let u = comparison_update();
     let numbers = u.encode();
     assert_eq!(numbers.len(), 17 + 21 + (2 + 4) + 2 + (2 + 2) + 2);
     assert_eq!(
         Update::decode(&numbers, "step 578: the loss exploded").unwrap(),
         u
     );
-    let mut early = duel_update();
-    early.duel.as_mut().unwrap().scores = None;
+    let mut early = comparison_update();
+    early.comparison.as_mut().unwrap().scores = None;
     assert_eq!(
         Update::decode(&early.encode(), "step 578: the loss exploded").unwrap(),
         early
     );
-    let mut no_modes = duel_update();
+    let mut no_modes = comparison_update();
     no_modes
-        .duel
+        .comparison
         .as_mut()
         .unwrap()
         .scores
@@ -105,12 +105,12 @@ fn malformed_messages_are_refused() {
     huge_count[8] = 1e9;
     let mut bad_from = good.clone();
     bad_from[7] = -1.0;
-    let duel = duel_update().encode();
-    let mut bad_n = duel.clone();
+    let comparison = comparison_update().encode();
+    let mut bad_n = comparison.clone();
     bad_n[17 + 9] = 0.5;
     for numbers in [
-        &duel[..duel.len() - 1],
-        &duel[..20],
+        &comparison[..comparison.len() - 1],
+        &comparison[..20],
         &bad_n,
         &good[..3],
         &good[..good.len() - 1],

@@ -69,8 +69,8 @@ fn run(argv: &[String]) -> Result<(), String> {
         let seconds = train(&mut pair, steps);
         // One more step, as the page's step button takes it, scores both models now.
         pair.step_once();
-        let duel = pair.duel().ok_or("this target cannot be compared")?;
-        let s = duel.scores.ok_or("no scores")?;
+        let comparison = pair.comparison().ok_or("this target cannot be compared")?;
+        let s = comparison.scores.ok_or("no scores")?;
         let e = |m: usize, k: usize| json!([s.kl[m][k].value, s.kl[m][k].se]);
         println!(
             "{}",
@@ -80,8 +80,8 @@ fn run(argv: &[String]) -> Result<(), String> {
                 "forward_model": {"kl_p_q": e(0, 0), "kl_q_p": e(0, 1)},
                 "reverse_model": {"kl_p_q": e(1, 0), "kl_q_p": e(1, 1)},
                 "modes": s.modes,
-                "rollbacks": [duel.models(pair.trainer())[0].history.rollbacks,
-                              duel.models(pair.trainer())[1].history.rollbacks],
+                "rollbacks": [comparison.models(pair.trainer())[0].history.rollbacks,
+                              comparison.models(pair.trainer())[1].history.rollbacks],
                 "seconds": seconds,
             })
         );

@@ -83,7 +83,7 @@ pub fn time_pair(
     single.compare = false;
     let mut alone = Lab::new(single)?;
     let rival_config = pair
-        .duel()
+        .comparison()
         .expect("a compared target has a rival")
         .rival
         .config();
@@ -94,7 +94,7 @@ pub fn time_pair(
         let count = |l: &Lab| {
             [
                 l.trainer().step_count(),
-                l.duel().map_or(0, |d| d.rival.step_count()),
+                l.comparison().map_or(0, |d| d.rival.step_count()),
             ]
         };
         let (start, before) = (now(), count(lab));

@@ -16,7 +16,7 @@
 //!
 //! The page decodes it with [`Update::decode`].
 
-use super::duel::Scores;
+use super::comparison::Scores;
 use crate::train::divergence::Estimate;
 use crate::{Error, Result};
 
@@ -55,12 +55,12 @@ pub struct Update {
     /// The new `(step, test metric)` points.
     pub test: Vec<(u64, f64)>,
     /// The compare view's scores, if it is on.
-    pub duel: Option<DuelUpdate>,
+    pub comparison: Option<ComparisonUpdate>,
 }
 
 /// The compare view's part of an update.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct DuelUpdate {
+pub struct ComparisonUpdate {
     /// The latest scores.
     pub scores: Option<Scores>,
     /// Where each score series' new points start, and the points.
@@ -91,8 +91,8 @@ impl Update {
         ];
         push_series(&mut out, self.loss_from, &self.loss);
         push_series(&mut out, self.test_from, &self.test);
-        if let Some(duel) = &self.duel {
-            match &duel.scores {
+        if let Some(comparison) = &self.comparison {
+            match &comparison.scores {
                 Some(s) => {
                     out.push(s.step as f64);
                     out.extend(s.steps.map(|v| v as f64));
@@ -106,7 +106,7 @@ impl Update {
                 }
                 None => out.extend([f64::NAN; 21]),
             }
-            for (from, series) in &duel.series {
+            for (from, series) in &comparison.series {
                 push_series(&mut out, *from, series);
             }
         }
@@ -120,7 +120,7 @@ impl Update {
         let (samples, non_finite, se) = (r.next()?, r.next()?, r.next()?);
         let mut series: [(usize, Vec<(u64, f64)>); 2] = Default::default();
         r.series(&mut series)?;
-        let duel = match r.next() {
+        let comparison = match r.next() {
             Err(_) => None,
             Ok(score_step) => {
                 let steps = [r.next()?, r.next()?];
@@ -142,7 +142,7 @@ impl Update {
                     .iter()
                     .all(|m| m.is_finite())
                     .then(|| modes.map(|m| m as usize));
-                let mut duel = DuelUpdate {
+                let mut comparison = ComparisonUpdate {
                     scores: (score_step >= 0.0).then_some(Scores {
                         step: score_step as u64,
                         steps: steps.map(|s| s as u64),
@@ -153,8 +153,8 @@ impl Update {
                     }),
                     series: Default::default(),
                 };
-                r.series(&mut duel.series)?;
-                Some(duel)
+                r.series(&mut comparison.series)?;
+                Some(comparison)
             }
         };
         if r.next().is_ok() || !(step >= 0.0 && step.fract() == 0.0) {
@@ -175,7 +175,7 @@ impl Update {
             loss,
             test_from,
             test,
-            duel,
+            comparison,
         })
     }
 }

@@ -49,8 +49,8 @@ impl Lab {
             .clamp(MIN_DISPLAY_POINTS / 2, DISPLAY_POINTS);
         let latent = self.draws.latent();
         let latent = &latent[..2 * n.min(latent.len() / 2)];
-        let duel = self.duel.as_mut()?;
-        let target = duel.target_grid.get_or_insert_with(|| {
+        let comparison = self.comparison.as_mut()?;
+        let target = comparison.target_grid.get_or_insert_with(|| {
             let grid = Grid::new(window, TARGET_RES, TARGET_RES).expect("a valid grid");
             objective
                 .target_density(&grid)
@@ -58,7 +58,7 @@ impl Lab {
         });
         let levels = mass_levels(target, &CONTOUR_SHARES);
         let target = target.clone();
-        let models = duel.models(&self.trainer);
+        let models = comparison.models(&self.trainer);
         let densities = (res >= MIN_COMPARE_RES).then(|| {
             let grid = Grid::new(window, res, res).expect("a valid grid");
             models.map(|t| grid.tabulate(|p| t.flow.log_prob_points(p)))

@@ -3,7 +3,7 @@
 //! that carries on training from what it was sent ([`Lab::resume`]) when the worker that
 //! trained it has stopped.
 
-use super::codec::{DuelUpdate, Progress, Update};
+use super::codec::{ComparisonUpdate, Progress, Update};
 use super::lab::Lab;
 use crate::train::history::Mark;
 use crate::Result;
@@ -24,8 +24,8 @@ impl Lab {
             Some(_) => self.trainer.checkpoint_parameters().to_vec(),
             None => self.trainer.flow.parameters(),
         };
-        if let Some(duel) = &self.duel {
-            out.extend(duel.rival.flow.parameters());
+        if let Some(comparison) = &self.comparison {
+            out.extend(comparison.rival.flow.parameters());
         }
         out
     }
@@ -47,7 +47,7 @@ impl Lab {
         let h = &self.trainer.history;
         let (loss_from, loss) = h.loss.since(loss);
         let (test_from, test) = h.test.since(test);
-        let duel = self.duel.as_ref().map(|d| DuelUpdate {
+        let comparison = self.comparison.as_ref().map(|d| ComparisonUpdate {
             scores: d.scores,
             series: std::array::from_fn(|i| {
                 let mark = if whole { Mark::default() } else { d.sent[i] };
@@ -61,14 +61,14 @@ impl Lab {
             loss: loss.to_vec(),
             test_from,
             test: test.to_vec(),
-            duel,
+            comparison,
         }
     }
 
     fn mark_sent(&mut self) {
         let h = &self.trainer.history;
         self.sent = [h.loss.mark(), h.test.mark()];
-        if let Some(d) = &mut self.duel {
+        if let Some(d) = &mut self.comparison {
             d.sent = std::array::from_fn(|i| d.series[i].mark());
         }
     }
@@ -78,18 +78,18 @@ impl Lab {
     pub fn absorb(&mut self, params: &[f32], update: Update) -> Result<()> {
         self.apply();
         let main = self.trainer.flow.parameters_len();
-        let models = if self.duel.is_some() { 2 } else { 1 };
+        let models = if self.comparison.is_some() { 2 } else { 1 };
         if params.len() != models * main {
             let msg = format!("{} parameters for {models} flows of {main}", params.len());
             return Err(crate::Error::Invalid("worker message", msg));
         }
-        match (&mut self.duel, update.duel) {
-            (Some(duel), Some(sent)) => {
-                duel.rival.flow.set_parameters(&params[main..])?;
-                for (s, (from, points)) in duel.series.iter_mut().zip(&sent.series) {
+        match (&mut self.comparison, update.comparison) {
+            (Some(comparison), Some(sent)) => {
+                comparison.rival.flow.set_parameters(&params[main..])?;
+                for (s, (from, points)) in comparison.series.iter_mut().zip(&sent.series) {
                     s.replace_from(*from, points);
                 }
-                duel.scores = sent.scores;
+                comparison.scores = sent.scores;
             }
             (None, None) => {}
             _ => {
@@ -112,7 +112,7 @@ impl Lab {
     /// optimiser starts afresh. Nothing is sent again that the other lab has.
     pub fn resume(&mut self) {
         self.trainer.resume_at(self.progress.step);
-        if let Some(d) = &mut self.duel {
+        if let Some(d) = &mut self.comparison {
             d.rival.resume_at(self.progress.step);
         }
         self.mark_sent();

@@ -17,7 +17,7 @@ impl Lab {
     /// Whether the next step may be shared: the fused step trains this flow, and the
     /// compare view (whose two flows take turns on one thread) is off.
     pub fn can_share(&self) -> bool {
-        self.duel.is_none() && self.trainer.flow.kernels == Kernels::Fast
+        self.comparison.is_none() && self.trainer.flow.kernels == Kernels::Fast
     }
 
     /// Begins a shared step: its batch is drawn and its parameters read. False (and nothing

@@ -5,8 +5,8 @@
 //! adds a clock and canvases.
 
 use super::codec::Progress;
+use super::comparison::Comparison;
 use super::display::Draws;
-use super::duel::Duel;
 use super::heatmap::Heatmap;
 use super::marginals::Marginals;
 use super::settings::{Change, Settings};
@@ -23,7 +23,7 @@ use crate::Result;
 pub struct Previous {
     pub(super) settings: Settings,
     pub(super) trainer: Trainer,
-    pub(super) duel: Option<Duel>,
+    pub(super) comparison: Option<Comparison>,
     pub(super) progress: Progress,
 }
 
@@ -54,7 +54,7 @@ pub struct Lab {
     /// Rollbacks of the trainer already described, and the step of the last one.
     pub(super) events_seen: (usize, u64),
     /// The compare view's rival trainer and scores, when the settings compare objectives.
-    pub(super) duel: Option<Duel>,
+    pub(super) comparison: Option<Comparison>,
     /// The data's (or the target's) marginals computed so far.
     pub(super) marginals: Marginals,
     /// The user's points.
@@ -89,15 +89,15 @@ impl Lab {
             sent: [Mark::default(); 2],
             events_seen: (0, 0),
             marginals: Marginals::default(),
-            duel: None,
+            comparison: None,
             points,
             before: None,
             previous: None,
         };
-        lab.duel = lab
+        lab.comparison = lab
             .settings
             .compare
-            .then(|| Duel::new(&lab.trainer))
+            .then(|| Comparison::new(&lab.trainer))
             .flatten();
         lab.redraw();
         Ok(lab)
@@ -120,8 +120,8 @@ impl Lab {
     }
 
     /// The compare view's rival and scores, when the settings compare objectives.
-    pub fn duel(&self) -> Option<&Duel> {
-        self.duel.as_ref()
+    pub fn comparison(&self) -> Option<&Comparison> {
+        self.comparison.as_ref()
     }
 
     /// Sets one field and rebuilds the flow if it needs to; on error nothing changes and
@@ -212,12 +212,12 @@ impl Lab {
         )
         .expect("settings that validated build a trainer");
         let old = std::mem::replace(&mut self.trainer, trainer);
-        let duel = self
+        let comparison = self
             .settings
             .compare
-            .then(|| Duel::new(&self.trainer))
+            .then(|| Comparison::new(&self.trainer))
             .flatten();
-        let old_duel = std::mem::replace(&mut self.duel, duel);
+        let old_duel = std::mem::replace(&mut self.comparison, comparison);
         self.keep_previous(old, old_duel);
         self.rebuild_due = false;
         self.events_seen = (0, 0);
@@ -249,9 +249,9 @@ impl Lab {
         if self.metric_due {
             self.metric_due = false;
             self.refresh_metric();
-            if let Some(duel) = &mut self.duel {
-                duel.rival.test_metric();
-                duel.score(&self.trainer);
+            if let Some(comparison) = &mut self.comparison {
+                comparison.rival.test_metric();
+                comparison.score(&self.trainer);
             }
         }
     }

@@ -5,11 +5,11 @@
 pub mod bench;
 pub mod codec;
 pub mod compare;
+pub mod comparison;
 pub mod cost;
 pub mod density;
 pub mod display;
 pub mod draws;
-pub mod duel;
 pub mod fields;
 pub mod grid_job;
 pub mod handoff;

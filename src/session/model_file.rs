@@ -6,7 +6,7 @@
 //! truncated one, or one whose numbers do not fit the flow its settings describe is
 //! refused with a message, and the lab stays as it was.
 
-use super::codec::{DuelUpdate, Progress, Update};
+use super::codec::{ComparisonUpdate, Progress, Update};
 use super::lab::Lab;
 use super::settings::Settings;
 use crate::data::Point;
@@ -116,7 +116,7 @@ impl Lab {
             "data": self.settings.objective().target_name(),
             "step": self.progress.step,
             "parameters": numbers(&t.flow.parameters()),
-            "rival_parameters": self.duel.as_ref().map(|d| numbers(&d.rival.flow.parameters())),
+            "rival_parameters": self.comparison.as_ref().map(|d| numbers(&d.rival.flow.parameters())),
             "optimiser": adam,
             "history": history,
             "event": self.progress.event,
@@ -162,7 +162,7 @@ impl Lab {
         };
         let mut lab = Lab::with_points(settings, &points)?;
         let mut params = read_numbers(&v["parameters"], "parameters")?;
-        if lab.duel.is_some() {
+        if lab.comparison.is_some() {
             params.extend(read_numbers(&v["rival_parameters"], "rival_parameters")?);
         }
         let step = v["step"]
@@ -179,7 +179,7 @@ impl Lab {
             },
             loss,
             test,
-            duel: lab.duel.is_some().then(DuelUpdate::default),
+            comparison: lab.comparison.is_some().then(ComparisonUpdate::default),
             ..Update::default()
         };
         lab.absorb(&params, update)
@@ -198,7 +198,7 @@ impl Lab {
         lab.trainer
             .restore(step, optimiser.as_ref())
             .map_err(|e| bad(e.to_string()))?;
-        if let Some(d) = &mut lab.duel {
+        if let Some(d) = &mut lab.comparison {
             d.rival.resume_at(step);
         }
         lab.metric_due = false;

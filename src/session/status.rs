@@ -3,7 +3,7 @@
 //! of the explorer.
 
 use super::codec::Progress;
-use super::duel::SCORE_POINTS;
+use super::comparison::SCORE_POINTS;
 use super::lab::Lab;
 use crate::flow::masks::{self, Mask};
 use crate::numeric::grid::Density;
@@ -169,7 +169,7 @@ impl Lab {
         } else {
             ESTIMATE_SAMPLES as f64 * per(sample + density)
         };
-        if self.duel.is_none() {
+        if self.comparison.is_none() {
             return step.max(evaluation);
         }
         // The compare view: both objectives' steps and evaluations, and the scores, may

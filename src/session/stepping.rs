@@ -1,7 +1,7 @@
 //! Training a lab: steps in a time budget (with the compare view's turns by time), one
 //! step on request, and the speed the status line shows.
 
-use super::duel::SCORE_EVERY_MS;
+use super::comparison::SCORE_EVERY_MS;
 use super::lab::Lab;
 
 impl Lab {
@@ -20,7 +20,7 @@ impl Lab {
             // one that has trained for less, so both get half the time whatever a step of
             // each costs.
             let rival = self
-                .duel
+                .comparison
                 .as_ref()
                 .is_some_and(|d| d.spent_ms[1] < d.spent_ms[0]);
             if rival {
@@ -31,7 +31,7 @@ impl Lab {
                 steps += 1;
             }
             let after = now();
-            if let Some(d) = &mut self.duel {
+            if let Some(d) = &mut self.comparison {
                 d.spent_ms[usize::from(rival)] += after - before;
             }
             // Scoring is charged to neither.
@@ -77,7 +77,7 @@ impl Lab {
     fn score_due(&mut self, now: bool) -> bool {
         let step = self.trainer.step_count();
         let evaluated = self.evaluated_now();
-        match &mut self.duel {
+        match &mut self.comparison {
             Some(d)
                 if evaluated
                     && d.scores.is_none_or(|s| s.step != step)
@@ -92,8 +92,8 @@ impl Lab {
 
     /// One step of the compare view's rival.
     fn rival_step(&mut self) {
-        if let Some(duel) = &mut self.duel {
-            duel.rival.step();
+        if let Some(comparison) = &mut self.comparison {
+            comparison.rival.step();
             self.heatmap.parameters_changed();
         }
     }

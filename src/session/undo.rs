@@ -3,19 +3,19 @@
 //! settings, parameters, optimiser and history; the model it replaces takes its place, so
 //! a second undo goes forward again.
 
-use super::duel::Duel;
+use super::comparison::Comparison;
 use super::lab::{Lab, Previous};
 use crate::train::Trainer;
 
 impl Lab {
     /// Keeps the model a rebuild has just replaced, if it had trained.
-    pub(super) fn keep_previous(&mut self, trainer: Trainer, duel: Option<Duel>) {
+    pub(super) fn keep_previous(&mut self, trainer: Trainer, comparison: Option<Comparison>) {
         let settings = self.before.take().unwrap_or_else(|| self.settings.clone());
         if self.progress.step > 0 {
             self.previous = Some(Box::new(Previous {
                 settings,
                 trainer,
-                duel,
+                comparison,
                 progress: self.progress.clone(),
             }));
         }
@@ -34,7 +34,7 @@ impl Lab {
             _ => Some(Box::new(Previous {
                 settings: old.settings,
                 trainer: old.trainer,
-                duel: old.duel,
+                comparison: old.comparison,
                 progress: old.progress,
             })),
         };
@@ -55,13 +55,13 @@ impl Lab {
         let Previous {
             settings,
             trainer,
-            duel,
+            comparison,
             progress,
         } = *back;
         let current = Previous {
             settings: std::mem::replace(&mut self.settings, settings),
             trainer: std::mem::replace(&mut self.trainer, trainer),
-            duel: std::mem::replace(&mut self.duel, duel),
+            comparison: std::mem::replace(&mut self.comparison, comparison),
             progress: std::mem::replace(&mut self.progress, progress),
         };
         if current.progress.step > 0 {

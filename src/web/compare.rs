@@ -47,10 +47,13 @@ impl App {
             (&view.samples[1][..], REVERSE),
         ];
         overlays(&root, window, titles, &view.target, &view.levels, samples).map_err(js)?;
-        let duel = self.lab.duel().expect("a compare view has a duel");
-        let series = std::array::from_fn(|i| duel.series[i].points());
+        let comparison = self
+            .lab
+            .comparison()
+            .expect("a compare view has a comparison");
+        let series = std::array::from_fn(|i| comparison.series[i].points());
         divergences(&area(backend(canvas(COMPARE_CHART)?)?), series).map_err(js)?;
-        let models: Vec<Value> = duel
+        let models: Vec<Value> = comparison
             .scores
             .iter()
             .flat_map(|s| {

@@ -42,7 +42,7 @@ pub struct Scores {
 /// The rival trainer and what the two models scored (each series point at its own
 /// model's step).
 #[derive(Debug)]
-pub struct Duel {
+pub struct Comparison {
     /// The model of the other objective.
     pub rival: Trainer,
     /// The target's exact draws and density (an energy's is built on the first score: a
@@ -66,17 +66,17 @@ pub struct Duel {
     seed: u64,
 }
 
-impl Duel {
+impl Comparison {
     /// A rival for `main`: the same flow and settings, the other objective; `None` if the
     /// target has no density reverse KL can train against.
-    pub fn new(main: &Trainer) -> Option<Duel> {
+    pub fn new(main: &Trainer) -> Option<Comparison> {
         let objective = main.config().objective.opposite()?;
         let config = TrainConfig {
             objective,
             ..main.config()
         };
         let rival = Trainer::new(main.flow.clone(), config).ok()?;
-        Some(Duel {
+        Some(Comparison {
             rival,
             truth: None,
             held_out: (Vec::new(), Vec::new()),
@@ -107,7 +107,10 @@ impl Duel {
             // A rival that learns an energy from its draws has tabulated it already.
             self.truth = self.rival.truth().cloned().or_else(|| Truth::of(objective));
         }
-        let truth = self.truth.as_ref().expect("a duel's target has a truth");
+        let truth = self
+            .truth
+            .as_ref()
+            .expect("a comparison's target has a truth");
         if self.held_out.0.is_empty() {
             let mut rng = StdRng::seed_from_u64(self.seed ^ 0x0D0E_11ED);
             let x = truth.sample(SCORE_POINTS, &mut rng);
