@@ -2,7 +2,7 @@
 # The native benchmark built for this machine's CPU (AVX, FMA where it has them), in its
 # own target directory so that neither the page's build nor the tests' depend on it:
 #   scripts/bench-native.sh --flow maf --steps 2000
-# passes its arguments to arflow-bench (README, "Development"); one thread, like the page's
+# passes its arguments to arflow-bench (docs/development.md); one thread, like the page's
 # worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
