@@ -46,14 +46,13 @@ export const FROM_HELPER = {
 };
 
 const NAMES = new Map([[TO_WORKER, 'to the worker'], [FROM_WORKER, 'from the worker'], [TO_HELPER, 'to a helper'], [FROM_HELPER, 'from a helper']]);
-const EVERY = { [NAMES.get(TO_WORKER)]: ['gen'] };
 
 // The message `type` of `direction` (one of the tables above) with `fields`.
 export function make(direction, type, fields = {}) {
   const name = NAMES.get(direction);
   const allowed = direction[type];
   if (!allowed) throw new Error(`no message '${type}' goes ${name}`);
-  const extra = Object.keys(fields).filter((k) => !allowed.includes(k) && !(EVERY[name] || []).includes(k));
+  const extra = Object.keys(fields).filter((k) => !allowed.includes(k) && !(direction === TO_WORKER && k === 'gen'));
   if (extra.length) throw new Error(`the message '${type}' ${name} has no field ${extra.join(', ')}`);
   return { type, ...fields };
 }

@@ -28,7 +28,7 @@ fn probe_fields(p: &Probe) -> Map<String, Value> {
                 "order": s.order,
                 "input": floats(&s.input),
                 "output": floats(&s.output),
-                "jacobian": floats(&s.jacobian),
+                "jacobian": s.jacobian,
                 "zeros": s.zeros,
                 "log_det": s.log_det,
                 "passes": passes,
@@ -144,7 +144,7 @@ impl App {
         views::latent(&root, &view, model).map_err(js)?;
         Ok(json!({
             "n": view.x.len() / 2,
-            "ks": floats(&view.ks),
+            "ks": view.ks,
             "ks_max": view.ks_max(),
             "threshold": view.ks_threshold(),
         })
