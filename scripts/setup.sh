@@ -6,12 +6,11 @@
 #   scripts/setup.sh serve   what building and serving the page needs: the wasm32 target,
 #                            the wasm-bindgen CLI (built once: the long step), npm's binaryen
 #   scripts/setup.sh test    that, and what the tests need: rustfmt and clippy, Debian's
-#                            Chromium and ChromeDriver, wasm-pack, the crates of every platform
+#                            Chromium and ChromeDriver, the crates of every platform
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pinned in Cargo.toml
-WASM_PACK_VERSION=0.15.1
 export PATH="$HOME/.cargo/bin:$PATH"
 MODE="${1:-test}"
 case "$MODE" in serve|test) ;; *) echo "usage: scripts/setup.sh serve|test" >&2; exit 2 ;; esac
@@ -52,18 +51,13 @@ chromium_deb() {
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 }
-wasm_pack() {
-  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked \
-    || cargo install wasm-pack --version "$WASM_PACK_VERSION"
-}
-# wasm-pack reads the metadata of every platform's crates.
+# The crates of both platforms (native and wasm32), before the lints and tests need them.
 fetch() { cargo fetch --locked >/dev/null 2>&1 || cargo fetch >/dev/null; }
 
 step "adding rustfmt and clippy" \
   "rustup component list --installed | grep -q '^rustfmt' && rustup component list --installed | grep -q '^clippy'" linters
-# Debian's Chromium and ChromeDriver, for wasm-pack's browser tests and Playwright.
+# Debian's Chromium and ChromeDriver, for the in-browser tests (wasm-bindgen's test runner,
+# which comes with the wasm-bindgen CLI) and Playwright.
 step "installing Debian's chromium and chromium-driver" \
   "command -v chromium >/dev/null && command -v chromedriver >/dev/null" chromium_deb
-step "building wasm-pack $WASM_PACK_VERSION (several minutes, once)" \
-  "wasm-pack --version 2>/dev/null | grep -q '$WASM_PACK_VERSION'" wasm_pack
 step "fetching the crates of every platform" "false" fetch

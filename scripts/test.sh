@@ -19,15 +19,18 @@ RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test (native)"
 cargo test
-# Only the crates that hold browser tests are compiled for wasm32 and run there; the others
-# are native tests (their wasm32 build is checked by clippy above).
+# Only the crates that hold browser tests are compiled for wasm32 and run there (cargo runs
+# them through wasm-bindgen's test runner and Chromium's driver; `wasm-pack test` would build
+# every test crate for wasm32 first); the others are native tests (their wasm32 build is
+# checked by clippy above). webdriver.json holds Chromium's flags (WebGPU on SwiftShader).
 BROWSER_TESTS=(--test web --test gpu)
-echo "== wasm-pack test --headless --chrome (in the browser, with WebGPU on SwiftShader)"
-WASM_BINDGEN_TEST_TIMEOUT=900 wasm-pack test --headless --chrome --release --mode no-install \
-  -- "${BROWSER_TESTS[@]}"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=900
+echo "== in-browser tests (headless Chromium, WebGPU on SwiftShader)"
+cargo test --target wasm32-unknown-unknown --release "${BROWSER_TESTS[@]}"
 echo "== the same with relaxed SIMD (the build browsers that have it load)"
-RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed WASM_BINDGEN_TEST_TIMEOUT=900 \
-  wasm-pack test --headless --chrome --release --mode no-install -- "${BROWSER_TESTS[@]}"
+RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
+  cargo test --target wasm32-unknown-unknown --release "${BROWSER_TESTS[@]}"
 echo "== build the page"
 bash scripts/build-web.sh
 echo "== end-to-end tests (Playwright, Debian's Chromium)"

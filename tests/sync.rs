@@ -123,3 +123,44 @@ fn malformed_messages_are_refused() {
         assert!(err.starts_with("worker message: "), "{err}");
     }
 }
+
+/// The worker takes the page's settings whole (`Lab::adopt`, the `settings` message): it
+/// ends with the page's settings and the change they need together, the most any changed
+/// field needs, and a hash that is not a lab's changes nothing.
+#[test]
+fn the_worker_adopts_the_pages_settings_with_the_change_they_need() {
+    use arflow::session::lab::Lab;
+    use arflow::session::settings::{Change, Settings};
+    let mut page = Lab::new(Settings::default()).unwrap();
+    let mut worker = Lab::new(Settings::default()).unwrap();
+    assert_eq!(
+        worker.adopt(&page.settings().to_hash()).unwrap(),
+        Change::View
+    );
+    for (changes, needs) in [
+        (&[("overlay", "0")][..], Change::View),
+        (&[("lr", "0.01"), ("overlay", "1")][..], Change::Live),
+        (
+            &[("batch", "64"), ("seed", "3"), ("overlay", "0")][..],
+            Change::Rebuild,
+        ),
+    ] {
+        for (k, v) in changes {
+            page.set_later(k, v).unwrap();
+        }
+        assert_eq!(worker.adopt(&page.settings().to_hash()).unwrap(), needs);
+        assert_eq!(worker.settings(), page.settings());
+    }
+    assert_eq!(
+        worker.trainer().config().lr,
+        0.01,
+        "a live change reached the trainer"
+    );
+    let before = worker.settings().clone();
+    let err = worker.adopt("lr=nan&nonsense=1").unwrap_err().to_string();
+    assert!(
+        err.starts_with("settings: ") && err.contains("nonsense"),
+        "{err}"
+    );
+    assert_eq!(worker.settings(), &before);
+}

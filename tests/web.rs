@@ -61,7 +61,7 @@ fn distinct_colours(rgba: &[u8]) -> usize {
 }
 
 fn test_nll(app: &App) -> f64 {
-    let s: serde_json::Value = serde_json::from_str(&app.status_json()).unwrap();
+    let s: serde_json::Value = serde_json::from_str(&app.read("status").unwrap()).unwrap();
     s["metric"].as_f64().unwrap()
 }
 
@@ -92,22 +92,22 @@ fn every_canvas_gets_a_non_blank_non_uniform_picture() {
             app.step();
         }
         app.density_now(64);
-        app.render_heatmap().unwrap();
-        app.render_samples().unwrap();
-        app.render_loss().unwrap();
-        app.render_masks().unwrap();
-        app.render_explorer().unwrap();
+        app.render("heatmap").unwrap();
+        app.render("samples").unwrap();
+        app.render("loss").unwrap();
+        app.render("masks").unwrap();
+        app.render("explorer").unwrap();
         app.set_probe(0.5, -0.25);
-        app.render_composition().unwrap();
+        app.render("composition").unwrap();
         let summary: serde_json::Value =
-            serde_json::from_str(&app.render_latent().unwrap()).unwrap();
+            serde_json::from_str(&app.render("latent").unwrap()).unwrap();
         assert!(summary["ks_max"].as_f64().unwrap() >= 0.0, "{summary}");
-        app.render_slice().unwrap();
+        app.render("slice").unwrap();
         let map: serde_json::Value =
-            serde_json::from_str(&app.render_transform().unwrap()).unwrap();
+            serde_json::from_str(&app.render("transform").unwrap()).unwrap();
         assert!(map["log_slope"].as_f64().unwrap().is_finite(), "{map}");
         assert_eq!(
-            app.render_compare().unwrap(),
+            app.render("compare").unwrap(),
             "",
             "no compare view unless asked"
         );
@@ -134,7 +134,7 @@ fn the_compare_view_draws_both_models_and_scores_them() {
             app.step();
         }
         let table: serde_json::Value =
-            serde_json::from_str(&app.render_compare().unwrap()).unwrap();
+            serde_json::from_str(&app.render("compare").unwrap()).unwrap();
         let models = table["models"].as_array().unwrap();
         assert_eq!(models.len(), 2, "{table}");
         for m in models {
@@ -181,7 +181,7 @@ fn heatmap_pixels_are_the_core_density_grid_for_the_same_seed() {
 
     // And the canvas shows those bytes where the plot is (smoothing blends neighbours a little).
     canvas("heatmap");
-    app.render_heatmap().unwrap();
+    app.render("heatmap").unwrap();
     let rect = app.heatmap_rect();
     let (x0, x1, y0, y1) = (
         rect[0] as f64,
@@ -251,8 +251,8 @@ fn a_page_app_that_absorbs_a_worker_app_shows_the_same_model() {
     assert_eq!(page.history_len(), worker.history_len());
     assert_eq!(page.density_now(32), worker.density_now(32));
     let (p, w): (serde_json::Value, serde_json::Value) = (
-        serde_json::from_str(&page.status_json()).unwrap(),
-        serde_json::from_str(&worker.status_json()).unwrap(),
+        serde_json::from_str(&page.read("status").unwrap()).unwrap(),
+        serde_json::from_str(&worker.read("status").unwrap()).unwrap(),
     );
     assert_eq!(p["step"], w["step"]);
     assert_eq!(p["metric"], w["metric"]);
@@ -337,11 +337,11 @@ fn the_probe_and_the_costs_report_finite_numbers_in_the_browser() {
     for _ in 0..20 {
         app.step();
     }
-    assert_eq!(app.probe_json(), "", "nothing probed yet");
+    assert_eq!(app.read("probe").unwrap(), "null", "nothing probed yet");
     app.density_now(64);
     let grid = Grid::new(Window::default(), 64, 64).unwrap();
     app.set_probe(grid.x(20), grid.y(30));
-    let p: serde_json::Value = serde_json::from_str(&app.probe_json()).unwrap();
+    let p: serde_json::Value = serde_json::from_str(&app.read("probe").unwrap()).unwrap();
     // At a cell centre the probe's sum is the map's value (the fast kernels here).
     let (log_p, map) = (
         p["log_p"].as_f64().unwrap(),
@@ -364,7 +364,7 @@ fn the_probe_and_the_costs_report_finite_numbers_in_the_browser() {
         assert_eq!(j[2 * i + k].as_f64(), Some(0.0), "the forced zero");
         assert!(j.iter().all(|v| v.as_f64().unwrap().is_finite()));
     }
-    let c: serde_json::Value = serde_json::from_str(&app.costs_json().unwrap()).unwrap();
+    let c: serde_json::Value = serde_json::from_str(&app.read("costs").unwrap()).unwrap();
     assert_eq!(
         (c[0]["flow"].as_str(), c[1]["flow"].as_str()),
         (Some("IAF"), Some("MAF"))

@@ -54,7 +54,7 @@ function table(view) {
 
 // Draws the compare view when the settings ask for it, and shows or hides its panel.
 export function renderCompare() {
-  const json = state.app.render_compare();
+  const json = state.app.render('compare');
   $('panel-compare').hidden = !json;
   if (!json) return;
   const view = JSON.parse(json);

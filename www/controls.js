@@ -86,7 +86,7 @@ export function wireControls(on) {
       }
       errorFor(f.name, '');
       writeHash();
-      on(change, f.name, readControl(f.name));
+      on(change);
     });
   }
 }

@@ -113,7 +113,7 @@ function addPanelButtons() {
 
 async function exportModel() {
   // The worker has Adam's state; the page only the parameters.
-  const json = state.worker ? (await askWorker('export')).json : state.app.model_json(true, true);
+  const json = state.worker ? (await askWorker('export')).json : state.app.export('model');
   download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, new Blob([json], { type: 'application/json' }));
 }
 
@@ -138,7 +138,7 @@ async function pipe(bytes, stream) {
 
 // The settings and the model (no history) deflated into the link, where it fits.
 export async function modelLink() {
-  const packed = await pipe(new TextEncoder().encode(state.app.model_json(false, false)), new CompressionStream('deflate-raw'));
+  const packed = await pipe(new TextEncoder().encode(state.app.export('link-model')), new CompressionStream('deflate-raw'));
   let blob = '';
   for (let i = 0; i < packed.length; i += 8192) blob += String.fromCharCode(...packed.subarray(i, i + 8192));
   blob = btoa(blob).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -180,8 +180,8 @@ export function wireExport(hooks) {
   exp.hooks = hooks;
   addPanelButtons();
   $('export-png').addEventListener('click', () => savePicture([...document.querySelectorAll('section.panel')], 'dashboard', true));
-  $('export-samples').addEventListener('click', () => download(`arflow-samples-${stamp()}.csv`, new Blob([state.app.samples_csv()], { type: 'text/csv' })));
-  $('export-points').addEventListener('click', () => download('arflow-points.csv', new Blob([state.app.points_csv()], { type: 'text/csv' })));
+  $('export-samples').addEventListener('click', () => download(`arflow-samples-${stamp()}.csv`, new Blob([state.app.export('samples')], { type: 'text/csv' })));
+  $('export-points').addEventListener('click', () => download('arflow-points.csv', new Blob([state.app.export('points')], { type: 'text/csv' })));
   $('export-model').addEventListener('click', () => exportModel().catch((e) => message(`The model could not be saved (${e.message}).`, 'warn')));
   $('import-model').addEventListener('click', () => $('model-file').click());
   $('model-file').addEventListener('change', async () => {

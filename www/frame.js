@@ -54,7 +54,7 @@ const frames = {
   paused() {
     const app = state.app;
     if (!app.grid_settled(PAUSED_RES) && app.grid_work(PAUSED_RES, PAUSED_GRID_MS, true)) {
-      app.render_heatmap();
+      app.render('heatmap');
       renderStatus();
     }
   },

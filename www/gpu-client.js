@@ -3,6 +3,7 @@
 // failure hands the pictures to the CPU for the rest of the session, with a message.
 import { state, $, record } from './state.js';
 import { message } from './controls.js';
+import { errorText } from './protocol.js';
 import { queuePanels, renderStatus, heatmapDone } from './panels.js';
 
 // The heatmap's resolution on the GPU, training or not.
@@ -36,7 +37,7 @@ function gpuFailed(e) {
   state.gpuDevice = null;
   $('cpu-only').checked = true;
   $('cpu-only').disabled = true;
-  message(`WebGPU stopped working (${e && e.message || e}); the CPU computes the heatmap and samples for the rest of this session.`, 'warn');
+  message(`WebGPU stopped working (${errorText(e)}); the CPU computes the heatmap and samples for the rest of this session.`, 'warn');
   useGpu(false);
 }
 
@@ -56,7 +57,7 @@ export async function connectGpu() {
     state.gpuDevice = (await state.engine.module.gpu_connect()) || null;
   } catch (e) {
     state.gpuDevice = null;
-    console.info(`arflow: no WebGPU (${e && e.message || e}); computing on the CPU`);
+    console.info(`arflow: no WebGPU (${errorText(e)}); computing on the CPU`);
   }
   $('cpu-only').disabled = !state.gpuDevice;
   if (!state.gpuDevice) $('backend-note').textContent = 'This browser offers no WebGPU adapter: everything runs on the CPU.';

@@ -2,10 +2,10 @@
 // the step's batch and parameters, on the engine's Helper for the lab's settings, and hands
 // the gradients back by transfer. Its messages are defined in protocol.js.
 import { loadEngine } from './engine.js';
-import { dispatch, make, FROM_HELPER, TO_HELPER } from './protocol.js';
+import { dispatch, errorText, make, FROM_HELPER, TO_HELPER } from './protocol.js';
 
 const ready = loadEngine().catch((e) => {
-  postMessage(make(FROM_HELPER, 'failed', { message: String((e && e.message) || e) }));
+  postMessage(make(FROM_HELPER, 'failed', { message: errorText(e) }));
   return null;
 });
 const h = { helper: null, hash: null };
@@ -25,7 +25,7 @@ const handlers = {
       postMessage(make(FROM_HELPER, 'gradients', { id: m.id, grads, losses, len }), [grads.buffer, losses.buffer]);
     } catch (e) {
       h.hash = null;
-      postMessage(make(FROM_HELPER, 'error', { id: m.id, message: String((e && e.message) || e) }));
+      postMessage(make(FROM_HELPER, 'error', { id: m.id, message: errorText(e) }));
     }
   },
 };

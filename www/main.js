@@ -24,10 +24,10 @@ import { wirePresentation, togglePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 
-function onChange(change, key, value) {
+function onChange(change) {
   // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
   if (change === 'rebuild') state.gen += 1;
-  if (change !== 'view') toWorker('set', { key, value });
+  if (change !== 'view') toWorker('settings', { hash: state.app.hash() });
   if (change === 'rebuild') {
     state.rebuildDue = true;
     message('');
@@ -44,7 +44,7 @@ function setField(key, value) {
   const change = state.app.set(key, value);
   writeHash();
   writeControls();
-  onChange(change, key, value);
+  onChange(change);
 }
 
 // A new generation from the App as it now is (a loaded model, an undo): the worker takes
@@ -98,7 +98,7 @@ function wire() {
   sizeCanvases(redrawCanvas);
   wireControls(onChange);
   wireViews();
-  wireUserData({ set: setField, redraw: () => { queuePanels(); state.app.render_heatmap(); } });
+  wireUserData({ set: setField, redraw: () => { queuePanels(); state.app.render('heatmap'); } });
   wireExport({ restart });
   wireHelp();
   wirePresentation(setField);
@@ -126,7 +126,7 @@ function wire() {
     state.app.resample();
     state.draws += 1;
     queuePanels();
-    state.app.render_heatmap();
+    state.app.render('heatmap');
     state.gpuStale = true;
   });
   $('panic-reset').addEventListener('click', () => location.reload());

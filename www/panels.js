@@ -2,13 +2,14 @@
 import { state, $, record, fmt, status } from './state.js';
 import { message, writeControls } from './controls.js';
 import { toWorker } from './worker-client.js';
+import { errorText } from './protocol.js';
 import { renderProbe, renderLatent, showCosts } from './views.js';
 import { renderCompare } from './compare.js';
 import { renderTransform } from './transform.js';
 
-// While training, one panel per turn (App render_* names, or page functions), so that no
+// While training, one panel per turn (the App's view names, or page functions), so that no
 // frame draws them all: each stays well inside a frame even on a busy machine.
-const PANEL_TURNS = [renderCompare, 'render_samples', 'render_loss', 'render_composition', renderLatent, 'render_slice', renderProbe, renderTransform];
+const PANEL_TURNS = [renderCompare, 'samples', 'loss', 'composition', renderLatent, 'slice', renderProbe, renderTransform];
 // The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
 const HEATMAP_PERIOD = [140, 170];
 
@@ -54,9 +55,9 @@ export function renderStatus() {
   }
 }
 
-// One panel (an App render_* name or a page function), and the status line with it.
+// One panel (a view name for App.render, or a page function), and the status line with it.
 function drawPanel(panel) {
-  if (typeof panel === 'string') state.app[panel](); else panel();
+  if (typeof panel === 'string') state.app.render(panel); else panel();
   renderStatus();
   const name = typeof panel === 'string' ? panel : panel.name;
   record((state.stats.panels[name] ||= []), performance.now());
@@ -87,7 +88,7 @@ export function renderAll(rebuilt) {
     state.gpuStale = true;
   }
   const heatmap = () => {
-    state.app.render_heatmap();
+    state.app.render('heatmap');
     renderStatus();
   };
   state.drawQueue = [renderStatic, heatmap, ...PANEL_TURNS];
@@ -102,9 +103,9 @@ export function queuePanels() {
 
 // What redraws each canvas (after canvas-size.js gave it a new backing store).
 const CANVAS_PANELS = {
-  heatmap: 'render_heatmap', 'samples-model': 'render_samples', 'samples-data': 'render_samples',
-  loss: 'render_loss', masks: renderStatic, explorer: renderStatic, composition: 'render_composition',
-  latent: renderLatent, conditional: 'render_slice', 'transform-map': renderTransform,
+  heatmap: 'heatmap', 'samples-model': 'samples', 'samples-data': 'samples',
+  loss: 'loss', masks: renderStatic, explorer: renderStatic, composition: 'composition',
+  latent: renderLatent, conditional: 'slice', 'transform-map': renderTransform,
   'compare-maps': renderCompare, 'compare-chart': renderCompare,
 };
 
@@ -122,11 +123,12 @@ export function drawQueued() {
 }
 
 export function renderStatic() {
-  $('composition').style.aspectRatio = state.app.composition_aspect();
-  state.app.render_masks();
-  $('layer-order').textContent = `(order: ${state.app.layer_order()})`;
+  const model = JSON.parse(state.app.read('model'));
+  $('composition').style.aspectRatio = model.aspect;
+  state.app.render('masks');
+  $('layer-order').textContent = `(order: ${model.order})`;
   try {
-    state.app.render_explorer();
+    state.app.render('explorer');
     $('err-mhidden').textContent = '';
   } catch (e) {
     $('err-mhidden').textContent = e.message;
@@ -135,7 +137,7 @@ export function renderStatic() {
 
 // A new heatmap is ready: draw it, and (training inline) adapt the grid's share of a frame.
 export function heatmapDone() {
-  state.app.render_heatmap();
+  state.app.render('heatmap');
   const t = performance.now();
   const dt = t - state.lastHeatmap;
   state.lastHeatmap = t;
@@ -148,6 +150,6 @@ export function heatmapDone() {
 
 export function showCrash(e) {
   state.playing = false;
-  if (!$('panic-message').textContent) $('panic-message').textContent = String(e && e.message || e);
+  if (!$('panic-message').textContent) $('panic-message').textContent = errorText(e);
   $('panic').hidden = false;
 }

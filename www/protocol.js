@@ -11,7 +11,7 @@ export const TO_WORKER = {
   // A new flow from the page's hash and points, carrying on from its parameters and
   // whole history (progress, event) after a replaced worker or an undo, or from a model file.
   init: ['hash', 'points', 'params', 'progress', 'event', 'model'],
-  set: ['key', 'value'], // one setting, already validated by the page
+  settings: ['hash'], // the page's settings whole, each value validated there once
   points: ['values'], // the user's points, row-major
   reset: [],
   play: ['on'],
@@ -65,4 +65,13 @@ export function dispatch(direction, handlers, m) {
     return undefined;
   }
   return handlers[type](m);
+}
+
+// An error's text for a message (an Error's message, or whatever else was thrown).
+export const errorText = (e) => String((e && e.message) || e);
+
+// Resolves the promise waiting in `waiting` (a Map of id to resolver) for the answer `id`.
+export function answer(waiting, id, value) {
+  waiting.get(id)?.(value);
+  waiting.delete(id);
 }

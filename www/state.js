@@ -11,7 +11,7 @@ export const state = {
   // next GPU frame recomputes them. The CPU's grid knows by itself (App.grid_settled).
   gpuStale: true,
   rebuildDue: false, // settings changed: the next frame builds the new flow (App.apply)
-  drawQueue: [], // drawing left after a change, one piece per frame: functions or App render_* names (panels.js)
+  drawQueue: [], // drawing left after a change, one piece per frame: functions or view names for App.render (panels.js)
   lastPanels: 0, // when a panel was last redrawn (ms)
   panelTurn: 0, // which panel redraws next while training
   gridShare: 0.5, // the grid's share of each inline frame (the rest trains)
@@ -46,5 +46,5 @@ export function record(list, value, most = 200) {
   if (list.length > most) list.shift();
 }
 
-// The status line's numbers (the App's status_json, read in one place).
-export const status = () => JSON.parse(state.app.status_json());
+// The status line's numbers (App.read('status'), read in one place).
+export const status = () => JSON.parse(state.app.read('status'));

@@ -17,7 +17,7 @@ async function speed(threads) {
   worker.onmessage = ({ data: m }) => {
     if (m.type !== 'state') return;
     app.absorb(m.params, m.progress, m.event);
-    seen.push([performance.now(), JSON.parse(app.status_json()).step, m.threads]);
+    seen.push([performance.now(), JSON.parse(app.read('status')).step, m.threads]);
   };
   worker.postMessage(make(TO_WORKER, 'init', { gen: 0, hash }));
   worker.postMessage(make(TO_WORKER, 'play', { on: true, gen: 0 }));

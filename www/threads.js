@@ -3,7 +3,7 @@
 // and the gradients come back by transfer and are summed in chunk order
 // (src/session/helpers.rs), so the trajectory is the same whatever the number of threads. A
 // helper that fails or falls silent is dropped and its chunks are computed here.
-import { dispatch, make, FROM_HELPER, TO_HELPER } from './protocol.js';
+import { answer, dispatch, make, FROM_HELPER, TO_HELPER } from './protocol.js';
 
 const SILENCE_MS = 10000;
 
@@ -30,9 +30,9 @@ export function setThreads(n, engine) {
     const url = new URL(`./helper.js?engine=${engine}`, import.meta.url);
     const h = { worker: new Worker(url, { type: 'module' }), waiting: new Map() };
     h.worker.onmessage = ({ data }) => dispatch(FROM_HELPER, {
-      gradients: (m) => answer(h, m.id, m),
+      gradients: (m) => answer(h.waiting, m.id, m),
       error(m) {
-        answer(h, m.id, null);
+        answer(h.waiting, m.id, null);
         drop(h, m.message);
       },
       failed: (m) => drop(h, m.message),
@@ -43,11 +43,6 @@ export function setThreads(n, engine) {
     };
     pool.helpers.push(h);
   }
-}
-
-function answer(h, id, r) {
-  h.waiting.get(id)?.(r);
-  h.waiting.delete(id);
 }
 
 // Resolves with a helper's answer (its chunks' gradients and losses), or null if it failed.

@@ -1,10 +1,10 @@
-// The transform panel's page side: App.render_transform draws the chosen layer's map of
+// The transform panel's page side: App.render('transform') draws the chosen layer's map of
 // one coordinate at the probed point; this writes its caption from the numbers it returns,
 // and the learnable base's numbers under the composition.
 import { state, $, fmt } from './state.js';
 
 export function renderTransform() {
-  const m = JSON.parse(state.app.render_transform());
+  const m = JSON.parse(state.app.render('transform'));
   const spline = m.knots > 0;
   const given = m.given.length
     ? `given ${m.given.map(([name, v]) => `${name} = ${fmt(v)}`).join(', ')}`
@@ -14,5 +14,5 @@ export function renderTransform() {
   $('transform-text').textContent = `Layer ${m.layer} maps ${m.from} to ${m.to} by ${kind}, ${given}, at ${where}: `
     + `${m.from} = ${fmt(m.point[0])} goes to ${m.to} = ${fmt(m.point[1])}, with log slope ${fmt(m.log_slope)} `
     + `(this coordinate's share of the layer's log|det|).`;
-  $('composition-base').textContent = state.app.base_text();
+  $('composition-base').textContent = JSON.parse(state.app.read('model')).base;
 }

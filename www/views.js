@@ -35,11 +35,10 @@ function jacobian(step) {
   return grid;
 }
 
-// Fills the probe panel from App.probe_json (nothing probed: the hint stays).
+// Fills the probe panel from App.read('probe') (nothing probed: the hint stays).
 export function renderProbe() {
-  const text = state.app.probe_json();
-  if (!text) return;
-  const p = JSON.parse(text);
+  const p = JSON.parse(state.app.read('probe'));
+  if (!p) return;
   const head = el('tr', {}, ...['layer', 'order', 'in → out', 'Jacobian', 'log|det|'].map((h) => el('th', { textContent: h })));
   const rows = p.steps.map((s) => {
     const io = el('td', {}, `${pt(s.input)} → ${pt(s.output)}`);
@@ -68,7 +67,7 @@ export function renderProbe() {
 
 // Draws the latent panel and writes its uniformity number.
 export function renderLatent() {
-  const r = JSON.parse(state.app.render_latent());
+  const r = JSON.parse(state.app.render('latent'));
   const verdict = r.ks_max < r.threshold ? 'as uniform as uniform draws would be' : 'not uniform yet';
   $('latent-ks').textContent = `Largest Kolmogorov–Smirnov distance of u's marginals from uniform: ${fmt(r.ks_max)} `
     + `over ${r.n} points (uniform draws stay under ${fmt(r.threshold)} 95% of the time): ${verdict}.`;
@@ -95,14 +94,14 @@ function redraw(panels) {
   state.viewsDue = true;
   requestAnimationFrame(() => {
     state.viewsDue = false;
-    state.app.render_heatmap();
+    state.app.render('heatmap');
   });
 }
 
 export function probeAt(p) {
   state.app.set_probe(p[0], p[1]);
   state.probed = p;
-  redraw([renderProbe, 'render_composition', renderTransform]);
+  redraw([renderProbe, 'composition', renderTransform]);
 }
 
 // Hover or tap on a MADE's matrices lights up one coordinate's paths (App.pick_mask).
@@ -122,9 +121,9 @@ function wireMadePick(id, draw) {
 }
 
 export function wireViews() {
-  wireMadePick('masks', () => state.app.render_masks());
+  wireMadePick('masks', () => state.app.render('masks'));
   wireMadePick('explorer', () => {
-    try { state.app.render_explorer(); } catch { /* its message is under the explorer (renderStatic) */ }
+    try { state.app.render('explorer'); } catch { /* its message is under the explorer (renderStatic) */ }
   });
   const c = $('heatmap');
   let dragging = null;
@@ -146,7 +145,7 @@ export function wireViews() {
       probeAt(p);
     } else {
       state.app.set_slice(p[state.app.slice_line()[0]]);
-      redraw(['render_slice']);
+      redraw(['slice']);
     }
   });
   const end = () => { dragging = null; };
@@ -165,7 +164,7 @@ export function nudgeProbe(key, shift) {
   return true;
 }
 
-// The cost table from App.costs_json as the worker measured it ([current, twin]), or a
+// The cost table from App.read('costs') as the worker measured it ([current, twin]), or a
 // note when there is no worker (null).
 export function showCosts(json) {
   if (json === null) {

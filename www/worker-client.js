@@ -7,7 +7,7 @@
 import { state, $, status } from './state.js';
 import { message } from './controls.js';
 import { showCosts } from './views.js';
-import { dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
+import { answer, dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
 
 // The page pings every PING_MS; a worker silent for longer than its deadline is dead. The
 // deadline covers its longest work between two messages (a step or an evaluation, in
@@ -68,10 +68,7 @@ function deadline() {
 }
 
 // An answer to a message sent with an id (pingWorker, askWorker).
-function answered(m) {
-  watch.waiting.get(m.id)?.(m);
-  watch.waiting.delete(m.id);
-}
+const answered = (m) => answer(watch.waiting, m.id, m);
 
 const heard = {
   pong: answered,

@@ -4,14 +4,14 @@
 // belongs to, so the page can drop stale ones. With `threads=N` in its address (or a
 // 'threads' message) it trains with N - 1 helper threads (threads.js).
 import { loadEngine } from './engine.js';
-import { dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
+import { dispatch, errorText, make, FROM_WORKER, TO_WORKER } from './protocol.js';
 import { setThreads, sharedStep, threadCount } from './threads.js';
 
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
 // The page's build, named in this worker's address (engine.js); null if it failed to load.
 const ready = loadEngine().catch((e) => {
-  postMessage(make(FROM_WORKER, 'failed', { message: String((e && e.message) || e) }));
+  postMessage(make(FROM_WORKER, 'failed', { message: errorText(e) }));
   return null;
 });
 // The worker's state: its App, its engine, the flow's generation, whether it trains, when it
@@ -32,7 +32,7 @@ function post() {
 
 function fail(e) {
   w.playing = false;
-  postMessage(make(FROM_WORKER, 'error', { message: String((e && e.message) || e) }));
+  postMessage(make(FROM_WORKER, 'error', { message: errorText(e) }));
 }
 
 // Applies the changes received so far (one rebuild for a burst), evaluates a new flow and
@@ -90,8 +90,8 @@ const CHANGED = true;
 
 const handlers = {
   ping: (m) => postMessage(make(FROM_WORKER, 'pong', { id: m.id })),
-  cost: (m) => postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.costs_json() })),
-  export: (m) => postMessage(make(FROM_WORKER, 'model', { id: m.id, json: w.app.model_json(true, true) })),
+  cost: (m) => postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.read('costs') })),
+  export: (m) => postMessage(make(FROM_WORKER, 'model', { id: m.id, json: w.app.export('model') })),
   play(m) {
     w.playing = m.on;
     if (w.playing) loop(); else post();
@@ -106,8 +106,8 @@ const handlers = {
     }
     return CHANGED;
   },
-  set(m) {
-    w.app.set(m.key, m.value);
+  settings(m) {
+    w.app.adopt(m.hash);
     return CHANGED;
   },
   points(m) {

@@ -6,6 +6,7 @@
 //! smooth at every batch size).
 
 pub mod csv_file;
+pub mod digits;
 pub mod exact;
 pub mod points;
 pub mod sampler;

@@ -83,6 +83,17 @@ pub const MAX_LAYERS: usize = 64;
 pub const MAX_WIDTH: usize = 1024;
 
 impl FlowConfig {
+    /// The default flow of the 8x8 digits (64-D): a MAF of 5 layers with hidden widths
+    /// 256,256, the orderings alternating (see `docs/math.md` for how it was chosen).
+    pub fn digits() -> FlowConfig {
+        FlowConfig {
+            dim: 64,
+            layers: 5,
+            hidden: vec![256, 256],
+            ..FlowConfig::default()
+        }
+    }
+
     /// Checks every field, with a message that names the field.
     pub fn validate(&self) -> Result<()> {
         if !(2..=64).contains(&self.dim) {

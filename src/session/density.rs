@@ -65,7 +65,7 @@ impl Lab {
     /// fine as [`Self::picture_res`]`(res)` (the GPU's is finer than the CPU's for the
     /// largest flows).
     pub fn grid_settled(&self, res: usize) -> bool {
-        !self.rebuild_due && self.heatmap.settled(self.picture_res(res))
+        !self.rebuild.due() && self.heatmap.settled(self.picture_res(res))
     }
 
     /// The version of the parameters: it changes whenever they do (a step, a message from

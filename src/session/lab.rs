@@ -9,11 +9,11 @@ use super::comparison::Comparison;
 use super::display::Draws;
 use super::heatmap::Heatmap;
 use super::marginals::Marginals;
+use super::rebuild::Rebuild;
 use super::settings::{Change, Settings};
 use super::speed::Speed;
 use super::user_points::UserPoints;
 use crate::data::{DataSet, Point};
-use crate::flow::FlowBuilder;
 use crate::train::history::Mark;
 use crate::train::Trainer;
 use crate::Result;
@@ -43,12 +43,10 @@ pub struct Lab {
     pub(super) speed: Speed,
     /// The heatmap's grid and the parameters' version.
     pub(super) heatmap: Heatmap,
-    /// Settings changed since the trainer was built (see [`Self::set_later`]), and whether
-    /// the test metric of the current model is still to be evaluated.
-    pub(super) rebuild_due: bool,
+    /// A new flow the settings asked for (see [`Self::set_later`]), while it is due.
+    pub(super) rebuild: Rebuild,
+    /// Whether the test metric of the current model is still to be evaluated.
     pub(super) metric_due: bool,
-    /// The new flow, while it is built a layer at a time.
-    pub(super) building: Option<FlowBuilder>,
     /// How much of the history another lab has been sent (see `handoff.rs`).
     pub(super) sent: [Mark; 2],
     /// Rollbacks of the trainer already described, and the step of the last one.
@@ -59,9 +57,7 @@ pub struct Lab {
     pub(super) marginals: Marginals,
     /// The user's points.
     pub(super) points: UserPoints,
-    /// The settings before the change that is waiting to be built, and the model that the
-    /// last rebuild discarded (see `undo.rs`).
-    pub(super) before: Option<Settings>,
+    /// The model that the last rebuild discarded (see `undo.rs`).
     pub(super) previous: Option<Box<Previous>>,
 }
 
@@ -83,15 +79,13 @@ impl Lab {
             progress: Progress::default(),
             speed: Speed::default(),
             heatmap: Heatmap::default(),
-            rebuild_due: false,
+            rebuild: Rebuild::default(),
             metric_due: true,
-            building: None,
             sent: [Mark::default(); 2],
             events_seen: (0, 0),
             marginals: Marginals::default(),
             comparison: None,
             points,
-            before: None,
             previous: None,
         };
         lab.comparison = lab
@@ -139,6 +133,34 @@ impl Lab {
         let mut next = self.settings.clone();
         let change = next.set(key, value)?;
         next.validate()?;
+        self.take(next, change)
+    }
+
+    /// Takes another lab's settings whole, as its canonical hash (the training worker
+    /// takes the page's: each value was validated once, by the page's [`Self::set_later`]),
+    /// needing the most any changed field needs; applied like `set_later`. A hash that is
+    /// not another lab's (any field refused) changes nothing and says which.
+    pub fn adopt(&mut self, hash: &str) -> Result<Change> {
+        let (next, notes) = Settings::from_hash(hash);
+        if !notes.is_empty() {
+            let why: Vec<&str> = notes
+                .iter()
+                .map(|n| n.trim_start_matches("link: "))
+                .collect();
+            return Err(crate::Error::Invalid("settings", why.join("; ")));
+        }
+        let change = super::fields::FIELDS
+            .iter()
+            .filter(|f| (f.get)(&self.settings) != (f.get)(&next))
+            .map(|f| f.change)
+            .min()
+            .unwrap_or(Change::View);
+        self.take(next, change)
+    }
+
+    /// The new settings `next`, whose difference needs `change`: a rebuild is due, or the
+    /// trainer takes the live settings at once.
+    fn take(&mut self, next: Settings, change: Change) -> Result<Change> {
         if next.objective() == DRAWN && self.points.set().is_none() {
             let msg = format!(
                 "draw at least {} points (Draw, under Your data) or import a CSV first",
@@ -148,11 +170,9 @@ impl Lab {
         }
         match change {
             Change::Rebuild => {
-                self.before.get_or_insert_with(|| self.settings.clone());
-                self.rebuild_due = true;
-                self.building = None;
+                self.rebuild.ask(&self.settings);
             }
-            Change::Live if !self.rebuild_due => self.trainer.set_config(next.train_config())?,
+            Change::Live if !self.rebuild.due() => self.trainer.set_config(next.train_config())?,
             _ => {}
         }
         self.settings = next;
@@ -168,16 +188,14 @@ impl Lab {
             settings.data = DataSet::Moons;
             notes.push("link: its data are someone's own points, which this page does not have; using moons (a model file carries the points)".into());
         }
-        self.before.get_or_insert_with(|| self.settings.clone());
+        self.rebuild.ask(&self.settings);
         self.settings = settings;
-        self.rebuild_due = true;
-        self.building = None;
         notes
     }
 
     /// Whether a change waits for its flow to be built.
     pub fn rebuilding(&self) -> bool {
-        self.rebuild_due
+        self.rebuild.due()
     }
 
     /// Builds the flow the settings describe if a change asked for it; true if it did.
@@ -188,25 +206,11 @@ impl Lab {
     /// Builds the flow a change asked for a layer at a time until `budget_ms` (by `now()`)
     /// is spent; true once the new flow is in place (the old one stays until then).
     pub fn apply_within(&mut self, budget_ms: f64, now: &mut dyn FnMut() -> f64) -> bool {
-        if !self.rebuild_due {
+        let Some(flow) = self.rebuild.build(&self.settings, budget_ms, now) else {
             return false;
-        }
-        let start = now();
-        let mut builder = match self.building.take() {
-            Some(b) => b,
-            None => FlowBuilder::new(self.settings.flow_config()).expect("validated settings"),
         };
-        while !builder
-            .add_layer()
-            .expect("validated settings build every layer")
-        {
-            if now() - start >= budget_ms {
-                self.building = Some(builder);
-                return false;
-            }
-        }
         let trainer = Trainer::on_points(
-            builder.finish(),
+            flow,
             self.settings.train_config(),
             self.points.set().cloned(),
         )
@@ -219,7 +223,6 @@ impl Lab {
             .flatten();
         let old_duel = std::mem::replace(&mut self.comparison, comparison);
         self.keep_previous(old, old_duel);
-        self.rebuild_due = false;
         self.events_seen = (0, 0);
         self.progress = Progress::default();
         self.heatmap.new_flow();
@@ -238,9 +241,7 @@ impl Lab {
 
     /// A fresh initialisation with the same settings, at the next [`Self::apply_within`].
     pub fn reset_later(&mut self) {
-        self.before.get_or_insert_with(|| self.settings.clone());
-        self.rebuild_due = true;
-        self.building = None;
+        self.rebuild.ask(&self.settings);
     }
 
     /// Evaluates the test metric of a new model if that is still to do (a page that only

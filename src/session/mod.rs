@@ -19,6 +19,7 @@ pub mod helpers;
 pub mod lab;
 pub mod marginals;
 pub mod model_file;
+pub mod rebuild;
 pub mod settings;
 pub mod speed;
 pub mod status;

@@ -16,8 +16,9 @@ use crate::train::{TrainConfig, Trainer};
 use crate::Result;
 use std::sync::Arc;
 
-/// What a change of one field needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a change of one field needs, from the most work to the least (so the least of
+/// several changes is what they need together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
     /// A new flow and trainer (structure, objective or seed changed).
     Rebuild,

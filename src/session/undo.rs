@@ -10,7 +10,10 @@ use crate::train::Trainer;
 impl Lab {
     /// Keeps the model a rebuild has just replaced, if it had trained.
     pub(super) fn keep_previous(&mut self, trainer: Trainer, comparison: Option<Comparison>) {
-        let settings = self.before.take().unwrap_or_else(|| self.settings.clone());
+        let settings = self
+            .rebuild
+            .take_before()
+            .unwrap_or_else(|| self.settings.clone());
         if self.progress.step > 0 {
             self.previous = Some(Box::new(Previous {
                 settings,
@@ -67,7 +70,7 @@ impl Lab {
         if current.progress.step > 0 {
             self.previous = Some(Box::new(current));
         }
-        (self.rebuild_due, self.building, self.before) = (false, None, None);
+        self.rebuild.cancel();
         self.heatmap.new_flow();
         self.metric_due = false;
         self.sent = Default::default();

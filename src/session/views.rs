@@ -100,7 +100,7 @@ impl Lab {
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) if d.has_exact_density() => {
                 conditional(window, axis, at, cells, |p| d.exact_log_probs(p))
             }
-            Objective::ForwardKl(_) | Objective::ReverseKlData(_) => None,
+            Objective::ForwardKl(_) | Objective::ReverseKlData(_) | Objective::Digits => None,
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
                 conditional(window, axis, at, cells, |p| {
                     t.log_unnormalised(p).into_iter().map(f64::from).collect()
@@ -130,6 +130,7 @@ impl Lab {
             ny: MARGINAL_CELLS,
         };
         let curve = match objective {
+            Objective::Digits => None,
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
                 marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis)
             }

@@ -38,6 +38,17 @@ impl Default for TrainConfig {
     }
 }
 
+impl TrainConfig {
+    /// Training on the 8x8 digits: batch 128, lr 1e-3, no clipping, seed 0.
+    pub fn digits() -> Self {
+        TrainConfig {
+            objective: Objective::Digits,
+            batch: 128,
+            ..TrainConfig::default()
+        }
+    }
+}
+
 /// Largest batch a step may use.
 pub const MAX_BATCH: usize = 65_536;
 

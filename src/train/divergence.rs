@@ -37,6 +37,7 @@ impl Truth {
         match objective {
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => Truth::data(d),
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => Some(Truth::energy(t)),
+            Objective::Digits => None,
         }
     }
 

@@ -16,16 +16,17 @@ pub mod readout;
 pub mod resume;
 pub mod step;
 
+use crate::data::digits::held_out;
 use crate::data::points::PointSet;
 use crate::data::{flatten, DataSet};
 use crate::flow::Flow;
 use crate::train::adam::Optimiser;
 use crate::train::divergence::Truth;
-use crate::train::fused::Chunked;
 use crate::train::guard::{Guard, Snapshot};
 pub use crate::train::history::{Event, History};
 use crate::train::metrics::SampleEstimate;
 use crate::train::objective::Objective;
+use crate::train::step::StepWork;
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
 use std::sync::Arc;
@@ -68,12 +69,8 @@ pub struct Trainer {
     pub(crate) step: u64,
     /// Adam's state.
     pub(crate) optimiser: Optimiser,
-    /// The batch, the parameters and the gradient of the step being taken (buffers).
-    pub(crate) batch: Vec<f32>,
-    pub(crate) theta: Vec<f32>,
-    pub(crate) grad: Vec<f32>,
-    /// The fused step's state, once the flow trains on it.
-    pub(crate) fused: Option<Chunked>,
+    /// The step being taken (`step.rs`).
+    pub(crate) work: StepWork,
     /// The user's points, when the objective is [`DataSet::Drawn`].
     pub(crate) points: Option<Arc<PointSet>>,
     /// Held-out draws of the target (forward KL).
@@ -114,10 +111,15 @@ impl Trainer {
             (Objective::ForwardKl(d), _) => {
                 Some(flatten(&d.sample_seeded(TEST_POINTS, !config.seed)))
             }
+            (Objective::Digits, _) => Some(held_out().x.clone()),
             _ => None,
         };
-        if flow.dim() != 2 {
-            let msg = format!("the toy objectives are 2-D, the flow is {}-D", flow.dim());
+        if flow.dim() != config.objective.dim() {
+            let msg = format!(
+                "the objective's points are {}-D, the flow is {}-D",
+                config.objective.dim(),
+                flow.dim()
+            );
             return Err(Error::Invalid("dimension", msg));
         }
         let optimiser = Optimiser::new(flow.parameters_len());
@@ -131,10 +133,7 @@ impl Trainer {
             config,
             step: 0,
             optimiser,
-            batch: Vec::new(),
-            theta: Vec::new(),
-            grad: Vec::new(),
-            fused: None,
+            work: StepWork::default(),
             points,
             test_set,
             truth: None,
@@ -204,11 +203,11 @@ impl Trainer {
         if !self.apply_adam() {
             return self.roll_back("the gradient is not finite");
         }
-        if self.theta.iter().any(|p| !p.is_finite()) {
+        if self.work.theta.iter().any(|p| !p.is_finite()) {
             return self.roll_back("the parameters are not finite");
         }
         self.flow
-            .set_parameters(&self.theta)
+            .set_parameters(&self.work.theta)
             .expect("the flow's own parameters fit it");
         self.history.loss.push(self.step, value);
         self.params_step = self.step;
@@ -218,7 +217,7 @@ impl Trainer {
     /// Clips the gradient and applies it to `theta`; false (and nothing applied) if it is
     /// not finite.
     fn apply_adam(&mut self) -> bool {
-        let sq: f64 = self.grad.iter().map(|&v| v as f64 * v as f64).sum();
+        let sq: f64 = self.work.grad.iter().map(|&v| v as f64 * v as f64).sum();
         if !sq.is_finite() {
             return false;
         }
@@ -228,7 +227,7 @@ impl Trainer {
         };
         let lr = self.config.lr;
         self.optimiser
-            .update(lr, &mut self.theta, &self.grad, factor);
+            .update(lr, &mut self.work.theta, &self.work.grad, factor);
         true
     }
 

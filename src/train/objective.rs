@@ -23,6 +23,9 @@ pub enum Objective {
     /// Reverse KL against a data set's exact density (one that is positive everywhere:
     /// [`DataSet::has_smooth_density`]).
     ReverseKlData(DataSet),
+    /// Forward KL on the 8x8 digits, dequantised and logit-transformed
+    /// ([`crate::data::digits`]): the one 64-dimensional objective.
+    Digits,
 }
 
 impl Objective {
@@ -30,8 +33,16 @@ impl Objective {
     pub fn is_forward(self) -> bool {
         matches!(
             self,
-            Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_)
+            Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) | Objective::Digits
         )
+    }
+
+    /// The dimension of the points it learns: 64 for the digits, 2 for the toy sets.
+    pub fn dim(self) -> usize {
+        match self {
+            Objective::Digits => crate::data::digits::DIM,
+            _ => 2,
+        }
     }
 
     /// The same target under the other objective, if the target has both draws and a
@@ -44,6 +55,7 @@ impl Objective {
             Objective::ReverseKl(t) => Some(Objective::ForwardKlEnergy(t)),
             Objective::ForwardKlEnergy(t) => Some(Objective::ReverseKl(t)),
             Objective::ReverseKlData(d) => Some(Objective::ForwardKl(d)),
+            Objective::Digits => None,
         }
     }
 
@@ -57,6 +69,7 @@ impl Objective {
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
                 Some(t.log_normalised(points))
             }
+            Objective::Digits => None,
         }
     }
 
@@ -65,6 +78,7 @@ impl Objective {
         let known = match self {
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => d.has_exact_density(),
             Objective::ReverseKl(_) | Objective::ForwardKlEnergy(_) => true,
+            Objective::Digits => false,
         };
         known.then(|| {
             grid.tabulate(|p| {
@@ -79,6 +93,7 @@ impl Objective {
         match self {
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => d.name(),
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => t.name(),
+            Objective::Digits => "digits",
         }
     }
 }
@@ -153,7 +168,7 @@ pub fn energy_and_gradient(objective: Objective, points: &[f32]) -> Option<(Vec<
             Some((values, grads.get(&x).as_vec()))
         }
         Objective::ReverseKlData(d) => Some(data_energy(d, points)),
-        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => None,
+        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) | Objective::Digits => None,
     }
 }
 

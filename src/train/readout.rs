@@ -2,6 +2,7 @@
 //! target, the test metric, exact KL divergences on a grid, and the held-out target draws
 //! the test NLL uses.
 
+use crate::data::digits::held_out;
 use crate::numeric::grid::Grid;
 use crate::train::divergence::Truth;
 use crate::train::metrics::{kl_on_grid, sample_estimate, SampleEstimate};
@@ -49,7 +50,13 @@ impl Trainer {
     pub(crate) fn measure(&mut self) -> f64 {
         if let Some(test) = self.held_out() {
             let test = test.to_vec();
-            return mean_finite_nll(&self.flow.log_prob_points(&test));
+            let nll = mean_finite_nll(&self.flow.log_prob_points(&test));
+            // The digits' NLL is of `y`, with the pre-processing's log-det.
+            let shift = match self.config().objective {
+                Objective::Digits => held_out().mean_log_det,
+                _ => 0.0,
+            };
+            return nll - shift;
         }
         // A stream of its own, so evaluating never changes the batches training sees.
         let mut rng = self.stream(1, self.step_count());

@@ -5,6 +5,7 @@
 //! or handed over by helpers (the page's training threads), and ended
 //! ([`Trainer::end_step`]); [`Trainer::step`] does all three here.
 
+use crate::data::digits::digits;
 use crate::data::{flatten, DataSet};
 use crate::flow::made::Kernels;
 use crate::numeric::tensor::matrix;
@@ -16,9 +17,19 @@ use dfdx::prelude::*;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
+/// The step being taken: its batch, the parameters it starts from and its gradient
+/// (buffers kept from step to step), and the fused step's state once the flow trains on it.
+#[derive(Debug, Default)]
+pub struct StepWork {
+    pub(crate) batch: Vec<f32>,
+    pub(crate) theta: Vec<f32>,
+    pub(crate) grad: Vec<f32>,
+    pub(crate) fused: Option<Chunked>,
+}
+
 impl Trainer {
     /// Step `step`'s batch: fresh data (forward KL) or latent draws (reverse KL), row-major
-    /// `n x 2`, drawn from the step's own stream.
+    /// `n x D`, drawn from the step's own stream.
     fn batch(&mut self) -> Vec<f32> {
         let n = self.config.batch;
         let mut rng = self.stream(0, self.step);
@@ -35,6 +46,7 @@ impl Trainer {
                 let truth = self.truth.get_or_insert_with(|| Truth::energy(t));
                 truth.sample(n, &mut rng)
             }
+            Objective::Digits => digits().training_batch(n, &mut rng),
             Objective::ReverseKl(_) | Objective::ReverseKlData(_) => (0..n * self.flow.dim())
                 .map(|_| rng.sample(StandardNormal))
                 .collect(),
@@ -47,58 +59,63 @@ impl Trainer {
     /// over ([`Self::put_chunk`]) before [`Self::end_step`].
     pub fn begin_step(&mut self) -> bool {
         self.step += 1;
-        self.flow.parameters_into(&mut self.theta);
-        self.batch = self.batch();
+        self.flow.parameters_into(&mut self.work.theta);
+        self.work.batch = self.batch();
         if self.flow.kernels != Kernels::Fast {
             return false;
         }
-        let fused = self.fused.get_or_insert_with(|| Chunked::new(&self.flow));
-        fused.load(&self.theta);
+        let fused = self
+            .work
+            .fused
+            .get_or_insert_with(|| Chunked::new(&self.flow));
+        fused.load(&self.work.theta);
         true
     }
 
-    /// The step's batch (row-major `n x 2`) and parameters, for helpers.
+    /// The step's batch (row-major `n x D`) and parameters, for helpers.
     pub fn step_work(&self) -> (&[f32], &[f32]) {
-        (&self.batch, &self.theta)
+        (&self.work.batch, &self.work.theta)
     }
 
     /// The chunks of the step's batch.
     pub fn step_chunks(&self) -> usize {
-        chunk_count(self.batch.len() / 2)
+        chunk_count(self.work.batch.len() / self.flow.dim())
     }
 
     /// Computes chunk `i` of the step here.
     pub fn compute_chunk(&mut self, i: usize) {
-        let fused = self.fused.as_mut().expect("a fused step began");
-        fused.compute(self.config.objective, &self.batch, i);
+        let fused = self.work.fused.as_mut().expect("a fused step began");
+        fused.compute(self.config.objective, &self.work.batch, i);
     }
 
     /// Chunk `i`'s loss and gradient, computed by a helper.
     pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
-        let fused = self.fused.as_mut().expect("a fused step began");
+        let fused = self.work.fused.as_mut().expect("a fused step began");
         fused.put(i, loss, gradient);
     }
 
-    /// The step's batch loss, with its gradient in `self.grad` (the flow's layout): summed
+    /// The step's batch loss, with its gradient in `self.work.grad` (the flow's layout): summed
     /// from the chunks, or from dfdx's tape.
     pub(crate) fn loss_and_gradient(&mut self) -> f64 {
-        self.grad.resize(self.theta.len(), 0.0);
+        self.work.grad.resize(self.work.theta.len(), 0.0);
         if self.flow.kernels == Kernels::Fast {
             let chunks = self.step_chunks();
-            let fused = self.fused.as_mut().expect("a fused step began");
-            return fused.reduce(chunks, &mut self.grad);
+            let fused = self.work.fused.as_mut().expect("a fused step began");
+            return fused.reduce(chunks, &mut self.work.grad);
         }
         let f = &self.flow;
-        let x = matrix(f.device(), self.batch.clone(), 2);
+        let x = matrix(f.device(), self.work.batch.clone(), f.dim());
         let loss = match self.config.objective {
-            Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => forward_kl_loss(f, x),
+            Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) | Objective::Digits => {
+                forward_kl_loss(f, x)
+            }
             Objective::ReverseKl(t) => reverse_kl_loss(f, t, x),
             Objective::ReverseKlData(d) => reverse_kl_data_loss(f, d, x),
         };
         let value = loss.array() as f64;
         let mut grads = loss.backward();
         let tensors = f.layers.iter().flat_map(|l| &l.made.layers);
-        let mut rest = &mut self.grad[..];
+        let mut rest = &mut self.work.grad[..];
         let mut put = |g: &[f32]| {
             let (head, tail) = std::mem::take(&mut rest).split_at_mut(g.len());
             head.copy_from_slice(g);

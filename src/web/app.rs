@@ -1,5 +1,5 @@
 //! The `#[wasm_bindgen]` App: an opaque handle owning a [`Lab`], its lifecycle, settings
-//! and status. Drawing is in `render.rs`, the worker's messages in `sync.rs`.
+//! and status. Drawing is in `render.rs`, the worker's hand-off in `progress.rs`.
 
 use super::dom::{install_panic_hook, now};
 use crate::data::target::Target;
@@ -75,6 +75,16 @@ impl App {
         let change = self
             .lab
             .set_later(key, value)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(change.name().into())
+    }
+
+    /// Takes another App's settings whole (its [`App::hash`]): what the training worker
+    /// does with the page's, which the page validated. Returns the change, like `set`.
+    pub fn adopt(&mut self, hash: &str) -> Result<String, JsError> {
+        let change = self
+            .lab
+            .adopt(hash)
             .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(change.name().into())
     }
@@ -155,7 +165,7 @@ impl App {
     }
 
     /// The order of the chosen layer as text, e.g. `x2, x1`.
-    pub fn layer_order(&self) -> String {
+    pub(super) fn layer_order(&self) -> String {
         let (degrees, _) = self.lab.layer_masks();
         let mut inputs: Vec<(usize, usize)> = degrees[0]
             .iter()
@@ -171,7 +181,7 @@ impl App {
     }
 
     /// The status line's numbers as JSON.
-    pub fn status_json(&self) -> String {
+    pub(super) fn status_json(&self) -> String {
         let s = self.lab.status();
         json!({
             "step": s.progress.step,

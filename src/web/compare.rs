@@ -16,14 +16,13 @@ fn estimate(e: &Estimate) -> Value {
     json!({ "value": e.value, "se": e.se, "n": e.n })
 }
 
-#[wasm_bindgen]
 impl App {
     /// Draws the compare view and returns its table as JSON: `target`, `mapped` (false
     /// for a flow too large to map live), and per model
     /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `rollbacks`, `kl_pq` and
     /// `kl_qp` (`value`, `se`, `n`) and `modes` (8gaussians, else null); an empty string
     /// when the settings do not compare objectives.
-    pub fn render_compare(&mut self) -> Result<String, JsError> {
+    pub(super) fn render_compare(&mut self) -> Result<String, JsError> {
         let Some(view) = self.lab.compare_view() else {
             return Ok(String::new());
         };

@@ -40,13 +40,13 @@ impl App {
 #[wasm_bindgen]
 impl App {
     /// Draws the chosen layer's MADE on `#masks`.
-    pub fn render_masks(&self) -> Result<(), JsError> {
+    pub(super) fn render_masks(&self) -> Result<(), JsError> {
         let (degrees, m) = self.lab.layer_masks();
         self.draw_made(0, &degrees, &m)
     }
 
     /// Draws the explorer's MADE on `#explorer`.
-    pub fn render_explorer(&self) -> Result<(), JsError> {
+    pub(super) fn render_explorer(&self) -> Result<(), JsError> {
         let (degrees, m) = self
             .lab
             .explorer_masks()

@@ -1,7 +1,21 @@
 //! The `#[wasm_bindgen]` shell over a [`crate::session::lab::Lab`]: JavaScript owns the
-//! animation loop and calls `train`, `grid_work` and the `render_*` methods of [`App`].
-//! Errors become messages for the page; panics show a banner.
+//! animation loop and calls [`App`]. Errors become messages for the page; panics show a
+//! banner. The API, by what it is for:
+//!
+//! - settings: `new(hash)`, `notes`, `hash`, `get`, `set`, `adopt`, `load`, `apply`,
+//!   `rebuilding`, and [`settings_fields`] (the table the controls are built from);
+//! - training: `train`, `step`, `reset`, `evaluate`, `resample`, `undo`, `undo_step`;
+//! - views: `render(view)`, `read(what)` (both in `api.rs`), `grid_work`, `grid_settled`,
+//!   `set_probe`, `set_slice`, `slice_line`, `pick_mask`;
+//! - files: `export(kind)`, `import_model`, `import_csv`, and the user's points
+//!   (`points`, `set_points`, `points_count`, `stamp`, `erase`, `set_drawing`);
+//! - the training worker's hand-off (`progress.rs`) and the step shared with helper
+//!   threads (`helpers.rs`, and its `Helper`);
+//! - the WebGPU backend ([`Gpu`], `take_density`, `take_samples`, `version`);
+//! - the benchmarks ([`bench`], [`pair_bench`], [`train_run`]) and the test hooks
+//!   (`simulate_panic`, `density_now`, `heatmap_rgba`, `heatmap_rect`).
 
+mod api;
 mod app;
 mod bench;
 mod compare;

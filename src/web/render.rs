@@ -14,11 +14,10 @@ use wasm_bindgen::prelude::*;
 /// Resolution of the target-density picture shown for reverse KL.
 const TARGET_RES: usize = 128;
 
-#[wasm_bindgen]
 impl App {
     /// Draws the density panel (axes, heatmap, optional data points) on `#heatmap`; only
     /// the axes while a new flow has no grid yet.
-    pub fn render_heatmap(&self) -> Result<(), JsError> {
+    pub(super) fn render_heatmap(&self) -> Result<(), JsError> {
         let c = canvas(HEATMAP)?;
         let window = Window::default();
         let root = area(backend(c.clone())?);
@@ -42,7 +41,7 @@ impl App {
     }
 
     /// Draws model samples and data (or the target density) side by side.
-    pub fn render_samples(&mut self) -> Result<(), JsError> {
+    pub(super) fn render_samples(&mut self) -> Result<(), JsError> {
         let window = Window::default();
         let model = area(backend(canvas(SAMPLES_MODEL)?)?);
         charts::scatter(
@@ -77,6 +76,8 @@ impl App {
                 let rect = charts::axes(&root, window, &caption).map_err(js)?;
                 draw_image(&c, &self.target_rgba(t), TARGET_RES, &rect)?;
             }
+            // The settings reach no 64-D objective yet: the digits have no 2-D panel.
+            Objective::Digits => {}
         }
         Ok(())
     }
@@ -104,7 +105,7 @@ impl App {
     }
 
     /// Draws the loss chart on `#loss`.
-    pub fn render_loss(&self) -> Result<(), JsError> {
+    pub(super) fn render_loss(&self) -> Result<(), JsError> {
         let root = area(backend(canvas(LOSS)?)?);
         let status = self.lab.status();
         charts::loss(

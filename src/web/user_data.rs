@@ -65,17 +65,17 @@ impl App {
     }
 
     /// The user's points as CSV.
-    pub fn points_csv(&self) -> String {
+    pub(super) fn points_csv(&self) -> String {
         self.lab.points_csv()
     }
 
     /// The model samples on screen as CSV.
-    pub fn samples_csv(&self) -> String {
+    pub(super) fn samples_csv(&self) -> String {
         self.lab.samples_csv()
     }
 
     /// The model as a file (see `session::model_file`).
-    pub fn model_json(&self, optimiser: bool, history: bool) -> String {
+    pub(super) fn model_json(&self, optimiser: bool, history: bool) -> String {
         self.lab.model_json(optimiser, history)
     }
 

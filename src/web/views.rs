@@ -64,7 +64,7 @@ fn cost_json(c: &Cost) -> Value {
 
 #[wasm_bindgen]
 impl App {
-    /// Probes the point `(x1, x2)`; the heatmap, the composition and [`App::probe_json`]
+    /// Probes the point `(x1, x2)`; the heatmap, the composition and `read("probe")`
     /// follow it.
     pub fn set_probe(&self, x1: f32, x2: f32) {
         self.probe.set(Some([x1, x2]));
@@ -74,10 +74,10 @@ impl App {
     /// `input`, `output`, `jacobian` row-major, forced `zeros`, `log_det`, `passes`; `z`,
     /// `log_normal` (the base's log-density), `log_det`, `log_p`), the density map's cell
     /// holding it (`map`: `centre`, `value`, or null), the `step` and whether the base is
-    /// learned (`learned_base`); an empty string when nothing is probed.
-    pub fn probe_json(&self) -> String {
+    /// learned (`learned_base`); `null` when nothing is probed.
+    pub(super) fn probe_json(&self) -> String {
         let Some(x) = self.probe.get() else {
-            return String::new();
+            return "null".into();
         };
         let map = self
             .lab
@@ -129,7 +129,7 @@ impl App {
     }
 
     /// Draws the slice panel on `#conditional`.
-    pub fn render_slice(&mut self) -> Result<(), JsError> {
+    pub(super) fn render_slice(&mut self) -> Result<(), JsError> {
         let root = area(backend(canvas(CONDITIONAL)?)?);
         let view = self.lab.slice(self.slice_at.get());
         views::slice(&root, &view).map_err(js)
@@ -137,7 +137,7 @@ impl App {
 
     /// Draws the latent and uniform panel on `#latent`; returns `{n, ks, ks_max,
     /// threshold}` for its caption.
-    pub fn render_latent(&self) -> Result<String, JsError> {
+    pub(super) fn render_latent(&self) -> Result<String, JsError> {
         let root = area(backend(canvas(LATENT)?)?);
         let view = self.lab.latent_view();
         let model = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
@@ -153,7 +153,7 @@ impl App {
 
     /// Draws the composition on `#composition`: the draws and the warped grid after each
     /// layer, the stage densities when asked for, the probed point at each stage.
-    pub fn render_composition(&self) -> Result<(), JsError> {
+    pub(super) fn render_composition(&self) -> Result<(), JsError> {
         let root = area(backend(canvas(COMPOSITION)?)?);
         let trace = self.lab.trace();
         let warped = self.lab.warped_grid();
@@ -183,14 +183,14 @@ impl App {
     }
 
     /// The composition canvas's CSS aspect ratio (`width / height`) for this flow's stages.
-    pub fn composition_aspect(&self) -> String {
+    pub(super) fn composition_aspect(&self) -> String {
         let stages = self.lab.settings().layers + 1;
         format!("{} / 1", crate::draw::composition::aspect(stages))
     }
 
     /// The learnable base's numbers for the composition's caption (`Learned base: mu = ...,
     /// sigma = ...`), or an empty string for `N(0, I)`.
-    pub fn base_text(&self) -> String {
+    pub(super) fn base_text(&self) -> String {
         let Some(base) = &self.lab.trainer().flow.base else {
             return String::new();
         };
@@ -205,7 +205,7 @@ impl App {
     /// numbers as JSON for the caption: `layer`, `from`, `to` (axis names), `given` (the
     /// conditioning coordinates' names and values), `point`, `log_slope`, `knots`,
     /// `probed`.
-    pub fn render_transform(&self) -> Result<String, JsError> {
+    pub(super) fn render_transform(&self) -> Result<String, JsError> {
         let root = area(backend(canvas(TRANSFORM_MAP)?)?);
         let x = self.probe.get();
         let probe = self.probed(x.unwrap_or([0.0, 0.0]));
@@ -236,7 +236,7 @@ impl App {
 
     /// Measures the current flow and its twin of the other direction (see
     /// `session::cost`) as JSON `[current, twin]`.
-    pub fn costs_json(&self) -> Result<String, JsError> {
+    pub(super) fn costs_json(&self) -> Result<String, JsError> {
         let points = self.lab.point_set();
         let costs = measure_both(self.lab.settings(), points, &mut now)
             .map_err(|e| JsError::new(&e.to_string()))?;

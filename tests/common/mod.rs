@@ -177,9 +177,9 @@ pub fn fd_gradient(f: &mut Flow, loss: &dyn Fn(&Flow) -> Scalar, i: usize, eps: 
 /// chunks of `chunk` rows whose gradients are summed in order.
 pub fn fused(f: &Flow, objective: Objective, rows: &[f32], chunk: usize) -> (f64, Vec<f32>) {
     let mut step = Fused::new(f);
-    let total = rows.len() / 2;
+    let total = rows.len() / f.dim();
     let (mut loss, mut sum) = (0.0, vec![0.0f32; step.gradient_len()]);
-    for c in rows.chunks(2 * chunk) {
+    for c in rows.chunks(f.dim() * chunk) {
         let mut g = vec![0.0f32; step.gradient_len()];
         loss += if objective.is_forward() {
             step.forward_kl(c, total, &mut g)
@@ -199,9 +199,11 @@ pub fn reference(f: &Flow, objective: Objective, rows: &[f32]) -> (f64, Vec<f32>
     let mut f = f.clone();
     f.kernels = Kernels::Dfdx;
     let dev = f.device().clone();
-    let m = || matrix(&dev, rows.to_vec(), 2);
+    let m = || matrix(&dev, rows.to_vec(), f.dim());
     loss_and_grads(&f, &|f| match objective {
-        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) => forward_kl_loss(f, m()),
+        Objective::ForwardKl(_) | Objective::ForwardKlEnergy(_) | Objective::Digits => {
+            forward_kl_loss(f, m())
+        }
         Objective::ReverseKl(t) => reverse_kl_loss(f, t, m()),
         Objective::ReverseKlData(d) => reverse_kl_data_loss(f, d, m()),
     })

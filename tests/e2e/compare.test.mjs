@@ -9,7 +9,7 @@ const env = useBrowser();
 
 /** The compare view's table as the App reports it. */
 const scores = (page) => page.evaluate(() => {
-  const json = window.arflowTest.app().render_compare();
+  const json = window.arflowTest.app().render('compare');
   return json ? JSON.parse(json) : null;
 });
 
@@ -22,7 +22,7 @@ test('the guide\'s preset trains both objectives: each wins its own divergence a
   assert.equal(await page.isChecked('#compare'), true);
   // Waits on the models' own progress, however slow the machine.
   await page.waitForFunction(() => {
-    const json = window.arflowTest.app().render_compare();
+    const json = window.arflowTest.app().render('compare');
     const m = json && JSON.parse(json).models;
     return m && m.length === 2 && m[1].steps >= 1500;
   }, null, { polling: 500 });
@@ -59,7 +59,7 @@ test('the compare view of an energy target learns it from exact draws, and a lin
   assert.equal(await page.isChecked('#compare'), true);
   await page.keyboard.press('Space');
   await page.waitForFunction(() => {
-    const json = window.arflowTest.app().render_compare();
+    const json = window.arflowTest.app().render('compare');
     const m = json && JSON.parse(json).models;
     return m && m.length === 2 && m[0].steps >= 800 && m[1].steps >= 400;
   }, null, { polling: 500 });

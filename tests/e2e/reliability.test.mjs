@@ -27,7 +27,7 @@ async function pictureIsCurrent(page) {
     const app = window.arflowTest.app();
     const shown = pixels();
     app.density_now(256);
-    app.render_heatmap();
+    app.render('heatmap');
     const fresh = pixels();
     return shown.length === fresh.length && shown.every((v, i) => v === fresh[i]);
   });
@@ -73,10 +73,10 @@ test('a worker that dies or fails is replaced from the last parameters, then tra
   const stepNow = (await status(page)).step;
   await stepsAtLeast(page, stepNow + 100);
   assert.doesNotMatch(await page.textContent('#messages'), /Training in the worker stopped/);
-  // Training fails inside the worker (here: a message it refuses): replaced at once.
-  const fail = () => page.evaluate(() => window.arflowTest.worker().postMessage({ type: 'set', key: 'nonsense', value: '1' }));
+  // Training fails inside the worker (here: settings it refuses): replaced at once.
+  const fail = () => page.evaluate(() => window.arflowTest.worker().postMessage({ type: 'settings', hash: 'nonsense=1' }));
   await fail();
-  await page.waitForFunction(() => /Training in the worker stopped: unknown setting 'nonsense'/.test(document.getElementById('messages').textContent));
+  await page.waitForFunction(() => /Training in the worker stopped: settings: unknown setting 'nonsense'/.test(document.getElementById('messages').textContent));
   await page.waitForFunction(() => window.arflowTest.worker() !== null);
   await fail();
   // The third failure: training moves to the page's thread and goes on.

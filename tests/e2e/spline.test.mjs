@@ -29,7 +29,7 @@ test('a spline flow with a learned base trains on checkerboard and its map follo
   const caption = await page.textContent('#transform-text');
   assert.match(caption, /^Layer 4 maps x2 to z2 by a monotone spline with 8 bins/);
   // The map's numbers are the probe's: T4^-1 (the first row) sends x2 to its z2.
-  const probe = await page.evaluate(() => JSON.parse(window.arflowTest.app().probe_json()));
+  const probe = await page.evaluate(() => JSON.parse(window.arflowTest.app().read('probe')));
   const [, given, from, to] = /given x1 = (-?[\d.]+).*x2 = (-?[\d.]+) goes to z2 = (-?[\d.]+)/.exec(caption);
   assert.ok(Math.abs(Number(given) - probe.x[0]) < 6e-4 && Math.abs(Number(from) - probe.x[1]) < 6e-4, caption);
   assert.ok(Math.abs(Number(to) - probe.steps[0].output[1]) < 6e-4, `${caption} vs ${JSON.stringify(probe.steps[0])}`);

@@ -19,7 +19,7 @@ async function lossesOn(threads, hash) {
   const shown = await status(page);
   await page.click('#play');
   await page.evaluate(() => window.arflowTest.settle());
-  const file = JSON.parse(await page.evaluate(() => window.arflowTest.app().model_json(false, true)));
+  const file = JSON.parse(await page.evaluate(() => window.arflowTest.app().export('model')));
   const losses = file.history.loss.filter(([step]) => step <= STEPS);
   const note = await page.textContent('#worker-note');
   assert.deepEqual(errors, []);

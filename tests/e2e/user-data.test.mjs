@@ -14,7 +14,7 @@ const count = (page) => page.evaluate(() => Array.from(window.arflowTest.app().p
 const logP = (page, x, y) => page.evaluate(([x, y]) => {
   const app = window.arflowTest.app();
   app.set_probe(x, y);
-  return JSON.parse(app.probe_json()).log_p;
+  return JSON.parse(app.read('probe')).log_p;
 }, [x, y]);
 
 async function train(page, steps) {
@@ -55,7 +55,7 @@ test('two blobs drawn with the mouse become two modes of the trained density', a
   assert.match(await page.textContent('#worker-note'), /background worker/);
   assert.doesNotMatch(await page.textContent('#messages'), /worker/);
   // A model of drawn points carries them to a browser that has none.
-  const model = await page.evaluate(() => window.arflowTest.app().model_json(false, true));
+  const model = await page.evaluate(() => window.arflowTest.app().export('model'));
   const context = await env.browser.newContext();
   const fresh = (await openPage(context, env.server)).page;
   assert.deepEqual(await count(fresh), [0, 0]);

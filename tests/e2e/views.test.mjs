@@ -46,9 +46,9 @@ for (const [name, hash] of [
     // At the map's cell centre, log N(z) + sum log|det| is the map's value.
     const agree = await page.evaluate(() => {
       const app = window.arflowTest.app();
-      const first = JSON.parse(app.probe_json());
+      const first = JSON.parse(app.read('probe'));
       app.set_probe(...first.map.centre);
-      const p = JSON.parse(app.probe_json());
+      const p = JSON.parse(app.read('probe'));
       return [p.log_p, p.map.value, p.log_normal + p.steps.reduce((a, s) => a + s.log_det, 0)];
     });
     assert.ok(Math.abs(agree[0] - agree[1]) <= 1e-5 * Math.max(1, Math.abs(agree[1])), `probe ${agree[0]} vs map ${agree[1]}`);
@@ -70,11 +70,11 @@ test('arrow keys nudge the probe; dragging the white line moves the slice and it
   const { page, errors } = await open('#data=8gaussians');
   await page.mouse.click(...(await onMap(page, 1.0, 1.0)));
   await page.waitForFunction(() => /at step/.test(document.getElementById('probe').textContent));
-  const before = JSON.parse(await page.evaluate(() => window.arflowTest.app().probe_json())).x;
+  const before = JSON.parse(await page.evaluate(() => window.arflowTest.app().read('probe'))).x;
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowUp');
-  await page.waitForFunction((x0) => JSON.parse(window.arflowTest.app().probe_json()).x[0] > x0 + 0.04, before[0]);
-  const after = JSON.parse(await page.evaluate(() => window.arflowTest.app().probe_json())).x;
+  await page.waitForFunction((x0) => JSON.parse(window.arflowTest.app().read('probe')).x[0] > x0 + 0.04, before[0]);
+  const after = JSON.parse(await page.evaluate(() => window.arflowTest.app().read('probe'))).x;
   assert.ok(Math.abs(after[0] - before[0] - 0.05) < 1e-5 && Math.abs(after[1] - before[1] - 0.05) < 1e-5, `${before} -> ${after}`);
   // The line x1 = 0 (the last layer takes x1 first): drag it to x1 = 1.5.
   const [axis, at] = await page.evaluate(() => window.arflowTest.app().slice_line());
@@ -113,7 +113,7 @@ test('while training every panel refreshes and the worker keeps its pace (report
   await page.waitForFunction(() => {
     const p = window.arflowTest.stats.panels;
     const nll = Number(/test NLL ([\d.]+)/.exec(document.getElementById('status').textContent)?.[1]);
-    return nll < 2.6 && ['render_samples', 'render_loss', 'render_composition', 'renderLatent', 'render_slice', 'renderProbe'].every((n) => (p[n] || []).length >= 8);
+    return nll < 2.6 && ['samples', 'loss', 'composition', 'renderLatent', 'slice', 'renderProbe'].every((n) => (p[n] || []).length >= 8);
   }, null, { polling: 250 });
   const s = await status(page);
   // The uniformity number falls as the model learns (moons: 0.16 untrained, 0.07-0.11 by

@@ -15,10 +15,10 @@ pub fn chunk_count(rows: usize) -> usize {
     rows.div_ceil(CHUNK_ROWS)
 }
 
-/// Chunk `i` of a row-major batch `n x 2`.
-pub fn chunk(batch: &[f32], i: usize) -> &[f32] {
-    let start = (2 * i * CHUNK_ROWS).min(batch.len());
-    &batch[start..(start + 2 * CHUNK_ROWS).min(batch.len())]
+/// Chunk `i` of a row-major batch `n x dim`.
+pub fn chunk(batch: &[f32], dim: usize, i: usize) -> &[f32] {
+    let start = (dim * i * CHUNK_ROWS).min(batch.len());
+    &batch[start..(start + dim * CHUNK_ROWS).min(batch.len())]
 }
 
 /// The fused step and each chunk's loss and gradient (the step's layout), reused from
@@ -60,7 +60,8 @@ impl Chunked {
         out: &mut [f32],
     ) -> f64 {
         out.fill(0.0);
-        let (rows, total) = (chunk(batch, i), batch.len() / 2);
+        let dim = self.step.dim();
+        let (rows, total) = (chunk(batch, dim, i), batch.len() / dim);
         if objective.is_forward() {
             self.step.forward_kl(rows, total, out)
         } else {

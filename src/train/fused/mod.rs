@@ -77,6 +77,11 @@ impl Fused {
         fused
     }
 
+    /// The flow's dimension `D`.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
     /// The length of a gradient in the step's layout.
     pub fn gradient_len(&self) -> usize {
         self.grad_len

@@ -1,0 +1,72 @@
+//! The calls that take a name: `render(view)` draws one panel, `read(what)` returns one
+//! read-out as JSON, `export(kind)` one file's text. Each name is in one match below, and the
+//! page keeps no other list of methods to draw or read (`www/panels.js` names the views).
+
+use super::App;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+
+/// No such name: the page asked for something the shell does not have.
+fn unknown(what: &str, name: &str) -> JsError {
+    JsError::new(&format!("there is no {what} '{name}'"))
+}
+
+/// `Ok(())` of a panel without a caption, as the empty caption.
+fn drawn(r: Result<(), JsError>) -> Result<String, JsError> {
+    r.map(|()| String::new())
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Draws one panel on its canvas (`web/dom.rs` lists the canvases): `heatmap`,
+    /// `samples`, `loss`, `slice`, `latent`, `composition`, `transform`, `compare`,
+    /// `masks` or `explorer`. Returns the caption's numbers as JSON for `latent`,
+    /// `transform` and `compare`, and an empty string for the others.
+    pub fn render(&mut self, view: &str) -> Result<String, JsError> {
+        match view {
+            "heatmap" => drawn(self.render_heatmap()),
+            "samples" => drawn(self.render_samples()),
+            "loss" => drawn(self.render_loss()),
+            "slice" => drawn(self.render_slice()),
+            "latent" => self.render_latent(),
+            "composition" => drawn(self.render_composition()),
+            "transform" => self.render_transform(),
+            "compare" => self.render_compare(),
+            "masks" => drawn(self.render_masks()),
+            "explorer" => drawn(self.render_explorer()),
+            _ => Err(unknown("view", view)),
+        }
+    }
+
+    /// One read-out as JSON: `status` (the status line's numbers), `probe` (the probed
+    /// point's path, or `null`), `costs` (MAF and IAF measured, `[current, twin]`) or
+    /// `model` (`order` of the chosen layer, the learned `base`'s caption, the
+    /// composition's `aspect`).
+    pub fn read(&self, what: &str) -> Result<String, JsError> {
+        match what {
+            "status" => Ok(self.status_json()),
+            "probe" => Ok(self.probe_json()),
+            "costs" => self.costs_json(),
+            "model" => Ok(json!({
+                "order": self.layer_order(),
+                "base": self.base_text(),
+                "aspect": self.composition_aspect(),
+            })
+            .to_string()),
+            _ => Err(unknown("read-out", what)),
+        }
+    }
+
+    /// One file's text: `model` (the model with its optimiser and history), `link-model`
+    /// (the model alone, what a link carries), `points` (the user's points as CSV) or
+    /// `samples` (the model samples on screen as CSV).
+    pub fn export(&self, kind: &str) -> Result<String, JsError> {
+        match kind {
+            "model" => Ok(self.model_json(true, true)),
+            "link-model" => Ok(self.model_json(false, false)),
+            "points" => Ok(self.points_csv()),
+            "samples" => Ok(self.samples_csv()),
+            _ => Err(unknown("file", kind)),
+        }
+    }
+}
