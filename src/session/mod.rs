@@ -8,6 +8,7 @@ pub mod compare;
 pub mod comparison;
 pub mod cost;
 pub mod density;
+pub mod dimension_cost;
 pub mod display;
 pub mod draws;
 pub mod fields;
