@@ -130,3 +130,62 @@ fn training_on_digits_lowers_the_held_out_nll_of_y() {
     // A 2-D flow cannot learn 64-D points.
     assert!(Trainer::new(Flow::new(FlowConfig::default()).unwrap(), config).is_err());
 }
+
+#[test]
+fn maf_sampling_fills_an_image_coordinate_after_coordinate_and_ends_on_the_sample() {
+    use arflow::flow::made::Kernels;
+    use arflow::flow::Direction;
+    for direction in [Direction::Maf, Direction::Iaf] {
+        let mut f = Flow::new(FlowConfig {
+            direction,
+            ..digits_flow(4).config.clone()
+        })
+        .unwrap();
+        f.kernels = Kernels::Dfdx;
+        let eps = f.draw_latent(1).as_vec();
+        let path = f.sampling_path(&eps);
+        let per_layer = if direction == Direction::Maf { DIM } else { 1 };
+        assert_eq!(path.passes(), 2 * per_layer);
+        // The animation's last image is the sample drawn in one call from the same draw.
+        assert_eq!(path.x, f.to_data_points(&eps).0);
+        for layer in &path.layers {
+            let last = layer.iterates.last().unwrap();
+            for (p, it) in layer.iterates.iter().enumerate().take(per_layer - 1) {
+                // After pass p + 1 the coordinates at positions 0..=p are final.
+                for &i in &layer.order[..=p] {
+                    assert_eq!(
+                        it[i],
+                        last[i],
+                        "layer {} pass {} coordinate {i}",
+                        layer.layer,
+                        p + 1
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_jacobian_at_an_image_is_triangular_in_each_layers_order_and_gives_log_det() {
+    let f = digits_flow(5);
+    let x = &held_out().x[..DIM];
+    let p = f.probe(x);
+    for s in &p.steps {
+        assert_eq!(s.zeros.len(), DIM * (DIM - 1) / 2);
+        // Zero to the last bit where the ordering forces it.
+        assert!(s.zeros.iter().all(|&(i, j)| s.jacobian[i * DIM + j] == 0.0));
+        let log_diag: f64 = (0..DIM).map(|i| s.jacobian[i * DIM + i].abs().ln()).sum();
+        assert!(
+            (log_diag - s.log_det).abs() < 1e-4 * s.log_det.abs().max(1.0),
+            "{log_diag} vs {}",
+            s.log_det
+        );
+    }
+    let direct = f.log_prob_points(x)[0] as f64;
+    assert!(
+        (p.log_p - direct).abs() < 1e-3 * direct.abs().max(1.0),
+        "{} vs {direct}",
+        p.log_p
+    );
+}

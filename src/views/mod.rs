@@ -7,4 +7,5 @@ pub mod contour;
 pub mod coordinate_map;
 pub mod latent;
 pub mod probe;
+pub mod sampling;
 pub mod slice;
