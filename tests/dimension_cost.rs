@@ -62,3 +62,59 @@ fn the_sweep_times_both_directions_at_every_dimension_in_rounds() {
         settings.flow_config().hidden
     );
 }
+
+#[test]
+fn the_figures_cross_to_the_page_whole_and_the_claims_follow_the_ranges() {
+    use arflow::session::dimension_cost::{claims, from_flat, to_flat, DimensionCost};
+    let s = |m: f64, l: f64, h: f64| Spread {
+        median: m,
+        low: l,
+        high: h,
+    };
+    let rows = vec![
+        DimensionCost {
+            dim: 2,
+            direction: Direction::Maf,
+            passes: [4, 8],
+            density: s(2.0, 1.8, 2.4),
+            sample: s(2.2, 2.0, 2.6),
+        },
+        DimensionCost {
+            dim: 2,
+            direction: Direction::Iaf,
+            passes: [8, 4],
+            density: s(2.3, 2.1, 2.5),
+            sample: s(2.1, 1.9, 2.2),
+        },
+        DimensionCost {
+            dim: 64,
+            direction: Direction::Maf,
+            passes: [4, 256],
+            density: s(40.0, 39.0, 45.0),
+            sample: s(2400.0, 2300.0, 2600.0),
+        },
+        DimensionCost {
+            dim: 64,
+            direction: Direction::Iaf,
+            passes: [256, 4],
+            density: s(2500.0, 2400.0, 2700.0),
+            sample: s(45.0, 44.0, 50.0),
+        },
+    ];
+    assert_eq!(from_flat(&to_flat(&rows)).unwrap(), rows);
+    let c = claims(&rows);
+    assert_eq!(c.len(), 2);
+    assert!(
+        c[0].maf_within_noise && c[0].iaf_within_noise,
+        "D = 2: the ranges overlap"
+    );
+    assert!(!c[1].maf_within_noise && !c[1].iaf_within_noise);
+    assert_eq!((c[1].maf_ratio, c[1].iaf_ratio), (60.0, 2500.0 / 45.0));
+    // A message that does not read is refused.
+    let flat = to_flat(&rows);
+    assert!(from_flat(&flat[..9]).is_err());
+    assert!(from_flat(&[]).is_err());
+    let mut bad = flat.clone();
+    bad[4] = f64::NAN;
+    assert!(from_flat(&bad).is_err());
+}

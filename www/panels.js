@@ -6,6 +6,7 @@ import { errorText } from './protocol.js';
 import { renderProbe, renderLatent, showCosts } from './views.js';
 import { renderCompare } from './compare.js';
 import { renderTransform } from './transform.js';
+import { awaitDimensionCost, renderDimensionCost } from './dimension-cost.js';
 
 // While training, one panel per turn (the App's view names, or page functions), so that no
 // frame draws them all: each stays well inside a frame even on a busy machine.
@@ -69,6 +70,7 @@ function drawPanel(panel) {
 export function measureCosts() {
   if (state.worker) toWorker('cost');
   else showCosts(null);
+  awaitDimensionCost(Boolean(state.worker));
 }
 
 export function renderNextPanel() {
@@ -106,7 +108,7 @@ const CANVAS_PANELS = {
   heatmap: 'heatmap', 'samples-model': 'samples', 'samples-data': 'samples',
   loss: 'loss', masks: renderStatic, explorer: renderStatic, composition: 'composition',
   latent: renderLatent, conditional: 'slice', 'transform-map': renderTransform,
-  'compare-maps': renderCompare, 'compare-chart': renderCompare,
+  'compare-maps': renderCompare, 'compare-chart': renderCompare, 'dimension-cost': renderDimensionCost,
 };
 
 // Queues the panel of the canvas `id` (canvas-size.js), once.

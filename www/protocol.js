@@ -18,7 +18,7 @@ export const TO_WORKER = {
   step: [], // one step
   threads: ['n'], // train on n threads (this one and n - 1 helpers)
   ping: ['id'], // answered by pong (the id, when given)
-  cost: [], // answered by cost: the MAF/IAF timings of the worker's settings
+  cost: [], // answered by cost (the MAF/IAF timings of the worker's settings), then by dimensions
   export: ['id'], // answered by model
 };
 
@@ -28,6 +28,7 @@ export const FROM_WORKER = {
   state: ['gen', 'progress', 'event', 'params', 'memory', 'threads'],
   pong: ['id'],
   cost: ['gen', 'json'],
+  dimensions: ['gen', 'values'], // MAF and IAF at D = 2..64 (src/session/dimension_cost.rs, flat)
   model: ['id', 'json'], // the model file, Adam's state included
   error: ['message'], // training failed
   failed: ['message'], // the engine did not load

@@ -7,6 +7,7 @@
 import { state, $, status } from './state.js';
 import { message } from './controls.js';
 import { showCosts } from './views.js';
+import { awaitDimensionCost, showDimensionCost } from './dimension-cost.js';
 import { answer, dispatch, make, FROM_WORKER, TO_WORKER } from './protocol.js';
 
 // The page pings every PING_MS; a worker silent for longer than its deadline is dead. The
@@ -78,6 +79,9 @@ const heard = {
   cost(m) {
     if (m.gen === state.gen) showCosts(m.json);
   },
+  dimensions(m) {
+    if (m.gen === state.gen) showDimensionCost(m.values);
+  },
   state(m) {
     state.workerMemory = m.memory;
     state.trainThreads = m.threads;
@@ -128,6 +132,7 @@ function trainHere(why) {
   state.trainThreads = 1;
   $('worker-note').textContent = 'Training: on this page\'s thread, since the worker failed (see the message above).';
   showCosts(null);
+  awaitDimensionCost(false);
   message(`${capital(why)}; training runs on this page's thread instead (slower; the page may stutter).`, 'warn');
   watch.hooks.onLost();
 }

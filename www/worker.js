@@ -88,15 +88,39 @@ async function loop() {
 // messages already queued have run.
 const CHANGED = true;
 
+// MAF against IAF as D grows: measured a block of a few ms at a time, between training
+// chunks, then sent. A newer measurement (or a new App) stops an older one.
+function sweep(gen) {
+  w.app.sweep_start();
+  const run = w.sweeps = (w.sweeps || 0) + 1;
+  const next = () => {
+    if (w.sweeps !== run) return;
+    try {
+      if (!w.app.sweep_work()) {
+        setTimeout(next, 0);
+        return;
+      }
+      postMessage(make(FROM_WORKER, 'dimensions', { gen, values: w.app.sweep_result() }));
+    } catch (e) {
+      fail(e);
+    }
+  };
+  setTimeout(next, 0);
+}
+
 const handlers = {
   ping: (m) => postMessage(make(FROM_WORKER, 'pong', { id: m.id })),
-  cost: (m) => postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.read('costs') })),
+  cost(m) {
+    postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.read('costs') }));
+    sweep(m.gen);
+  },
   export: (m) => postMessage(make(FROM_WORKER, 'model', { id: m.id, json: w.app.export('model') })),
   play(m) {
     w.playing = m.on;
     if (w.playing) loop(); else post();
   },
   init(m) {
+    w.sweeps = (w.sweeps || 0) + 1;
     w.app = new w.engine.module.App('');
     if (m.points) w.app.set_points(m.points);
     if (m.model) w.app.import_model(m.model); else w.app.load(m.hash);

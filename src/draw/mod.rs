@@ -5,6 +5,7 @@ pub mod charts;
 pub mod compare;
 pub mod composition;
 pub mod coordinate_map;
+pub mod dimension_cost;
 pub mod heatmap;
 pub mod mask_matrix;
 pub mod masks;

@@ -182,3 +182,95 @@ impl Sweep {
         )
     }
 }
+
+/// Numbers per row in [`to_flat`]: `D`, the direction (0 MAF, 1 IAF), the two pass counts,
+/// then median, low and high of densities and of samples.
+const FLAT_ROW: usize = 10;
+
+/// The rows as flat numbers, for the worker's message to the page.
+pub fn to_flat(rows: &[DimensionCost]) -> Vec<f64> {
+    rows.iter()
+        .flat_map(|r| {
+            let s = |v: Spread| [v.median, v.low, v.high];
+            let head = [
+                r.dim as f64,
+                if r.direction == Direction::Maf {
+                    0.0
+                } else {
+                    1.0
+                },
+                r.passes[0] as f64,
+                r.passes[1] as f64,
+            ];
+            head.into_iter().chain(s(r.density)).chain(s(r.sample))
+        })
+        .collect()
+}
+
+/// [`to_flat`]'s numbers back to rows; an error names what is wrong with them.
+pub fn from_flat(values: &[f64]) -> Result<Vec<DimensionCost>> {
+    let bad = |why: &str| crate::Error::Invalid("dimension costs", why.to_string());
+    if values.is_empty() || !values.len().is_multiple_of(FLAT_ROW) {
+        return Err(bad("not whole rows"));
+    }
+    values
+        .chunks(FLAT_ROW)
+        .map(|v| {
+            let spread = |i: usize| Spread {
+                median: v[i],
+                low: v[i + 1],
+                high: v[i + 2],
+            };
+            let ok = v.iter().all(|x| x.is_finite() && *x >= 0.0) && v[0] >= 2.0 && v[1] <= 1.0;
+            if !ok {
+                return Err(bad("a number out of range"));
+            }
+            Ok(DimensionCost {
+                dim: v[0] as usize,
+                direction: if v[1] == 0.0 {
+                    Direction::Maf
+                } else {
+                    Direction::Iaf
+                },
+                passes: [v[2] as usize, v[3] as usize],
+                density: spread(4),
+                sample: spread(7),
+            })
+        })
+        .collect()
+}
+
+/// What the chart claims at one `D`: each direction's slower operation over its faster one
+/// (MAF: samples over densities; IAF: densities over samples), and whether that difference
+/// is within the rounds' noise (their ranges overlap).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Claim {
+    /// `D`.
+    pub dim: usize,
+    /// MAF's samples over its densities, and whether the two are within noise.
+    pub maf_ratio: f64,
+    /// See `maf_ratio`.
+    pub maf_within_noise: bool,
+    /// IAF's densities over its samples, and whether the two are within noise.
+    pub iaf_ratio: f64,
+    /// See `iaf_ratio`.
+    pub iaf_within_noise: bool,
+}
+
+/// The claims at every `D` the rows hold both directions of.
+pub fn claims(rows: &[DimensionCost]) -> Vec<Claim> {
+    let at = |dim: usize, d: Direction| rows.iter().find(|r| r.dim == dim && r.direction == d);
+    rows.iter()
+        .filter(|r| r.direction == Direction::Maf)
+        .filter_map(|maf| {
+            let iaf = at(maf.dim, Direction::Iaf)?;
+            Some(Claim {
+                dim: maf.dim,
+                maf_ratio: maf.sample.median / maf.density.median,
+                maf_within_noise: maf.sample.overlaps(&maf.density),
+                iaf_ratio: iaf.density.median / iaf.sample.median,
+                iaf_within_noise: iaf.density.overlaps(&iaf.sample),
+            })
+        })
+        .collect()
+}

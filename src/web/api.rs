@@ -20,7 +20,7 @@ fn drawn(r: Result<(), JsError>) -> Result<String, JsError> {
 impl App {
     /// Draws one panel on its canvas (`web/dom.rs` lists the canvases): `heatmap`,
     /// `samples`, `loss`, `slice`, `latent`, `composition`, `transform`, `compare`,
-    /// `masks` or `explorer`. Returns the caption's numbers as JSON for `latent`,
+    /// `masks`, `explorer` or `dimension-cost`. Returns the caption's numbers as JSON for `latent`,
     /// `transform` and `compare`, and an empty string for the others.
     pub fn render(&mut self, view: &str) -> Result<String, JsError> {
         match view {
@@ -34,12 +34,14 @@ impl App {
             "compare" => self.render_compare(),
             "masks" => drawn(self.render_masks()),
             "explorer" => drawn(self.render_explorer()),
+            "dimension-cost" => drawn(self.render_dimension_cost()),
             _ => Err(unknown("view", view)),
         }
     }
 
     /// One read-out as JSON: `status` (the status line's numbers), `probe` (the probed
-    /// point's path, or `null`), `costs` (MAF and IAF measured, `[current, twin]`) or
+    /// point's path, or `null`), `costs` (MAF and IAF measured, `[current, twin]`),
+    /// `dimension-cost` (the same as `D` grows, with what it claims) or
     /// `model` (`order` of the chosen layer, the learned `base`'s caption, the
     /// composition's `aspect`).
     pub fn read(&self, what: &str) -> Result<String, JsError> {
@@ -47,6 +49,7 @@ impl App {
             "status" => Ok(self.status_json()),
             "probe" => Ok(self.probe_json()),
             "costs" => self.costs_json(),
+            "dimension-cost" => Ok(self.dimension_cost_json()),
             "model" => Ok(json!({
                 "order": self.layer_order(),
                 "base": self.base_text(),

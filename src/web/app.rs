@@ -31,6 +31,10 @@ pub struct App {
     pub(super) mask_pick: std::cell::Cell<Option<(usize, usize)>>,
     /// Where each MADE canvas's matrices can be picked.
     pub(super) mask_zones: std::cell::RefCell<[Vec<crate::draw::mask_matrix::Zone>; 2]>,
+    /// MAF against IAF as `D` grows: the measurement under way (the worker's App) and the
+    /// figures shown (the page's), see `dimension_cost.rs`.
+    pub(super) sweep: Option<crate::session::dimension_cost::Sweep>,
+    pub(super) dimension_costs: Option<Vec<crate::session::dimension_cost::DimensionCost>>,
 }
 
 #[wasm_bindgen]
@@ -51,6 +55,8 @@ impl App {
             drawing: false,
             mask_pick: std::cell::Cell::new(None),
             mask_zones: std::cell::RefCell::new([Vec::new(), Vec::new()]),
+            sweep: None,
+            dimension_costs: None,
         }
     }
 

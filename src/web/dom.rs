@@ -30,6 +30,7 @@ pub mod canvases {
     pub const COMPARE_CHART: &str = "compare-chart";
     pub const MASKS: &str = "masks";
     pub const EXPLORER: &str = "explorer";
+    pub const DIMENSION_COST: &str = "dimension-cost";
 }
 
 /// The canvas with this id.

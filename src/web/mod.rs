@@ -9,6 +9,8 @@
 //!   `set_probe`, `set_slice`, `slice_line`, `pick_mask`;
 //! - files: `export(kind)`, `import_model`, `import_csv`, and the user's points
 //!   (`points`, `set_points`, `points_count`, `stamp`, `erase`, `set_drawing`);
+//! - MAF against IAF as `D` grows (`dimension_cost.rs`: `sweep_start`, `sweep_work`,
+//!   `sweep_result` in the worker, `take_dimension_costs` on the page);
 //! - the training worker's hand-off (`progress.rs`) and the step shared with helper
 //!   threads (`helpers.rs`, and its `Helper`);
 //! - the WebGPU backend ([`Gpu`], `take_density`, `take_samples`, `version`);
@@ -19,6 +21,7 @@ mod api;
 mod app;
 mod bench;
 mod compare;
+mod dimension_cost;
 mod dom;
 mod gpu;
 mod helpers;

@@ -66,6 +66,39 @@ for (const [name, hash] of [
   });
 }
 
+test('the cost chart, read in the page: at D = 64 MAF's samples and IAF's densities take at least 10x the other; at D = 2 no claim its ranges do not support', async () => {
+  const { page, errors } = await open('#seed=0');
+  await page.waitForFunction(() => /At D = 64/.test(document.getElementById('dimension-text').textContent), null, { timeout: 300000 });
+  const m = JSON.parse(await page.evaluate(() => window.arflowTest.app().read('dimension-cost')));
+  const text = await page.textContent('#dimension-text');
+  assert.deepEqual(m.claims.map((c) => c.dim), [2, 4, 8, 16, 32, 64]);
+  const top = m.claims[5];
+  assert.ok(top.maf_ratio >= 10 && !top.maf_within_noise, `MAF at D = 64: samples ${top.maf_ratio}x densities`);
+  assert.ok(top.iaf_ratio >= 10 && !top.iaf_within_noise, `IAF at D = 64: densities ${top.iaf_ratio}x samples`);
+  const times = (r) => String(r >= 10 ? Math.round(r) : Number(r.toFixed(1)));
+  assert.ok(text.includes(`MAF's samples took ${times(top.maf_ratio)}x`) && text.includes(`IAF's densities ${times(top.iaf_ratio)}x`), text);
+  // The passes behind it: 1 against D per layer (K = 4).
+  const maf64 = m.rows.find((r) => r.dim === 64 && r.flow === 'MAF');
+  assert.deepEqual(maf64.passes, [4, 256]);
+  // At D = 2 the caption says "within noise" exactly when the ranges overlap, and never
+  // states a ratio there.
+  const two = m.claims[0];
+  const saysTwo = /At D = 2[ ,]/.test(text);
+  assert.equal(saysTwo, two.maf_within_noise || two.iaf_within_noise, `${text} ${JSON.stringify(two)}`);
+  const spread = (s) => s[2] - s[1];
+  assert.ok(m.rows.every((r) => spread(r.density) >= 0 && spread(r.sample) >= 0 && r.density[0] >= r.density[1] && r.density[0] <= r.density[2]));
+  console.log(`# cost chart: ${text}`);
+  await page.evaluate(() => document.getElementById('panel-cost').scrollIntoView());
+  for (const [w, h] of [[1366, 768], [1920, 1080]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.locator('#panel-cost').screenshot({ path: `${ARTEFACTS}cost-chart-${w}.png` });
+  }
+  const drawn = await canvasBytes(page, 'dimension-cost');
+  assert.ok(drawn.some((v) => v < 200), 'the chart is drawn');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('arrow keys nudge the probe; dragging the white line moves the slice and its curves', async () => {
   const { page, errors } = await open('#data=8gaussians');
   await page.mouse.click(...(await onMap(page, 1.0, 1.0)));
