@@ -233,9 +233,19 @@ pub fn loss<DB: DrawingBackend>(
         .map_err(err)?
         .label(metric)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], MODEL.stroke_width(2)));
+    legend_and_present(&mut chart, area, SeriesLabelPosition::UpperRight)
+}
+
+/// The series' legend at `position` on a light ground, then `area` presented: how every
+/// chart with a legend ends.
+pub fn legend_and_present<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    area: &Area<DB>,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
         .label_font((FONT, TEXT).into_font().color(&INK))

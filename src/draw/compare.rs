@@ -2,7 +2,7 @@
 //! density image in its frame), each with its samples over the target's contours, and one chart of both divergences of both models over their
 //! steps (log scale: a model that drops modes is tens of nats off on `KL(p* || q)`).
 
-use super::charts::{Chart, PixelRect};
+use super::charts::{legend_and_present, Chart, PixelRect};
 use super::{err, Area, FONT, INK, TEXT, TITLE};
 use crate::numeric::grid::{Density, Window};
 use crate::views::contour::contour;
@@ -164,13 +164,5 @@ pub fn divergences<DB: DrawingBackend>(
             .label(names[i])
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, TEXT).into_font().color(&INK))
-        .draw()
-        .map_err(err)?;
-    area.present().map_err(err)
+    legend_and_present(&mut chart, area, SeriesLabelPosition::UpperRight)
 }

@@ -2,6 +2,7 @@
 //! each direction against `D`, both axes logarithmic, each median with the range of its
 //! rounds as a whisker (`session::dimension_cost`).
 
+use super::charts::legend_and_present;
 use super::compare::{FORWARD, REVERSE};
 use super::{err, Area, FONT, INK, TEXT};
 use crate::flow::Direction;
@@ -105,13 +106,5 @@ pub fn dimension_cost<DB: DrawingBackend>(
             chart.draw_series(whiskers).map_err(err)?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font((FONT, TEXT).into_font().color(&INK))
-        .draw()
-        .map_err(err)?;
-    area.present().map_err(err)
+    legend_and_present(&mut chart, area, SeriesLabelPosition::UpperLeft)
 }

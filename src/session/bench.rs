@@ -27,6 +27,18 @@ pub struct Timing {
     pub sample_10k_ms: f64,
 }
 
+impl Timing {
+    /// As the benchmarks print it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kernels": format!("{:?}", self.kernels).to_lowercase(),
+            "steps_per_second": self.steps_per_second,
+            "grid_256_ms": self.grid_256_ms,
+            "sample_10k_ms": self.sample_10k_ms,
+        })
+    }
+}
+
 /// Times `steps` training steps, the grid and sampling on each engine (the fast one and
 /// dfdx's), from the same initial parameters; `now()` is a clock in
 /// milliseconds.

@@ -20,17 +20,7 @@ pub fn bench(hash: &str, steps: usize) -> String {
             Ok(t) => t,
             Err(e) => return json!({ "error": e.to_string() }).to_string(),
         };
-        let rows: Vec<_> = timings
-            .iter()
-            .map(|t| {
-                json!({
-                    "kernels": format!("{:?}", t.kernels).to_lowercase(),
-                    "steps_per_second": t.steps_per_second,
-                    "grid_256_ms": t.grid_256_ms,
-                    "sample_10k_ms": t.sample_10k_ms,
-                })
-            })
-            .collect();
+        let rows: Vec<_> = timings.iter().map(|t| t.to_json()).collect();
         fields.insert(flow.to_string(), rows.into());
     }
     fields.insert("config".into(), base.to_hash().into());

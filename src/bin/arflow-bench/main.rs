@@ -116,14 +116,7 @@ fn main() {
         time_engine(config, args.train, ENGINE_STEPS, &mut clock)
             .unwrap_or_else(|e| fail(&e.to_string()))
             .iter()
-            .map(|t| {
-                json!({
-                    "kernels": format!("{:?}", t.kernels).to_lowercase(),
-                    "steps_per_second": t.steps_per_second,
-                    "grid_256_ms": t.grid_256_ms,
-                    "sample_10k_ms": t.sample_10k_ms,
-                })
-            })
+            .map(|t| t.to_json())
             .collect()
     };
     let engine = timings(&args.flow);
