@@ -66,7 +66,7 @@ for (const [name, hash] of [
   });
 }
 
-test('the cost chart, read in the page: at D = 64 MAF's samples and IAF's densities take at least 10x the other; at D = 2 no claim its ranges do not support', async () => {
+test('the cost chart, read in the page: at D = 64 MAF samples and IAF densities take at least 10x the other operation; at D = 2 no claim its ranges do not support', async () => {
   const { page, errors } = await open('#seed=0');
   await page.waitForFunction(() => /At D = 64/.test(document.getElementById('dimension-text').textContent), null, { timeout: 300000 });
   const m = JSON.parse(await page.evaluate(() => window.arflowTest.app().read('dimension-cost')));
