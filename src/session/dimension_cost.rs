@@ -8,6 +8,7 @@
 
 use crate::flow::made::Kernels;
 use crate::flow::{Direction, Flow, FlowConfig};
+use crate::numeric::stats::sort_floats;
 use crate::Result;
 
 /// The dimensions measured.
@@ -42,7 +43,7 @@ impl Spread {
     /// The median and range of `values` (not empty).
     pub fn of(values: &[f64]) -> Spread {
         let mut v = values.to_vec();
-        v.sort_by(f64::total_cmp);
+        sort_floats(&mut v);
         let n = v.len();
         let median = if n % 2 == 1 {
             v[n / 2]
@@ -54,6 +55,11 @@ impl Spread {
             low: v[0],
             high: v[n - 1],
         }
+    }
+
+    /// `[median, low, high]`, as the page's JSON and the worker's message carry it.
+    pub fn as_array(&self) -> [f64; 3] {
+        [self.median, self.low, self.high]
     }
 
     /// Whether the two ranges overlap: their difference is within the rounds' noise.
@@ -191,7 +197,6 @@ const FLAT_ROW: usize = 10;
 pub fn to_flat(rows: &[DimensionCost]) -> Vec<f64> {
     rows.iter()
         .flat_map(|r| {
-            let s = |v: Spread| [v.median, v.low, v.high];
             let head = [
                 r.dim as f64,
                 if r.direction == Direction::Maf {
@@ -202,7 +207,9 @@ pub fn to_flat(rows: &[DimensionCost]) -> Vec<f64> {
                 r.passes[0] as f64,
                 r.passes[1] as f64,
             ];
-            head.into_iter().chain(s(r.density)).chain(s(r.sample))
+            head.into_iter()
+                .chain(r.density.as_array())
+                .chain(r.sample.as_array())
         })
         .collect()
 }

@@ -56,7 +56,6 @@ impl App {
         let Some(rows) = &self.dimension_costs else {
             return "null".into();
         };
-        let spread = |s: crate::session::dimension_cost::Spread| [s.median, s.low, s.high];
         let rows_json: Vec<_> = rows
             .iter()
             .map(|r| {
@@ -64,8 +63,8 @@ impl App {
                     "dim": r.dim,
                     "flow": if r.direction == Direction::Maf { "MAF" } else { "IAF" },
                     "passes": r.passes,
-                    "density": spread(r.density),
-                    "sample": spread(r.sample),
+                    "density": r.density.as_array(),
+                    "sample": r.sample.as_array(),
                 })
             })
             .collect();
