@@ -28,6 +28,8 @@ static FILE: &[u8] = include_bytes!("../../data/digits.csv.gz");
 pub struct Digits {
     pixels: Vec<u8>,
     labels: Vec<u8>,
+    /// The training images' indices (every batch draws from them).
+    train: Vec<usize>,
 }
 
 /// The digits, read at first use.
@@ -59,7 +61,12 @@ impl Digits {
             pixels.extend_from_slice(&values[..DIM]);
             labels.push(values[DIM]);
         }
-        Ok(Digits { pixels, labels })
+        let train = (0..labels.len()).filter(|&i| !is_held_out(i)).collect();
+        Ok(Digits {
+            pixels,
+            labels,
+            train,
+        })
     }
 
     /// How many images.
@@ -85,7 +92,7 @@ impl Digits {
     /// The held-out images (every fifth, from the first: 360 of 1,797), or the others.
     pub fn indices(&self, held_out: bool) -> Vec<usize> {
         (0..self.len())
-            .filter(|i| (i % 5 == 0) == held_out)
+            .filter(|&i| is_held_out(i) == held_out)
             .collect()
     }
 
@@ -109,7 +116,7 @@ impl Digits {
 
     /// `n` training images drawn with replacement, pre-processed with fresh noise: `x`.
     pub fn training_batch(&self, n: usize, rng: &mut impl Rng) -> Vec<f32> {
-        let train = self.indices(false);
+        let train = &self.train;
         let which: Vec<usize> = (0..n)
             .map(|_| train[rng.gen_range(0..train.len())])
             .collect();
@@ -140,6 +147,11 @@ pub fn held_out() -> &'static HeldOut {
         let mean_log_det = log_det.iter().sum::<f64>() / log_det.len() as f64;
         HeldOut { x, mean_log_det }
     })
+}
+
+/// Whether image `i` is held out: every fifth, from the first.
+fn is_held_out(i: usize) -> bool {
+    i.is_multiple_of(5)
 }
 
 /// One dequantised pixel `y` in `(0, 1)` to the flow's `x = logit(alpha + (1 - 2 alpha) y)`,
