@@ -104,7 +104,7 @@ fn digits_flow(seed: u64) -> Flow {
 #[test]
 fn the_fused_step_on_digits_is_dfdxs_tape() {
     let f = digits_flow(3);
-    let rows = digits().training_batch(100, &mut StdRng::seed_from_u64(9));
+    let (rows, _) = digits().training_batch(100, &mut StdRng::seed_from_u64(9));
     common::check_fused("digits", &f, Objective::Digits, &rows, 64);
 }
 
@@ -147,7 +147,7 @@ fn maf_sampling_fills_an_image_coordinate_after_coordinate_and_ends_on_the_sampl
         let per_layer = if direction == Direction::Maf { DIM } else { 1 };
         assert_eq!(path.passes(), 2 * per_layer);
         // The animation's last image is the sample drawn in one call from the same draw.
-        assert_eq!(path.x, f.to_data_points(&eps).0);
+        assert_eq!(path.to, f.to_data_points(&eps).0);
         for layer in &path.layers {
             let last = layer.iterates.last().unwrap();
             for (p, it) in layer.iterates.iter().enumerate().take(per_layer - 1) {
@@ -160,6 +160,36 @@ fn maf_sampling_fills_an_image_coordinate_after_coordinate_and_ends_on_the_sampl
                         layer.layer,
                         p + 1
                     );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn iaf_scores_an_image_coordinate_after_coordinate_and_ends_on_its_latent_point() {
+    use arflow::flow::made::Kernels;
+    use arflow::flow::Direction;
+    for direction in [Direction::Maf, Direction::Iaf] {
+        let mut f = Flow::new(FlowConfig {
+            direction,
+            ..digits_flow(4).config.clone()
+        })
+        .unwrap();
+        f.kernels = Kernels::Dfdx;
+        let x = &held_out().x[DIM..2 * DIM];
+        let path = f.density_path(x);
+        let per_layer = if direction == Direction::Iaf { DIM } else { 1 };
+        assert_eq!(path.passes(), 2 * per_layer);
+        // The layers run from the data's side: T_2^-1, then T_1^-1.
+        let layers: Vec<usize> = path.layers.iter().map(|l| l.layer).collect();
+        assert_eq!(layers, [2, 1]);
+        assert_eq!(path.to, f.to_prior_points(x));
+        for layer in &path.layers {
+            let last = layer.iterates.last().unwrap();
+            for (p, it) in layer.iterates.iter().enumerate().take(per_layer - 1) {
+                for &i in &layer.order[..=p] {
+                    assert_eq!(it[i], last[i], "layer {} pass {}", layer.layer, p + 1);
                 }
             }
         }

@@ -114,13 +114,15 @@ impl Digits {
         (x, log_det)
     }
 
-    /// `n` training images drawn with replacement, pre-processed with fresh noise: `x`.
-    pub fn training_batch(&self, n: usize, rng: &mut impl Rng) -> Vec<f32> {
+    /// `n` training images drawn with replacement, pre-processed with fresh noise: `x`,
+    /// and the mean log-det of their `y -> x` (the NLL of `y` is the NLL of `x` less it).
+    pub fn training_batch(&self, n: usize, rng: &mut impl Rng) -> (Vec<f32>, f64) {
         let train = &self.train;
         let which: Vec<usize> = (0..n)
             .map(|_| train[rng.gen_range(0..train.len())])
             .collect();
-        self.batch(&which, rng).0
+        let (x, log_det) = self.batch(&which, rng);
+        (x, log_det.iter().sum::<f64>() / n.max(1) as f64)
     }
 }
 
@@ -172,4 +174,19 @@ pub fn from_logit(x: f64) -> f64 {
 /// `17^D` times the probability of its pixels' bin, so `(NLL + D ln 17) / (D ln 2)`.
 pub fn bits_per_dim(nll_nats: f64) -> f64 {
     (nll_nats + DIM as f64 * (LEVELS as f64).ln()) / (DIM as f64 * std::f64::consts::LN_2)
+}
+
+/// Images in the flow's `x` (row-major `n x 64`) as CSV of their pixels `y` in `[0, 1]`,
+/// row by row of each image: a header `y1,...,y64`, then a line per image.
+pub fn images_csv(x: &[f32]) -> String {
+    let header: Vec<String> = (1..=DIM).map(|i| format!("y{i}")).collect();
+    let mut out = header.join(",") + "\n";
+    for image in x.chunks_exact(DIM) {
+        let row: Vec<String> = image
+            .iter()
+            .map(|&v| format!("{:.6}", from_logit(f64::from(v))))
+            .collect();
+        out += &(row.join(",") + "\n");
+    }
+    out
 }

@@ -1,6 +1,7 @@
 //! The divergence guard: what keeps a run from losing its model. A step whose loss is not
 //! finite, above [`DIVERGED_LOSS`], or far above the recent losses, and a test metric far
-//! above the best one so far, are divergences; the trainer then restores the checkpoint:
+//! above both the best one so far and the last one, are divergences (a metric that creeps
+//! up, as a model that overfits makes it, is not one); the trainer then restores the checkpoint:
 //! the parameters (and Adam's state) of the last evaluation whose metric was good. A
 //! blow-up that stays finite is caught as surely as a NaN.
 
@@ -14,10 +15,13 @@ pub const DIVERGED_LOSS: f64 = 1e4;
 /// A loss this many nats above the median of the recent ones (or 10 robust standard
 /// deviations, if more) is a blow-up: batch noise at a batch of 256 is a few tenths.
 pub const LOSS_JUMP: f64 = 20.0;
-/// A test metric this far above the best so far is a divergence (restore the checkpoint).
+/// A test metric this far above the best so far and the last one is a divergence (restore
+/// the checkpoint), per two dimensions: the NLL of `D`-dimensional points is a sum of `D`
+/// conditionals, and so are its jumps.
 pub const METRIC_JUMP: f64 = 1.0;
 /// A test metric within this of the best so far is good: its parameters become the
-/// checkpoint. (Between the two, training goes on without a new checkpoint.)
+/// checkpoint (between the two, training goes on without a new checkpoint); per two
+/// dimensions, like the jump.
 pub const METRIC_SLACK: f64 = 0.25;
 /// Recent losses the jump rule looks at, and how many it needs first.
 const RECENT: usize = 64;
@@ -39,15 +43,20 @@ pub struct Snapshot {
 pub struct Guard {
     checkpoint: Snapshot,
     best: f64,
+    last: f64,
+    /// The points' dimension over 2: what the metric's thresholds are multiplied by.
+    scale: f64,
     recent: VecDeque<f64>,
 }
 
 impl Guard {
-    /// A guard whose first checkpoint is `start`.
-    pub fn new(start: Snapshot) -> Guard {
+    /// A guard of a `dim`-dimensional model whose first checkpoint is `start`.
+    pub fn new(start: Snapshot, dim: usize) -> Guard {
         Guard {
             checkpoint: start,
             best: f64::INFINITY,
+            last: f64::INFINITY,
+            scale: dim as f64 / 2.0,
             recent: VecDeque::new(),
         }
     }
@@ -90,10 +99,12 @@ impl Guard {
         metric: f64,
         snapshot: impl FnOnce() -> Snapshot,
     ) -> Option<&'static str> {
-        if metric.is_nan() || metric > self.best + METRIC_JUMP {
+        let jump = METRIC_JUMP * self.scale;
+        if metric.is_nan() || metric > self.best.max(self.last) + jump {
             return Some("the test metric jumped far above its best");
         }
-        if metric <= self.best + METRIC_SLACK {
+        self.last = metric;
+        if metric <= self.best + METRIC_SLACK * self.scale {
             self.best = self.best.min(metric);
             self.checkpoint = snapshot();
         }

@@ -44,6 +44,17 @@ impl History {
         self.events.push_back(event);
         self.rollbacks += 1;
     }
+
+    /// The lowest finite point of the test series, `(step, value)`: where a model that
+    /// overfits was best (the trainer keeps that model, `best.rs`).
+    pub fn best_test(&self) -> Option<(u64, f64)> {
+        self.test
+            .points()
+            .iter()
+            .filter(|p| p.1.is_finite())
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .copied()
+    }
 }
 
 /// Most points a series holds.

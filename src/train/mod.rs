@@ -5,6 +5,7 @@
 //! checkpoint of a good model ([`crate::train::guard`]).
 
 pub mod adam;
+pub mod best;
 pub mod config;
 pub mod divergence;
 pub mod fused;
@@ -83,6 +84,8 @@ pub struct Trainer {
     /// one): what a checkpoint is labelled with.
     pub(crate) params_step: u64,
     pub(crate) last_estimate: Option<SampleEstimate>,
+    /// The lowest test metric so far and its model (`best.rs`).
+    pub(crate) best: Option<(f64, Snapshot)>,
     /// What has happened so far.
     pub history: History,
 }
@@ -122,7 +125,7 @@ impl Trainer {
             );
             return Err(Error::Invalid("dimension", msg));
         }
-        let optimiser = Optimiser::new(flow.parameters_len());
+        let (optimiser, dim) = (Optimiser::new(flow.parameters_len()), flow.dim());
         let start = Snapshot {
             step: 0,
             params: flow.parameters(),
@@ -137,9 +140,10 @@ impl Trainer {
             points,
             test_set,
             truth: None,
-            guard: Guard::new(start),
+            guard: Guard::new(start, dim),
             params_step: 0,
             last_estimate: None,
+            best: None,
             history: History::default(),
         })
     }
@@ -209,7 +213,8 @@ impl Trainer {
         self.flow
             .set_parameters(&self.work.theta)
             .expect("the flow's own parameters fit it");
-        self.history.loss.push(self.step, value);
+        // The digits' loss as the NLL of `y`, like their test metric.
+        self.history.loss.push(self.step, value - self.work.shift);
         self.params_step = self.step;
         StepOutcome::Updated { loss: value }
     }
@@ -268,6 +273,7 @@ impl Trainer {
         }
         self.history.test.push(self.step, value);
         self.history.latest = Some((self.step, value));
+        self.keep_if_best(value);
         value
     }
 

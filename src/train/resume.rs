@@ -43,11 +43,14 @@ impl Trainer {
         }
         self.optimiser = optimiser.cloned().unwrap_or_else(|| Optimiser::new(n));
         (self.step, self.params_step) = (step, step);
-        self.guard = Guard::new(Snapshot {
-            step,
-            params: self.flow.parameters(),
-            optimiser: self.optimiser.clone(),
-        });
+        self.guard = Guard::new(
+            Snapshot {
+                step,
+                params: self.flow.parameters(),
+                optimiser: self.optimiser.clone(),
+            },
+            self.flow.dim(),
+        );
         Ok(())
     }
 

@@ -1,8 +1,8 @@
-//! Sampling made visible: the path of one latent draw to the data, MADE pass by MADE pass.
-//! A layer that samples by a solve (MAF's) fixes one coordinate per pass, in its order:
-//! after pass `p` the coordinates at positions `0..p` of the order hold their final values,
-//! so drawing the iterates fills an image pixel after pixel. A direct layer (IAF's) is one
-//! pass. The density side's passes are the probe's ([`crate::views::probe`]).
+//! The sequential side made visible: the path of one point through the flow, MADE pass by
+//! MADE pass, either way. A layer that goes by a solve (MAF's towards the data, IAF's
+//! towards the prior) fixes one coordinate per pass, in its order: after pass `p` the
+//! coordinates at positions `0..p` of the order hold their final values, so drawing the
+//! iterates fills an image pixel after pixel. A direct layer is one pass.
 
 use crate::flow::layer::Towards;
 use crate::flow::Flow;
@@ -13,24 +13,28 @@ use crate::numeric::tensor::{matrix, values};
 pub struct LayerPasses {
     /// `k` of `T_k` (1 = next to the prior, the first a sample goes through).
     pub layer: usize,
-    /// The layer's ordering: `order[p]` is the coordinate fixed by pass `p + 1`.
+    /// The layer's ordering: `order[p]` is the coordinate a solve fixes at pass `p + 1`.
     pub order: Vec<usize>,
     /// The point after each MADE pass (the last is the layer's output).
     pub iterates: Vec<Vec<f32>>,
 }
 
-/// The whole path of one draw.
+/// The whole path of one point.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SamplingPath {
-    /// The base's point `z` (`eps` under `N(0, I)`).
-    pub z: Vec<f32>,
-    /// `T_1, ..., T_K` in the order a sample goes through them.
+pub struct Path {
+    /// Which way: a sample (latent to data) or a density (data to latent).
+    pub towards: Towards,
+    /// Where it starts: the base's point `z` of a sample (`eps` under `N(0, I)`), or the
+    /// data point `x` of a density.
+    pub from: Vec<f32>,
+    /// The layers in the order the point goes through them (`T_1, ..., T_K` for a sample,
+    /// the reverse for a density).
     pub layers: Vec<LayerPasses>,
-    /// The sample `x = T(z)`.
-    pub x: Vec<f32>,
+    /// Where it ends: the sample `x = T(z)`, or the base's point `z = T^-1(x)`.
+    pub to: Vec<f32>,
 }
 
-impl SamplingPath {
+impl Path {
     /// MADE passes in all.
     pub fn passes(&self) -> usize {
         self.layers.iter().map(|l| l.iterates.len()).sum()
@@ -39,17 +43,30 @@ impl SamplingPath {
 
 impl Flow {
     /// The path of the latent draw `eps` (`D` values) to its sample, pass by pass.
-    pub fn sampling_path(&self, eps: &[f32]) -> SamplingPath {
-        let d = self.dim();
-        let mut u = matrix(self.device(), eps.to_vec(), d);
+    pub fn sampling_path(&self, eps: &[f32]) -> Path {
+        let mut u = matrix(self.device(), eps.to_vec(), self.dim());
         if let Some(base) = &self.base {
             u = base.to_data(u).0;
         }
-        let z = values(&u);
-        let mut layers = Vec::with_capacity(self.layers.len());
-        for (k, layer) in self.layers.iter().enumerate() {
+        let order: Vec<usize> = (0..self.layers.len()).collect();
+        self.path(values(&u), &order, Towards::Data)
+    }
+
+    /// The path of the data point `x` (`D` values) to the base's point `z`, pass by pass:
+    /// what a density evaluation computes.
+    pub fn density_path(&self, x: &[f32]) -> Path {
+        let order: Vec<usize> = (0..self.layers.len()).rev().collect();
+        self.path(x.to_vec(), &order, Towards::Prior)
+    }
+
+    /// `from` through the layers `order` (0-based) `towards` the data or the prior.
+    fn path(&self, from: Vec<f32>, order: &[usize], towards: Towards) -> Path {
+        let mut u = matrix(self.device(), from.clone(), self.dim());
+        let mut layers = Vec::with_capacity(order.len());
+        for &k in order {
+            let layer = &self.layers[k];
             let mut inputs = Vec::new();
-            let (out, _) = layer.pass_with(u, Towards::Data, &mut |v| {
+            let (out, _) = layer.pass_with(u, towards, &mut |v| {
                 inputs.push(values(&v));
                 layer.conditioner(v)
             });
@@ -63,10 +80,11 @@ impl Flow {
             });
             u = out;
         }
-        SamplingPath {
-            z,
+        Path {
+            towards,
+            from,
             layers,
-            x: values(&u),
+            to: values(&u),
         }
     }
 }
