@@ -32,7 +32,8 @@ impl Lab {
     /// while the flow has no picture yet) for up to `budget_ms`; true when a new complete grid is ready (see
     /// [`Self::density`]). With `current`, a grid whose parameters have changed since it
     /// began starts again (paused: the picture must be the model's); without, it is
-    /// finished first (training: a picture slightly behind beats none).
+    /// finished first (training: a picture slightly behind beats none). The digits have no
+    /// map: their picture is the model's images ([`Self::model_images`]), worked on here.
     pub fn grid_work(
         &mut self,
         res: usize,
@@ -40,6 +41,9 @@ impl Lab {
         now: &mut dyn FnMut() -> f64,
         current: bool,
     ) -> bool {
+        if !self.has_map() {
+            return self.images_work(budget_ms, now, current);
+        }
         let res = match self.heatmap.density() {
             None => res.min(FIRST_RES),
             Some(_) => self.picture_res(res),
@@ -64,8 +68,18 @@ impl Lab {
     /// Whether the shown density is a grid of the parameters as they are now, at least as
     /// fine as [`Self::picture_res`]`(res)` (the GPU's is finer than the CPU's for the
     /// largest flows).
+    /// For the digits, whether the model's images are of the current parameters.
     pub fn grid_settled(&self, res: usize) -> bool {
-        !self.rebuild.due() && self.heatmap.settled(self.picture_res(res))
+        !self.rebuild.due()
+            && match self.has_map() {
+                true => self.heatmap.settled(self.picture_res(res)),
+                false => self.images_settled(),
+            }
+    }
+
+    /// Whether the flow has a density map: it is 2-D.
+    pub fn has_map(&self) -> bool {
+        self.trainer.flow.dim() == 2
     }
 
     /// The version of the parameters: it changes whenever they do (a step, a message from

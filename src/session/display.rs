@@ -1,11 +1,12 @@
 //! The draws a lab shows: data points for the overlay and the samples panel, and the fixed
 //! latent draws behind the model samples (so that they move smoothly as the model learns).
 
+use crate::data::digits::{digits, DIM, LEVELS};
 use crate::data::points::PointSet;
 use crate::data::{flatten, DataSet};
 use crate::train::objective::Objective;
 use crate::{Error, Result};
-use rand::{rngs::StdRng, SeedableRng};
+use rand::{rngs::StdRng, Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 use std::sync::Arc;
 
@@ -13,6 +14,8 @@ use std::sync::Arc;
 pub const DISPLAY_POINTS: usize = 1000;
 /// Most of the user's points shown (every k-th beyond it).
 pub const MAX_SHOWN_POINTS: usize = 5000;
+/// Images drawn for the digits' samples panel, and as many of the held-out data.
+pub const SHOWN_IMAGES: usize = 40;
 
 /// The draws on screen: data points for the overlay and the samples panel, the fixed
 /// latent draws behind the model samples, and those samples when computed elsewhere (the
@@ -21,7 +24,8 @@ pub const MAX_SHOWN_POINTS: usize = 5000;
 pub struct Draws {
     /// How many times the draws were renewed: each renewal draws from the next seed.
     count: u64,
-    /// Display data points, flattened `n x 2` (empty for energy targets).
+    /// Display data points, flattened `n x 2` (empty for energy targets); for the digits,
+    /// held-out images `n x 64` as pixel values `y` in `(0, 1)` (each bin's centre).
     data: Vec<f32>,
     latent: Vec<f32>,
     outside: Option<Vec<f32>>,
@@ -45,9 +49,14 @@ impl Draws {
                 )
             }
             (Objective::ForwardKl(d), _) => flatten(&d.sample(DISPLAY_POINTS, &mut rng)),
+            (Objective::Digits, _) => shown_images(&mut rng),
             _ => Vec::new(),
         };
-        self.latent = (0..2 * DISPLAY_POINTS)
+        let n = match objective {
+            Objective::Digits => SHOWN_IMAGES,
+            _ => DISPLAY_POINTS,
+        };
+        self.latent = (0..n * objective.dim())
             .map(|_| StandardNormal.sample(&mut rng))
             .collect();
         self.outside = None;
@@ -58,10 +67,14 @@ impl Draws {
         self.count += 1;
     }
 
-    /// Takes samples computed elsewhere from all the latent draws (`n x 2`).
+    /// Takes samples computed elsewhere from all the latent draws (`n x D`).
     pub(super) fn take_outside(&mut self, x: Vec<f32>) -> Result<()> {
         if x.len() != self.latent.len() {
-            let msg = format!("{} values for {} draws", x.len(), self.latent.len() / 2);
+            let msg = format!(
+                "{} values for {} values of draws",
+                x.len(),
+                self.latent.len()
+            );
             return Err(Error::Invalid("samples", msg));
         }
         self.outside = Some(x);
@@ -78,13 +91,29 @@ impl Draws {
         self.outside.as_ref()
     }
 
-    /// All the fixed latent draws, `n x 2`.
+    /// All the fixed latent draws, `n x D`.
     pub fn latent(&self) -> &[f32] {
         &self.latent
     }
 
-    /// The display data points, flattened `n x 2`.
+    /// The display data points, flattened `n x D`.
     pub fn data(&self) -> &[f32] {
         &self.data
     }
+}
+
+/// [`SHOWN_IMAGES`] held-out digits drawn with `rng`, as pixel values `y = (v + 1/2) / 17`.
+fn shown_images(rng: &mut StdRng) -> Vec<f32> {
+    let d = digits();
+    let held = d.indices(true);
+    let mut y = Vec::with_capacity(SHOWN_IMAGES * DIM);
+    for _ in 0..SHOWN_IMAGES {
+        let i = held[rng.gen_range(0..held.len())];
+        y.extend(
+            d.image(i)
+                .iter()
+                .map(|&v| (f32::from(v) + 0.5) / LEVELS as f32),
+        );
+    }
+    y
 }

@@ -6,8 +6,8 @@ use super::settings::{Change, Settings, PANELS};
 pub use super::values::Kind;
 use super::values::{
     count, flag, list, name, names, names_text, number, number_text, pick, seed, whole, widths,
-    COORDS, DATA, DEGREES, DIRECTIONS, EXPLORER_ORDERS, MASK_VIEWS, MODES, ORDERS, SCALES, TARGETS,
-    TRANSFORMS,
+    COORDS, DATA, DEGREES, DIRECTIONS, EXPLORER_ORDERS, MASK_VIEWS, MODES, ORDERS, SCALES, SPACES,
+    TARGETS, TRANSFORMS,
 };
 use crate::flow::transformer::BINS_RANGE;
 use crate::Result;
@@ -151,7 +151,8 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 30] = [
+pub const FIELDS: [Field; 31] = [
+    choice!("space", "data space", space, SPACES, Change::Rebuild),
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     field!(
         "compare",

@@ -4,6 +4,7 @@
 
 use super::fields::{Field, FIELDS};
 use super::settings::{Change, Settings};
+use super::space::Space;
 use super::values::shorten;
 use crate::{Error, Result};
 
@@ -20,7 +21,7 @@ impl Settings {
     /// changes nothing and the error names the field.
     pub fn set(&mut self, key: &str, value: &str) -> Result<Change> {
         let f = field(key)?;
-        let before = self.direction;
+        let (before, space) = (self.direction, self.space);
         (f.set)(self, value.trim())?;
         // What a change does to other fields: the layer shown stays within the layers, and
         // the scale follows the flow type while it is that type's default.
@@ -29,6 +30,7 @@ impl Settings {
                 self.layer = self.layer.min(self.layers);
                 self.tlayer = self.tlayer.min(self.layers);
             }
+            "space" if self.space != space => self.follow_space(space),
             "flow" if self.scale == before.default_scale() => {
                 self.scale = self.direction.default_scale();
             }
@@ -58,14 +60,19 @@ impl Settings {
         let mut s = Settings::default();
         let mut notes = Vec::new();
         let hash = hash.trim_start_matches('#');
-        // `layers` first, so that `layer` is checked against the right K; `flow` first, so
-        // that a `scale` in the hash overrides the flow type's default.
+        // `space` first, so that the fields in the hash override its defaults; `layers`
+        // next, so that `layer` is checked against the right K; `flow` too, so that a
+        // `scale` in the hash overrides the flow type's default.
         let mut pairs: Vec<(&str, &str)> = hash
             .split('&')
             .filter(|p| !p.is_empty())
             .map(|p| p.split_once('=').unwrap_or((p, "")))
             .collect();
-        pairs.sort_by_key(|(k, _)| !matches!(*k, "layers" | "flow"));
+        pairs.sort_by_key(|(k, _)| match *k {
+            "space" => 0,
+            "layers" | "flow" => 1,
+            _ => 2,
+        });
         for (key, raw) in pairs {
             let value = decode(raw);
             if let Err(e) = s.set(key, &value) {
@@ -122,4 +129,26 @@ fn decode(raw: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Settings {
+    /// After the space changed from `before`: each field still at `before`'s default
+    /// takes the new space's, and the layer panels stay within the layers.
+    pub(super) fn follow_space(&mut self, before: Space) {
+        let (old, new) = (before.defaults(), self.space.defaults());
+        if self.layers == old.layers {
+            self.layers = new.layers;
+        }
+        if self.hidden == old.hidden {
+            self.hidden = new.hidden;
+        }
+        if self.lr == old.lr {
+            self.lr = new.lr;
+        }
+        if self.batch == old.batch {
+            self.batch = new.batch;
+        }
+        self.layer = self.layer.min(self.layers);
+        self.tlayer = self.tlayer.min(self.layers);
+    }
 }

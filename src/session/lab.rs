@@ -8,6 +8,7 @@ use super::codec::Progress;
 use super::comparison::Comparison;
 use super::display::Draws;
 use super::heatmap::Heatmap;
+use super::images::Images;
 use super::marginals::Marginals;
 use super::rebuild::Rebuild;
 use super::settings::{Change, Settings};
@@ -43,6 +44,8 @@ pub struct Lab {
     pub(super) speed: Speed,
     /// The heatmap's grid and the parameters' version.
     pub(super) heatmap: Heatmap,
+    /// The model's images, for the digits (they have no heatmap).
+    pub(super) images: Images,
     /// A new flow the settings asked for (see [`Self::set_later`]), while it is due.
     pub(super) rebuild: Rebuild,
     /// Whether the test metric of the current model is still to be evaluated.
@@ -79,6 +82,7 @@ impl Lab {
             progress: Progress::default(),
             speed: Speed::default(),
             heatmap: Heatmap::default(),
+            images: Images::default(),
             rebuild: Rebuild::default(),
             metric_due: true,
             sent: [Mark::default(); 2],

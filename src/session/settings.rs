@@ -4,6 +4,7 @@
 //! a whole number, a number, widths, a flag) with its limits, and what a change needs;
 //! [`super::hash`] reads and writes the fields by that table.
 
+use super::space::Space;
 use crate::data::points::PointSet;
 use crate::data::target::Target;
 use crate::data::DataSet;
@@ -86,6 +87,7 @@ pub const PANELS: &[&str] = &[
     "density",
     "samples",
     "loss",
+    "sequence",
     "probe",
     "masks",
     "transform",
@@ -100,6 +102,8 @@ pub const PANELS: &[&str] = &[
 /// Every setting of the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// The 2-D toy sets or the 8x8 digits.
+    pub space: Space,
     /// Forward KL on data or reverse KL on an energy.
     pub objective: Mode,
     /// Compare objectives: a second flow learns the same target by the other objective.
@@ -164,28 +168,27 @@ pub struct Settings {
 
 impl Default for Settings {
     /// The default view: a 4-layer MAF (hidden 64,64, softplus scale, alternating order) on
-    /// moons, the engine's standard config ([`FlowConfig::default`]). Switching to IAF
-    /// switches the scale to IAF's default too ([`Direction::default_scale`]) unless the
-    /// scale was chosen. The learning rate is
-    /// 3e-3, not the benchmark's 1e-3 ([`TrainConfig::default`]): the page is watched live,
-    /// and at 3e-3 the moons form within seconds; the benchmark measures final quality.
+    /// moons, the toy space's defaults ([`Space::defaults`]). Switching to IAF switches the
+    /// scale to IAF's default too ([`Direction::default_scale`]) unless the scale was chosen.
     fn default() -> Self {
         let flow = FlowConfig::default();
+        let toy = Space::Toy.defaults();
         Settings {
+            space: Space::Toy,
             objective: Mode::Forward,
             compare: false,
             data: DataSet::Moons,
             target: Target::U1,
             direction: flow.direction,
-            layers: flow.layers,
-            hidden: flow.hidden,
+            layers: toy.layers,
+            hidden: toy.hidden,
             order: Order::Alternate,
             transform: flow.transform,
             scale: flow.scale,
             bins: flow.bins,
             learn_base: flow.learn_base,
-            lr: 3e-3,
-            batch: TrainConfig::default().batch,
+            lr: toy.lr,
+            batch: toy.batch,
             clip: 0.0,
             jitter: 0.0,
             seed: 0,
@@ -210,7 +213,7 @@ impl Settings {
     /// The flow these settings describe.
     pub fn flow_config(&self) -> FlowConfig {
         FlowConfig {
-            dim: 2,
+            dim: self.space.dim(),
             layers: self.layers,
             hidden: self.hidden.clone(),
             direction: self.direction,
@@ -273,8 +276,11 @@ impl Settings {
         }
     }
 
-    /// Forward KL on the data set or reverse KL on the target.
+    /// The digits, or forward KL on the data set or reverse KL on the target.
     pub fn objective(&self) -> Objective {
+        if self.space == Space::Digits {
+            return Objective::Digits;
+        }
         match self.objective {
             Mode::Reverse => Objective::ReverseKl(self.target),
             Mode::Forward => Objective::ForwardKl(self.data),

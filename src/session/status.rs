@@ -18,6 +18,8 @@ pub struct Status {
     pub progress: Progress,
     /// What `progress.metric` is.
     pub metric_name: &'static str,
+    /// What the lab learns.
+    pub objective: Objective,
     /// The data entropy (the NLL floor), forward KL only.
     pub floor: Option<f64>,
     /// Mass of the last complete density grid.
@@ -56,6 +58,13 @@ impl Status {
             }
             (Some(m), None) => fixed3(m),
         }
+    }
+
+    /// The digits' test NLL in bits per dimension of the 0..16 data; `None` for the other
+    /// objectives, or without a finite metric.
+    pub fn bits_per_dim(&self) -> Option<f64> {
+        let m = self.progress.metric.filter(|m| m.is_finite())?;
+        (self.objective == Objective::Digits).then(|| crate::data::digits::bits_per_dim(m))
     }
 }
 
@@ -143,6 +152,7 @@ impl Lab {
         Status {
             progress: self.progress.clone(),
             metric_name: if forward { "test NLL" } else { "KL estimate" },
+            objective: self.settings.objective(),
             floor,
             grid_mass: self.density().map(Density::mass),
             non_finite: self.density().map_or(0, |d| d.non_finite),

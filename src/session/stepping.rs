@@ -117,4 +117,13 @@ impl Lab {
         }
         self.score_due(true);
     }
+
+    /// Goes back to the best model the trainer measured (its lowest test metric), which
+    /// it then measures again; its step, or `None` when the model is already the best.
+    pub fn restore_best(&mut self) -> Option<u64> {
+        let step = self.trainer.restore_best()?;
+        self.heatmap.parameters_changed();
+        self.read_metric();
+        Some(step)
+    }
 }

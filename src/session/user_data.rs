@@ -4,6 +4,7 @@
 
 use super::lab::Lab;
 use crate::data::csv_file::{self, BadRows};
+use crate::data::digits::images_csv;
 use crate::data::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use crate::data::{flatten, unflatten, Point};
 use crate::{Error, Result};
@@ -115,6 +116,9 @@ impl Lab {
 
     /// The model samples on screen as CSV.
     pub fn samples_csv(&self) -> String {
+        if !self.has_map() {
+            return images_csv(self.model_images().unwrap_or_default());
+        }
         csv_file::write(&unflatten(&self.samples()))
     }
 }

@@ -3,6 +3,7 @@
 //! [`Kind`]. Every parser names the field in its error.
 
 use super::settings::{ExplorerOrder, MaskView, Mode, Order};
+use super::space::Space;
 use crate::data::target::Target;
 use crate::data::DataSet;
 use crate::flow::scale::Scale;
@@ -53,6 +54,8 @@ macro_rules! options {
     };
 }
 
+options!(SPACES: Space = [(Space::Toy, "toy", "2-D toy data and energies"),
+    (Space::Digits, "digits", "8x8 digits (64-D)")]);
 options!(MODES: Mode = [(Mode::Forward, "forward", "forward KL: learn from data"),
     (Mode::Reverse, "reverse", "reverse KL: match an energy U(x)")]);
 /// The names and labels of a list of choices, for the page.

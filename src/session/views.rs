@@ -6,6 +6,7 @@
 use super::display::DISPLAY_POINTS;
 use super::draws::{MIN_DISPLAY_POINTS, PANEL_MACS};
 use super::lab::Lab;
+use crate::data::digits::{held_out, DIM};
 use crate::data::flatten;
 use crate::numeric::grid::{grid_lines, Density, Grid, Window};
 use crate::train::objective::Objective;
@@ -161,7 +162,8 @@ impl Lab {
         curve
     }
 
-    /// The data (for reverse KL, the model's samples) seen in latent and uniform space.
+    /// The data (for reverse KL, the model's samples; for the digits, the held-out images
+    /// with their fixed noise) seen in latent and uniform space.
     pub fn latent_view(&self) -> LatentView {
         let flow = &self.trainer.flow;
         let n = self
@@ -171,6 +173,10 @@ impl Lab {
             Objective::ForwardKl(_) => {
                 let data = self.draws.data();
                 data[..2 * n.min(data.len() / 2)].to_vec()
+            }
+            Objective::Digits => {
+                let x = &held_out().x;
+                x[..DIM * n.min(x.len() / DIM)].to_vec()
             }
             _ => self.samples().into_iter().take(2 * n).collect(),
         };

@@ -1,0 +1,87 @@
+//! The digits' panels as a lab computes them: the model's images (a MAF's sample costs `D`
+//! MADE passes a layer, so at 64-D they are computed a few at a time, like the density
+//! map of a 2-D flow, which the digits have instead), and the two paths of the sequential
+//! view: one latent draw to its image, one data image to its latent point.
+
+use super::display::SHOWN_IMAGES;
+use super::lab::Lab;
+use crate::data::digits::{to_logit, DIM};
+use crate::views::sampling::Path;
+
+impl Lab {
+    /// Works on the model's images of the fixed draws for up to `budget_ms`, an image at a
+    /// time: true when a new complete set is ready ([`Self::model_images`]). With
+    /// `current`, a set whose parameters have changed since it began starts again.
+    pub(super) fn images_work(
+        &mut self,
+        budget_ms: f64,
+        now: &mut dyn FnMut() -> f64,
+        current: bool,
+    ) -> bool {
+        let start = now();
+        let version = self.heatmap.version();
+        let (mut x, from) = match self.images.job.take() {
+            Some((x, v)) if v == version || !current => (x, v),
+            _ => (Vec::with_capacity(SHOWN_IMAGES * DIM), version),
+        };
+        let latent = self.draws.latent();
+        let n = latent.len() / DIM;
+        while x.len() < n * DIM {
+            let i = x.len() / DIM;
+            let image = &latent[i * DIM..(i + 1) * DIM];
+            x.extend(self.trainer.flow.to_data_points(image).0);
+            if now() - start >= budget_ms {
+                break;
+            }
+        }
+        if x.len() < n * DIM {
+            self.images.job = Some((x, from));
+            return false;
+        }
+        self.images.done = Some((x, from));
+        true
+    }
+
+    /// The last complete set of model images (the flow's `x`, `n x 64`), if any.
+    pub fn model_images(&self) -> Option<&[f32]> {
+        self.images.done.as_ref().map(|(x, _)| x.as_slice())
+    }
+
+    /// Whether the model's images shown are of the parameters as they are now.
+    pub(super) fn images_settled(&self) -> bool {
+        self.images
+            .done
+            .as_ref()
+            .is_some_and(|(_, v)| *v == self.heatmap.version())
+    }
+
+    /// The sequential view's two paths, pass by pass: the first display draw to its sample
+    /// and the first data image shown (each pixel at its bin's centre) to its latent
+    /// point. `None` for a flow of other than 64 dimensions.
+    pub fn sequences(&self) -> Option<[Path; 2]> {
+        let flow = &self.trainer.flow;
+        let latent = self.draws.latent();
+        if flow.dim() != DIM || latent.len() < DIM {
+            return None;
+        }
+        let x = self.shown_image(0)?;
+        Some([flow.sampling_path(&latent[..DIM]), flow.density_path(&x)])
+    }
+
+    /// Data image `i` of those shown, as the flow sees it (each pixel at its bin's centre,
+    /// through the logit), and its pre-processing's log-det; `None` past the last.
+    pub fn shown_image(&self, i: usize) -> Option<Vec<f32>> {
+        let data = self.draws.data().get(i * DIM..(i + 1) * DIM)?;
+        Some(
+            data.iter()
+                .map(|&y| to_logit(f64::from(y)).0 as f32)
+                .collect(),
+        )
+    }
+
+    /// The log-det of `y -> x` of data image `i` shown: `log p(y) = log p(x)` plus it.
+    pub fn shown_log_det(&self, i: usize) -> Option<f64> {
+        let data = self.draws.data().get(i * DIM..(i + 1) * DIM)?;
+        Some(data.iter().map(|&y| to_logit(f64::from(y)).1).sum())
+    }
+}
