@@ -15,7 +15,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CANVASES: [(&str, u32, u32); 12] = [
+const CANVASES: [(&str, u32, u32); 14] = [
     ("heatmap", 420, 420),
     ("samples-model", 300, 300),
     ("samples-data", 300, 300),
@@ -28,6 +28,8 @@ const CANVASES: [(&str, u32, u32); 12] = [
     ("transform-map", 420, 340),
     ("compare-maps", 960, 440),
     ("compare-chart", 960, 250),
+    ("sequence", 960, 270),
+    ("jacobian", 960, 250),
 ];
 
 fn canvas(id: &str) -> HtmlCanvasElement {
@@ -111,7 +113,56 @@ fn every_canvas_gets_a_non_blank_non_uniform_picture() {
             "",
             "no compare view unless asked"
         );
-        for (id, _, _) in CANVASES.iter().filter(|c| !c.0.starts_with("compare")) {
+        let two_d = ["sequence", "jacobian"];
+        for (id, _, _) in CANVASES
+            .iter()
+            .filter(|c| !c.0.starts_with("compare") && !two_d.contains(&c.0))
+        {
+            let n = distinct_colours(&pixels(id));
+            assert!(n > 20, "{hash}: #{id} has only {n} colours");
+        }
+    }
+}
+
+/// The digits' panels: model and data images, loss, latent, masks, the sequential view and
+/// the Jacobians each get a real picture, and the probe's numbers add up.
+#[wasm_bindgen_test]
+fn every_digits_canvas_gets_a_picture() {
+    for (id, _, _) in CANVASES {
+        canvas(id);
+    }
+    for hash in [
+        "#space=digits&layers=2&hidden=64",
+        "#space=digits&layers=2&hidden=64&flow=iaf",
+    ] {
+        let mut app = App::new(hash);
+        for _ in 0..5 {
+            app.step();
+        }
+        while !app.grid_work(128, f64::INFINITY, false) {}
+        for view in ["samples", "loss", "masks", "latent"] {
+            app.render(view).unwrap();
+        }
+        let passes = app.sequence_start();
+        assert_eq!(passes.iter().max(), Some(&128), "{hash}: {passes:?}");
+        app.sequence_show(40).unwrap();
+        let j: serde_json::Value = serde_json::from_str(&app.render("jacobian").unwrap()).unwrap();
+        let sum: f64 = j["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["log_det"].as_f64().unwrap())
+            .sum();
+        assert!((sum - j["log_det"].as_f64().unwrap()).abs() < 1e-9, "{j}");
+        for id in [
+            "samples-model",
+            "samples-data",
+            "loss",
+            "masks",
+            "latent",
+            "sequence",
+            "jacobian",
+        ] {
             let n = distinct_colours(&pixels(id));
             assert!(n > 20, "{hash}: #{id} has only {n} colours");
         }

@@ -31,12 +31,18 @@ export function writeControls() {
     if (el.type === 'checkbox') el.checked = v === '1'; else el.value = v;
     errorFor(name, '');
   }
-  // Parts that belong to one objective (forward, reverse), one transform (affine, spline)
-  // or one data set (drawn: the user's points).
-  const shown = [state.app.get('objective'), state.app.get('transform'), state.app.get('data')];
+  // Parts that belong to one data space (toy, digits), one objective (forward, reverse),
+  // one transform (affine, spline) or one data set (drawn: the user's points). The digits
+  // have no objective or data set to choose; panels that need a 2-D flow (flat2d) keep
+  // only their heading and the reason they are empty (style.css).
+  const digits = state.app.get('space') === 'digits';
+  const shown = digits
+    ? ['digits', state.app.get('transform')]
+    : ['toy', state.app.get('objective'), state.app.get('transform'), state.app.get('data')];
   for (const el of document.querySelectorAll('[data-show]')) {
     el.hidden = !shown.includes(el.dataset.show);
   }
+  document.body.classList.toggle('digits', digits);
   showPresentation();
 }
 

@@ -3,9 +3,10 @@
 // device draws the pictures), 'worker' (a worker trains, this thread only draws) or
 // 'inline' (this thread trains and draws in turns); paused, it computes the grid until the
 // picture shown is the current parameters' full one.
-import { state } from './state.js';
+import { state, pictureView } from './state.js';
 import { renderStatus, renderNextPanel, renderAll, drawQueued, heatmapDone, showCrash } from './panels.js';
 import { gpuRefresh, GPU_RES } from './gpu-client.js';
+import { tickSequence } from './sequence.js';
 
 // Work per inline frame, in ms, shared between the density grid and training so that the
 // heatmap refreshes about 6 times a second; every task stays below 50 ms.
@@ -54,7 +55,7 @@ const frames = {
   paused() {
     const app = state.app;
     if (!app.grid_settled(PAUSED_RES) && app.grid_work(PAUSED_RES, PAUSED_GRID_MS, true)) {
-      app.render('heatmap');
+      app.render(pictureView());
       renderStatus();
     }
   },
@@ -70,7 +71,7 @@ export function frame() {
         state.stats.rebuilds += 1;
         renderAll(true);
       }
-    } else if (!drawQueued()) {
+    } else if (!drawQueued() && !tickSequence(performance.now())) {
       const m = mode();
       if (m === 'gpu') frames.gpu();
       else if (state.playing) frames[m]();

@@ -10,7 +10,7 @@
 // (`gpu().simulate_failure()`) or a dead worker (`worker().terminate()`). Nothing else
 // reaches into the page.
 import { loadEngine } from './engine.js';
-import { state, $ } from './state.js';
+import { state, $, pictureView } from './state.js';
 import { message, writeHash, writeControls, wireControls } from './controls.js';
 import { renderAll, queuePanels, showCrash, measureCosts, redrawCanvas } from './panels.js';
 import { sizeCanvases } from './canvas-size.js';
@@ -23,6 +23,7 @@ import { wireTour } from './tour.js';
 import { wirePresentation, togglePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
+import { wireSequence, restartSequence } from './sequence.js';
 
 function onChange(change) {
   // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
@@ -101,6 +102,7 @@ function wire() {
   wireUserData({ set: setField, redraw: () => { queuePanels(); state.app.render('heatmap'); } });
   wireExport({ restart });
   wireHelp();
+  wireSequence();
   wirePresentation(setField);
   wireTour({ start, play: () => setPlaying(true), probe: probeAt });
   document.addEventListener('dragover', (e) => e.preventDefault());
@@ -124,10 +126,19 @@ function wire() {
   });
   $('resample').addEventListener('click', () => {
     state.app.resample();
+    restartSequence();
     state.draws += 1;
     queuePanels();
-    state.app.render('heatmap');
+    state.app.render(pictureView());
     state.gpuStale = true;
+  });
+  $('restore-best').addEventListener('click', () => {
+    if (state.worker) {
+      toWorker('best');
+    } else {
+      state.app.restore_best();
+      queuePanels();
+    }
   });
   $('panic-reset').addEventListener('click', () => location.reload());
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
@@ -139,7 +150,8 @@ function wire() {
       reset: () => $('reset').click(),
       undo,
       present: () => togglePresentation(setField),
-      nudge: nudgeProbe,
+      // The digits have no density map to probe.
+      nudge: (key, shift) => state.app.get('space') !== 'digits' && nudgeProbe(key, shift),
     });
     if (used) e.preventDefault();
   });

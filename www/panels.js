@@ -1,16 +1,23 @@
 // Redrawing the panels and the status line from the App.
-import { state, $, record, fmt, status } from './state.js';
+import { state, $, record, fmt, status, pictureView } from './state.js';
 import { message, writeControls } from './controls.js';
 import { toWorker } from './worker-client.js';
 import { errorText } from './protocol.js';
-import { renderProbe, renderLatent, showCosts } from './views.js';
+import { renderProbe, renderLatent, renderJacobian, showCosts } from './views.js';
 import { renderCompare } from './compare.js';
 import { renderTransform } from './transform.js';
 import { awaitDimensionCost, renderDimensionCost } from './dimension-cost.js';
+import { restartSequence } from './sequence.js';
 
 // While training, one panel per turn (the App's view names, or page functions), so that no
-// frame draws them all: each stays well inside a frame even on a busy machine.
-const PANEL_TURNS = [renderCompare, 'samples', 'loss', 'composition', renderLatent, 'slice', renderProbe, renderTransform];
+// frame draws them all: each stays well inside a frame even on a busy machine. The digits
+// have only the panels that do not need a 2-D flow (their samples are drawn when a new set
+// of images is done: heatmapDone).
+const TOY_TURNS = [renderCompare, 'samples', 'loss', 'composition', renderLatent, 'slice', renderProbe, renderTransform];
+const jacobianTurn = () => renderJacobian(false);
+const DIGIT_TURNS = ['loss', renderLatent, jacobianTurn];
+const digits = () => state.app.get('space') === 'digits';
+const turns = () => (digits() ? DIGIT_TURNS : TOY_TURNS);
 // The inline trainer adapts the grid's share of a frame to keep refreshes in this range (ms).
 const HEATMAP_PERIOD = [140, 170];
 
@@ -35,11 +42,13 @@ export function renderStatus() {
       + (s.floor === null && state.app.get('data') === 'drawn' && s.metric_name === 'test NLL' ? ' (floor unknown)' : ''),
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
-  parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
+  if (s.bits_per_dim !== null) parts[2] += ` nats/image, ${fmt(s.bits_per_dim, 2)} bits/dim`;
+  if (!digits()) parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
   const cpu = `backend CPU (${state.engine.label}${state.gpu ? '; the WebGPU shader computes affine flows on N(0, I) only' : ''})`;
   parts.push(flow);
   const backend = state.gpu && state.app.gpu_fits() ? `backend WebGPU (${state.gpu.name()})` : cpu;
   $('status').textContent = parts.join(' · ');
+  renderBest(s);
   // The backend in the Compute box and the status's tooltip: the status line keeps to the model.
   $('status').title = backend;
   $('backend-status').textContent = backend;
@@ -54,6 +63,22 @@ export function renderStatus() {
     message('');
     state.warned = false;
   }
+}
+
+// The best model so far under the loss chart, and whether going back to it helps: the
+// held-out NLL has turned up since.
+function renderBest(s) {
+  const button = $('restore-best');
+  if (!s.best) {
+    $('best-text').textContent = '';
+    button.disabled = true;
+    return;
+  }
+  const [step, value] = s.best;
+  const worse = s.metric !== null && s.metric > value && s.step > step;
+  $('best-text').textContent = `Best test NLL ${fmt(value)} at step ${step}`
+    + (worse ? `; ${fmt(s.metric - value)} worse now.` : '.');
+  button.disabled = !worse;
 }
 
 // One panel (a view name for App.render, or a page function), and the status line with it.
@@ -74,8 +99,10 @@ export function measureCosts() {
 }
 
 export function renderNextPanel() {
-  drawPanel(PANEL_TURNS[state.panelTurn]);
-  state.panelTurn = (state.panelTurn + 1) % PANEL_TURNS.length;
+  const all = turns();
+  state.panelTurn %= all.length;
+  drawPanel(all[state.panelTurn]);
+  state.panelTurn = (state.panelTurn + 1) % all.length;
   state.lastPanels = performance.now();
 }
 
@@ -86,21 +113,25 @@ export function renderNextPanel() {
 export function renderAll(rebuilt) {
   writeControls();
   if (rebuilt) {
+    restartSequence();
     if (!state.worker) state.app.evaluate();
     state.gpuStale = true;
   }
   const heatmap = () => {
-    state.app.render('heatmap');
+    state.app.render(pictureView());
     renderStatus();
   };
-  state.drawQueue = [renderStatic, heatmap, ...PANEL_TURNS];
+  // The digits' probe (64 reverse passes a layer) is drawn after a change, when paused,
+  // and when asked for, not in the turns while training.
+  state.drawQueue = [renderStatic, heatmap, ...turns(), ...(digits() ? [renderJacobian] : [])];
   if (rebuilt) state.drawQueue.push(measureCosts);
 }
 
 // The panels drawn from the next frames on, one per frame (a worker's state while paused).
 export function queuePanels() {
-  const turns = PANEL_TURNS.filter((name) => !state.drawQueue.includes(name));
-  state.drawQueue.push(...turns);
+  const paused = digits() && !state.playing ? [renderJacobian] : [];
+  const due = [...turns(), ...paused].filter((name) => !state.drawQueue.includes(name));
+  state.drawQueue.push(...due);
 }
 
 // What redraws each canvas (after canvas-size.js gave it a new backing store).
@@ -109,10 +140,13 @@ const CANVAS_PANELS = {
   loss: 'loss', masks: renderStatic, explorer: renderStatic, composition: 'composition',
   latent: renderLatent, conditional: 'slice', 'transform-map': renderTransform,
   'compare-maps': renderCompare, 'compare-chart': renderCompare, 'dimension-cost': renderDimensionCost,
+  sequence: 'sequence', jacobian: renderJacobian,
 };
 
 // Queues the panel of the canvas `id` (canvas-size.js), once.
 export function redrawCanvas(id) {
+  // The digits leave the panels that need a 2-D flow empty (flat2d).
+  if (state.app && digits() && $(id).closest('.flat2d')) return;
   const panel = CANVAS_PANELS[id];
   if (panel && state.app && !state.drawQueue.includes(panel)) state.drawQueue.push(panel);
 }
@@ -137,9 +171,10 @@ export function renderStatic() {
   }
 }
 
-// A new heatmap is ready: draw it, and (training inline) adapt the grid's share of a frame.
+// A new heatmap (the digits: a new set of model images) is ready: draw it, and (training
+// inline) adapt the grid's share of a frame.
 export function heatmapDone() {
-  state.app.render('heatmap');
+  state.app.render(pictureView());
   const t = performance.now();
   const dt = t - state.lastHeatmap;
   state.lastHeatmap = t;

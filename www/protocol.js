@@ -16,6 +16,7 @@ export const TO_WORKER = {
   reset: [],
   play: ['on'],
   step: [], // one step
+  best: [], // back to the model with the lowest test metric so far
   threads: ['n'], // train on n threads (this one and n - 1 helpers)
   ping: ['id'], // answered by pong (the id, when given)
   cost: [], // answered by cost (the MAF/IAF timings of the worker's settings), then by dimensions

@@ -48,3 +48,7 @@ export function record(list, value, most = 200) {
 
 // The status line's numbers (App.read('status'), read in one place).
 export const status = () => JSON.parse(state.app.read('status'));
+
+// The picture of the current parameters the grid work makes: the density map of a 2-D
+// flow, or the digits' model images (App.grid_work).
+export const pictureView = () => (state.app.get('space') === 'digits' ? 'samples' : 'heatmap');

@@ -10,25 +10,38 @@ const hash = location.hash.slice(1);
 const app = new engine.module.App(hash);
 const sleep = (t) => new Promise((ok) => setTimeout(ok, t));
 
-// Steps per second of the training worker on `threads` threads, after a second's warm-up.
+// With `?target=V`, the seconds from Play until the test metric first reaches V.
+const target = query.has('target') ? Number(query.get('target')) : null;
+
+// Steps per second of the training worker on `threads` threads, after a second's warm-up
+// (and the seconds to the target metric, if one was asked for: the run lasts until then).
 async function speed(threads) {
   const worker = new Worker(new URL(`./worker.js?engine=${engine.name}&threads=${threads}`, import.meta.url), { type: 'module' });
   const seen = [];
+  let played = 0;
+  let reached = null;
   worker.onmessage = ({ data: m }) => {
     if (m.type !== 'state') return;
     app.absorb(m.params, m.progress, m.event);
-    seen.push([performance.now(), JSON.parse(app.read('status')).step, m.threads]);
+    const s = JSON.parse(app.read('status'));
+    seen.push([performance.now(), s.step, m.threads]);
+    if (target !== null && reached === null && s.metric !== null && s.metric <= target) {
+      reached = { seconds: (performance.now() - played) / 1000, step: s.step };
+    }
   };
   worker.postMessage(make(TO_WORKER, 'init', { gen: 0, hash }));
+  await new Promise((ok) => { worker.addEventListener('message', ok, { once: true }); });
+  played = performance.now();
   worker.postMessage(make(TO_WORKER, 'play', { on: true, gen: 0 }));
   await sleep(1000);
   const from = seen.length;
   await sleep(ms);
+  while (target !== null && reached === null && performance.now() - played < 120000) await sleep(100);
   worker.terminate();
   const [t0, s0] = seen[from];
   const [t1, s1, live] = seen[seen.length - 1];
   app.load(hash);
-  return { threads, live, steps_per_second: (s1 - s0) / ((t1 - t0) / 1000) };
+  return { threads, live, steps_per_second: (s1 - s0) / ((t1 - t0) / 1000), reached };
 }
 
 // The mean time of `f` (ms) over `runs` runs one after another (the clock's resolution is

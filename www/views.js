@@ -1,7 +1,7 @@
 // The mechanism views' page side: probing the density map (click, tap, drag, arrow keys),
 // dragging the slice line, the probe table, the latent panel's caption and the MAF/IAF
 // cost table. The numbers come from the App (src/web/views.rs); this only lays them out.
-import { state, $, fmt } from './state.js';
+import { state, $, fmt, pictureView } from './state.js';
 import { renderTransform } from './transform.js';
 
 const WINDOW = 4; // the view window is [-4, 4]^2
@@ -65,12 +65,33 @@ export function renderProbe() {
     el('p', { className: 'hint', textContent: '0* = zero because of the ordering (hover it).' }));
 }
 
+// While training, the digits' probe is drawn again at most this often (64 reverse passes a
+// layer: a few times a panel's cost).
+const JACOBIAN_PERIOD_MS = 3000;
+let jacobianAt = -Infinity;
+
+// The digits' probe: each layer's Jacobian at the chosen image, and the sum in words.
+// While training, in its turn only every JACOBIAN_PERIOD_MS (`fresh` draws it at once).
+export function renderJacobian(fresh = true) {
+  const now = performance.now();
+  if (!fresh && state.playing && now - jacobianAt < JACOBIAN_PERIOD_MS) return;
+  jacobianAt = now;
+  const r = JSON.parse(state.app.render('jacobian'));
+  if (!r) {
+    $('jacobian-text').textContent = 'No such image: the samples panel shows 40 (1 to 40).';
+    return;
+  }
+  $('jacobian-text').textContent = `Image ${r.image} at step ${r.step}: log N(z; 0, I) = ${fmt(r.log_normal)}, `
+    + `Σ log|det| = ${r.layers.map((l) => fmt(l.log_det)).join(' + ')} = ${fmt(r.log_det)}, so log p(x) = ${fmt(r.log_p)} `
+    + `for its logits x, and log p(y) = ${fmt(r.log_p_y)} nats with the pre-processing's log-det ${fmt(r.pre_log_det)}.`;
+}
+
 // Draws the latent panel and writes its uniformity number.
 export function renderLatent() {
   const r = JSON.parse(state.app.render('latent'));
   const verdict = r.ks_max < r.threshold ? 'as uniform as uniform draws would be' : 'not uniform yet';
   $('latent-ks').textContent = `Largest Kolmogorov–Smirnov distance of u's marginals from uniform: ${fmt(r.ks_max)} `
-    + `over ${r.n} points (uniform draws stay under ${fmt(r.threshold)} 95% of the time): ${verdict}.`;
+    + `over ${r.n} ${state.app.get('space') === 'digits' ? 'held-out images' : 'points'} (uniform draws stay under ${fmt(r.threshold)} 95% of the time): ${verdict}.`;
 }
 
 // Data coordinates of a pointer event over the heatmap's plot area, or null.
@@ -94,7 +115,7 @@ function redraw(panels) {
   state.viewsDue = true;
   requestAnimationFrame(() => {
     state.viewsDue = false;
-    state.app.render('heatmap');
+    state.app.render(pictureView());
   });
 }
 
@@ -121,6 +142,11 @@ function wireMadePick(id, draw) {
 }
 
 export function wireViews() {
+  $('jacobian-image').addEventListener('change', () => {
+    state.app.set_jacobian_image(Number($('jacobian-image').value) || 1);
+    redraw([renderJacobian]);
+  });
+  $('jacobian-again').addEventListener('click', () => redraw([renderJacobian]));
   wireMadePick('masks', () => state.app.render('masks'));
   wireMadePick('explorer', () => {
     try { state.app.render('explorer'); } catch { /* its message is under the explorer (renderStatic) */ }

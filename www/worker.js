@@ -146,6 +146,10 @@ const handlers = {
     w.app.step();
     return CHANGED;
   },
+  best() {
+    w.app.restore_best();
+    return CHANGED;
+  },
   threads(m) {
     setThreads(m.n, w.engine.name);
     return CHANGED;

@@ -171,13 +171,32 @@ pub fn robust_range(values: &[f32], must: Option<f32>) -> (f32, f32) {
     (lo, hi)
 }
 
-/// Training loss and test metric over steps, with the entropy floor (forward KL).
+/// What the loss chart shows besides the history.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LossMarks<'a> {
+    /// The entropy floor (forward KL on a data set whose entropy is known).
+    pub floor: Option<f64>,
+    /// What the test series is.
+    pub metric: &'a str,
+    /// The y axis's unit.
+    pub unit: &'a str,
+    /// The best test point, ringed (where the model is kept).
+    pub best: Option<(u64, f64)>,
+}
+
+/// Training loss and test metric over steps, with the entropy floor (forward KL) and the
+/// best test point.
 pub fn loss<DB: DrawingBackend>(
     area: &Area<DB>,
     history: &History,
-    floor: Option<f64>,
-    metric: &str,
+    marks: LossMarks,
 ) -> Result<(), String> {
+    let LossMarks {
+        floor,
+        metric,
+        unit,
+        best,
+    } = marks;
     area.fill(&WHITE).map_err(err)?;
     let train = thin(history.loss.points(), 400);
     let test = thin(history.test.points(), 400);
@@ -204,7 +223,7 @@ pub fn loss<DB: DrawingBackend>(
         .y_labels(5)
         .x_label_formatter(&|v| format!("{}", v.round() as i64))
         .x_desc("step")
-        .y_desc("nats")
+        .y_desc(unit)
         .light_line_style(RGBColor(236, 236, 236))
         .label_style((FONT, TEXT).into_font().color(&INK))
         .axis_desc_style((FONT, TEXT).into_font().color(&INK))
@@ -233,6 +252,14 @@ pub fn loss<DB: DrawingBackend>(
         .map_err(err)?
         .label(metric)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], MODEL.stroke_width(2)));
+    if let Some((step, value)) = best.filter(|b| (lo - pad..=top + pad).contains(&(b.1 as f32))) {
+        let ring = ShapeStyle::from(INK).stroke_width(2);
+        chart
+            .draw_series([Circle::new((step as f32, value as f32), 7, ring)])
+            .map_err(err)?
+            .label("best")
+            .legend(move |(x, y)| Circle::new((x + 7, y), 5, ring));
+    }
     legend_and_present(&mut chart, area, SeriesLabelPosition::UpperRight)
 }
 

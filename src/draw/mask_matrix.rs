@@ -16,10 +16,12 @@ const ON: RGBColor = RGBColor(62, 70, 98);
 const FADED: RGBColor = RGBColor(196, 201, 214);
 /// A cell the mask forbids.
 const OFF: RGBColor = RGBColor(240, 242, 246);
-/// Height of the titles above the matrices (two lines: the name, the shape).
-const TITLE: i32 = 40;
-/// Space between matrices.
-const GAP: f64 = 14.0;
+/// Height of the titles above the matrices (three lines: the name, the shape, the rule).
+const TITLE: i32 = 58;
+/// Space between matrices: room for the degrees `m` left of each one's rows.
+const GAP: f64 = 30.0;
+/// Least height between two degree labels.
+const LABEL_GAP: f64 = 15.0;
 
 /// Where the picture can be picked: a rectangle whose rows, top to bottom, belong to these
 /// coordinates (an output's coordinate is its unit index mod `D`).
@@ -111,11 +113,12 @@ pub fn matrices<DB: DrawingBackend>(
     let left = w - side - label - 4.0;
     // Each mask in a box of the full height; widths in proportion to their columns, but at
     // least wide enough for a title (a 64x2 mask is a tall, readable box, not a line).
-    let widths = box_widths(masks, left - GAP * masks.len() as f64);
+    let widths = box_widths(masks, left - GAP * (masks.len() + 1) as f64);
     let top = TITLE as f64;
     let height = (h - top - 8.0).max(8.0);
     let mut zones = Vec::new();
-    let mut x = 8.0;
+    let small = (FONT, TEXT - 2.0).into_font().color(&INK);
+    let mut x = GAP;
     for (l, (m, &bw)) in masks.iter().zip(&widths).enumerate() {
         let name = if l + 1 == masks.len() {
             "M out".to_string()
@@ -127,6 +130,16 @@ pub fn matrices<DB: DrawingBackend>(
             let at = (x as i32 - 6, 2 + 18 * line as i32);
             area.draw(&Text::new(text, at, font.clone())).map_err(err)?;
         }
+        // The rule that made the mask: a hidden unit sees the units of degree at most its
+        // own; an output of coordinate i, the units of degree below m(x_i).
+        let rule = if l + 1 == masks.len() {
+            "m(x)>m"
+        } else {
+            "m\u{2032}\u{2265}m"
+        };
+        let at = (x as i32 - 6, 2 + 36);
+        area.draw(&Text::new(rule, at, font.clone().color(&MODEL)))
+            .map_err(err)?;
         let (cw, ch) = (bw / m.cols as f64, height / m.rows as f64);
         let px = |v: f64| v.round() as i32;
         // Sorted by degree, a mask is constant on blocks of equal degrees (a mask entry and
@@ -136,6 +149,7 @@ pub fn matrices<DB: DrawingBackend>(
             runs(&order[l + 1], &units[l + 1]),
             runs(&order[l], &units[l]),
         );
+        let mut labelled = f64::NEG_INFINITY;
         for &(r0, r1, r) in &row_runs {
             for &(c0, c1, c) in &col_runs {
                 let allowed = m.get(r, c);
@@ -157,6 +171,15 @@ pub fn matrices<DB: DrawingBackend>(
             let colour = degree_colour(units[l + 1][r], d);
             area.draw(&Rectangle::new(strip, colour.filled()))
                 .map_err(err)?;
+            // The degree m(k) of the run, where there is room for its label.
+            let mid = (y0 + y1) / 2.0;
+            if mid - labelled >= LABEL_GAP && y1 - top <= height + 0.5 {
+                labelled = mid;
+                let text = units[l + 1][r].to_string();
+                let at = (px(x - 8.0) - 7 * text.len() as i32, px(mid) - 7);
+                area.draw(&Text::new(text, at, small.clone()))
+                    .map_err(err)?;
+            }
         }
         if l + 1 == masks.len() {
             let rect = (
@@ -186,9 +209,11 @@ pub fn matrices<DB: DrawingBackend>(
                 (true, None) => ON,
             };
             let (x0, y0) = (px + ci as f64 * step, py + ri as f64 * step);
+            // Cells apart while they are large enough to show a gap.
+            let inset = i32::from(step >= 4.0);
             let rect = [
-                (x0 as i32 + 1, y0 as i32 + 1),
-                ((x0 + step) as i32 - 1, (y0 + step) as i32 - 1),
+                (x0 as i32 + inset, y0 as i32 + inset),
+                ((x0 + step) as i32 - inset, (y0 + step) as i32 - inset),
             ];
             area.draw(&Rectangle::new(rect, colour.filled()))
                 .map_err(err)?;

@@ -20,8 +20,10 @@ fn drawn(r: Result<(), JsError>) -> Result<String, JsError> {
 impl App {
     /// Draws one panel on its canvas (`web/dom.rs` lists the canvases): `heatmap`,
     /// `samples`, `loss`, `slice`, `latent`, `composition`, `transform`, `compare`,
-    /// `masks`, `explorer` or `dimension-cost`. Returns the caption's numbers as JSON for `latent`,
-    /// `transform` and `compare`, and an empty string for the others.
+    /// `masks`, `explorer`, `dimension-cost`, `sequence` or `jacobian` (the digits'
+    /// samples and latent panels are drawn by `samples` and `latent`). Returns the
+    /// caption's numbers as JSON for `latent`, `transform`, `compare` and `jacobian`, and
+    /// an empty string for the others.
     pub fn render(&mut self, view: &str) -> Result<String, JsError> {
         match view {
             "heatmap" => drawn(self.render_heatmap()),
@@ -35,6 +37,8 @@ impl App {
             "masks" => drawn(self.render_masks()),
             "explorer" => drawn(self.render_explorer()),
             "dimension-cost" => drawn(self.render_dimension_cost()),
+            "sequence" => drawn(self.render_sequence()),
+            "jacobian" => self.render_jacobian(),
             _ => Err(unknown("view", view)),
         }
     }

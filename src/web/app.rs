@@ -35,6 +35,11 @@ pub struct App {
     /// figures shown (the page's), see `dimension_cost.rs`.
     pub(super) sweep: Option<crate::session::dimension_cost::Sweep>,
     pub(super) dimension_costs: Option<Vec<crate::session::dimension_cost::DimensionCost>>,
+    /// The digits' sequential view: its two paths and the pass count shown (`digits.rs`).
+    pub(super) sequence: std::cell::RefCell<Option<[crate::views::sampling::Path; 2]>>,
+    pub(super) sequence_at: std::cell::Cell<usize>,
+    /// The data image shown (0-based) whose Jacobians the digits' probe draws.
+    pub(super) jacobian_image: std::cell::Cell<usize>,
 }
 
 #[wasm_bindgen]
@@ -57,6 +62,9 @@ impl App {
             mask_zones: std::cell::RefCell::new([Vec::new(), Vec::new()]),
             sweep: None,
             dimension_costs: None,
+            sequence: std::cell::RefCell::new(None),
+            sequence_at: std::cell::Cell::new(0),
+            jacobian_image: std::cell::Cell::new(0),
         }
     }
 
@@ -179,11 +187,12 @@ impl App {
             .map(|(i, &m)| (m, i))
             .collect();
         inputs.sort();
-        inputs
-            .iter()
-            .map(|(_, i)| format!("x{}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<String> = inputs.iter().map(|(_, i)| format!("x{}", i + 1)).collect();
+        // Beyond a few coordinates, the first three and the last.
+        match names.len() {
+            0..=8 => names.join(", "),
+            n => format!("{}, …, {}", names[..3].join(", "), names[n - 1]),
+        }
     }
 
     /// The status line's numbers as JSON.
@@ -204,6 +213,8 @@ impl App {
             "passes_sample": s.passes.1,
             "work_macs": s.work_macs,
             "event": s.progress.event,
+            "best": self.lab.trainer().history.best_test(),
+            "bits_per_dim": s.bits_per_dim(),
         })
         .to_string()
     }

@@ -31,6 +31,8 @@ pub mod canvases {
     pub const MASKS: &str = "masks";
     pub const EXPLORER: &str = "explorer";
     pub const DIMENSION_COST: &str = "dimension-cost";
+    pub const SEQUENCE: &str = "sequence";
+    pub const JACOBIAN: &str = "jacobian";
 }
 
 /// The canvas with this id.

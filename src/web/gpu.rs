@@ -94,9 +94,10 @@ impl Gpu {
 
 #[wasm_bindgen]
 impl App {
-    /// Whether the GPU backend computes this flow's pictures (affine layers on the
-    /// `N(0, I)` base); otherwise the CPU does, and the page says why.
+    /// Whether the GPU backend computes this flow's pictures (a 2-D flow's density map and
+    /// samples, affine layers on the `N(0, I)` base); otherwise the CPU does, and the page
+    /// says why.
     pub fn gpu_fits(&self) -> bool {
-        fits(self.flow())
+        self.lab.has_map() && fits(self.flow())
     }
 }

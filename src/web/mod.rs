@@ -4,9 +4,11 @@
 //!
 //! - settings: `new(hash)`, `notes`, `hash`, `get`, `set`, `adopt`, `load`, `apply`,
 //!   `rebuilding`, and [`settings_fields`] (the table the controls are built from);
-//! - training: `train`, `step`, `reset`, `evaluate`, `resample`, `undo`, `undo_step`;
+//! - training: `train`, `step`, `reset`, `evaluate`, `resample`, `undo`, `undo_step`,
+//!   `restore_best`;
 //! - views: `render(view)`, `read(what)` (both in `api.rs`), `grid_work`, `grid_settled`,
-//!   `set_probe`, `set_slice`, `slice_line`, `pick_mask`;
+//!   `set_probe`, `set_slice`, `slice_line`, `pick_mask`, and the digits' sequential view
+//!   (`sequence_start`, `sequence_show`, in `digits.rs`);
 //! - files: `export(kind)`, `import_model`, `import_csv`, and the user's points
 //!   (`points`, `set_points`, `points_count`, `stamp`, `erase`, `set_drawing`);
 //! - MAF against IAF as `D` grows (`dimension_cost.rs`: `sweep_start`, `sweep_work`,
@@ -21,6 +23,7 @@ mod api;
 mod app;
 mod bench;
 mod compare;
+mod digits;
 mod dimension_cost;
 mod dom;
 mod gpu;

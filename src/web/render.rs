@@ -42,6 +42,9 @@ impl App {
 
     /// Draws model samples and data (or the target density) side by side.
     pub(super) fn render_samples(&mut self) -> Result<(), JsError> {
+        if !self.lab.has_map() {
+            return self.render_digit_samples();
+        }
         let window = Window::default();
         let model = area(backend(canvas(SAMPLES_MODEL)?)?);
         charts::scatter(
@@ -76,8 +79,7 @@ impl App {
                 let rect = charts::axes(&root, window, &caption).map_err(js)?;
                 draw_image(&c, &self.target_rgba(t), TARGET_RES, &rect)?;
             }
-            // The settings reach no 64-D objective yet: the digits have no 2-D panel.
-            Objective::Digits => {}
+            Objective::Digits => unreachable!("the digits are drawn as images"),
         }
         Ok(())
     }
@@ -108,12 +110,19 @@ impl App {
     pub(super) fn render_loss(&self) -> Result<(), JsError> {
         let root = area(backend(canvas(LOSS)?)?);
         let status = self.lab.status();
-        charts::loss(
-            &root,
-            &self.lab.trainer().history,
-            status.floor,
-            status.metric_name,
-        )
-        .map_err(js)
+        let history = &self.lab.trainer().history;
+        let marks = charts::LossMarks {
+            floor: status.floor,
+            metric: status.metric_name,
+            unit: if self.lab.has_map() {
+                "nats"
+            } else {
+                "nats per image"
+            },
+            best: history
+                .best_test()
+                .filter(|_| status.objective.is_forward()),
+        };
+        charts::loss(&root, history, marks).map_err(js)
     }
 }

@@ -138,6 +138,9 @@ impl App {
     /// Draws the latent and uniform panel on `#latent`; returns `{n, ks, ks_max,
     /// threshold}` for its caption.
     pub(super) fn render_latent(&self) -> Result<String, JsError> {
+        if !self.lab.has_map() {
+            return self.render_digit_latent();
+        }
         let root = area(backend(canvas(LATENT)?)?);
         let view = self.lab.latent_view();
         let model = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
