@@ -14,6 +14,8 @@ const VIEWS = {
   spline: '#transform=spline&learnbase=1&stages=1',
   'huge spline': '#layers=12&hidden=256,256,256,256&batch=4096&stages=1&transform=spline&bins=32',
   'many bins': '#layers=1&hidden=8&transform=spline&bins=32&stages=1',
+  digits: '#space=digits',
+  'digits iaf': '#space=digits&flow=iaf',
 };
 const TRAIN_S = Number(process.env.TRAIN_S || 10);
 
@@ -45,8 +47,9 @@ try {
       await page.locator('#seed').blur();
       await settled(page);
       const rebuild = await longest(page);
+      // A probed point, where there is a density map (the digits have none).
       const box = await page.locator('#heatmap').boundingBox();
-      await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
+      if (box) await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4);
       await page.keyboard.press('Space');
       await page.waitForTimeout(TRAIN_S * 1000);
       await page.keyboard.press('Space');
