@@ -14,7 +14,8 @@ import { restartSequence } from './sequence.js';
 // have only the panels that do not need a 2-D flow (their samples are drawn when a new set
 // of images is done: heatmapDone).
 const TOY_TURNS = [renderCompare, 'samples', 'loss', 'composition', renderLatent, 'slice', renderProbe, renderTransform];
-const jacobianTurn = () => renderJacobian(false);
+const jacobianTurn = () => renderJacobian('turn');
+const jacobianChange = () => renderJacobian('change');
 const DIGIT_TURNS = ['loss', renderLatent, jacobianTurn];
 const digits = () => state.app.get('space') === 'digits';
 const turns = () => (digits() ? DIGIT_TURNS : TOY_TURNS);
@@ -123,13 +124,13 @@ export function renderAll(rebuilt) {
   };
   // The digits' probe (64 reverse passes a layer) is drawn after a change, when paused,
   // and when asked for, not in the turns while training.
-  state.drawQueue = [renderStatic, heatmap, ...turns(), ...(digits() ? [renderJacobian] : [])];
+  state.drawQueue = [renderStatic, heatmap, ...turns(), ...(digits() ? [jacobianChange] : [])];
   if (rebuilt) state.drawQueue.push(measureCosts);
 }
 
 // The panels drawn from the next frames on, one per frame (a worker's state while paused).
 export function queuePanels() {
-  const paused = digits() && !state.playing ? [renderJacobian] : [];
+  const paused = digits() && !state.playing ? [jacobianChange] : [];
   const due = [...turns(), ...paused].filter((name) => !state.drawQueue.includes(name));
   state.drawQueue.push(...due);
 }
@@ -140,7 +141,7 @@ const CANVAS_PANELS = {
   loss: 'loss', masks: renderStatic, explorer: renderStatic, composition: 'composition',
   latent: renderLatent, conditional: 'slice', 'transform-map': renderTransform,
   'compare-maps': renderCompare, 'compare-chart': renderCompare, 'dimension-cost': renderDimensionCost,
-  sequence: 'sequence', jacobian: renderJacobian,
+  sequence: 'sequence', jacobian: jacobianChange,
 };
 
 // Queues the panel of the canvas `id` (canvas-size.js), once.

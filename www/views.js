@@ -65,16 +65,24 @@ export function renderProbe() {
     el('p', { className: 'hint', textContent: '0* = zero because of the ordering (hover it).' }));
 }
 
-// While training, the digits' probe is drawn again at most this often (64 reverse passes a
-// layer: a few times a panel's cost).
+// While training, the digits' probe is drawn again at most this often (64 reverse passes
+// over 64 copies of the image, a layer: a few times a panel's cost).
 const JACOBIAN_PERIOD_MS = 3000;
 let jacobianAt = -Infinity;
 
 // The digits' probe: each layer's Jacobian at the chosen image, and the sum in words.
-// While training, in its turn only every JACOBIAN_PERIOD_MS (`fresh` draws it at once).
-export function renderJacobian(fresh = true) {
+// `why`: 'asked' (the button, the image's number, a resize) draws it; 'change' (a new
+// flow, a pause) too, but for an IAF, whose density is a 64-pass solve a layer (about a
+// second here), it says so and waits to be asked; 'turn' (training) draws a MAF's every
+// JACOBIAN_PERIOD_MS.
+export function renderJacobian(why = 'asked') {
   const now = performance.now();
-  if (!fresh && state.playing && now - jacobianAt < JACOBIAN_PERIOD_MS) return;
+  const iaf = state.app.get('flow') === 'iaf';
+  if (why === 'turn' && (iaf || now - jacobianAt < JACOBIAN_PERIOD_MS)) return;
+  if (why === 'change' && iaf) {
+    $('jacobian-text').textContent = 'An IAF scores an image by a 64-pass solve a layer, so its Jacobians take about a second on this page: press Probe again to draw them.';
+    return;
+  }
   jacobianAt = now;
   const r = JSON.parse(state.app.render('jacobian'));
   if (!r) {

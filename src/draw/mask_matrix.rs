@@ -21,7 +21,7 @@ const TITLE: i32 = 58;
 /// Space between matrices: room for the degrees `m` left of each one's rows.
 const GAP: f64 = 30.0;
 /// Least height between two degree labels.
-const LABEL_GAP: f64 = 15.0;
+const LABEL_GAP: f64 = 17.0;
 
 /// Where the picture can be picked: a rectangle whose rows, top to bottom, belong to these
 /// coordinates (an output's coordinate is its unit index mod `D`).
@@ -117,7 +117,6 @@ pub fn matrices<DB: DrawingBackend>(
     let top = TITLE as f64;
     let height = (h - top - 8.0).max(8.0);
     let mut zones = Vec::new();
-    let small = (FONT, TEXT - 2.0).into_font().color(&INK);
     let mut x = GAP;
     for (l, (m, &bw)) in masks.iter().zip(&widths).enumerate() {
         let name = if l + 1 == masks.len() {
@@ -138,8 +137,7 @@ pub fn matrices<DB: DrawingBackend>(
             "m\u{2032}\u{2265}m"
         };
         let at = (x as i32 - 6, 2 + 36);
-        area.draw(&Text::new(rule, at, font.clone().color(&MODEL)))
-            .map_err(err)?;
+        area.draw(&Text::new(rule, at, font.clone())).map_err(err)?;
         let (cw, ch) = (bw / m.cols as f64, height / m.rows as f64);
         let px = |v: f64| v.round() as i32;
         // Sorted by degree, a mask is constant on blocks of equal degrees (a mask entry and
@@ -176,9 +174,8 @@ pub fn matrices<DB: DrawingBackend>(
             if mid - labelled >= LABEL_GAP && y1 - top <= height + 0.5 {
                 labelled = mid;
                 let text = units[l + 1][r].to_string();
-                let at = (px(x - 8.0) - 7 * text.len() as i32, px(mid) - 7);
-                area.draw(&Text::new(text, at, small.clone()))
-                    .map_err(err)?;
+                let at = (px(x - 8.0) - 8 * text.len() as i32, px(mid) - 8);
+                area.draw(&Text::new(text, at, font.clone())).map_err(err)?;
             }
         }
         if l + 1 == masks.len() {

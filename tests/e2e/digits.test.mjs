@@ -5,6 +5,7 @@
 // reported (the target lives in tests/bench/tasks.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { useBrowser, ARTEFACTS, openPage, settled, status, tourPreset, colours } from './helpers.mjs';
 
 const env = useBrowser();
@@ -49,6 +50,14 @@ test('the digits from the tour: image panels, nats per image, sequential passes,
   assert.ok(Math.abs(sum - j.log_det) < 1e-9 && Math.abs(j.log_normal + j.log_det - j.log_p) < 1e-6, JSON.stringify(j));
   assert.ok(Math.abs(j.log_p_y - j.log_p - j.pre_log_det) < 1e-9);
   assert.deepEqual(j.layers.map((l) => l.layer), [5, 4, 3, 2, 1]);
+  // Files: the samples as 64 pixel columns, the dashboard as a PNG of the visible panels.
+  const csv = (await app(page, 'export', 'samples')).trim().split('\n');
+  assert.equal(csv.length, 41);
+  assert.equal(csv[1].split(',').length, 64);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+  await png.saveAs(`${ARTEFACTS}digits-dashboard.png`);
+  const bytes = await readFile(`${ARTEFACTS}digits-dashboard.png`);
+  assert.ok(bytes.length > 50000 && bytes.subarray(1, 4).toString() === 'PNG', `${bytes.length} bytes`);
   for (const [w, h] of [[1366, 768], [1920, 1080]]) {
     await page.setViewportSize({ width: w, height: h });
     await page.evaluate(() => window.scrollTo(0, 0));
