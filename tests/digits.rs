@@ -131,68 +131,56 @@ fn training_on_digits_lowers_the_held_out_nll_of_y() {
     assert!(Trainer::new(Flow::new(FlowConfig::default()).unwrap(), config).is_err());
 }
 
-#[test]
-fn maf_sampling_fills_an_image_coordinate_after_coordinate_and_ends_on_the_sample() {
-    use arflow::flow::made::Kernels;
-    use arflow::flow::Direction;
-    for direction in [Direction::Maf, Direction::Iaf] {
-        let mut f = Flow::new(FlowConfig {
-            direction,
-            ..digits_flow(4).config.clone()
-        })
-        .unwrap();
-        f.kernels = Kernels::Dfdx;
-        let eps = f.draw_latent(1).as_vec();
-        let path = f.sampling_path(&eps);
-        let per_layer = if direction == Direction::Maf { DIM } else { 1 };
-        assert_eq!(path.passes(), 2 * per_layer);
-        // The animation's last image is the sample drawn in one call from the same draw.
-        assert_eq!(path.to, f.to_data_points(&eps).0);
-        for layer in &path.layers {
-            let last = layer.iterates.last().unwrap();
-            for (p, it) in layer.iterates.iter().enumerate().take(per_layer - 1) {
-                // After pass p + 1 the coordinates at positions 0..=p are final.
-                for &i in &layer.order[..=p] {
-                    assert_eq!(
-                        it[i],
-                        last[i],
-                        "layer {} pass {} coordinate {i}",
-                        layer.layer,
-                        p + 1
-                    );
-                }
+/// A 4-layer digits flow of `direction` on dfdx's kernels (the paths' engine).
+fn dfdx_flow(direction: arflow::flow::Direction) -> Flow {
+    let mut f = Flow::new(FlowConfig {
+        direction,
+        ..digits_flow(4).config.clone()
+    })
+    .unwrap();
+    f.kernels = arflow::flow::made::Kernels::Dfdx;
+    f
+}
+
+/// Each layer of `path` that takes `per_layer` passes fixes one more coordinate per pass,
+/// in its order: after pass `p + 1` the coordinates at positions `0..=p` are final.
+fn assert_fixed_in_order(path: &arflow::views::sampling::Path, per_layer: usize) {
+    assert_eq!(path.passes(), 2 * per_layer);
+    for layer in &path.layers {
+        let last = layer.iterates.last().unwrap();
+        for (p, it) in layer.iterates.iter().enumerate().take(per_layer - 1) {
+            for &i in &layer.order[..=p] {
+                assert_eq!(it[i], last[i], "layer {} pass {}", layer.layer, p + 1);
             }
         }
     }
 }
 
 #[test]
-fn iaf_scores_an_image_coordinate_after_coordinate_and_ends_on_its_latent_point() {
-    use arflow::flow::made::Kernels;
+fn maf_sampling_fills_an_image_coordinate_after_coordinate_and_ends_on_the_sample() {
     use arflow::flow::Direction;
     for direction in [Direction::Maf, Direction::Iaf] {
-        let mut f = Flow::new(FlowConfig {
-            direction,
-            ..digits_flow(4).config.clone()
-        })
-        .unwrap();
-        f.kernels = Kernels::Dfdx;
+        let f = dfdx_flow(direction);
+        let eps = f.draw_latent(1).as_vec();
+        let path = f.sampling_path(&eps);
+        assert_fixed_in_order(&path, if direction == Direction::Maf { DIM } else { 1 });
+        // The animation's last image is the sample drawn in one call from the same draw.
+        assert_eq!(path.to, f.to_data_points(&eps).0);
+    }
+}
+
+#[test]
+fn iaf_scores_an_image_coordinate_after_coordinate_and_ends_on_its_latent_point() {
+    use arflow::flow::Direction;
+    for direction in [Direction::Maf, Direction::Iaf] {
+        let f = dfdx_flow(direction);
         let x = &held_out().x[DIM..2 * DIM];
         let path = f.density_path(x);
-        let per_layer = if direction == Direction::Iaf { DIM } else { 1 };
-        assert_eq!(path.passes(), 2 * per_layer);
+        assert_fixed_in_order(&path, if direction == Direction::Iaf { DIM } else { 1 });
         // The layers run from the data's side: T_2^-1, then T_1^-1.
         let layers: Vec<usize> = path.layers.iter().map(|l| l.layer).collect();
         assert_eq!(layers, [2, 1]);
         assert_eq!(path.to, f.to_prior_points(x));
-        for layer in &path.layers {
-            let last = layer.iterates.last().unwrap();
-            for (p, it) in layer.iterates.iter().enumerate().take(per_layer - 1) {
-                for &i in &layer.order[..=p] {
-                    assert_eq!(it[i], last[i], "layer {} pass {}", layer.layer, p + 1);
-                }
-            }
-        }
     }
 }
 

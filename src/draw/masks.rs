@@ -148,7 +148,11 @@ pub fn degree_colour(degree: usize, dim: usize) -> RGBColor {
     RGBColor(c.r, c.g, c.b)
 }
 
-/// Draws the diagram with column titles.
+/// The radius of a hidden unit that carries its degree.
+const NUMBERED_RADIUS: i32 = 9;
+
+/// Draws the diagram with column titles, each hidden unit's degree where it fits, and the
+/// rule of the masks under it.
 pub fn draw<DB: DrawingBackend>(
     area: &Area<DB>,
     degrees: &[Vec<usize>],
@@ -161,7 +165,8 @@ pub fn draw<DB: DrawingBackend>(
     let diagram = layout(degrees, masks);
     let dim = degrees[0].len();
     let thin = widths.iter().any(|&n| n > SHOWN_UNITS);
-    let (left, right, top, bottom) = (44.0, 56.0, 24.0, if thin { 22.0 } else { 10.0 });
+    // The rule under the units, and the thinned layers' note under that.
+    let (left, right, top, bottom) = (44.0, 56.0, 24.0, if thin { 44.0 } else { 28.0 });
     let px = |n: &Node| {
         (
             (left + n.x * (w as f64 - left - right)) as i32,
@@ -179,7 +184,12 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(err)?;
     }
     let columns = degrees.len() + 1;
+    // Hidden units spaced widely enough carry their degree m(k) in a larger dot.
+    let tallest = degrees.iter().map(Vec::len).max().unwrap_or(1).max(2);
+    let spacing = (h as f64 - top - bottom) / (tallest - 1) as f64;
+    let numbered = spacing >= 2.0 * NUMBERED_RADIUS as f64 + 1.0;
     let radius = if diagram.nodes.len() > 150 { 2 } else { 5 };
+    let digits = (FONT, TEXT).into_font().color(&WHITE);
     for (i, n) in diagram.nodes.iter().enumerate() {
         let (x, y) = px(n);
         let colour = degree_colour(n.degree, dim);
@@ -189,8 +199,16 @@ pub fn draw<DB: DrawingBackend>(
         } else {
             colour.filled()
         };
-        area.draw(&Circle::new((x, y), radius, style))
+        let hidden = n.label.is_empty();
+        let r = if hidden && numbered { NUMBERED_RADIUS } else { radius };
+        area.draw(&Circle::new((x, y), r, style))
             .map_err(err)?;
+        if hidden && numbered {
+            let text = n.degree.to_string();
+            let at = (x - 4 * text.len() as i32, y - 8);
+            area.draw(&Text::new(text, at, digits.clone()))
+                .map_err(err)?;
+        }
         if bias_only {
             area.draw(&Circle::new((x, y), radius, colour.stroke_width(2)))
                 .map_err(err)?;
@@ -218,7 +236,7 @@ pub fn draw<DB: DrawingBackend>(
         let x = (left + c as f64 / (columns - 1) as f64 * (w as f64 - left - right)) as i32;
         if let Some(&n) = widths.get(c).filter(|&&n| c > 0 && n > SHOWN_UNITS) {
             let shown = format!("{SHOWN_UNITS} of {n} shown");
-            let at = (x - 34, h as i32 - 15);
+            let at = (x - 34, h as i32 - 34);
             area.draw(&Text::new(shown, at, (FONT, TEXT).into_font().color(&INK)))
                 .map_err(err)?;
         }
@@ -229,5 +247,11 @@ pub fn draw<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
+    // The rule that drew every edge: a hidden unit takes the units of degree at most its
+    // own, an output of x_i those of degree below m(x_i).
+    let rule = "edge if m\u{2032} \u{2265} m (hidden), m(x) > m (output)";
+    let at = (left as i32 - 36, h as i32 - 18);
+    area.draw(&Text::new(rule, at, (FONT, TEXT).into_font().color(&INK)))
+        .map_err(err)?;
     area.present().map_err(err)
 }
