@@ -91,3 +91,29 @@ fn the_map_follows_the_probe_and_its_slopes_make_the_log_det() {
         }
     }
 }
+
+#[test]
+fn a_map_that_leaves_the_frame_is_cut_at_its_edge_not_flattened_along_it() {
+    use arflow::draw::coordinate_map::clip_to_band;
+    // A straight line of slope 3 through the frame [-5, 5], sampled coarsely.
+    let curve: Vec<[f32; 2]> = (-10..=10)
+        .map(|i| [i as f32 * 0.5, 1.5 * i as f32])
+        .collect();
+    let pieces = clip_to_band(&curve, -5.0, 5.0);
+    assert_eq!(pieces.len(), 1);
+    let line = &pieces[0];
+    // It ends exactly where it meets the edges, and every point is on the line.
+    assert_eq!(line.first().copied(), Some((-5.0 / 3.0, -5.0)));
+    assert_eq!(line.last().copied(), Some((5.0 / 3.0, 5.0)));
+    assert!(line
+        .iter()
+        .all(|&(x, y)| (y - 3.0 * x).abs() < 1e-5 && y.abs() <= 5.0));
+    // Out and back in: two pieces; one step across the whole band: its chord.
+    let wave = [[0.0, 0.0], [1.0, 8.0], [2.0, 0.0], [3.0, -8.0]];
+    let pieces = clip_to_band(&wave, -5.0, 5.0);
+    assert_eq!(pieces.len(), 2);
+    assert_eq!(pieces[0], vec![(0.0, 0.0), (0.625, 5.0)]);
+    assert_eq!(pieces[1], vec![(1.375, 5.0), (2.0, 0.0), (2.625, -5.0)]);
+    let jump = clip_to_band(&[[0.0, 10.0], [1.0, -10.0]], -5.0, 5.0);
+    assert_eq!(jump, vec![vec![(0.25, 5.0), (0.75, -5.0)]]);
+}

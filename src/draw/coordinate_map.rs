@@ -54,14 +54,12 @@ pub fn coordinate_map<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
-    let inside = m
-        .curve
-        .iter()
-        .map(|p| (p[0], p[1].clamp(lo, RANGE)))
-        .collect::<Vec<_>>();
-    chart
-        .draw_series(LineSeries::new(inside, MODEL.stroke_width(2)))
-        .map_err(err)?;
+    // Cut where it leaves the frame: a straight map stays straight to the edge.
+    for piece in clip_to_band(&m.curve, lo, RANGE) {
+        chart
+            .draw_series(LineSeries::new(piece, MODEL.stroke_width(2)))
+            .map_err(err)?;
+    }
     chart
         .draw_series(
             m.knots
@@ -81,4 +79,42 @@ pub fn coordinate_map<DB: DrawingBackend>(
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// The pieces of the polyline `curve` inside the band `lo <= y <= hi`, each cut exactly
+/// where the line crosses an edge (never flattened along it).
+pub fn clip_to_band(curve: &[[f32; 2]], lo: f32, hi: f32) -> Vec<Vec<(f32, f32)>> {
+    let inside = |y: f32| (lo..=hi).contains(&y);
+    // Where the segment from `a` to `b` crosses the level `level`.
+    let cross = |a: [f32; 2], b: [f32; 2], level: f32| {
+        let t = (level - a[1]) / (b[1] - a[1]);
+        (a[0] + t * (b[0] - a[0]), level)
+    };
+    let mut pieces: Vec<Vec<(f32, f32)>> = Vec::new();
+    let mut current: Vec<(f32, f32)> = Vec::new();
+    for (k, &p) in curve.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|j| curve[j]);
+        match (prev, inside(p[1])) {
+            (Some(a), true) if !inside(a[1]) => {
+                current.push(cross(a, p, if a[1] > hi { hi } else { lo }));
+                current.push((p[0], p[1]));
+            }
+            (_, true) => current.push((p[0], p[1])),
+            (Some(a), false) if inside(a[1]) => {
+                current.push(cross(a, p, if p[1] > hi { hi } else { lo }));
+                pieces.push(std::mem::take(&mut current));
+            }
+            (Some(a), false) if (a[1] > hi && p[1] < lo) || (a[1] < lo && p[1] > hi) => {
+                // Through the whole band in one step.
+                let (first, second) = if a[1] > hi { (hi, lo) } else { (lo, hi) };
+                pieces.push(vec![cross(a, p, first), cross(a, p, second)]);
+            }
+            _ => {}
+        }
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    pieces.retain(|p| p.len() >= 2);
+    pieces
 }

@@ -200,9 +200,12 @@ pub fn draw<DB: DrawingBackend>(
             colour.filled()
         };
         let hidden = n.label.is_empty();
-        let r = if hidden && numbered { NUMBERED_RADIUS } else { radius };
-        area.draw(&Circle::new((x, y), r, style))
-            .map_err(err)?;
+        let r = if hidden && numbered {
+            NUMBERED_RADIUS
+        } else {
+            radius
+        };
+        area.draw(&Circle::new((x, y), r, style)).map_err(err)?;
         if hidden && numbered {
             let text = n.degree.to_string();
             let at = (x - 4 * text.len() as i32, y - 8);

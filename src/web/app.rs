@@ -213,7 +213,8 @@ impl App {
             "passes_sample": s.passes.1,
             "work_macs": s.work_macs,
             "event": s.progress.event,
-            "best": self.lab.trainer().history.best_test(),
+            // The model the trainer keeps (forward KL only: `train/best.rs`).
+            "best": self.lab.trainer().history.best_test().filter(|_| s.objective.is_forward()),
             "bits_per_dim": s.bits_per_dim(),
         })
         .to_string()

@@ -73,7 +73,7 @@ test('the digits from the tour: image panels, nats per image, sequential passes,
   await page.close();
 });
 
-test('a digits link opens the digits; back to the toy space brings the toy defaults', async () => {
+test('a digits link opens the digits; back to the toy space brings the toy defaults; reverse KL offers no best model', async () => {
   const { page, errors } = await openPage(env.browser, env.server, '#space=digits&hidden=96,96&seed=3');
   assert.equal(await page.inputValue('#hidden'), '96,96');
   assert.equal(await page.inputValue('#layers'), '5');
@@ -89,6 +89,13 @@ test('a digits link opens the digits; back to the toy space brings the toy defau
   assert.equal(await page.inputValue('#layers'), '4');
   assert.ok(await page.isVisible('#heatmap') && await colours(page, 'heatmap') > 20);
   assert.ok(await page.isEnabled('#undo'), 'the digits model can be brought back');
+  // Under reverse KL no best model is kept (its estimate is noisy): none is offered.
+  await page.selectOption('#objective', 'reverse');
+  await page.click('#step');
+  await page.evaluate(() => window.arflowTest.settle());
+  await page.waitForFunction(() => /KL estimate \d/.test(document.getElementById('status').textContent));
+  assert.equal(await page.textContent('#best-text'), '');
+  assert.ok(await page.isDisabled('#restore-best'));
   assert.deepEqual(errors, []);
   await page.close();
 });
