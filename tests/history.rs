@@ -58,3 +58,37 @@ fn a_copy_kept_by_index_follows_the_original_through_merges() {
     }
     assert!(original.per_point() > 1, "merged on the way");
 }
+
+#[test]
+fn overfitting_is_a_test_metric_above_its_best_for_three_evaluations_while_the_loss_falls() {
+    use arflow::train::history::History;
+    // The loss falls all along; the test metric falls to step 300, then rises.
+    let history = |test: &[f64]| {
+        let mut h = History::default();
+        for step in 1..=100 * test.len() as u64 {
+            h.loss.push(step, 3.0 - step as f64 / 1000.0);
+        }
+        for (i, &v) in test.iter().enumerate() {
+            h.test.push(100 * (i as u64 + 1), v);
+        }
+        h
+    };
+    let o = history(&[3.0, 2.8, 2.7, 2.75, 2.8, 2.9])
+        .overfitting()
+        .unwrap();
+    assert_eq!((o.best_step, o.best, o.evaluations), (300, 2.7, 3));
+    assert!((o.rise - 0.2).abs() < 1e-12 && o.loss_fall > 0.0);
+    // Two evaluations above the best are not yet a trend; one back at the best ends it.
+    assert_eq!(history(&[3.0, 2.8, 2.7, 2.75, 2.8]).overfitting(), None);
+    assert_eq!(
+        history(&[3.0, 2.8, 2.7, 2.75, 2.8, 2.7]).overfitting(),
+        None
+    );
+    // A test metric that rises while the loss rises too is not overfitting (a bad step).
+    let mut h = history(&[3.0, 2.8, 2.7, 2.75, 2.8, 2.9]);
+    for step in 601..=1200 {
+        h.loss.push(step, 10.0);
+    }
+    h.test.push(700, 3.0);
+    assert_eq!(h.overfitting(), None);
+}

@@ -43,6 +43,7 @@ export function renderStatus() {
       + (s.floor === null && state.app.get('data') === 'drawn' && s.metric_name === 'test NLL' ? ' (floor unknown)' : ''),
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
+  if (s.overfitting) parts.push(`overfitting since step ${s.overfitting.best_step}`);
   if (s.bits_per_dim !== null) parts[2] += ` nats/image, ${fmt(s.bits_per_dim, 2)} bits/dim`;
   if (!digits()) parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);
   const cpu = `backend CPU (${state.engine.label}${state.gpu ? '; the WebGPU shader computes affine flows on N(0, I) only' : ''})`;
@@ -77,8 +78,10 @@ function renderBest(s) {
   }
   const [step, value] = s.best;
   const worse = s.metric !== null && s.metric > value && s.step > step;
+  const o = s.overfitting;
   $('best-text').textContent = `Best test NLL ${fmt(value)} at step ${step}`
-    + (worse ? `; ${fmt(s.metric - value)} worse now.` : '.');
+    + (worse ? `; ${fmt(s.metric - value)} worse now.` : '.')
+    + (o ? ` Overfitting: the held-out NLL has stayed above its best for ${o.evaluations} evaluations while the training loss fell, so the model is learning the training points rather than the distribution they come from.` : '');
   button.disabled = !worse;
 }
 

@@ -1,7 +1,8 @@
 //! The divergence guard: what keeps a run from losing its model. A step whose loss is not
 //! finite, above [`DIVERGED_LOSS`], or far above the recent losses, and a test metric far
-//! above both the best one so far and the last one, are divergences (a metric that creeps
-//! up, as a model that overfits makes it, is not one); the trainer then restores the checkpoint:
+//! above both the best one so far and the last one while the training loss has not fallen
+//! since the best, are divergences (a metric that creeps up, or jumps while the loss falls,
+//! is a model that overfits, which the history reports); the trainer then restores the checkpoint:
 //! the parameters (and Adam's state) of the last evaluation whose metric was good. A
 //! blow-up that stays finite is caught as surely as a NaN.
 
@@ -44,6 +45,8 @@ pub struct Guard {
     checkpoint: Snapshot,
     best: f64,
     last: f64,
+    /// The recent losses' median when the best metric was measured.
+    loss_at_best: f64,
     /// The points' dimension over 2: what the metric's thresholds are multiplied by.
     scale: f64,
     recent: VecDeque<f64>,
@@ -56,6 +59,7 @@ impl Guard {
             checkpoint: start,
             best: f64::INFINITY,
             last: f64::INFINITY,
+            loss_at_best: f64::INFINITY,
             scale: dim as f64 / 2.0,
             recent: VecDeque::new(),
         }
@@ -74,11 +78,8 @@ impl Guard {
         if loss > DIVERGED_LOSS {
             return Some("the loss exploded (over 10,000 nats)");
         }
-        if self.recent.len() >= RECENT_MIN {
-            let mut sorted: Vec<f64> = self.recent.iter().copied().collect();
-            sort_floats(&mut sorted);
-            let median = sorted[sorted.len() / 2];
-            let mut dev: Vec<f64> = sorted.iter().map(|v| (v - median).abs()).collect();
+        if let Some(median) = self.recent_median() {
+            let mut dev: Vec<f64> = self.recent.iter().map(|v| (v - median).abs()).collect();
             sort_floats(&mut dev);
             let sd = 1.4826 * dev[dev.len() / 2];
             if loss > median + LOSS_JUMP.max(10.0 * sd) {
@@ -100,15 +101,29 @@ impl Guard {
         snapshot: impl FnOnce() -> Snapshot,
     ) -> Option<&'static str> {
         let jump = METRIC_JUMP * self.scale;
-        if metric.is_nan() || metric > self.best.max(self.last) + jump {
+        // A jump while the training loss goes on falling is a model learning its training
+        // points by heart (overfitting, which the history reports), not a divergence.
+        let learning = self.recent_median().is_some_and(|m| m < self.loss_at_best);
+        if metric.is_nan() || (metric > self.best.max(self.last) + jump && !learning) {
             return Some("the test metric jumped far above its best");
         }
         self.last = metric;
         if metric <= self.best + METRIC_SLACK * self.scale {
             self.best = self.best.min(metric);
+            self.loss_at_best = self.recent_median().unwrap_or(f64::INFINITY);
             self.checkpoint = snapshot();
         }
         None
+    }
+
+    /// The median of the recent losses, once there are enough of them.
+    fn recent_median(&self) -> Option<f64> {
+        if self.recent.len() < RECENT_MIN {
+            return None;
+        }
+        let mut sorted: Vec<f64> = self.recent.iter().copied().collect();
+        sort_floats(&mut sorted);
+        Some(sorted[sorted.len() / 2])
     }
 
     /// After a rollback: the losses of the lost steps no longer count as recent.

@@ -55,6 +55,61 @@ impl History {
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .copied()
     }
+
+    /// Overfitting, if the history shows it: at least [`OVERFIT_EVALUATIONS`] evaluations
+    /// since the best one, every one of them above it, while the training loss fell (its
+    /// mean since the best step below its mean over as many steps before it).
+    pub fn overfitting(&self) -> Option<Overfitting> {
+        let (step, best) = self.best_test()?;
+        let since: Vec<f64> = self
+            .test
+            .points()
+            .iter()
+            .filter(|p| p.0 > step)
+            .map(|p| p.1)
+            .collect();
+        if since.len() < OVERFIT_EVALUATIONS || since.iter().any(|&v| !(v > best)) {
+            return None;
+        }
+        let now = self.test.last()?.0;
+        let span = now - step;
+        let mean = |from: u64, to: u64| {
+            let v: Vec<f64> = self
+                .loss
+                .points()
+                .iter()
+                .filter(|p| p.0 > from && p.0 <= to && p.1.is_finite())
+                .map(|p| p.1)
+                .collect();
+            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+        };
+        let (before, after) = (mean(step.saturating_sub(span), step)?, mean(step, now)?);
+        (after < before).then(|| Overfitting {
+            best_step: step,
+            best,
+            rise: since[since.len() - 1] - best,
+            evaluations: since.len(),
+            loss_fall: before - after,
+        })
+    }
+}
+
+/// Evaluations above the best in a row that count as overfitting (with a falling loss).
+pub const OVERFIT_EVALUATIONS: usize = 3;
+
+/// What [`History::overfitting`] found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overfitting {
+    /// The step of the lowest test metric.
+    pub best_step: u64,
+    /// That metric.
+    pub best: f64,
+    /// How far the latest one is above it.
+    pub rise: f64,
+    /// Evaluations since the best.
+    pub evaluations: usize,
+    /// How far the training loss's mean fell meanwhile.
+    pub loss_fall: f64,
 }
 
 /// Most points a series holds.

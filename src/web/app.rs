@@ -198,6 +198,7 @@ impl App {
     /// The status line's numbers as JSON.
     pub(super) fn status_json(&self) -> String {
         let s = self.lab.status();
+        let (history, forward) = (&self.lab.trainer().history, s.objective.is_forward());
         json!({
             "step": s.progress.step,
             "steps_per_second": s.progress.steps_per_second,
@@ -213,8 +214,14 @@ impl App {
             "passes_sample": s.passes.1,
             "work_macs": s.work_macs,
             "event": s.progress.event,
-            // The model the trainer keeps (forward KL only: `train/best.rs`).
-            "best": self.lab.trainer().history.best_test().filter(|_| s.objective.is_forward()),
+            // The model the trainer keeps (forward KL only: `train/best.rs`), and whether
+            // the history shows overfitting.
+            "best": history.best_test().filter(|_| forward),
+            "overfitting": history.overfitting().filter(|_| forward).map(|o| json!({
+                "best_step": o.best_step,
+                "rise": o.rise,
+                "evaluations": o.evaluations,
+            })),
             "bits_per_dim": s.bits_per_dim(),
         })
         .to_string()

@@ -162,3 +162,25 @@ test('a saved model loads back with the same numbers, undo brings back a discard
   await writeFile(`${ARTEFACTS}samples.csv`, lines.join('\n'));
   assert.deepEqual(errors, []);
 });
+
+test('a flow trained on a few points of its own overfits, and the status and the loss panel say so', async () => {
+  const { page, errors } = await open();
+  // 25 points on a ring: 20 to train on, 5 held out.
+  const ring = Array.from({ length: 25 }, (_, i) => `${(2 * Math.cos(i * 0.77)).toFixed(3)},${(2 * Math.sin(i * 0.77)).toFixed(3)}`);
+  await page.setInputFiles('#csv-file', { name: 'ring.csv', mimeType: 'text/csv', buffer: Buffer.from(ring.join('\n')) });
+  await page.waitForFunction(() => /Imported 25 points/.test(document.getElementById('messages').textContent));
+  await page.click('#play');
+  // The status line, the words under the chart and the numbers, read at one moment.
+  const seen = await (await page.waitForFunction(() => {
+    const line = document.getElementById('status').textContent;
+    if (!/overfitting since step \d+/.test(line)) return null;
+    return { line, best: document.getElementById('best-text').textContent, s: JSON.parse(window.arflowTest.app().read('status')) };
+  }, null, { polling: 200 })).jsonValue();
+  await page.click('#play');
+  const o = seen.s.overfitting;
+  assert.ok(o && o.evaluations >= 3 && o.rise > 0, JSON.stringify(seen));
+  assert.match(seen.line, new RegExp(`overfitting since step ${o.best_step}`));
+  assert.match(seen.best, new RegExp(`at step ${o.best_step}.*Overfitting: the held-out NLL has stayed above its best`));
+  await page.locator('#panel-loss').screenshot({ path: `${ARTEFACTS}overfitting.png` });
+  assert.deepEqual(errors, []);
+});
