@@ -68,7 +68,7 @@ impl History {
             .filter(|p| p.0 > step)
             .map(|p| p.1)
             .collect();
-        if since.len() < OVERFIT_EVALUATIONS || since.iter().any(|&v| !(v > best)) {
+        if since.len() < OVERFIT_EVALUATIONS || since.iter().any(|&v| v.is_nan() || v <= best) {
             return None;
         }
         let now = self.test.last()?.0;
