@@ -12,7 +12,7 @@ export function panelTitle(panel) {
     if (n.nodeType === Node.TEXT_NODE) text += n.textContent;
     else if (n.tagName === 'INPUT') text += n.value;
     else if (n.tagName === 'SELECT') text += n.selectedOptions[0]?.textContent || '';
-    else if (n.tagName !== 'BUTTON') n.childNodes.forEach(walk);
+    else if (n.tagName !== 'BUTTON' && !n.hidden) n.childNodes.forEach(walk);
   };
   walk(h);
   return text.replace(/\s+/g, ' ').trim();

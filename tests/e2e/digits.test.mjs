@@ -58,9 +58,16 @@ test('the digits from the tour: image panels, nats per image, sequential passes,
   await png.saveAs(`${ARTEFACTS}digits-dashboard.png`);
   const bytes = await readFile(`${ARTEFACTS}digits-dashboard.png`);
   assert.ok(bytes.length > 50000 && bytes.subarray(1, 4).toString() === 'PNG', `${bytes.length} bytes`);
+  await page.click('#tour-close');
   for (const [w, h] of [[1366, 768], [1920, 1080]]) {
     await page.setViewportSize({ width: w, height: h });
     await page.evaluate(() => window.scrollTo(0, 0));
+    // The canvases resized are drawn again a panel a frame: 30 frames for all of them.
+    await page.evaluate(() => new Promise((ok) => {
+      let n = 0;
+      const tick = () => (++n >= 30 ? ok() : requestAnimationFrame(tick));
+      requestAnimationFrame(tick);
+    }));
     await page.screenshot({ path: `${ARTEFACTS}digits-${w}.png` });
   }
   // IAF turns the sequential view round.
