@@ -177,3 +177,20 @@ fn a_digits_model_file_and_undo_bring_the_same_model_back() {
     assert_eq!(other.trainer().flow.parameters(), params);
     assert_eq!(other.settings().space, Space::Digits);
 }
+
+#[test]
+fn only_a_fixed_training_set_can_be_overfitted() {
+    use arflow::data::target::Target;
+    use arflow::data::DataSet;
+    assert!(Objective::Digits.can_overfit());
+    assert!(Objective::ForwardKl(DataSet::Drawn).can_overfit());
+    // Fresh draws at every step: a held-out NLL above its best is noise there.
+    for o in [
+        Objective::ForwardKl(DataSet::Moons),
+        Objective::ForwardKlEnergy(Target::U3),
+        Objective::ReverseKl(Target::U1),
+        Objective::ReverseKlData(DataSet::Moons),
+    ] {
+        assert!(!o.can_overfit(), "{o:?}");
+    }
+}

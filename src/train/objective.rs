@@ -37,6 +37,17 @@ impl Objective {
         )
     }
 
+    /// Whether it trains on a fixed set of points, which a model can learn by heart (the
+    /// user's points, the digits' 1,437 images): one that draws fresh points at every step
+    /// (a data set's recipe, an energy's exact draws, reverse KL's own samples) cannot
+    /// overfit, and a test metric above its best there is noise.
+    pub fn can_overfit(self) -> bool {
+        matches!(
+            self,
+            Objective::ForwardKl(DataSet::Drawn) | Objective::Digits
+        )
+    }
+
     /// The dimension of the points it learns: 64 for the digits, 2 for the toy sets.
     pub fn dim(self) -> usize {
         match self {

@@ -217,7 +217,7 @@ impl App {
             // The model the trainer keeps (forward KL only: `train/best.rs`), and whether
             // the history shows overfitting.
             "best": history.best_test().filter(|_| forward),
-            "overfitting": history.overfitting().filter(|_| forward).map(|o| json!({
+            "overfitting": history.overfitting().filter(|_| s.objective.can_overfit()).map(|o| json!({
                 "best_step": o.best_step,
                 "rise": o.rise,
                 "evaluations": o.evaluations,
