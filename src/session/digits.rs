@@ -64,24 +64,22 @@ impl Lab {
         if flow.dim() != DIM || latent.len() < DIM {
             return None;
         }
-        let x = self.shown_image(0)?;
+        let (x, _) = self.shown_image(0)?;
         Some([flow.sampling_path(&latent[..DIM]), flow.density_path(&x)])
     }
 
-    /// Data image `i` of those shown, as the flow sees it (each pixel at its bin's centre,
-    /// through the logit), and its pre-processing's log-det; `None` past the last.
-    pub fn shown_image(&self, i: usize) -> Option<Vec<f32>> {
+    /// Data image `i` of those shown as the flow sees it (each pixel at its bin's centre,
+    /// through the logit), with its pre-processing's log-det (`log p(y) = log p(x)` plus
+    /// it); `None` past the last.
+    pub fn shown_image(&self, i: usize) -> Option<(Vec<f32>, f64)> {
         let data = self.draws.data().get(i * DIM..(i + 1) * DIM)?;
-        Some(
-            data.iter()
-                .map(|&y| to_logit(f64::from(y)).0 as f32)
-                .collect(),
-        )
-    }
-
-    /// The log-det of `y -> x` of data image `i` shown: `log p(y) = log p(x)` plus it.
-    pub fn shown_log_det(&self, i: usize) -> Option<f64> {
-        let data = self.draws.data().get(i * DIM..(i + 1) * DIM)?;
-        Some(data.iter().map(|&y| to_logit(f64::from(y)).1).sum())
+        let (x, log_det): (Vec<f32>, Vec<f64>) = data
+            .iter()
+            .map(|&y| {
+                let (x, ld) = to_logit(f64::from(y));
+                (x as f32, ld)
+            })
+            .unzip();
+        Some((x, log_det.iter().sum()))
     }
 }

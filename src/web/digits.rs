@@ -53,7 +53,7 @@ impl App {
     /// its numbers as JSON (`null` while there is no such image).
     pub(super) fn render_jacobian(&self) -> Result<String, JsError> {
         let i = self.jacobian_image.get();
-        let (Some(x), Some(shift)) = (self.lab.shown_image(i), self.lab.shown_log_det(i)) else {
+        let Some((x, shift)) = self.lab.shown_image(i) else {
             return Ok("null".into());
         };
         let probe = self.lab.trainer().flow.probe(&x);
