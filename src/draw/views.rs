@@ -135,20 +135,20 @@ fn scatter_with_marginals<DB: DrawingBackend>(
 }
 
 /// Three panels: `x`, `z = T^-1(x)` over the `N(0, I)` contours, and `u = Phi(z)`, each
-/// with its marginal histograms (the reference densities drawn over them). `model`: the
-/// points are the model's samples (reverse KL) rather than data.
+/// with its marginal histograms (the reference densities drawn over them). `target`: the
+/// points are exact draws of an energy target (reverse KL) rather than data.
 pub fn latent<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &LatentView,
-    model: bool,
+    target: bool,
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
-    let colour = if model { MODEL } else { DATA };
+    let colour = DATA;
     let panels = area.split_evenly((1, 3));
-    let what = if model {
-        "model samples x"
+    let what = if target {
+        "target draws x"
     } else {
-        "held-out data x"
+        "data draws x"
     };
     scatter_with_marginals(
         &panels[0],

@@ -4,6 +4,7 @@
 use crate::data::digits::{digits, DIM, LEVELS};
 use crate::data::points::PointSet;
 use crate::data::{flatten, DataSet};
+use crate::train::divergence::Truth;
 use crate::train::objective::Objective;
 use crate::{Error, Result};
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -27,14 +28,26 @@ pub struct Draws {
     /// Display data points, flattened `n x 2` (empty for energy targets); for the digits,
     /// held-out images `n x 64` as pixel values `y` in `(0, 1)` (each bin's centre).
     data: Vec<f32>,
+    /// Exact draws of a reverse-KL objective's or an energy's target, flattened `n x 2`
+    /// (empty otherwise):
+    /// what the latent view maps, since the model's own samples map back to their latent
+    /// draws whatever the model.
+    target: Vec<f32>,
     latent: Vec<f32>,
     outside: Option<Vec<f32>>,
 }
 
 impl Draws {
     /// New draws for the lab's `seed` and `objective` (the user's `points` are shown as they
-    /// are, every one up to a cap, when the objective learns them).
-    pub(super) fn draw(&mut self, seed: u64, objective: Objective, points: Option<&Arc<PointSet>>) {
+    /// are, every one up to a cap, when the objective learns them; a reverse or energy
+    /// objective's `truth` gives the exact target draws).
+    pub(super) fn draw(
+        &mut self,
+        seed: u64,
+        objective: Objective,
+        points: Option<&Arc<PointSet>>,
+        truth: Option<&Truth>,
+    ) {
         let seed = (seed << 16) ^ self.count ^ 0xD15C;
         let mut rng = StdRng::seed_from_u64(seed);
         self.data = match (objective, points) {
@@ -59,6 +72,7 @@ impl Draws {
         self.latent = (0..n * objective.dim())
             .map(|_| StandardNormal.sample(&mut rng))
             .collect();
+        self.target = truth.map_or_else(Vec::new, |t| t.sample(DISPLAY_POINTS, &mut rng));
         self.outside = None;
     }
 
@@ -99,6 +113,11 @@ impl Draws {
     /// The display data points, flattened `n x D`.
     pub fn data(&self) -> &[f32] {
         &self.data
+    }
+
+    /// Exact draws of a reverse-KL objective's or an energy's target, `n x 2` (else empty).
+    pub fn target(&self) -> &[f32] {
+        &self.target
     }
 }
 

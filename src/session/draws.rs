@@ -4,6 +4,7 @@
 
 use super::display::DISPLAY_POINTS;
 use super::lab::Lab;
+use crate::train::objective::Objective;
 use crate::Result;
 
 /// Points pushed through the layers for the composition view.
@@ -22,8 +23,16 @@ impl Lab {
 
     pub(super) fn redraw(&mut self) {
         let objective = self.settings.objective();
+        let needs_truth = matches!(
+            objective,
+            Objective::ReverseKl(_) | Objective::ReverseKlData(_) | Objective::ForwardKlEnergy(_)
+        );
+        if needs_truth {
+            self.trainer.truth_built();
+        }
+        let truth = self.trainer.truth().filter(|_| needs_truth);
         let points = self.trainer.points();
-        self.draws.draw(self.settings.seed, objective, points);
+        self.draws.draw(self.settings.seed, objective, points, truth);
         self.images.clear();
     }
 

@@ -162,7 +162,8 @@ impl Lab {
         curve
     }
 
-    /// The data (for reverse KL, the model's samples; for the digits, the held-out images
+    /// The data (for reverse KL and an energy target, exact draws of the target: the model's own samples would map
+    /// back to their latent draws whatever the model; for the digits, the held-out images
     /// with their fixed noise) seen in latent and uniform space.
     pub fn latent_view(&self) -> LatentView {
         let flow = &self.trainer.flow;
@@ -178,7 +179,12 @@ impl Lab {
                 let x = &held_out().x;
                 x[..DIM * n.min(x.len() / DIM)].to_vec()
             }
-            _ => self.samples().into_iter().take(2 * n).collect(),
+            Objective::ReverseKl(_)
+            | Objective::ReverseKlData(_)
+            | Objective::ForwardKlEnergy(_) => {
+                let x = self.draws.target();
+                x[..2 * n.min(x.len() / 2)].to_vec()
+            }
         };
         LatentView::new(flow, &x)
     }

@@ -94,6 +94,16 @@ impl Trainer {
         self.truth.as_ref()
     }
 
+    /// The target's exact draws and density, built on first use (an energy target's
+    /// sampling grid is about a million energies); `None` for the user's points and the
+    /// digits, which have no known density.
+    pub fn truth_built(&mut self) -> Option<&Truth> {
+        if self.truth.is_none() {
+            self.truth = Truth::of(self.config().objective);
+        }
+        self.truth.as_ref()
+    }
+
     /// The held-out draws for the test NLL (forward KL), made on first use for an energy.
     pub(crate) fn held_out(&mut self) -> Option<&[f32]> {
         if let (None, Objective::ForwardKlEnergy(t)) = (&self.test_set, self.config().objective) {

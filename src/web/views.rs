@@ -143,8 +143,8 @@ impl App {
         }
         let root = area(backend(canvas(LATENT)?)?);
         let view = self.lab.latent_view();
-        let model = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
-        views::latent(&root, &view, model).map_err(js)?;
+        let target = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
+        views::latent(&root, &view, target).map_err(js)?;
         Ok(json!({
             "n": view.x.len() / 2,
             "ks": view.ks,
