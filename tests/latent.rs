@@ -2,6 +2,8 @@
 //! the data, and far from it for an untrained flow on moons; the KS distance against a
 //! direct computation; the warped grid of an identity flow is the regular grid.
 
+mod common;
+
 use arflow::data::{flatten, DataSet};
 use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
@@ -10,29 +12,10 @@ use arflow::views::latent::{histogram, ks_uniform, normal_cdf, LatentView};
 use rand::{rngs::StdRng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 
-/// A one-layer MAF whose only non-zero parameters are its output biases: exactly
-/// `z_i = (x_i - m_i) / s_i`, the map of the Gaussian `N(m, diag s^2)` to `N(0, I)`.
-fn gaussian_map(m: [f32; 2], s: [f32; 2]) -> Flow {
-    let mut f = Flow::new(FlowConfig {
-        layers: 1,
-        scale: Scale::Exp,
-        direction: Direction::Maf,
-        ..FlowConfig::default()
-    })
-    .unwrap();
-    let zeros = vec![0.0; f.parameters_len()];
-    f.set_parameters(&zeros).unwrap();
-    let out = f.layers[0].made.layers.last_mut().unwrap();
-    // Output rows: ln a for each coordinate, then t: z = x a + t.
-    let bias = [-s[0].ln(), -s[1].ln(), -m[0] / s[0], -m[1] / s[1]];
-    out.bias.copy_from(&bias);
-    f
-}
-
 #[test]
 fn the_exact_map_of_gaussian_data_sends_it_to_the_uniform_square() {
     let (m, s) = ([1.0f32, -0.5], [0.5f32, 2.0]);
-    let f = gaussian_map(m, s);
+    let f = common::gaussian_map(m, s);
     // The threshold is a 95 % bound for uniform u: of 400 independent data sets of 1,000
     // points about 20 exceed it (binomial, sd 4.4); 8 to 34 is 2.75 sd either side, so the
     // threshold is neither too loose nor too tight.
@@ -132,7 +115,10 @@ fn the_warped_grid_of_an_identity_flow_is_the_regular_grid() {
 #[test]
 fn under_reverse_kl_the_latent_view_maps_the_target_not_the_models_samples() {
     use arflow::session::{lab::Lab, settings::Settings};
-    for hash in ["#objective=reverse&target=u1", "#objective=reverse&target=u3"] {
+    for hash in [
+        "#objective=reverse&target=u1",
+        "#objective=reverse&target=u3",
+    ] {
         let (settings, notes) = Settings::from_hash(hash);
         assert!(notes.is_empty(), "{hash}: {notes:?}");
         let mut lab = Lab::new(settings).unwrap();
@@ -151,7 +137,11 @@ fn under_reverse_kl_the_latent_view_maps_the_target_not_the_models_samples() {
             own.ks_max(),
             view.ks_threshold()
         );
-        assert!(view.x.len() >= 2 * 100, "{hash}: {} points", view.x.len() / 2);
+        assert!(
+            view.x.len() >= 2 * 100,
+            "{hash}: {} points",
+            view.x.len() / 2
+        );
         assert!(
             view.ks_max() > 3.0 * view.ks_threshold(),
             "{hash}: an untrained flow reads {:.4} on the target (bound {:.4})",

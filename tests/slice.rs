@@ -10,16 +10,26 @@ use arflow::flow::{Flow, FlowConfig, LayerOrder};
 use arflow::numeric::grid::{Grid, Window};
 use arflow::train::objective::Objective;
 use arflow::train::{TrainConfig, Trainer};
-use arflow::views::slice::{conditional, marginal, Curve};
+use arflow::views::slice::{conditional, marginal_of, Curve};
 use common::scramble;
 
-fn check_curve(c: &Curve, what: &str) {
-    assert!((c.mass() - 1.0).abs() < 1e-3, "{what}: mass {}", c.mass());
+/// A curve normalised over the whole line: its CDF climbs from `F(lo)` by exactly the mass
+/// in view, never past 1; `in_view` is the mass the view should hold (to 1e-3).
+fn check_curve(c: &Curve, what: &str, in_view: f64) {
+    assert!(
+        (c.mass() - in_view).abs() < 1e-3,
+        "{what}: mass {}",
+        c.mass()
+    );
     assert!(
         c.cdf.windows(2).all(|w| w[1] >= w[0]),
         "{what}: CDF decreases"
     );
-    assert_eq!(*c.cdf.last().unwrap(), 1.0, "{what}: CDF ends at 1");
+    let last = *c.cdf.last().unwrap();
+    assert!(
+        last <= 1.0 && (last - c.below - c.mass()).abs() < 1e-4,
+        "{what}: CDF ends at {last}"
+    );
     assert!(c.p.iter().all(|p| p.is_finite() && *p >= 0.0), "{what}");
 }
 
@@ -50,7 +60,7 @@ fn the_true_conditional_of_8gaussians_is_its_closed_form() {
             exact(DataSet::EightGaussians),
         )
         .unwrap();
-        check_curve(&c, "8gaussians");
+        check_curve(&c, "8gaussians", 1.0);
         // p(x_b | x_a) = sum_k w_k N(x_b; m_kb, s), w_k proportional to N(x_a; m_ka, s).
         let centres = eight_gaussians_centres().map(|c| [c[0] / 1.414, c[1] / 1.414]);
         let w: Vec<f64> = centres.iter().map(|c| normal(at as f64, c[axis])).collect();
@@ -73,15 +83,20 @@ fn the_true_conditional_of_8gaussians_is_its_closed_form() {
 fn conditionals_and_marginals_of_models_and_data_are_normalised() {
     let mut f = Flow::new(FlowConfig::default()).unwrap();
     scramble(&mut f, 2.0);
-    let grid = Grid::new(Window::default(), 96, 96).unwrap();
-    let density = f.density(&grid);
+    // The scrambled flow keeps nearly all its mass in view (a fine grid says how much).
+    let density = f.density(&Grid::new(Window::default(), 400, 400).unwrap());
     for axis in [0, 1] {
-        check_curve(&marginal(&density, axis).unwrap(), "model marginal");
+        let m = marginal_of(Window::default(), axis, 64, model(&f)).unwrap();
+        check_curve(&m, "model marginal", m.mass());
+        assert!(
+            (m.mass() - density.mass()).abs() < 2e-3,
+            "{} vs {}",
+            m.mass(),
+            density.mass()
+        );
         for at in [-2.5f32, 0.0, 1.3] {
-            check_curve(
-                &conditional(Window::default(), axis, at, 200, model(&f)).unwrap(),
-                "model",
-            );
+            let c = conditional(Window::default(), axis, at, 200, model(&f)).unwrap();
+            check_curve(&c, "model", c.mass());
             for d in [
                 DataSet::EightGaussians,
                 DataSet::Rings,
@@ -91,6 +106,7 @@ fn conditionals_and_marginals_of_models_and_data_are_normalised() {
                 check_curve(
                     &conditional(Window::default(), axis, at, 200, exact(d)).unwrap(),
                     d.name(),
+                    1.0,
                 );
             }
         }
@@ -143,8 +159,7 @@ fn gaussian_misfit(order: LayerOrder) -> f64 {
         t.step();
     }
     let f = t.flow;
-    let grid = Grid::new(Window::square(8.0), 256, 256).unwrap();
-    let m = marginal(&f.density(&grid), 0).unwrap();
+    let m = marginal_of(Window::square(8.0), 0, 256, model(&f)).unwrap();
     let h = m.step();
     let mean: f64 = m.at.iter().zip(&m.p).map(|(x, p)| *x as f64 * p * h).sum();
     let var: f64 =
@@ -173,4 +188,67 @@ fn with_the_same_order_every_layer_the_first_marginal_stays_gaussian() {
         "same order: x1 marginal off a Gaussian by {same} of its peak"
     );
     assert!(alternate > 0.05, "alternating: {alternate}");
+}
+
+/// A flow with a fifth of its mass outside the view: the exact map of `N(m, diag s^2)`
+/// with `s = (2.5, 3)`. Its conditionals and marginals are normal in closed form, and the
+/// slice's curves, normalised over the whole line, follow them to the view's edges: the CDF
+/// starts at `Phi((lo - m) / s)`, not 0. Normalised on the view alone (as the panel was)
+/// the CDF is off by 0.08-0.14.
+#[test]
+fn curves_normalised_over_the_whole_line_match_a_wide_gaussian_in_closed_form() {
+    let (m, s) = ([0.5f32, -0.8], [2.5f32, 3.0]);
+    let f = common::gaussian_map(m, s);
+    let phi = |x: f64| 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2);
+    let pdf = |x: f64, m: f64, s: f64| {
+        (-((x - m) / s).powi(2) / 2.0).exp() / (s * (2.0 * std::f64::consts::PI).sqrt())
+    };
+    for axis in [0, 1] {
+        let (ma, sa) = (m[axis] as f64, s[axis] as f64);
+        let (mb, sb) = (m[1 - axis] as f64, s[1 - axis] as f64);
+        let c = conditional(Window::default(), axis, 1.2, 200, model(&f)).unwrap();
+        let h = c.step();
+        let want_below = phi((-4.0 - mb) / sb);
+        assert!(
+            (c.below - want_below).abs() < 2e-3,
+            "F(lo) {} vs {want_below}",
+            c.below
+        );
+        let mut worst: f64 = 0.0;
+        for ((x, p), cdf) in c.at.iter().zip(&c.p).zip(&c.cdf) {
+            let x = *x as f64;
+            worst = worst.max((cdf - phi((x + h / 2.0 - mb) / sb)).abs());
+            let want = pdf(x, mb, sb);
+            assert!(
+                (p - want).abs() < 2e-3 * want.max(0.05),
+                "p({x}) {p} vs {want}"
+            );
+        }
+        println!(
+            "axis {axis}: F(lo) {:.4}, mass in view {:.4}, CDF off by {worst:.1e}",
+            c.below,
+            c.mass()
+        );
+        assert!(worst < 2e-3, "CDF off by {worst}");
+        assert!(c.mass() < 0.9, "the view should miss mass: {}", c.mass());
+        // The same line normalised on the view alone, as the panel was.
+        let line: Vec<f64> = c.at.iter().map(|&x| pdf(x as f64, mb, sb).ln()).collect();
+        let on_view = Curve::from_log(-4.0, 4.0, &line).unwrap();
+        let old = on_view
+            .at
+            .iter()
+            .zip(&on_view.cdf)
+            .map(|(x, cdf)| (cdf - phi((*x as f64 + h / 2.0 - mb) / sb)).abs())
+            .fold(0.0, f64::max);
+        println!("  normalised on the view alone: CDF off by {old:.3}");
+        assert!(old > 0.03);
+        let marginal = marginal_of(Window::default(), axis, 64, model(&f)).unwrap();
+        for (x, p) in marginal.at.iter().zip(&marginal.p) {
+            let want = pdf(*x as f64, ma, sa);
+            assert!(
+                (p - want).abs() < 3e-3 * want.max(0.05),
+                "marginal p({x}) {p} vs {want}"
+            );
+        }
+    }
 }

@@ -48,9 +48,18 @@ fn slices_are_normalised_with_the_truth_where_it_is_known() {
             .into_iter()
             .chain(s.truth.as_ref().map(|_| &s.truth))
         {
+            // Normalised over the whole line, of which the view holds nearly all here.
             let c = c.as_ref().expect("a curve");
-            assert!((c.mass() - 1.0).abs() < 1e-3, "{hash}: {}", c.mass());
-            assert_eq!(*c.cdf.last().unwrap(), 1.0);
+            let last = *c.cdf.last().unwrap();
+            assert!(
+                c.mass() > 0.97 && c.mass() < 1.0 + 1e-3,
+                "{hash}: {}",
+                c.mass()
+            );
+            assert!(
+                last <= 1.0 && (c.below + c.mass() - last).abs() < 1e-4,
+                "{hash}"
+            );
         }
         assert_eq!(s.truth.is_some(), truth, "{hash}");
         // Exact, binned draws, or the target's.

@@ -247,7 +247,7 @@ fn curves<DB: DrawingBackend>(
         let pts: Vec<(f32, f64)> = if cdf {
             // The CDF is at the right edge of each cell.
             let h = curve.step() as f32 * 0.5;
-            std::iter::once((lo, 0.0))
+            std::iter::once((lo, curve.below))
                 .chain(curve.at.iter().map(|x| x + h).zip(values.iter().copied()))
                 .collect()
         } else {

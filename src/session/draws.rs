@@ -32,7 +32,8 @@ impl Lab {
         }
         let truth = self.trainer.truth().filter(|_| needs_truth);
         let points = self.trainer.points();
-        self.draws.draw(self.settings.seed, objective, points, truth);
+        self.draws
+            .draw(self.settings.seed, objective, points, truth);
         self.images.clear();
     }
 

@@ -12,7 +12,7 @@ use crate::numeric::grid::{grid_lines, Density, Grid, Window};
 use crate::train::objective::Objective;
 use crate::views::latent::{column, histogram, LatentView};
 use crate::views::probe::Probe;
-use crate::views::slice::{conditional, marginal, Curve};
+use crate::views::slice::{conditional, marginal_of, marginal_points, Curve};
 
 /// Cells across the slice (fewer, down to 32, where a flow is so large that 200 density
 /// evaluations would cost more than a sample panel).
@@ -91,9 +91,8 @@ impl Lab {
         let axis = self.slice_axis();
         let window = Window::default();
         let flow = &self.trainer.flow;
-        let cells = self
-            .panel_points(flow.passes_per_density())
-            .clamp(32, SLICE_CELLS);
+        // The tails add 3/4 of the view's cells (`slice.rs`).
+        let cells = (self.panel_points(flow.passes_per_density()) * 4 / 7).clamp(32, SLICE_CELLS);
         let model = conditional(window, axis, at, cells, |p| {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
         });
@@ -113,9 +112,23 @@ impl Lab {
             at,
             model,
             truth,
-            model_marginal: self.density().and_then(|d| marginal(d, axis)),
+            model_marginal: self.model_marginal(axis),
             data_marginal: self.data_marginal(axis),
         }
+    }
+
+    /// The model's marginal along `axis`, on as many cells as a panel's budget allows
+    /// (16 to [`MARGINAL_CELLS`]), each integrating the other coordinate over the whole line.
+    fn model_marginal(&self, axis: usize) -> Option<Curve> {
+        let flow = &self.trainer.flow;
+        let budget = self.panel_points(flow.passes_per_density());
+        let n = (16..=MARGINAL_CELLS)
+            .rev()
+            .find(|&n| marginal_points(n) <= budget)
+            .unwrap_or(16);
+        marginal_of(Window::default(), axis, n, |p| {
+            flow.log_prob_points(p).into_iter().map(f64::from).collect()
+        })
     }
 
     /// The data's (or the target's) marginal along `axis`, computed once per objective.
@@ -125,23 +138,15 @@ impl Lab {
             return curve.clone();
         }
         let window = Window::default();
-        let grid = Grid {
-            window,
-            nx: MARGINAL_CELLS,
-            ny: MARGINAL_CELLS,
-        };
         let curve = match objective {
             Objective::Digits => None,
             Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
-                marginal(&grid.tabulate(|p| t.log_unnormalised(p)), axis)
+                marginal_of(window, axis, MARGINAL_CELLS, |p| {
+                    t.log_unnormalised(p).into_iter().map(f64::from).collect()
+                })
             }
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) if d.has_exact_density() => {
-                let log_p = d
-                    .exact_log_probs(&grid.points())
-                    .into_iter()
-                    .map(|v| v as f32)
-                    .collect();
-                marginal(&Density::new(grid, log_p), axis)
+                marginal_of(window, axis, MARGINAL_CELLS, |p| d.exact_log_probs(p))
             }
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {
                 let x = match self.trainer.points() {
@@ -149,13 +154,11 @@ impl Lab {
                     None => flatten(&d.sample_seeded(MARGINAL_SAMPLES, 0x5EED)),
                 };
                 let (lo, hi) = crate::views::slice::range(window, axis);
-                let h = histogram(
-                    &column(&x, 2, axis),
-                    lo as f64,
-                    hi as f64,
-                    MARGINAL_CELLS / 2,
-                );
-                Curve::from_log(lo, hi, &h.iter().map(|v| v.ln()).collect::<Vec<_>>())
+                let values = column(&x, 2, axis);
+                let p = histogram(&values, lo as f64, hi as f64, MARGINAL_CELLS / 2);
+                let below = values.iter().filter(|&&v| v < lo as f64).count();
+                let below = below as f64 / values.len().max(1) as f64;
+                Some(Curve::from_density(lo, hi, p, below))
             }
         };
         self.marginals.put(objective, axis, curve.clone());

@@ -233,3 +233,22 @@ pub fn check_fused(name: &str, f: &Flow, objective: Objective, rows: &[f32], chu
         g_ref[at]
     );
 }
+
+/// A one-layer MAF whose only non-zero parameters are its output biases: exactly
+/// `z_i = (x_i - m_i) / s_i`, the map of the Gaussian `N(m, diag s^2)` to `N(0, I)`.
+pub fn gaussian_map(m: [f32; 2], s: [f32; 2]) -> Flow {
+    let mut f = Flow::new(FlowConfig {
+        layers: 1,
+        scale: Scale::Exp,
+        direction: Direction::Maf,
+        ..FlowConfig::default()
+    })
+    .unwrap();
+    let zeros = vec![0.0; f.parameters_len()];
+    f.set_parameters(&zeros).unwrap();
+    let out = f.layers[0].made.layers.last_mut().unwrap();
+    // Output rows: ln a for each coordinate, then t: z = x a + t.
+    let bias = [-s[0].ln(), -s[1].ln(), -m[0] / s[0], -m[1] / s[1]];
+    out.bias.copy_from(&bias);
+    f
+}
