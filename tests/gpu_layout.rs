@@ -102,7 +102,59 @@ fn an_overflowed_point_reads_back_as_nan_and_nothing_else_changes() {
     assert_eq!((out[0], out[2], out[3]), (1.5, -3.0e38, f32::MIN_POSITIVE));
     let src = shader(64, 2);
     assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", OVERFLOWED.to_bits())));
-    assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", f32::MAX.ln().to_bits())));
+}
+
+/// The shader's bounds are exact f32 values that keep every operation finite: `exp` up to
+/// `EXP_MAX` is finite and one ulp more is not (f64 says so independently); `BOUND^2` and
+/// a MADE row's largest sum are within f32; no bound in the shader is tested through an
+/// inf or a NaN.
+#[test]
+fn the_shaders_overflow_bounds_are_exact_and_keep_every_value_finite() {
+    use arflow::flow::config::MAX_WIDTH;
+    use arflow::gpu::layout::{exp_max, PARAM_BOUND, VALUE_BOUND};
+    let x = exp_max();
+    let up = f32::from_bits(x.to_bits() + 1);
+    println!(
+        "EXP_MAX {x} ({:#010x}); ln(f32::MAX) rounds to {}",
+        x.to_bits(),
+        f32::MAX.ln()
+    );
+    assert!((x as f64).exp() <= f32::MAX as f64 && x.exp().is_finite());
+    assert!((up as f64).exp() > f32::MAX as f64 && !up.exp().is_finite());
+    assert!(
+        !f32::MAX.ln().exp().is_finite(),
+        "ln(f32::MAX) rounds up past EXP_MAX"
+    );
+    assert_eq!(VALUE_BOUND as f64, 2f64.powi(64));
+    assert_eq!(PARAM_BOUND as f64, 2f64.powi(50));
+    // The largest value below the bound squares to a finite f32.
+    let below = f32::from_bits(VALUE_BOUND.to_bits() - 1);
+    assert!((below * below).is_finite());
+    let widest = MAX_WIDTH as f64 * PARAM_BOUND as f64 * VALUE_BOUND as f64;
+    assert!(widest + PARAM_BOUND as f64 <= 2f64.powi(124));
+    let src = shader(64, 2);
+    for v in [x, VALUE_BOUND, f32::MAX] {
+        assert!(src.contains(&format!("bitcast<f32>({:#010x}u)", v.to_bits())));
+    }
+    // A NaN fails every comparison: a guard written `!(a <= b)` tests for one.
+    assert!(!src.contains("!("), "a guard tests for NaN");
+}
+
+/// A flow whose parameters pass [`PARAM_BOUND`] (or are not finite) is drawn on the CPU.
+#[test]
+fn the_shader_refuses_parameters_past_its_bound() {
+    use arflow::gpu::layout::{fits, PARAM_BOUND};
+    let mut f = Flow::new(FlowConfig::default()).unwrap();
+    assert!(fits(&f));
+    let mut p = f.parameters();
+    for wild in [PARAM_BOUND * 2.0, f32::NAN, -f32::INFINITY] {
+        p[3] = wild;
+        f.set_parameters(&p).unwrap_or_default();
+        assert!(!fits(&f), "{wild}");
+    }
+    p[3] = PARAM_BOUND;
+    f.set_parameters(&p).unwrap();
+    assert!(fits(&f));
 }
 
 /// The shader computes affine flows on `N(0, I)`; the page draws spline flows and learned

@@ -26,11 +26,18 @@ const TANH_BOUND: f32 = {TANH_BOUND};
 const SOFTPLUS_FLOOR: f32 = {SOFTPLUS_FLOOR};
 const SOFTPLUS_SHIFT: f32 = {SOFTPLUS_SHIFT};
 const HALF_LOG_TWO_PI: f32 = {HALF_LN_2PI};
-// The edges of f32: exp(x) overflows for x > LN_F32_MAX, and |v| > F32_MAX (or a NaN) is
-// an overflow. WGSL lets an implementation assume no overflow happens, so the shader checks
-// for it itself: an overflowed point's outputs are OVERFLOWED, which the read-back turns
-// into NaN (zero density, counted), as the CPU's are. (WGSL has no NaN constant.)
-const LN_F32_MAX: f32 = {LN_F32_MAX};
+// No value ever leaves f32's range, so no test depends on an inf or a NaN (WGSL lets an
+// implementation assume that none occurs, and an overflowed result is indeterminate): every
+// value a point carries (inputs, activations, MADE outputs, u, y) stays below BOUND = 2^64
+// in magnitude (past it the prior's z^2 overflows anyway), every parameter below 2^50 (the
+// packer refuses others) and every row is at most 1,024 wide, so a MADE sum stays below
+// 2^124; exp takes arguments up to EXP_MAX, the largest f32 whose exp is finite, and a
+// product v * exp(s) is checked against F32_MAX / exp(s) before it is formed. A point that
+// would pass a bound is flagged and carries zeros from there: its outputs are OVERFLOWED,
+// which the read-back turns into NaN (zero density, counted), as the CPU's are. All three
+// bounds are exactly representable. (WGSL has no NaN constant.)
+const BOUND: f32 = {BOUND};
+const EXP_MAX: f32 = {EXP_MAX};
 const F32_MAX: f32 = {F32_MAX};
 const OVERFLOWED: f32 = {OVERFLOWED};
 
@@ -42,19 +49,32 @@ var<private> ls: array<f32, MAX_DIM>;
 var<private> t: array<f32, MAX_DIM>;
 var<private> overflowed: bool;
 
-// exp(x), noting an overflow instead of relying on the GPU's.
+// exp(x), or 1 with the point flagged where it would pass F32_MAX.
 fn safe_exp(x: f32) -> f32 {
-  if (x > LN_F32_MAX) {
+  if (x > EXP_MAX) {
     overflowed = true;
-    return F32_MAX;
+    return 1.0;
   }
   return exp(x);
 }
 
-// v, noting it if it is beyond f32's range or NaN.
-fn checked(v: f32) -> f32 {
-  if (!(abs(v) <= F32_MAX)) { overflowed = true; }
+// v, or 0 with the point flagged when |v| >= BOUND.
+fn bounded(v: f32) -> f32 {
+  if (abs(v) >= BOUND) {
+    overflowed = true;
+    return 0.0;
+  }
   return v;
+}
+
+// v * e for a finite v and 0 <= e <= F32_MAX, or 0 with the point flagged where the
+// product would pass F32_MAX.
+fn scaled(v: f32, e: f32) -> f32 {
+  if (e > 1.0 && abs(v) > F32_MAX / e) {
+    overflowed = true;
+    return 0.0;
+  }
+  return v * e;
 }
 
 // ln(1 + x), accurate for small x (WGSL has no log1p).
@@ -91,7 +111,7 @@ fn conditioner(rec: u32, d: u32) {
       for (var i = 0u; i < inp; i++) { acc += params[row + i] * h[src + i]; }
       var v = params[b + j] + acc;
       if (l + 1u < count) { v = max(v, 0.0); }
-      h[dst + j] = v;
+      h[dst + j] = bounded(v);
     }
     let swap = src;
     src = dst;
@@ -99,8 +119,8 @@ fn conditioner(rec: u32, d: u32) {
   }
   let scale = shape[rec + 1u];
   for (var i = 0u; i < d; i++) {
-    ls[i] = checked(log_scale(scale, h[src + i]));
-    t[i] = checked(h[src + d + i]);
+    ls[i] = log_scale(scale, h[src + i]);
+    t[i] = h[src + d + i];
   }
 }
 
@@ -113,7 +133,8 @@ fn layer_pass(rec: u32, d: u32, towards_prior: bool) -> f32 {
   if (iaf != towards_prior) {
     conditioner(rec, d);
     for (var i = 0u; i < d; i++) {
-      u[i] = checked(u[i] * safe_exp(ls[i]) + t[i]);
+      // |v e| <= F32_MAX and |t| < 2^64, far below half an ulp of F32_MAX: the sum is finite.
+      u[i] = bounded(scaled(u[i], safe_exp(ls[i])) + t[i]);
       ld += ls[i];
     }
     return ld;
@@ -127,15 +148,15 @@ fn layer_pass(rec: u32, d: u32, towards_prior: bool) -> f32 {
     t[i] = params[bias + d + i];
   }
   let first = shape[rec + 2u];
-  u[first] = checked((y[first] - t[first]) * safe_exp(-ls[first]));
+  u[first] = bounded(scaled(y[first] - t[first], safe_exp(-ls[first])));
   for (var step = 1u; step < d; step++) {
     conditioner(rec, d);
     if (step + 1u < d) {
-      for (var i = 0u; i < d; i++) { u[i] = checked((y[i] - t[i]) * safe_exp(-ls[i])); }
+      for (var i = 0u; i < d; i++) { u[i] = bounded(scaled(y[i] - t[i], safe_exp(-ls[i]))); }
     }
   }
   for (var i = 0u; i < d; i++) {
-    u[i] = checked((y[i] - t[i]) * safe_exp(-ls[i]));
+    u[i] = bounded(scaled(y[i] - t[i], safe_exp(-ls[i])));
     ld -= ls[i];
   }
   return ld;
@@ -143,7 +164,12 @@ fn layer_pass(rec: u32, d: u32, towards_prior: bool) -> f32 {
 
 fn log_normal(d: u32) -> f32 {
   var sq = 0.0;
-  for (var i = 0u; i < d; i++) { sq += u[i] * u[i]; }
+  for (var i = 0u; i < d; i++) {
+    // |u| < 2^64, so u^2 is finite; the sum is checked before it is formed.
+    let q = u[i] * u[i];
+    if (q > F32_MAX - sq) { overflowed = true; }
+    sq = min(sq, F32_MAX - q) + q;
+  }
   return -0.5 * sq - f32(d) * HALF_LOG_TWO_PI;
 }
 
@@ -158,7 +184,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     u[0] = job.x0 + (f32(p % job.nx) + 0.5) * job.dx;
     u[1] = job.y1 - (f32(p / job.nx) + 0.5) * job.dy;
   } else {
-    for (var i = 0u; i < d; i++) { u[i] = points[p * d + i]; }
+    for (var i = 0u; i < d; i++) { u[i] = bounded(points[p * d + i]); }
   }
   if (job.mode == 1u) {
     var lq = log_normal(d);

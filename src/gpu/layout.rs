@@ -46,10 +46,30 @@ pub struct Packed {
     pub dim: usize,
 }
 
-/// Whether the shader computes `flow`: affine layers on the `N(0, I)` base. Spline layers
-/// and a learnable base are computed on the CPU (the page says so).
+/// The magnitude every value a point carries in the shader stays below (2^64: past it the
+/// prior's `z^2` overflows f32); a point that would pass it is flagged as overflowed.
+pub const VALUE_BOUND: f32 = 18_446_744_073_709_551_616.0;
+/// The magnitude every parameter stays within for the shader (2^50), so that a MADE sum of
+/// at most [`crate::flow::config::MAX_WIDTH`] products stays below 2^124: finite.
+pub const PARAM_BOUND: f32 = 1_125_899_906_842_624.0;
+
+/// The largest f32 whose `exp` is finite in f32 (just below `ln(f32::MAX)`, which rounds
+/// up to a value whose `exp` overflows): the shader's bound on `exp`'s argument.
+pub fn exp_max() -> f32 {
+    let mut x = f32::MAX.ln();
+    while !x.exp().is_finite() {
+        x = f32::from_bits(x.to_bits() - 1);
+    }
+    x
+}
+
+/// Whether the shader computes `flow`: affine layers on the `N(0, I)` base, every parameter
+/// within [`PARAM_BOUND`]. Spline layers and a learnable base are computed on the CPU (the
+/// page says so), and so are flows with wilder parameters.
 pub fn fits(flow: &Flow) -> bool {
-    flow.base.is_none() && flow.layers.iter().all(|l| l.scale().is_some())
+    flow.base.is_none()
+        && flow.layers.iter().all(|l| l.scale().is_some())
+        && flow.parameters().iter().all(|p| p.abs() <= PARAM_BOUND)
 }
 
 /// Packs `flow`'s current parameters (a flow that [`fits`]).
@@ -192,7 +212,8 @@ pub fn shader(max_width: usize, dim: usize) -> String {
         .replace("{TANH_BOUND}", &wgsl_float(TANH_BOUND))
         .replace("{SOFTPLUS_FLOOR}", &wgsl_float(SOFTPLUS_FLOOR))
         .replace("{SOFTPLUS_SHIFT}", &wgsl_float(softplus_shift()))
-        .replace("{LN_F32_MAX}", &wgsl_float(f32::MAX.ln()))
+        .replace("{BOUND}", &wgsl_float(VALUE_BOUND))
+        .replace("{EXP_MAX}", &wgsl_float(exp_max()))
         .replace("{F32_MAX}", &wgsl_float(f32::MAX))
         .replace("{OVERFLOWED}", &wgsl_float(OVERFLOWED))
 }
