@@ -25,7 +25,12 @@ fn update() -> Update {
 }
 
 fn comparison_update() -> Update {
-    let e = |value, se| Estimate { value, se, n: 4000 };
+    let e = |value, se| Estimate {
+        value,
+        se,
+        n: 4000,
+        tail: 0.1,
+    };
     Update {
         comparison: Some(ComparisonUpdate {
             scores: Some(Scores {
@@ -68,7 +73,7 @@ fn an_update_round_trips() {
 fn a_compare_update_round_trips() {
     let u = comparison_update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 17 + 21 + (2 + 4) + 2 + (2 + 2) + 2);
+    assert_eq!(numbers.len(), 17 + 25 + (2 + 4) + 2 + (2 + 2) + 2);
     assert_eq!(
         Update::decode(&numbers, "step 578: the loss exploded").unwrap(),
         u

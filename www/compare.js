@@ -12,16 +12,8 @@ const cell = (row, text, cls) => {
   return td;
 };
 
-const estimate = (e) => (e.value === null ? 'infinite' : `${fmt(e.value)} \u00b1 ${fmt(e.se)}`);
-
-// Which row is lower in a column, if the gap is more than two standard errors.
-function winner(a, b) {
-  const va = a.value ?? Infinity;
-  const vb = b.value ?? Infinity;
-  const se = Math.hypot(a.se ?? 0, b.se ?? 0);
-  if (Math.abs(va - vb) <= 2 * se) return -1;
-  return va < vb ? 0 : 1;
-}
+const estimate = (e) => (e.value === null ? 'infinite'
+  : `${fmt(e.value)} \u00b1 ${fmt(e.se)}${e.heavy ? ' (heavy tail)' : ''}`);
 
 function table(view) {
   const body = document.createElement('tbody');
@@ -36,14 +28,14 @@ function table(view) {
     cell(body.insertRow(), 'scoring\u2026');
     return body;
   }
-  const [f, r] = view.models;
-  const wins = [winner(f.kl_pq, r.kl_pq), winner(f.kl_qp, r.kl_qp)];
+  const { wins } = view;
   view.models.forEach((m, i) => {
     const row = body.insertRow();
     cell(row, ['forward-KL model (left)', 'reverse-KL model (right)'][i], i ? 'model' : 'data');
     [m.kl_pq, m.kl_qp].forEach((e, k) => {
       const td = cell(row, estimate(e), wins[k] === i ? 'win' : '');
-      if (wins[k] === i) td.title = 'lower by more than two standard errors';
+      if (wins[k] === i) td.title = 'lower by more than two standard errors of the difference';
+      if (e.heavy) td.title = 'the terms\u2019 tail is so heavy that their variance is infinite: no standard error holds, and a typical estimate is low';
     });
     if (eight) cell(row, String(m.modes));
     const back = m.rollbacks ? ` \u00b7 ${m.rollbacks} rollback${m.rollbacks > 1 ? 's' : ''}` : '';
@@ -61,4 +53,5 @@ export function renderCompare() {
   $('compare-target').textContent = view.target;
   $('compare-note').hidden = view.mapped;
   $('compare-table').replaceChildren(table(view));
+  $('compare-verdict').textContent = view.verdict;
 }

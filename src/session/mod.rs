@@ -32,4 +32,5 @@ pub mod undo;
 pub mod user_data;
 pub mod user_points;
 pub mod values;
+pub mod verdict;
 pub mod views;

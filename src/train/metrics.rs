@@ -2,17 +2,24 @@
 //! divergences on a grid. All sums skip non-finite terms and say how many they skipped.
 
 use crate::numeric::grid::Density;
-use crate::numeric::stats::log_sum_exp;
+use crate::numeric::stats::{log_sum_exp, tail_aware_variance};
 
 /// A Monte Carlo mean and its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
     /// The mean.
     pub value: f64,
-    /// `sd / sqrt(n)` (NaN for fewer than two terms).
+    /// `sd / sqrt(n)`, the variance taking each tail as its fitted generalized Pareto
+    /// distribution ([`tail_aware_variance`]: a heavy tail's rare large terms are missing
+    /// from most samples, and the plain sample variance is then optimistic). NaN for fewer
+    /// than two terms.
     pub se: f64,
     /// Terms averaged (the finite ones); `value` is `+inf` if any term was not finite.
     pub n: usize,
+    /// The fitted shape of the terms' heavier tail (NaN for fewer than 50 terms): from 1/2
+    /// the terms' variance is infinite and `se` (the sample's) does not hold: see
+    /// [`Self::heavy`].
+    pub tail: f64,
 }
 
 impl Estimate {
@@ -21,7 +28,7 @@ impl Estimate {
         let finite: Vec<f64> = terms.iter().copied().filter(|v| v.is_finite()).collect();
         let n = finite.len() as f64;
         let mean = finite.iter().sum::<f64>() / n;
-        let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let (var, tail) = tail_aware_variance(&finite);
         Estimate {
             value: if finite.len() < terms.len() {
                 f64::INFINITY
@@ -30,7 +37,15 @@ impl Estimate {
             },
             se: (var / n).sqrt(),
             n: finite.len(),
+            tail,
         }
+    }
+
+    /// Whether the terms' tail is so heavy (fitted shape 1/2 or more) that their variance
+    /// is infinite: the mean is then typically below the true one, and no standard error
+    /// holds.
+    pub fn heavy(&self) -> bool {
+        self.tail >= 0.5
     }
 }
 

@@ -8,20 +8,31 @@ use crate::draw::area;
 use crate::draw::compare::{divergences, frames, overlays, FORWARD, REVERSE};
 use crate::draw::heatmap::{rgba, zero};
 use crate::numeric::grid::Window;
+use crate::session::verdict::Call;
 use crate::train::divergence::Estimate;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 fn estimate(e: &Estimate) -> Value {
-    json!({ "value": e.value, "se": e.se, "n": e.n })
+    json!({ "value": e.value, "se": e.se, "n": e.n, "heavy": e.heavy() })
+}
+
+/// A call as the table marks it: the lower model's index, or null.
+fn call(c: Call) -> Value {
+    match c {
+        Call::Lower(m) => json!(m),
+        Call::Tie | Call::Unsure(_) => Value::Null,
+    }
 }
 
 impl App {
     /// Draws the compare view and returns its table as JSON: `target`, `mapped` (false
     /// for a flow too large to map live), and per model
     /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `rollbacks`, `kl_pq` and
-    /// `kl_qp` (`value`, `se`, `n`) and `modes` (8gaussians, else null); an empty string
-    /// when the settings do not compare objectives.
+    /// `kl_qp` (`value`, `se`, `n`, `heavy`) and `modes` (8gaussians, else null); `wins`,
+    /// the lower model of each divergence where the standard errors support a call (else
+    /// null), and `verdict`, the table in words; an empty string when the settings do not
+    /// compare objectives.
     pub(super) fn render_compare(&mut self) -> Result<String, JsError> {
         let Some(view) = self.lab.compare_view() else {
             return Ok(String::new());
@@ -70,6 +81,17 @@ impl App {
             .collect();
         let target = self.lab.settings().objective().target_name();
         let mapped = view.densities.is_some();
-        Ok(json!({ "target": target, "mapped": mapped, "models": models }).to_string())
+        let (wins, verdict) = match &comparison.scores {
+            Some(s) => (s.calls().map(call).to_vec(), s.verdict()),
+            None => (Vec::new(), String::new()),
+        };
+        Ok(json!({
+            "target": target,
+            "mapped": mapped,
+            "models": models,
+            "wins": wins,
+            "verdict": verdict,
+        })
+        .to_string())
     }
 }

@@ -42,6 +42,9 @@ test('the guide\'s preset trains both objectives: each wins its own divergence a
   const rows = await page.$$eval('#compare-table tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => (c.className === 'win' ? `*${c.textContent}` : c.textContent))));
   assert.match(rows[1][0], /forward-KL model/);
   assert.ok(rows[1][1].startsWith('*') && rows[2][2].startsWith('*'), `the winners marked: ${JSON.stringify(rows)}`);
+  // And the line under it says so in words.
+  const verdict = await page.textContent('#compare-verdict');
+  assert.match(verdict, /^As the theory says: the forward-KL model is lower on KL\(p\* \|\| q\) by [0-9.]+ ± [0-9.]+, the reverse-KL model on KL\(q \|\| p\*\)/, verdict);
   assert.equal(rows[1][3], '8');
   for (const id of ['compare-maps', 'compare-chart']) {
     assert.ok((await colours(page, id)) > 50, `#${id} is drawn`);
