@@ -2,7 +2,7 @@
 //! coverage of `mean +- 2 SE` over repeated samples where the plain standard error is
 //! optimistic.
 
-use arflow::numeric::stats::{tail_aware_variance, Tail};
+use arflow::numeric::stats::{Tail, TailFit};
 use arflow::train::metrics::Estimate;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use rand_distr::{Exp1, StandardNormal};
@@ -40,9 +40,13 @@ fn the_fitted_tail_shape_is_the_distributions() {
     println!("exponential: fitted {:.3}; normal: {:.3}", e.shape, g.shape);
     assert!(e.shape.abs() < 0.1 && g.shape < 0.0);
     // A light tail's variance is the sample's, to its own noise.
-    let (var, shape) = tail_aware_variance(&normal);
-    assert!((var - 1.0).abs() < 0.05 && shape < 0.0, "{var} {shape}");
-    assert!(tail_aware_variance(&normal[..20]).1.is_nan());
+    let fit = TailFit::of(&normal);
+    assert!(
+        (fit.variance - 1.0).abs() < 0.05 && fit.shape < 0.0,
+        "{fit:?}"
+    );
+    assert!(fit.beyond < 0.01, "{fit:?}");
+    assert!(TailFit::of(&normal[..20]).shape.is_nan());
 }
 
 /// How often `|mean - truth| <= 2 se` over `repeats` samples of `n`, with the plain and
@@ -79,6 +83,29 @@ fn the_tail_aware_standard_error_holds_where_the_plain_one_is_optimistic() {
     let (plain, aware) = coverage(normal, 0.0, 4000, 400);
     println!("normal: covers {plain:.3} (plain), {aware:.3}");
     assert!((0.92..0.98).contains(&aware), "{aware}");
+}
+
+/// Past shape 1/2 a typical sample mean is below the true mean (its rare large terms are
+/// missing); what the fitted tail expects beyond the largest term is of that size.
+#[test]
+fn a_heavy_tail_says_how_low_its_mean_typically_is() {
+    let mut rng = StdRng::seed_from_u64(11);
+    let truth = 1.0 / (1.0 - 0.7);
+    let (mut low, mut beyond) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        let e = Estimate::of(&pareto(0.7, 4000, &mut rng));
+        low.push(truth - e.value);
+        beyond.push(e.beyond);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let (l, b) = (median(&mut low), median(&mut beyond));
+    println!("GPD(0.7), n = 4,000: the sample mean is low by {l:.3} (median); beyond {b:.3}");
+    assert!(l > 0.0 && b > l && b < 4.0 * l, "{l} {b}");
+    let light = Estimate::of(&pareto(0.1, 4000, &mut rng));
+    assert!(light.beyond < 0.005, "{light:?}");
 }
 
 #[test]

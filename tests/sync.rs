@@ -30,6 +30,7 @@ fn comparison_update() -> Update {
         se,
         n: 4000,
         tail: 0.1,
+        beyond: 0.0,
     };
     Update {
         comparison: Some(ComparisonUpdate {
@@ -73,7 +74,7 @@ fn an_update_round_trips() {
 fn a_compare_update_round_trips() {
     let u = comparison_update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 17 + 25 + (2 + 4) + 2 + (2 + 2) + 2);
+    assert_eq!(numbers.len(), 17 + 29 + (2 + 4) + 2 + (2 + 2) + 2);
     assert_eq!(
         Update::decode(&numbers, "step 578: the loss exploded").unwrap(),
         u

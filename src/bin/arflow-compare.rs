@@ -1,7 +1,9 @@
 //! `arflow-compare`: the compare view natively, to find and check its presets. Trains the
 //! lab of a page's URL hash (with `compare=1`) for each seed and prints one JSON line per
-//! seed: both models' `KL(p* || q)` and `KL(q || p*)` with standard errors, the modes each
-//! covers (8gaussians), and the seconds it took; then one line with the speed of the pair
+//! seed: both models' `KL(p* || q)` and `KL(q || p*)` with standard errors and tail shapes,
+//! the modes each covers (8gaussians), the seconds it took, whether the table shows the
+//! textbook result (each model lower on its own divergence by two standard errors) and the
+//! table's verdict in words; then one line with the speed of the pair
 //! against the single flow of the same hash, steps per second of each, in the same run.
 //!
 //! `cargo run --release --bin arflow-compare -- 'data=8gaussians&compare=1&layers=2'
@@ -9,6 +11,7 @@
 
 use arflow::session::bench::time_pair;
 use arflow::session::lab::Lab;
+use arflow::session::verdict::Call;
 use serde_json::json;
 use std::time::Instant;
 
@@ -71,7 +74,8 @@ fn run(argv: &[String]) -> Result<(), String> {
         pair.step_once();
         let comparison = pair.comparison().ok_or("this target cannot be compared")?;
         let s = comparison.scores.ok_or("no scores")?;
-        let e = |m: usize, k: usize| json!([s.kl[m][k].value, s.kl[m][k].se]);
+        let e = |m: usize, k: usize| json!([s.kl[m][k].value, s.kl[m][k].se, s.kl[m][k].tail]);
+        let textbook = s.calls() == [Call::Lower(0), Call::Lower(1)];
         println!(
             "{}",
             json!({
@@ -83,6 +87,8 @@ fn run(argv: &[String]) -> Result<(), String> {
                 "rollbacks": [comparison.models(pair.trainer())[0].history.rollbacks,
                               comparison.models(pair.trainer())[1].history.rollbacks],
                 "seconds": seconds,
+                "textbook": textbook,
+                "verdict": s.verdict(),
             })
         );
     }

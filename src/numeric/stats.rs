@@ -42,6 +42,8 @@ pub struct Tail {
     pub scale: f64,
     /// Values in the tail.
     pub count: usize,
+    /// The largest of them.
+    pub max: f64,
     /// The sum and the sum of squares of those `count` values.
     sums: (f64, f64),
 }
@@ -82,52 +84,87 @@ impl Tail {
             shape,
             scale,
             count: m,
+            max: top[m],
             sums,
         })
     }
 
-    /// `E[X]` and `E[X^2]` of a value in this tail (infinite past the shapes above).
+    /// `E[X]` (finite for shapes below 1) and `E[X^2]` (below 1/2) of a value in this tail.
     fn moments(&self) -> (f64, f64) {
         let (u, k, s) = (self.threshold, self.shape, self.scale);
-        if k >= 0.5 {
-            return (f64::INFINITY, f64::INFINITY);
-        }
-        let m1 = s / (1.0 - k);
-        let m2 = 2.0 * s * s / ((1.0 - k) * (1.0 - 2.0 * k));
+        let m1 = if k < 1.0 {
+            s / (1.0 - k)
+        } else {
+            f64::INFINITY
+        };
+        let m2 = if k < 0.5 {
+            2.0 * s * s / ((1.0 - k) * (1.0 - 2.0 * k))
+        } else {
+            f64::INFINITY
+        };
         (u + m1, u * u + 2.0 * u * m1 + m2)
     }
 }
 
-/// The variance of the distribution `values` were drawn from, with both tails taken as
-/// their fitted generalized Pareto distributions ([`Tail::upper`]): the sample variance
-/// misses the rare large values of a heavy tail, and this does not. Never below the sample
-/// variance; `(variance, shape)` with the heavier tail's shape, and the sample variance when
-/// that shape is 1/2 or more (the variance is then infinite and no standard error holds) or
-/// there are fewer than 50 values (shape NaN).
-pub fn tail_aware_variance(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
-    let sample = centred.iter().map(|v| v * v).sum::<f64>() / (n - 1.0);
-    let negated: Vec<f64> = centred.iter().map(|v| -v).collect();
-    let (Some(up), Some(down)) = (Tail::upper(&centred), Tail::upper(&negated)) else {
-        return (sample, f64::NAN);
-    };
-    let shape = up.shape.max(down.shape);
-    if shape >= 0.5 {
-        return (sample, shape);
+/// The mean and variance of the distribution a sample was drawn from, with both tails
+/// taken as their fitted generalized Pareto distributions ([`Tail::upper`]): a heavy tail's
+/// rare large values are missing from most samples, so the sample's moments understate it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TailFit {
+    /// What the values beyond the sample's largest would add to its mean, as the fitted
+    /// upper tail expects: `E[X - mean | X > max] / n` (about one value of the next `n`
+    /// passes the largest of `n`; infinite from shape 1). A heavy tail's sample mean is
+    /// typically low by about this much.
+    pub beyond: f64,
+    /// The variance with the fitted tails, never below the sample's; the sample's when a
+    /// shape is 1/2 or more (the variance is then infinite and no standard error holds).
+    pub variance: f64,
+    /// The heavier tail's shape (NaN for fewer than 50 values: then the sample's moments).
+    pub shape: f64,
+}
+
+impl TailFit {
+    /// The fit of finite `values`.
+    pub fn of(values: &[f64]) -> TailFit {
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
+        let sample = centred.iter().map(|v| v * v).sum::<f64>() / (n - 1.0);
+        let negated: Vec<f64> = centred.iter().map(|v| -v).collect();
+        let (Some(up), Some(down)) = (Tail::upper(&centred), Tail::upper(&negated)) else {
+            return TailFit {
+                beyond: 0.0,
+                variance: sample,
+                shape: f64::NAN,
+            };
+        };
+        // The body is every value but the two tails' (by rank); the tails count as fitted.
+        let body = (
+            centred.iter().sum::<f64>() - up.sums.0 + down.sums.0,
+            sample * (n - 1.0) - up.sums.1 - down.sums.1,
+        );
+        let ((u1, u2), (d1, d2)) = (up.moments(), down.moments());
+        let (cu, cd) = (up.count as f64, down.count as f64);
+        let first = (body.0 + cu * u1 - cd * d1) / n;
+        let second = (body.1 + cu * u2 + cd * d2) / n;
+        let shape = up.shape.max(down.shape);
+        let variance = if shape < 0.5 {
+            ((second - first * first) * n / (n - 1.0)).max(sample)
+        } else {
+            sample
+        };
+        let (top, k) = (up.max, up.shape);
+        let excess = (up.scale + k * (top - up.threshold)).max(0.0) / (1.0 - k);
+        TailFit {
+            beyond: if k < 1.0 {
+                (top + excess) / n
+            } else {
+                f64::INFINITY
+            },
+            variance,
+            shape,
+        }
     }
-    // The body is every value but the two tails' (by rank); the tails count as their fits.
-    let body = (
-        centred.iter().sum::<f64>() - up.sums.0 + down.sums.0,
-        sample * (n - 1.0) - up.sums.1 - down.sums.1,
-    );
-    let ((u1, u2), (d1, d2)) = (up.moments(), down.moments());
-    let (cu, cd) = (up.count as f64, down.count as f64);
-    let first = (body.0 + cu * u1 - cd * d1) / n;
-    let second = (body.1 + cu * u2 + cd * d2) / n;
-    let fitted = (second - first * first) * n / (n - 1.0);
-    (fitted.max(sample), shape)
 }
 
 /// The `k` largest of `values`, ascending (an insertion into a buffer of `k`: cheap for

@@ -99,12 +99,12 @@ impl Update {
                     out.extend(s.seconds);
                     out.extend(s.rollbacks.map(|v| v as f64));
                     for e in s.kl.iter().flatten() {
-                        out.extend([e.value, e.se, e.n as f64, e.tail]);
+                        out.extend([e.value, e.se, e.n as f64, e.tail, e.beyond]);
                     }
                     let modes = s.modes.map(|m| m.map(|c| c as f64));
                     out.extend(modes.unwrap_or([f64::NAN; 2]));
                 }
-                None => out.extend([f64::NAN; 25]),
+                None => out.extend([f64::NAN; 29]),
             }
             for (from, series) in &comparison.series {
                 push_series(&mut out, *from, series);
@@ -129,13 +129,19 @@ impl Update {
                 let mut kl = [[Estimate::of(&[]); 2]; 2];
                 for e in kl.iter_mut().flatten() {
                     let (value, se) = (r.next()?, r.next()?);
-                    let (n, tail) = (r.next()?, r.next()?);
+                    let (n, tail, beyond) = (r.next()?, r.next()?, r.next()?);
                     let n = if score_step.is_nan() {
                         0
                     } else {
                         r.whole(n, u32::MAX as f64)?
                     };
-                    *e = Estimate { value, se, n, tail };
+                    *e = Estimate {
+                        value,
+                        se,
+                        n,
+                        tail,
+                        beyond,
+                    };
                 }
                 let modes = [r.next()?, r.next()?];
                 let modes = modes

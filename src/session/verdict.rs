@@ -19,14 +19,16 @@ pub enum Call {
     /// Within two standard errors: no call.
     Tie,
     /// Model `m`'s estimate is lower, but its terms' tail is so heavy that their variance is
-    /// infinite: a typical estimate is then below the true value, and no standard error
-    /// holds, so it may not be lower at all.
+    /// infinite (a typical estimate is then below the true value, and no standard error
+    /// holds), and the gap is not wide enough to hold anyway: it may not be lower at all.
     Unsure(usize),
 }
 
-/// The call on one divergence from the two models' estimates `[forward, reverse]`. A heavy
-/// tail on the *higher* estimate does not stop a call: a typical estimate of it is low, so
-/// the true gap is, if anything, wider.
+/// The call on one divergence from the two models' estimates `[forward, reverse]`: the gap
+/// must pass two standard errors of the difference. A heavy tail on the *higher* estimate
+/// does not stop a call (a typical estimate of it is low, so the true gap is, if anything,
+/// wider); on the lower one, the gap must also pass what that tail expects beyond its
+/// largest term ([`Estimate::beyond`], which exceeds how low such an estimate typically is).
 pub fn call(e: [&Estimate; 2]) -> Call {
     match (e[0].value.is_finite(), e[1].value.is_finite()) {
         (false, false) => return Call::Tie,
@@ -36,12 +38,12 @@ pub fn call(e: [&Estimate; 2]) -> Call {
     }
     let lower = usize::from(e[1].value < e[0].value);
     let gap = e[1 - lower].value - e[lower].value;
-    if e[lower].heavy() {
-        Call::Unsure(lower)
-    } else if gap > 2.0 * e[0].se.hypot(e[1].se) {
-        Call::Lower(lower)
-    } else {
-        Call::Tie
+    let margin = 2.0 * e[0].se.hypot(e[1].se);
+    match (e[lower].heavy(), gap > margin) {
+        (false, true) => Call::Lower(lower),
+        (false, false) => Call::Tie,
+        (true, _) if gap > margin + e[lower].beyond => Call::Lower(lower),
+        (true, _) => Call::Unsure(lower),
     }
 }
 
@@ -102,7 +104,7 @@ impl Scores {
                     ),
                     Call::Unsure(m) => format!(
                         "on {}, {} reads lower, but its terms have a tail too heavy for a \
-                         standard error (shape {:.2}): it may not be",
+                         standard error (shape {:.2}) and the gap is too small to hold anyway",
                         DIVERGENCES[k], MODELS[m], self.kl[m][k].tail
                     ),
                 })
@@ -124,7 +126,7 @@ impl Scores {
         if (a - b).abs() > 0.1 * a.max(b) {
             format!(
                 "Unequal training: {} {} steps in {:.1} s, {} {} steps in {:.1} s.",
-                upper_first(MODELS[0]),
+                MODELS[0],
                 sa,
                 a,
                 MODELS[1],
@@ -159,12 +161,4 @@ fn number(v: f64) -> String {
     } else {
         format!("{v:.3}")
     }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut s = s.to_string();
-    if let Some(c) = s.get_mut(..1) {
-        c.make_ascii_uppercase();
-    }
-    s
 }

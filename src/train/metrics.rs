@@ -2,7 +2,7 @@
 //! divergences on a grid. All sums skip non-finite terms and say how many they skipped.
 
 use crate::numeric::grid::Density;
-use crate::numeric::stats::{log_sum_exp, tail_aware_variance};
+use crate::numeric::stats::{log_sum_exp, TailFit};
 
 /// A Monte Carlo mean and its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -10,9 +10,9 @@ pub struct Estimate {
     /// The mean.
     pub value: f64,
     /// `sd / sqrt(n)`, the variance taking each tail as its fitted generalized Pareto
-    /// distribution ([`tail_aware_variance`]: a heavy tail's rare large terms are missing
-    /// from most samples, and the plain sample variance is then optimistic). NaN for fewer
-    /// than two terms.
+    /// distribution ([`TailFit`]: a heavy tail's rare large terms are missing from most
+    /// samples, and the plain sample variance is then optimistic). NaN for fewer than two
+    /// terms.
     pub se: f64,
     /// Terms averaged (the finite ones); `value` is `+inf` if any term was not finite.
     pub n: usize,
@@ -20,6 +20,9 @@ pub struct Estimate {
     /// the terms' variance is infinite and `se` (the sample's) does not hold: see
     /// [`Self::heavy`].
     pub tail: f64,
+    /// What terms beyond the largest seen would add to [`Self::value`], as the fitted upper
+    /// tail expects ([`TailFit::beyond`]): how low a heavy tail's estimate typically is.
+    pub beyond: f64,
 }
 
 impl Estimate {
@@ -28,16 +31,17 @@ impl Estimate {
         let finite: Vec<f64> = terms.iter().copied().filter(|v| v.is_finite()).collect();
         let n = finite.len() as f64;
         let mean = finite.iter().sum::<f64>() / n;
-        let (var, tail) = tail_aware_variance(&finite);
+        let fit = TailFit::of(&finite);
         Estimate {
             value: if finite.len() < terms.len() {
                 f64::INFINITY
             } else {
                 mean
             },
-            se: (var / n).sqrt(),
+            se: (fit.variance / n).sqrt(),
             n: finite.len(),
-            tail,
+            tail: fit.shape,
+            beyond: fit.beyond,
         }
     }
 
