@@ -172,7 +172,8 @@ fn a_divergence_is_reported_in_words() {
     }
     let event = lab.status().progress.event.expect("a rollback");
     assert!(
-        event.contains("learning rate too high?") && event.contains("rolled back to step"),
+        event.contains("learning rate too high?")
+            && event.contains("'s parameters, the last good model"),
         "{event}"
     );
 }

@@ -57,7 +57,10 @@ export function renderStatus() {
   const back = state.app.undo_step();
   $('undo').disabled = back < 0;
   $('undo').title = back < 0 ? 'Nothing to undo: a change that throws a trained model away keeps it here' : `Bring back the model of step ${back} that the last change threw away (Ctrl+Z)`;
-  // A rollback's warning stays until training has gone on normally for a while.
+  // A rollback's warning stays until training has gone on normally for a while; it shows
+  // under the loss chart too, where the tour points and a lecturer looks.
+  $('loss-event').hidden = !s.event;
+  $('loss-event').textContent = s.event ?? '';
   if (s.event) {
     message(s.event, 'warn');
     state.warned = true;

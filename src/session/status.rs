@@ -96,8 +96,9 @@ impl Lab {
         if let Some(e) = h.events.back().filter(|_| h.rollbacks > self.events_seen.0) {
             let lost = e.step - e.restored_step;
             self.progress.event = Some(format!(
-                "step {}: {}; rolled back to step {}, the last good model ({lost} steps lost): \
-                 learning rate too high?",
+                "step {}: {}; rolled back to step {}'s parameters, the last good model, and \
+                 training goes on from them ({lost} steps undone; the step count counts every \
+                 step taken): learning rate too high?",
                 e.step, e.cause, e.restored_step
             ));
             self.events_seen = (h.rollbacks, e.step);

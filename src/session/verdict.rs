@@ -126,12 +126,7 @@ impl Scores {
         if (a - b).abs() > 0.1 * a.max(b) {
             format!(
                 "Unequal training: {} {} steps in {:.1} s, {} {} steps in {:.1} s.",
-                MODELS[0],
-                sa,
-                a,
-                MODELS[1],
-                sb,
-                b
+                MODELS[0], sa, a, MODELS[1], sb, b
             )
         } else if sa.abs_diff(sb) > sa.max(sb) / 10 {
             format!(

@@ -7,8 +7,8 @@ import { chromium } from 'playwright-core';
 import { serve, CHROMIUM_ARGS } from '../e2e/serve.mjs';
 
 const HASHES = [
-  'objective=forward&data=8gaussians&layers=2&hidden=8,8',
-  'objective=reverse&target=u3&layers=2&hidden=16,16',
+  'objective=forward&data=8gaussians&layers=1&hidden=16',
+  'objective=reverse&target=u3&layers=1&hidden=16',
   'objective=forward&data=8gaussians',
   'objective=forward&data=moons',
   'objective=reverse&target=u3',

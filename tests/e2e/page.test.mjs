@@ -131,6 +131,14 @@ test('a divergence is rolled back and explained', async () => {
   await page.waitForFunction(() => /rolled back to step/.test(document.getElementById('messages').textContent));
   assert.match(await page.textContent('#messages'), /learning rate too high\?/);
   assert.doesNotMatch(await page.textContent('#status'), /NaN/);
+  // The tour points at the loss chart: the warning is there too, in view with it, and says
+  // why the step count goes on past the step it rolled back to.
+  await page.locator('#panel-loss').scrollIntoViewIfNeeded();
+  assert.ok(await page.isVisible('#loss-event'), 'the warning under the loss chart');
+  assert.match(await page.textContent('#loss-event'), /rolled back to step \d+'s parameters.*the step count counts every step taken/);
+  const box = await page.locator('#loss-event').boundingBox();
+  const chart = await page.locator('#loss').boundingBox();
+  assert.ok(box.y > chart.y && box.y < chart.y + chart.height + 120, 'right under the chart');
   await page.screenshot({ path: `${ARTEFACTS}rollback.png` });
   assert.deepEqual(errors, []);
   await page.close();
