@@ -14,6 +14,7 @@ fn update() -> Update {
             ess: None,
             samples: Some((20_000, 3)),
             metric_se: Some(0.004),
+            coverage: Some(0.87),
             event: Some("step 578: the loss exploded".into()),
         },
         loss_from: 7,
@@ -60,7 +61,7 @@ fn comparison_update() -> Update {
 fn an_update_round_trips() {
     let u = update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 7 + 2 + 4 + 2 + 2);
+    assert_eq!(numbers.len(), 8 + 2 + 4 + 2 + 2);
     assert!(numbers[3].is_nan(), "a missing ESS travels as NaN");
     let back = Update::decode(&numbers, "step 578: the loss exploded").unwrap();
     assert_eq!(back, u);
@@ -74,7 +75,7 @@ fn an_update_round_trips() {
 fn a_compare_update_round_trips() {
     let u = comparison_update();
     let numbers = u.encode();
-    assert_eq!(numbers.len(), 17 + 29 + (2 + 4) + 2 + (2 + 2) + 2);
+    assert_eq!(numbers.len(), 18 + 29 + (2 + 4) + 2 + (2 + 2) + 2);
     assert_eq!(
         Update::decode(&numbers, "step 578: the loss exploded").unwrap(),
         u
@@ -106,14 +107,14 @@ fn malformed_messages_are_refused() {
     let mut longer = good.clone();
     longer.push(1.0);
     let mut bad_count = good.clone();
-    bad_count[8] = 2.5;
+    bad_count[9] = 2.5;
     let mut huge_count = good.clone();
-    huge_count[8] = 1e9;
+    huge_count[9] = 1e9;
     let mut bad_from = good.clone();
-    bad_from[7] = -1.0;
+    bad_from[8] = -1.0;
     let comparison = comparison_update().encode();
     let mut bad_n = comparison.clone();
-    bad_n[17 + 9] = 0.5;
+    bad_n[18 + 9] = 0.5;
     for numbers in [
         &comparison[..comparison.len() - 1],
         &comparison[..20],

@@ -43,6 +43,7 @@ export function renderStatus() {
       + (s.floor === null && state.app.get('data') === 'drawn' && s.metric_name === 'test NLL' ? ' (floor unknown)' : ''),
   ];
   if (s.ess !== null) parts.push(`ESS ${fmt(100 * s.ess, 0)}%`);
+  if (s.coverage !== null) parts.push(`covers ${fmt(100 * s.coverage, 0)}% of p*`);
   if (s.overfitting) parts.push(`overfitting since step ${s.overfitting.best_step}`);
   if (s.bits_per_dim !== null) parts[2] += ` nats/image, ${fmt(s.bits_per_dim, 2)} bits/dim`;
   if (!digits()) parts.push(`grid mass ${fmt(s.grid_mass)}${badCells(s)}`);

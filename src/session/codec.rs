@@ -4,13 +4,14 @@
 //! [`crate::flow::Flow::parameters`] as a `Float32Array`, `event` the last rollback in words
 //! (empty for none), and `progress` is [`Update::encode`]'s numbers:
 //!
-//! `[step, steps/s, metric, ess, samples, non-finite samples, metric se, loss from, n,
-//! (step, loss) x n, test from, m, (step, test) x m]`
+//! `[step, steps/s, metric, ess, samples, non-finite samples, metric se, coverage, loss
+//! from, n, (step, loss) x n, test from, m, (step, test) x m]`
 //!
-//! with NaN for a missing metric, ESS, sample count or standard error (a metric may be
+//! with NaN for a missing metric, ESS, sample count, standard error or coverage (a metric may be
 //! `+inf`), and, in the compare view, the scores and their series after them:
 //!
-//! `[score step (NaN for none), steps x 2, seconds x 2, rollbacks x 2, (value, se, n) x 4,
+//! `[score step (NaN for none), steps x 2, seconds x 2, rollbacks x 2, (value, se, n, tail
+//! shape, beyond) x 4,
 //! modes x 2 (NaN for none),
 //! (from, k, (step, value) x k) x 4]`
 //!
@@ -35,6 +36,8 @@ pub struct Progress {
     pub samples: Option<(usize, usize)>,
     /// Reverse KL: the standard error of the KL estimate.
     pub metric_se: Option<f64>,
+    /// Reverse KL on an energy: the share of the target's mass the model covers.
+    pub coverage: Option<f64>,
     /// The last rollback, in words.
     pub event: Option<String>,
 }
@@ -88,6 +91,7 @@ impl Update {
             samples,
             non_finite,
             p.metric_se.unwrap_or(f64::NAN),
+            p.coverage.unwrap_or(f64::NAN),
         ];
         push_series(&mut out, self.loss_from, &self.loss);
         push_series(&mut out, self.test_from, &self.test);
@@ -118,6 +122,7 @@ impl Update {
         let mut r = Reader(numbers.iter().copied());
         let (step, sps, metric, ess) = (r.next()?, r.next()?, r.next()?, r.next()?);
         let (samples, non_finite, se) = (r.next()?, r.next()?, r.next()?);
+        let coverage = r.next()?;
         let mut series: [(usize, Vec<(u64, f64)>); 2] = Default::default();
         r.series(&mut series)?;
         let comparison = match r.next() {
@@ -175,6 +180,7 @@ impl Update {
                 ess: Some(ess).filter(|e| e.is_finite()),
                 samples: (!samples.is_nan()).then_some((samples as usize, non_finite as usize)),
                 metric_se: Some(se).filter(|e| e.is_finite()),
+                coverage: Some(coverage).filter(|c| c.is_finite()),
                 event: Some(event.to_string()).filter(|e| !e.is_empty()),
             },
             loss_from,

@@ -121,6 +121,7 @@ impl Lab {
         self.progress.ess = e.map(|e| e.ess);
         self.progress.samples = e.map(|e| (e.n, e.non_finite));
         self.progress.metric_se = e.map(|e| e.loss_se);
+        self.progress.coverage = self.trainer.last_coverage().map(|c| c.value);
     }
 
     /// Degrees and masks of layer `layer` (1-based) of the flow.

@@ -72,6 +72,25 @@ pub struct SampleEstimate {
     pub non_finite: usize,
 }
 
+/// The share of the target's mass the model covers, `integral min(p*, q) = 1 - TV(p*, q)`,
+/// from draws `x_i ~ p*` with their normalised `log p*`: the mean of `min(1, q / p*)`. The
+/// ESS cannot see mass the model misses (its samples never go there); this can, and it is
+/// bounded, so its standard error holds.
+pub fn coverage(log_q: &[f32], log_p: &[f64]) -> Estimate {
+    let terms: Vec<f64> = log_q
+        .iter()
+        .zip(log_p)
+        .map(|(&q, &p)| {
+            if q.is_finite() {
+                (q as f64 - p).min(0.0).exp()
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    Estimate::of(&terms)
+}
+
 /// Estimates from `log q(x_i)` and `log p~(x_i)` on samples `x_i ~ q`.
 pub fn sample_estimate(log_q: &[f32], log_p: &[f32]) -> SampleEstimate {
     let pairs: Vec<(f64, f64)> = log_q

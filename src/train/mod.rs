@@ -25,7 +25,7 @@ use crate::train::adam::Optimiser;
 use crate::train::divergence::Truth;
 use crate::train::guard::{Guard, Snapshot};
 pub use crate::train::history::{Event, History};
-use crate::train::metrics::SampleEstimate;
+use crate::train::metrics::{Estimate, SampleEstimate};
 use crate::train::objective::Objective;
 use crate::train::step::StepWork;
 use crate::{Error, Result};
@@ -79,6 +79,11 @@ pub struct Trainer {
     /// An energy target's exact draws (forward KL on it), built at the first step: about a
     /// million energies, which a page that only draws never needs.
     pub(crate) truth: Option<Truth>,
+    /// Reverse KL on an energy: held-out target draws and their normalised `log p*`, for the
+    /// share of the target's mass the model covers (made at the first evaluation).
+    pub(crate) cover_set: Option<(Vec<f32>, Vec<f64>)>,
+    /// That share at the last evaluation.
+    pub(crate) last_coverage: Option<Estimate>,
     pub(crate) guard: Guard,
     /// The step whose update made the current parameters (a rollback brings back an older
     /// one): what a checkpoint is labelled with.
@@ -140,6 +145,8 @@ impl Trainer {
             points,
             test_set,
             truth: None,
+            cover_set: None,
+            last_coverage: None,
             guard: Guard::new(start, dim),
             params_step: 0,
             last_estimate: None,

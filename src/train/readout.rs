@@ -5,7 +5,7 @@
 use crate::data::digits::held_out;
 use crate::numeric::grid::Grid;
 use crate::train::divergence::Truth;
-use crate::train::metrics::{kl_on_grid, sample_estimate, SampleEstimate};
+use crate::train::metrics::{coverage, kl_on_grid, sample_estimate, Estimate, SampleEstimate};
 use crate::train::objective::{mean_finite_nll, Objective};
 use crate::train::{Trainer, ESTIMATE_SAMPLES, TEST_POINTS};
 use rand::{rngs::StdRng, SeedableRng};
@@ -65,7 +65,31 @@ impl Trainer {
             .collect();
         let e = self.estimate_on(&z).expect("reverse KL has estimates");
         self.last_estimate = Some(e);
+        self.last_coverage = self.coverage_now();
         e.loss + self.target_log_z().unwrap_or(0.0)
+    }
+
+    /// Reverse KL on an energy: the share of the target's mass the model covers now
+    /// ([`coverage`]), on [`TEST_POINTS`] held-out target draws.
+    fn coverage_now(&mut self) -> Option<Estimate> {
+        if self.cover_set.is_none() {
+            let Objective::ReverseKl(_) = self.config().objective else {
+                return None;
+            };
+            let mut rng = StdRng::seed_from_u64(!self.config().seed ^ 0xC0BE);
+            let truth = self.truth_built()?;
+            let x = truth.sample(TEST_POINTS, &mut rng);
+            let log_p = truth.log_prob(&x);
+            self.cover_set = Some((x, log_p));
+        }
+        let (x, log_p) = self.cover_set.as_ref()?;
+        Some(coverage(&self.flow.log_prob_points(x), log_p))
+    }
+
+    /// The share of the target's mass the model covered at the last evaluation (reverse KL
+    /// on an energy).
+    pub fn last_coverage(&self) -> Option<Estimate> {
+        self.last_coverage
     }
 
     /// The exact KL on `grid` where the target density is known, the one the objective

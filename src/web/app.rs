@@ -206,6 +206,7 @@ impl App {
             "metric_text": s.metric_text(),
             "metric_name": s.metric_name,
             "ess": s.progress.ess,
+            "coverage": s.progress.coverage,
             "floor": s.floor,
             "grid_mass": s.grid_mass,
             "non_finite": s.non_finite,
