@@ -12,6 +12,21 @@ export function message(text, kind = 'note') {
   p.className = kind;
   p.textContent = text;
   box.append(p);
+  toast(box, text, kind);
+}
+
+// A message box scrolled out of view (the user is down at the file buttons, say) is echoed
+// at the foot of the window for a few seconds, so an answer never lands off screen.
+let toastTimer = 0;
+function toast(box, text, kind) {
+  const t = $('toast');
+  const r = box.getBoundingClientRect();
+  if (r.bottom > 0 && r.top < innerHeight) return;
+  t.textContent = text;
+  t.className = `toast ${kind}`;
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.hidden = true; }, 8000);
 }
 
 export function errorFor(id, text) {

@@ -33,21 +33,74 @@ const stamp = () => `step${stepNow()}`;
 const TITLE = 26; // px above a tile's canvases for its title
 const GAP = 18;
 
-// One visible panel's canvases as they sit in it (CSS px), under its title.
+const ROW = 18; // px a line of a table or a read-out takes in a tile
+const TEXT_FONT = '13px sans-serif';
+const measure = document.createElement('canvas').getContext('2d');
+
+// A visible table's rows as text cells (the probe's, the costs', the compare scores).
+const cellText = (c) => {
+  const jac = c.querySelector('.jac');
+  return jac ? `[${[...jac.children].map((e) => e.textContent).join(' ')}]` : c.innerText.trim().replace(/\s+/g, ' ');
+};
+const tableRows = (t) => [...t.rows].map((r) => [...r.cells].map(cellText));
+const visible = (el) => el.offsetParent !== null;
+
+// Words wrapped to lines of at most `width` px.
+function wrapPx(text, width) {
+  measure.font = TEXT_FONT;
+  const lines = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure.measureText(next).width > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+// One visible panel as it sits on the page, under its title: its canvases where they are,
+// then its tables as text in columns and its read-outs (the captions that carry numbers),
+// so a panel of numbers (the probe, the costs, the compare table) is in the picture too.
 function tile(panel) {
-  const canvases = [...panel.querySelectorAll('canvas')].filter((c) => c.offsetParent !== null && c.width > 0);
-  if (!canvases.length || panel.offsetParent === null) return null;
+  if (!visible(panel)) return null;
+  const canvases = [...panel.querySelectorAll('canvas')].filter((c) => visible(c) && c.width > 0);
+  const tables = [...panel.querySelectorAll('table')].filter((t) => visible(t) && t.rows.length).map(tableRows);
+  const notes = [...panel.querySelectorAll('.caption.keep, .probe p.sum')].filter(visible)
+    .map((p) => p.textContent.trim()).filter(Boolean);
+  if (!canvases.length && !tables.length && !notes.length) return null;
   const rects = canvases.map((c) => c.getBoundingClientRect());
-  const left = Math.min(...rects.map((r) => r.left));
-  const top = Math.min(...rects.map((r) => r.top));
-  const w = Math.max(...rects.map((r) => r.right)) - left;
-  const h = Math.max(...rects.map((r) => r.bottom)) - top + TITLE;
-  const scale = Math.max(...canvases.map((c, i) => c.width / rects[i].width));
+  const left = rects.length ? Math.min(...rects.map((r) => r.left)) : 0;
+  const top = rects.length ? Math.min(...rects.map((r) => r.top)) : 0;
+  measure.font = TEXT_FONT;
+  const columns = tables.map((rows) => rows[0].map((_, j) => 16 + Math.max(...rows.map((r) => measure.measureText(r[j] ?? '').width))));
+  const tableWidth = Math.max(0, ...columns.map((c) => c.reduce((a, b) => a + b, 0)));
+  const w = Math.max(rects.length ? Math.max(...rects.map((r) => r.right)) - left : 0, Math.min(tableWidth, 960), 320);
+  const lines = notes.flatMap((n) => wrapPx(n, w));
+  const pictures = rects.length ? Math.max(...rects.map((r) => r.bottom)) - top : 0;
+  const textHeight = ROW * (tables.reduce((n, t) => n + t.length + 1, 0) + lines.length);
+  const h = TITLE + pictures + textHeight;
+  const scale = Math.max(1, ...canvases.map((c, i) => c.width / rects[i].width));
   const draw = (g, x, y) => {
     g.fillStyle = '#222';
     g.font = 'bold 16px sans-serif';
     g.fillText(panelTitle(panel), x, y + 18);
     canvases.forEach((c, i) => g.drawImage(c, x + rects[i].left - left, y + TITLE + rects[i].top - top, rects[i].width, rects[i].height));
+    let ty = y + TITLE + pictures + ROW;
+    g.font = TEXT_FONT;
+    tables.forEach((rows, t) => {
+      rows.forEach((cells, i) => {
+        g.fillStyle = i === 0 ? '#666' : '#222';
+        let cx = x;
+        cells.forEach((cell, j) => { g.fillText(cell, cx, ty); cx += columns[t][j]; });
+        ty += ROW;
+      });
+      ty += ROW;
+    });
+    g.fillStyle = '#444';
+    lines.forEach((line) => { g.fillText(line, x, ty); ty += ROW; });
   };
   return { w, h, scale, draw };
 }

@@ -131,8 +131,15 @@ test('a saved model loads back with the same numbers, undo brings back a discard
   assert.deepEqual(await page.evaluate(() => Array.from(window.arflowTest.app().history_len())), history);
   // Loading the file elsewhere gives the same density.
   const other = (await open('#data=rings')).page;
+  // Loaded from down at the file buttons, the answer still shows in the window.
+  await other.locator('#import-model').scrollIntoViewIfNeeded();
+  await other.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await other.setInputFiles('#model-file', file);
   await other.waitForFunction(() => /Loaded model.json/.test(document.getElementById('messages').textContent));
+  assert.match(await other.textContent('#toast'), /Loaded model.json/);
+  const toast = await other.locator('#toast').boundingBox();
+  const viewport = other.viewportSize();
+  assert.ok(await other.isVisible('#toast') && toast.y >= 0 && toast.y + toast.height <= viewport.height, JSON.stringify(toast));
   assert.deepEqual(await other.evaluate(() => Array.from(window.arflowTest.app().parameters())), params);
   assert.equal(await logP(other, 0.5, -0.3), probe);
   assert.match(other.url(), /data=8gaussians/);
@@ -153,6 +160,20 @@ test('a saved model loads back with the same numbers, undo brings back a discard
   await png.saveAs(`${ARTEFACTS}dashboard-export.png`);
   const bytes = await readFile(`${ARTEFACTS}dashboard-export.png`);
   assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  // Panels of numbers are in it too: the probe's table and the costs' table, as text.
+  await page.click('#heatmap');
+  await page.waitForSelector('#probe table');
+  const tiles = await page.evaluate(async () => {
+    const { picture } = await import('./www/export.js');
+    const ink = (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) n += d[i] < 120 && d[i + 1] < 120 && d[i + 2] < 120;
+      return { h: c.height, ink: n };
+    };
+    return ['panel-probe', 'panel-cost'].map((id) => ink(picture([document.getElementById(id)], false)));
+  });
+  for (const t of tiles) assert.ok(t.h > 150 && t.ink > 2000, JSON.stringify(tiles));
   const [panel] = await Promise.all([page.waitForEvent('download'), page.click('#panel-loss h2 button.png')]);
   await panel.saveAs(`${ARTEFACTS}loss-export.png`);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-samples')]);
