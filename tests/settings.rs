@@ -50,7 +50,12 @@ fn good_values(kind: Kind) -> Vec<String> {
         Kind::Choice(options) => options.iter().map(|(n, _)| n.to_string()).collect(),
         Kind::Whole { min, .. } => vec![format!("{}", min.max(1))],
         Kind::Number { zero, min, max } => {
-            let mut v = vec!["0.25".to_string(), number_text(&min), number_text(&max)];
+            let inside = if (min..=max).contains(&0.25) {
+                0.25
+            } else {
+                (min + max) / 2.0
+            };
+            let mut v = vec![number_text(&inside), number_text(&min), number_text(&max)];
             if zero {
                 v.push("0".into());
             }

@@ -60,6 +60,7 @@ export function pageKey(e, on) {
   if (e.key === 's' || e.key === 'S') return on.step(), true;
   if (e.key === 'r' || e.key === 'R') return on.reset(), true;
   if (e.key === 'p' || e.key === 'P') return on.present(), true;
+  if ((e.key === '+' || e.key === '=' || e.key === '-') && on.resize) return on.resize(e.key === '-' ? -0.1 : 0.1);
   if (e.key.startsWith('Arrow') && !['BUTTON', 'INPUT'].includes(e.target.tagName)) return on.nudge(e.key, e.shiftKey);
   return false;
 }

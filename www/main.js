@@ -20,7 +20,7 @@ import { frame } from './frame.js';
 import { wireViews, nudgeProbe, probeAt } from './views.js';
 import { wireHelp, pageKey } from './help.js';
 import { wireTour } from './tour.js';
-import { wirePresentation, togglePresentation } from './present.js';
+import { wirePresentation, togglePresentation, resizePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 import { wireSequence, restartSequence } from './sequence.js';
@@ -150,6 +150,8 @@ function wire() {
       reset: () => $('reset').click(),
       undo,
       present: () => togglePresentation(setField),
+      // - and + size the presentation, only while presenting (the browser's zoom otherwise).
+      resize: (by) => state.app.get('present') === '1' && (resizePresentation(setField, by), true),
       // The digits have no density map to probe.
       nudge: (key, shift) => state.app.get('space') !== 'digits' && nudgeProbe(key, shift),
     });

@@ -132,6 +132,11 @@ const CLIP: Kind = Kind::Number {
     min: 1e-3,
     max: 1e3,
 };
+const PSCALE: Kind = Kind::Number {
+    zero: false,
+    min: *super::settings::PRESENT_SCALES.start(),
+    max: *super::settings::PRESENT_SCALES.end(),
+};
 const JITTER: Kind = Kind::Number {
     zero: true,
     min: 1e-3,
@@ -151,7 +156,7 @@ fn flag_text(v: &bool) -> String {
 }
 
 /// Every field, in hash order.
-pub const FIELDS: [Field; 31] = [
+pub const FIELDS: [Field; 32] = [
     choice!("space", "data space", space, SPACES, Change::Rebuild),
     choice!("objective", "objective", objective, MODES, Change::Rebuild),
     field!(
@@ -279,6 +284,15 @@ pub const FIELDS: [Field; 31] = [
         Change::View,
         flag,
         flag_text
+    ),
+    field!(
+        "pscale",
+        "presentation size",
+        present_scale,
+        PSCALE,
+        Change::View,
+        number,
+        number_text
     ),
     field!(
         "hide",

@@ -82,6 +82,10 @@ pub enum MaskView {
     Matrix,
 }
 
+/// How much larger a presentation may draw text, tables and charts: from 1.2 (a large
+/// laptop) to 2 (the back row of a hall).
+pub const PRESENT_SCALES: std::ops::RangeInclusive<f64> = 1.2..=2.0;
+
 /// The panels a presentation can leave out (their ids without `panel-`).
 pub const PANELS: &[&str] = &[
     "density",
@@ -154,6 +158,9 @@ pub struct Settings {
     pub mask_view: MaskView,
     /// Presentation: larger type, no controls, only the panels not in `hide`.
     pub present: bool,
+    /// How much larger a presentation draws all text, tables and charts
+    /// ([`PRESENT_SCALES`]).
+    pub present_scale: f64,
     /// The panels a presentation leaves out.
     pub hide: Vec<&'static str>,
     /// Mask explorer: dimension `D`.
@@ -200,6 +207,7 @@ impl Default for Settings {
             stage_density: false,
             mask_view: MaskView::Auto,
             present: false,
+            present_scale: 1.4,
             hide: Vec::new(),
             mdim: 4,
             mhidden: vec![8, 8],

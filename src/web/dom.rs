@@ -61,10 +61,6 @@ pub fn backend(c: HtmlCanvasElement) -> Result<Scaled<CanvasBackend>, JsError> {
         .ok_or_else(|| JsError::new("no canvas backend"))
 }
 
-/// How much larger charts are drawn in a presentation (`<body class="present">`): their
-/// layout unit is this many CSS pixels, so their text is too.
-pub const PRESENTATION_ZOOM: f64 = 1.4;
-
 /// Device pixels per CSS pixel of `c`'s backing store: its width over its laid-out width,
 /// or the device pixel ratio while it is not laid out (hidden).
 pub fn device_ratio(c: &HtmlCanvasElement) -> f64 {
@@ -74,14 +70,25 @@ pub fn device_ratio(c: &HtmlCanvasElement) -> f64 {
     }
 }
 
-/// Device pixels per layout unit of a chart on `c`: [`device_ratio`], times
-/// [`PRESENTATION_ZOOM`] in a presentation.
+/// The largest zoom of a chart's layout unit: past it a chart's frame (whose CSS size the
+/// page's columns fix) has too few units left for its axes and legend; its text is then
+/// already 1.6 times its 14 px.
+pub const MAX_CHART_ZOOM: f64 = 1.6;
+
+/// Device pixels per layout unit of a chart on `c`: [`device_ratio`], times the
+/// presentation's size in a presentation (`<body class="present" data-scale="1.4">`, from
+/// the `pscale` setting; at most [`MAX_CHART_ZOOM`]): a chart's layout unit is then that
+/// many CSS pixels, so its text grows with the page's.
 pub fn scale(c: &HtmlCanvasElement) -> f64 {
-    let present = document()
+    let zoom = document()
         .ok()
         .and_then(|d| d.body())
-        .is_some_and(|b| b.class_list().contains("present"));
-    device_ratio(c) * if present { PRESENTATION_ZOOM } else { 1.0 }
+        .filter(|b| b.class_list().contains("present"))
+        .and_then(|b| b.get_attribute("data-scale"))
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|z| crate::session::settings::PRESENT_SCALES.contains(z))
+        .map_or(1.0, |z| z.min(MAX_CHART_ZOOM));
+    device_ratio(c) * zoom
 }
 
 /// A drawing error as a JavaScript error.

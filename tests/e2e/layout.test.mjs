@@ -189,6 +189,41 @@ test('a presentation: larger chart text, no controls, only the panels kept, all 
   await context.close();
 });
 
+test('a presentation scales all text, tables and the tour alike, at the size the lecturer picks; on a laptop the probe is beside the map', async () => {
+  const { page, context, errors } = await open(1366, 768, 1, 'present=1');
+  await page.waitForFunction(allDrawn, null, { polling: 100 });
+  const box = await page.locator('#heatmap').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.55);
+  await page.waitForSelector('#probe table');
+  const sizes = () => page.evaluate(() => {
+    const px = (sel) => Math.round(10 * parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)) / 10;
+    return {
+      probeTable: px('#probe td'), probeSum: px('#probe .sum'), caption: px('#panel-density .caption'),
+      status: px('#status'), title: px('header h1'), tour: px('#tour'), costs: px('#panel-cost table.cost'),
+    };
+  });
+  const at14 = await sizes();
+  // Everything 1.4 times its ordinary size: the probe's table as its sentence (13 px both).
+  assert.deepEqual(at14, { probeTable: 18.2, probeSum: 18.2, caption: 18.2, status: 21, title: 28, tour: 21, costs: 18.2 }, JSON.stringify(at14));
+  // The probe and the density map in one screen, at a laptop's size.
+  const view = page.viewportSize();
+  const [map, probe] = [await page.locator('#heatmap').boundingBox(), await page.locator('#probe table').boundingBox()];
+  assert.ok(map.y >= 0 && probe.y + 40 < view.height && probe.x > map.x + map.width, JSON.stringify({ map, probe }));
+  // + makes everything larger, kept in the link.
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => location.hash.includes('pscale=1.5'));
+  const at15 = await sizes();
+  assert.ok(Math.abs(at15.probeTable - 19.5) < 0.01 && Math.abs(at15.title - 30) < 0.01, JSON.stringify(at15));
+  assert.match(await page.textContent('#present-size'), /150%/);
+  await page.screenshot({ path: `${ARTEFACTS}presentation-1366x768.png` });
+  // Out of the presentation every size is its own again.
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => !document.body.classList.contains('present'));
+  assert.equal((await sizes()).probeTable, 13);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a MADE as matrices: the staircase, and a picked coordinate lights its paths', async () => {
   const { page, context, errors } = await open(1366, 768, 1, 'mdim=5&mhidden=12,10&maskview=matrix');
   await page.locator('#panel-explorer').scrollIntoViewIfNeeded();
