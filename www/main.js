@@ -141,6 +141,7 @@ function wire() {
     }
   });
   $('panic-reset').addEventListener('click', () => location.reload());
+  wireDrawer();
   $('cpu-only').addEventListener('change', () => useGpu(!$('cpu-only').checked));
   $('threads').addEventListener('change', () => chooseThreads($('threads').value));
   document.addEventListener('keydown', (e) => {
@@ -159,6 +160,20 @@ function wire() {
   });
   window.addEventListener('hashchange', () => {
     if (location.hash.slice(1) !== state.app.hash()) start(location.hash);
+  });
+}
+
+// The settings as a drawer over the panels (a phone's header has its Settings button).
+function wireDrawer() {
+  const show = (on) => {
+    document.body.classList.toggle('drawer-open', on);
+    $('controls-open').setAttribute('aria-expanded', String(on));
+    if (on) $('controls-close').focus();
+  };
+  $('controls-open').addEventListener('click', () => show(!document.body.classList.contains('drawer-open')));
+  $('controls-close').addEventListener('click', () => { show(false); $('controls-open').focus(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && document.body.classList.contains('drawer-open')) show(false);
   });
 }
 

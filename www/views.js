@@ -167,21 +167,27 @@ export function wireViews() {
     try { state.app.render('explorer'); } catch { /* its message is under the explorer (renderStatic) */ }
   });
   const c = $('heatmap');
+  // A press near the slice line moves the line only once the pointer moves (4 px); let go
+  // where it was pressed, it probes there, as a press anywhere else does (a tap on a phone
+  // near the line probed nothing and nudged the line).
   let dragging = null;
+  let pressed = null;
   c.addEventListener('pointerdown', (e) => {
     // With the brush on, the map is for drawing (user-data.js).
     const p = !state.brush && toData(e);
     if (!p) return;
     const [axis, at] = state.app.slice_line();
-    dragging = Math.abs(p[axis] - at) < LINE_GRAB ? 'slice' : 'probe';
+    dragging = Math.abs(p[axis] - at) < LINE_GRAB ? 'line?' : 'probe';
+    pressed = { x: e.clientX, y: e.clientY, p };
     c.setPointerCapture(e.pointerId);
     c.focus();
     if (dragging === 'probe') probeAt(p);
   });
   c.addEventListener('pointermove', (e) => {
     if (!dragging) return;
+    if (dragging === 'line?' && Math.hypot(e.clientX - pressed.x, e.clientY - pressed.y) > 4) dragging = 'slice';
     const p = toData(e);
-    if (!p) return;
+    if (!p || dragging === 'line?') return;
     if (dragging === 'probe') {
       probeAt(p);
     } else {
@@ -189,9 +195,11 @@ export function wireViews() {
       redraw(['slice']);
     }
   });
-  const end = () => { dragging = null; };
-  c.addEventListener('pointerup', end);
-  c.addEventListener('pointercancel', end);
+  c.addEventListener('pointerup', () => {
+    if (dragging === 'line?') probeAt(pressed.p);
+    dragging = null;
+  });
+  c.addEventListener('pointercancel', () => { dragging = null; });
 }
 
 // Moves the probe by an arrow key (five times as far with shift); false for other keys.

@@ -134,6 +134,17 @@ fn scatter_with_marginals<DB: DrawingBackend>(
     Ok(())
 }
 
+/// An area cut into three charts: side by side on a wide canvas, one above the other on a
+/// tall one (a phone's, where three side by side would run their tick labels together).
+fn three<'a, DB: DrawingBackend>(area: &Area<'a, DB>) -> Vec<Area<'a, DB>> {
+    let (w, h) = area.dim_in_pixel();
+    if w as f64 >= 1.6 * h as f64 {
+        area.split_evenly((1, 3))
+    } else {
+        area.split_evenly((3, 1))
+    }
+}
+
 /// Three panels: `x`, `z = T^-1(x)` over the `N(0, I)` contours, and `u = Phi(z)`, each
 /// with its marginal histograms (the reference densities drawn over them). `target`: the
 /// points are exact draws of an energy target (reverse KL) rather than data.
@@ -144,7 +155,7 @@ pub fn latent<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
     let colour = DATA;
-    let panels = area.split_evenly((1, 3));
+    let panels = three(area);
     let what = if target {
         "target draws x"
     } else {
@@ -223,6 +234,8 @@ fn curves<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FONT, TITLE).into_font().color(&INK))
         .margin(6)
+        // Room for the last x label, centred on the frame's right edge.
+        .margin_right(16)
         .x_label_area_size(36)
         .y_label_area_size(40)
         .build_cartesian_2d(lo..hi, 0.0..top)
@@ -273,7 +286,7 @@ pub fn slice<DB: DrawingBackend>(
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
     let (a, b) = (name(view.axis), name(1 - view.axis));
-    let panels = area.split_evenly((1, 3));
+    let panels = three(area);
     let mut cond = Vec::new();
     if let Some(m) = &view.model {
         cond.push((m, MODEL));

@@ -134,6 +134,31 @@ test('the keyboard trains, steps, resets and moves the probe; a tap on a phone p
   await phone.page.click('#panel-density button.about');
   assert.equal(await phone.page.isVisible('#panel-density .caption:not(.keep)'), true, 'the note opens on a tap');
   await phone.page.screenshot({ path: `${ARTEFACTS}layout-phone-probe.png`, fullPage: false });
+  // A tap right beside the slice line (x1 = 0) probes there and leaves the line where it is.
+  const [, lineAt] = await phone.page.evaluate(() => window.arflowTest.app().slice_line());
+  // x1 = 0.1 on the map, inside the line's grab zone (0.2), in CSS pixels.
+  const nearX = await phone.page.evaluate(() => {
+    const c = document.getElementById('heatmap');
+    const [x0, x1] = window.arflowTest.app().heatmap_rect();
+    const r = c.getBoundingClientRect();
+    return r.left + ((x0 + ((0.1 + 4) / 8) * (x1 - x0)) * r.width) / c.width;
+  });
+  await phone.page.touchscreen.tap(nearX, box.y + box.height * 0.7);
+  await phone.page.waitForFunction(() => Math.abs(JSON.parse(window.arflowTest.app().read('probe')).x[0] - 0.1) < 0.06);
+  assert.equal((await phone.page.evaluate(() => window.arflowTest.app().slice_line()))[1], lineAt, 'the line stays');
+  // The settings from the top of the page: a drawer over the panels, closed again.
+  assert.ok(await phone.page.isVisible('#controls-open'));
+  await phone.page.click('#controls-open');
+  const drawer = await phone.page.locator('#controls').boundingBox();
+  assert.ok(drawer.y <= 1 && await phone.page.isVisible('#layers'), JSON.stringify(drawer));
+  await phone.page.screenshot({ path: `${ARTEFACTS}layout-phone-settings.png` });
+  await phone.page.click('#controls-close');
+  assert.equal(await phone.page.evaluate(() => document.body.classList.contains('drawer-open')), false);
+  // The slice's three charts one above the other, so their ticks have room.
+  await phone.page.locator('#panel-slice').scrollIntoViewIfNeeded();
+  const slice = await phone.page.locator('#conditional').boundingBox();
+  assert.ok(slice.height > 2 * slice.width, JSON.stringify(slice));
+  await phone.page.locator('#panel-slice').screenshot({ path: `${ARTEFACTS}layout-phone-slice.png` });
   assert.deepEqual(phone.errors, []);
   await phone.context.close();
 });
