@@ -151,7 +151,12 @@ function wireMadePick(id, draw) {
     last = p;
     requestAnimationFrame(draw);
   };
-  c.addEventListener('pointermove', pick);
+  // Where a unit's degree has no room for its label, the tooltip says it.
+  const degree = (e) => {
+    const r = c.getBoundingClientRect();
+    c.title = state.app.mask_unit_at(id, e.clientX - r.left, e.clientY - r.top);
+  };
+  c.addEventListener('pointermove', (e) => { pick(e); degree(e); });
   c.addEventListener('pointerdown', pick);
   c.addEventListener('pointerleave', () => pick(null));
 }

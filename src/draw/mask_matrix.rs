@@ -23,14 +23,31 @@ const GAP: f64 = 30.0;
 /// Least height between two degree labels.
 const LABEL_GAP: f64 = 17.0;
 
-/// Where the picture can be picked: a rectangle whose rows, top to bottom, belong to these
-/// coordinates (an output's coordinate is its unit index mod `D`).
+/// Where the picture can be picked or read: a rectangle whose rows, top to bottom, belong
+/// to these coordinates (an output's coordinate is its unit index mod `D`; a hidden layer's
+/// rows belong to none) and have these degrees.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     /// The rectangle in the area's pixels (absolute, as plotters gives them).
     pub rect: PixelRect,
-    /// The coordinate of each row.
+    /// The coordinate of each row (empty for a hidden layer: nothing to pick).
     pub rows: Vec<usize>,
+    /// What the rows are (`hidden layer 1`, `outputs`, `outputs (product)`).
+    pub what: String,
+    /// The degree of each row: a hidden unit's `m(k)`, an output's coordinate's place.
+    pub degrees: Vec<usize>,
+}
+
+impl Zone {
+    /// The row under a point of the area's pixels, if the point is inside.
+    pub fn row_at(&self, x: f64, y: f64) -> Option<usize> {
+        let (xs, ys) = (&self.rect.0, &self.rect.1);
+        let inside = (xs.start as f64..xs.end as f64).contains(&x)
+            && (ys.start as f64..ys.end as f64).contains(&y);
+        let n = self.degrees.len();
+        let row = (y - ys.start as f64) / (ys.end - ys.start).max(1) as f64 * n as f64;
+        (inside && n > 0).then_some((row as usize).min(n - 1))
+    }
 }
 
 /// `0..n` sorted by `key` (then by index).
@@ -178,14 +195,25 @@ pub fn matrices<DB: DrawingBackend>(
                 area.draw(&Text::new(text, at, font.clone())).map_err(err)?;
             }
         }
-        if l + 1 == masks.len() {
-            let rect = (
-                base_x + px(x)..base_x + px(x + bw),
-                base_y + px(top)..base_y + px(top + height),
-            );
-            let rows = order[l + 1].iter().map(|&u| u % d).collect();
-            zones.push(Zone { rect, rows });
-        }
+        let rect = (
+            base_x + px(x)..base_x + px(x + bw),
+            base_y + px(top)..base_y + px(top + height),
+        );
+        let output = l + 1 == masks.len();
+        zones.push(Zone {
+            rect,
+            rows: if output {
+                order[l + 1].iter().map(|&u| u % d).collect()
+            } else {
+                Vec::new()
+            },
+            what: if output {
+                "outputs".into()
+            } else {
+                format!("hidden layer {}", l + 1)
+            },
+            degrees: order[l + 1].iter().map(|&u| units[l + 1][u]).collect(),
+        });
         x += bw + GAP;
     }
     // The product: output coordinate (rows) sees input (columns), both in the ordering.
@@ -241,6 +269,8 @@ pub fn matrices<DB: DrawingBackend>(
     );
     zones.push(Zone {
         rect,
+        what: "outputs (product)".into(),
+        degrees: by_degree.iter().map(|&i| degrees[0][i]).collect(),
         rows: by_degree,
     });
     area.present().map_err(err)?;

@@ -54,6 +54,40 @@ impl App {
         self.draw_made(1, &degrees, &m)
     }
 
+    /// What the unit under `(x, y)` (CSS pixels in canvas `id`) is, for a tooltip where its
+    /// degree has no room for a label: `hidden layer 2: m(k) = 3 (it may see x_1..x_3)`,
+    /// or an empty string off the matrices.
+    pub fn mask_unit_at(&self, id: &str, x: f64, y: f64) -> String {
+        let Some(k) = CANVASES.iter().position(|c| *c == id) else {
+            return String::new();
+        };
+        let unit = canvas(id).map_or(1.0, |c| device_ratio(&c) / scale(&c));
+        let (x, y) = (x * unit, y * unit);
+        self.mask_zones.borrow()[k]
+            .iter()
+            .find_map(|z: &Zone| {
+                let m = z.degrees[z.row_at(x, y)?];
+                let below = if z.what.ends_with("(product)") {
+                    "inputs"
+                } else {
+                    "hidden units"
+                };
+                Some(if z.rows.is_empty() {
+                    format!(
+                        "{}: m(k) = {m}, so it may see the inputs of degree 1 to {m}",
+                        z.what
+                    )
+                } else {
+                    format!(
+                        "{}: an output of degree m(x) = {m}, so it sees the {below} of degree \
+                         below {m}",
+                        z.what
+                    )
+                })
+            })
+            .unwrap_or_default()
+    }
+
     /// Picks the coordinate under `(x, y)` (CSS pixels in canvas `id`) on its matrices, to
     /// light up its paths: the coordinate, or -1 where there is none (the pick is cleared).
     pub fn pick_mask(&self, id: &str, x: f64, y: f64) -> i32 {
@@ -63,14 +97,9 @@ impl App {
         // CSS pixels to the charts' layout units.
         let unit = canvas(id).map_or(1.0, |c| device_ratio(&c) / scale(&c));
         let (x, y) = (x * unit, y * unit);
-        let hit = self.mask_zones.borrow()[k].iter().find_map(|z: &Zone| {
-            let (xs, ys) = (&z.rect.0, &z.rect.1);
-            let inside = (xs.start as f64..xs.end as f64).contains(&x)
-                && (ys.start as f64..ys.end as f64).contains(&y);
-            let row =
-                (y - ys.start as f64) / (ys.end - ys.start).max(1) as f64 * z.rows.len() as f64;
-            inside.then(|| z.rows.get(row as usize).copied()).flatten()
-        });
+        let hit = self.mask_zones.borrow()[k]
+            .iter()
+            .find_map(|z: &Zone| z.rows.get(z.row_at(x, y)?).copied());
         self.mask_pick.set(hit.map(|c| (k, c)));
         hit.map_or(-1, |c| c as i32)
     }

@@ -279,6 +279,20 @@ test('a MADE as matrices: the staircase, and a picked coordinate lights its path
   await page.mouse.move(5, 5);
   await page.waitForFunction(`(${litPixels})() === 0`, null, { polling: 100 });
   assert.ok(some > 50, `${some} lit pixels`);
+  // Hovering a hidden unit's row tells its degree, and the tooltip agrees with the explorer's
+  // own degrees (the engine's), wherever a label did not fit.
+  const first = await page.evaluate(([w, h]) => {
+    const app = window.arflowTest.app();
+    for (let y = 0; y < h; y += 2) for (let x = 0; x < w * 0.3; x += 3) {
+      const t = app.mask_unit_at('explorer', x, y);
+      if (t.startsWith('hidden layer 1')) return [x, y, t];
+    }
+    return null;
+  }, [box.width, box.height]);
+  assert.ok(first, 'a hidden layer answers');
+  assert.match(first[2], /^hidden layer 1: m\(k\) = [1-4], so it may see the inputs of degree 1 to [1-4]$/);
+  await page.mouse.move(box.x + first[0], box.y + first[1]);
+  await page.waitForFunction((t) => document.getElementById('explorer').title === t, first[2]);
   assert.deepEqual(errors, []);
   await context.close();
 });
