@@ -30,53 +30,13 @@ impl Curve {
     /// `n` equal cells over `[lo, hi]`, normalised from log-densities at their centres
     /// (non-finite values count as zero). `None` when nothing has mass.
     pub fn from_log(lo: f32, hi: f32, log_p: &[f64]) -> Option<Curve> {
-        let n = log_p.len();
-        let h = (hi - lo) as f64 / n as f64;
-        let m = log_p
-            .iter()
-            .cloned()
-            .filter(|v| v.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max);
-        if !m.is_finite() {
-            return None;
-        }
-        let w: Vec<f64> = log_p
-            .iter()
-            .map(|&l| if l.is_finite() { (l - m).exp() } else { 0.0 })
-            .collect();
-        let total: f64 = w.iter().sum::<f64>() * h;
-        let p: Vec<f64> = w.iter().map(|v| v / total).collect();
-        let mut acc = 0.0;
-        let mut cdf: Vec<f64> = p
-            .iter()
-            .map(|v| {
-                acc += v * h;
-                acc
-            })
-            .collect();
-        // The sum is 1 up to rounding; the last edge is 1 by construction.
-        let last = cdf.last().copied().unwrap_or(1.0);
-        cdf.iter_mut().for_each(|c| *c = (*c / last).min(1.0));
-        let at = (0..n).map(|i| lo + (i as f32 + 0.5) * h as f32).collect();
-        Some(Curve {
-            at,
-            p,
-            cdf,
-            below: 0.0,
-        })
+        Curve::from_line(&Line::plain(lo, hi, log_p.len()), log_p)
     }
 
     /// The view's part of a density known along a whole [`Line`]: `log_p` at the line's
     /// cell centres, normalised over all of them. `None` when nothing has mass.
     fn from_line(line: &Line, log_p: &[f64]) -> Option<Curve> {
-        let m = log_p
-            .iter()
-            .cloned()
-            .filter(|v| v.is_finite())
-            .fold(f64::NEG_INFINITY, f64::max);
-        if !m.is_finite() {
-            return None;
-        }
+        let m = max_finite(log_p)?;
         let mass: Vec<f64> = log_p
             .iter()
             .zip(&line.width)
@@ -179,7 +139,27 @@ struct Line {
     view: std::ops::Range<usize>,
 }
 
+/// The largest finite value, if any.
+fn max_finite(values: &[f64]) -> Option<f64> {
+    let m = values
+        .iter()
+        .cloned()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    m.is_finite().then_some(m)
+}
+
 impl Line {
+    /// `n` equal cells over `[lo, hi]` and nothing past them.
+    fn plain(lo: f32, hi: f32, n: usize) -> Line {
+        let h = (hi - lo) / n as f32;
+        Line {
+            at: (0..n).map(|i| lo + (i as f32 + 0.5) * h).collect(),
+            width: vec![h as f64; n],
+            view: 0..n,
+        }
+    }
+
     fn new(lo: f32, hi: f32, n: usize) -> Line {
         let h = (hi - lo) / n as f32;
         let tail = ((TAIL_WIDTHS * n as f32) as usize / TAIL_COARSENESS).max(1);
@@ -249,14 +229,7 @@ pub fn marginal_of(
         .flat_map(|&a| points_on(axis, a, &across.at))
         .collect();
     let log_p = log_density(&points);
-    let top = log_p
-        .iter()
-        .cloned()
-        .filter(|v| v.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    if !top.is_finite() {
-        return None;
-    }
+    let top = max_finite(&log_p)?;
     // Each x_a cell's mass relative to the peak: sum over x_b of p * width; the scale
     // cancels in the normalisation.
     let logs: Vec<f64> = log_p
