@@ -24,6 +24,7 @@ import { wirePresentation, togglePresentation, resizePresentation } from './pres
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
 import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
 import { wireSequence, restartSequence } from './sequence.js';
+import { wireWarmup } from './warmup.js';
 
 function onChange(change) {
   // A new flow is a new generation; the next frame builds it (a burst of changes, one flow).
@@ -103,6 +104,7 @@ function wire() {
   wireExport({ restart });
   wireHelp();
   wireSequence();
+  wireWarmup();
   wirePresentation(setField);
   wireTour({ start, play: () => setPlaying(true), probe: probeAt });
   document.addEventListener('dragover', (e) => e.preventDefault());

@@ -8,6 +8,7 @@ import { renderCompare } from './compare.js';
 import { renderTransform } from './transform.js';
 import { awaitDimensionCost, renderDimensionCost } from './dimension-cost.js';
 import { restartSequence } from './sequence.js';
+import { renderWarmup, warmupDrawn } from './warmup.js';
 
 // While training, one panel per turn (the App's view names, or page functions), so that no
 // frame draws them all: each stays well inside a frame even on a busy machine. The digits
@@ -133,6 +134,8 @@ export function renderAll(rebuilt) {
   // and when asked for, not in the turns while training.
   state.drawQueue = [renderStatic, heatmap, ...turns(), ...(digits() ? [jacobianChange] : [])];
   if (rebuilt) state.drawQueue.push(measureCosts);
+  // The warm-up does not depend on the flow: drawn once, then when it is used or resized.
+  if (!warmupDrawn()) state.drawQueue.push(renderWarmup);
 }
 
 // The panels drawn from the next frames on, one per frame (a worker's state while paused).
@@ -148,7 +151,7 @@ const CANVAS_PANELS = {
   loss: 'loss', masks: renderStatic, explorer: renderStatic, composition: 'composition',
   latent: renderLatent, conditional: 'slice', 'transform-map': renderTransform,
   'compare-maps': renderCompare, 'compare-chart': renderCompare, 'dimension-cost': renderDimensionCost,
-  sequence: 'sequence', jacobian: jacobianChange,
+  sequence: 'sequence', jacobian: jacobianChange, warmup: renderWarmup,
 };
 
 // Queues the panel of the canvas `id` (canvas-size.js), once.

@@ -53,10 +53,14 @@ export function wireTour(on) {
   $('tour-close').addEventListener('click', () => open(false));
   $('tour-prev').addEventListener('click', () => { at = show(at - 1); });
   $('tour-next').addEventListener('click', () => { at = show(at + 1); });
-  for (const b of document.querySelectorAll('[data-preset]')) {
+  // A step's button sets up its preset and trains, or (no preset: the warm-up) only
+  // brings its panel into view.
+  for (const b of document.querySelectorAll('#tour [data-panel]')) {
     b.addEventListener('click', () => {
-      on.start(b.dataset.preset);
-      on.play();
+      if (b.dataset.preset) {
+        on.start(b.dataset.preset);
+        on.play();
+      }
       if (b.dataset.probe) on.probe(b.dataset.probe.split(',').map(Number));
       pointAt($(b.dataset.panel));
     });

@@ -13,6 +13,7 @@ pub mod mask_matrix;
 pub mod masks;
 pub mod scaled;
 pub mod views;
+pub mod warmup;
 
 use plotters::prelude::*;
 

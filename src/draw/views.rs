@@ -136,7 +136,7 @@ fn scatter_with_marginals<DB: DrawingBackend>(
 
 /// An area cut into three charts: side by side on a wide canvas, one above the other on a
 /// tall one (a phone's, where three side by side would run their tick labels together).
-fn three<'a, DB: DrawingBackend>(area: &Area<'a, DB>) -> Vec<Area<'a, DB>> {
+pub(super) fn three<'a, DB: DrawingBackend>(area: &Area<'a, DB>) -> Vec<Area<'a, DB>> {
     let (w, h) = area.dim_in_pixel();
     if w as f64 >= 1.6 * h as f64 {
         area.split_evenly((1, 3))

@@ -101,6 +101,7 @@ pub const PANELS: &[&str] = &[
     "cost",
     "explorer",
     "compare",
+    "warmup",
 ];
 
 /// Every setting of the page.

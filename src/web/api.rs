@@ -20,9 +20,10 @@ fn drawn(r: Result<(), JsError>) -> Result<String, JsError> {
 impl App {
     /// Draws one panel on its canvas (`web/dom.rs` lists the canvases): `heatmap`,
     /// `samples`, `loss`, `slice`, `latent`, `composition`, `transform`, `compare`,
-    /// `masks`, `explorer`, `dimension-cost`, `sequence` or `jacobian` (the digits'
+    /// `masks`, `explorer`, `dimension-cost`, `sequence`, `jacobian` or `warmup` (the digits'
     /// samples and latent panels are drawn by `samples` and `latent`). Returns the
-    /// caption's numbers as JSON for `latent`, `transform`, `compare` and `jacobian`, and
+    /// caption's numbers as JSON for `latent`, `transform`, `compare`, `jacobian` and
+    /// `warmup`, and
     /// an empty string for the others.
     pub fn render(&mut self, view: &str) -> Result<String, JsError> {
         match view {
@@ -39,6 +40,7 @@ impl App {
             "dimension-cost" => drawn(self.render_dimension_cost()),
             "sequence" => drawn(self.render_sequence()),
             "jacobian" => self.render_jacobian(),
+            "warmup" => self.render_warmup(),
             _ => Err(unknown("view", view)),
         }
     }

@@ -40,6 +40,8 @@ pub struct App {
     pub(super) sequence_at: std::cell::Cell<usize>,
     /// The data image shown (0-based) whose Jacobians the digits' probe draws.
     pub(super) jacobian_image: std::cell::Cell<usize>,
+    /// The one-dimensional warm-up: its map and point (`warmup.rs`).
+    pub(super) warmup: crate::views::warmup::Warmup,
 }
 
 #[wasm_bindgen]
@@ -65,6 +67,7 @@ impl App {
             sequence: std::cell::RefCell::new(None),
             sequence_at: std::cell::Cell::new(0),
             jacobian_image: std::cell::Cell::new(0),
+            warmup: Default::default(),
         }
     }
 

@@ -33,6 +33,7 @@ pub mod canvases {
     pub const DIMENSION_COST: &str = "dimension-cost";
     pub const SEQUENCE: &str = "sequence";
     pub const JACOBIAN: &str = "jacobian";
+    pub const WARMUP: &str = "warmup";
 }
 
 /// The canvas with this id.

@@ -8,7 +8,8 @@
 //!   `restore_best`;
 //! - views: `render(view)`, `read(what)` (both in `api.rs`), `grid_work`, `grid_settled`,
 //!   `set_probe`, `set_slice`, `slice_line`, `pick_mask`, and the digits' sequential view
-//!   (`sequence_start`, `sequence_show`, in `digits.rs`);
+//!   (`sequence_start`, `sequence_show`, in `digits.rs`), and the one-dimensional warm-up
+//!   (`warmup_set`, in `warmup.rs`);
 //! - files: `export(kind)`, `import_model`, `import_csv`, and the user's points
 //!   (`points`, `set_points`, `points_count`, `stamp`, `erase`, `set_drawing`);
 //! - MAF against IAF as `D` grows (`dimension_cost.rs`: `sweep_start`, `sweep_work`,
@@ -34,6 +35,7 @@ mod progress;
 mod render;
 mod user_data;
 mod views;
+mod warmup;
 
 pub use app::{settings_fields, App};
 pub use bench::{bench, pair_bench, train_run};

@@ -137,6 +137,70 @@ test('arrow keys nudge the probe; dragging the white line moves the slice and it
   await page.close();
 });
 
+/** The warm-up's JSON (drawing it again) and page coordinates of `[u, v]` on chart `i`. */
+async function warmupAt(page, i, [u, v]) {
+  const m = JSON.parse(await page.evaluate(() => window.arflowTest.app().render('warmup')));
+  const box = await page.locator('#warmup').boundingBox();
+  const f = m.frames[i];
+  return [box.x + f.left + ((u - f.x0) / (f.x1 - f.x0)) * (f.right - f.left), box.y + f.top + ((f.y1 - v) / (f.y1 - f.y0)) * (f.bottom - f.top)];
+}
+
+const warmupReading = async (page) => JSON.parse(await page.evaluate(() => window.arflowTest.app().render('warmup')));
+
+test('the warm-up: a dragged knot bends the map, the density falls by exactly dx/dz, and the sentence says so', async () => {
+  const { page, errors } = await open();
+  await page.locator('#panel-warmup').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => /z₀ = 0\.50/.test(document.getElementById('warmup-text').textContent));
+  // At first an affine stretch by e^s: the density lower by exactly that.
+  let m = await warmupReading(page);
+  const [s0, stretch] = [m.s, Math.exp(m.s)];
+  assert.ok(m.s > 0 && Math.abs(m.reading.slope - stretch) < 1e-5 && Math.abs(m.reading.p_x * stretch - m.reading.p_z) < 1e-6, JSON.stringify(m.reading));
+  assert.match(await page.textContent('#warmup-text'), new RegExp(`dx/dz = ${stretch.toFixed(3)}, so p_X\\(x₀\\) = p_Z\\(z₀\\) / \\|dx/dz\\| = 0\\.3521 / ${stretch.toFixed(3)} = ${m.reading.p_x.toFixed(4)}`));
+  // With s = 0 nothing is stretched, and the sentence does not pretend otherwise.
+  await page.$eval('#warm-s', (e) => { e.value = '0'; e.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => /dx\/dz = 1\.000/.test(document.getElementById('warmup-text').textContent));
+  assert.match(await page.textContent('#warmup-text'), /as wide: the same probability over the same room, so the density is the same/);
+  // Drag the middle knot (z = 0) up to x = 1.2: the map is steep on [-1.5, 0], flat after.
+  const [k] = m.knots.filter(([z]) => z === 0);
+  await page.mouse.move(...(await warmupAt(page, 1, k)));
+  await page.mouse.down();
+  for (const x of [0.4, 0.8, 1.2]) await page.mouse.move(...(await warmupAt(page, 1, [0, x])));
+  await page.mouse.up();
+  m = await warmupReading(page);
+  const middle = m.knots.find(([z]) => z === 0);
+  assert.ok(Math.abs(middle[1] - 1.2) < 0.1, `the knot followed the pointer: ${middle}`);
+  const r = m.reading;
+  assert.ok(r.slope < 0.9, `flatter at z0 = 0.5 once the middle knot is up: ${r.slope}`);
+  assert.ok(Math.abs(r.p_x * r.slope - r.p_z) < 1e-9, 'p_X = p_Z / dx/dz');
+  // The sentence is the JSON's numbers.
+  const text = await page.textContent('#warmup-text');
+  assert.ok(text.includes(`dx/dz = ${r.slope.toFixed(3)}`) && text.includes(`= ${r.p_x.toFixed(4)}`), text);
+  assert.match(text, /squeezed into less room, so the density is higher/);
+  // A click on p_X puts the point at that x; a knot dragged below its neighbour stays above it.
+  await page.mouse.click(...(await warmupAt(page, 2, [-2, 0.05])));
+  m = await warmupReading(page);
+  assert.ok(Math.abs(m.reading.x + 2) < 0.1, `the point is at x = ${m.reading.x}`);
+  // Straighten, then the affine map: s = 0.8 stretches everything by e^0.8.
+  await page.click('#warm-straighten');
+  // The slider as a drag leaves it: its value, then an input event.
+  await page.$eval('#warm-s', (e) => { e.value = '0.8'; e.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => /dx\/dz = 2\.226/.test(document.getElementById('warmup-text').textContent));
+  assert.match(await page.textContent('#warmup-text'), /2\.23 times as wide: the same probability spread over more room, so the density is lower/);
+  // Keys move the point, not the probe.
+  const z0 = (await warmupReading(page)).reading.z;
+  await page.focus('#warmup');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((z0) => Math.abs(JSON.parse(window.arflowTest.app().render('warmup')).reading.z - z0 - 0.05) < 1e-5, z0);
+  assert.equal(await page.evaluate(() => window.arflowTest.app().read('probe')), 'null', 'no probe from the warm-up\'s keys');
+  // Reset brings the identity back.
+  await page.click('#warm-reset');
+  await page.waitForFunction((s) => new RegExp(`z₀ = 0\\.50 .*dx/dz = ${s}`).test(document.getElementById('warmup-text').textContent), stretch.toFixed(3));
+  assert.ok(Math.abs(Number(await page.inputValue('#warm-s')) - s0) < 1e-6, 'the slider is back too');
+  await page.locator('#panel-warmup').screenshot({ path: `${ARTEFACTS}views-warmup.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('while training every panel refreshes and the worker keeps its pace (reported)', async () => {
   const { page, errors } = await open('#stages=1');
   const ks = async () => Number(/uniform: (\d\.\d+)/.exec(await page.textContent('#latent-ks'))[1]);
