@@ -1,6 +1,6 @@
 //! The loss chart's y range shows the training curve, not the blow-ups that were rolled back.
 
-use arflow::draw::charts::robust_range;
+use arflow::draw::charts::{loss_range, robust_range};
 
 #[test]
 fn the_loss_range_ignores_rolled_back_blow_ups_and_keeps_the_floor() {
@@ -17,6 +17,29 @@ fn the_loss_range_ignores_rolled_back_blow_ups_and_keeps_the_floor() {
         "outliers are left out: {lo2}..{hi2}"
     );
     assert_eq!(robust_range(&[], Some(2.0)), (1.5, 2.5));
+}
+
+#[test]
+fn the_loss_range_holds_both_series_when_they_sit_apart() {
+    // Reverse KL: 1,500 steps of a training loss `KL - ln Z` near -1.8 and 16 estimates of
+    // `KL` falling from 4.6 to 0.05 (issue 29, item 2: the estimates were all drawn at the
+    // top edge, the range being the training loss's alone).
+    let train: Vec<f32> = (0..400)
+        .map(|i| -1.8 + 0.05 * ((i as f32) * 0.7).sin())
+        .collect();
+    let test: Vec<f32> = (0..16).map(|i| 4.6 * 0.75f32.powi(i) + 0.04).collect();
+    let (lo, hi) = loss_range(&train, &test, None);
+    assert!(lo <= -1.84 && hi >= 1.0, "{lo}..{hi}");
+    assert!(
+        test[2..].iter().all(|v| (lo..=hi).contains(v)),
+        "the estimates after the first two are inside: {lo}..{hi}"
+    );
+    // Without estimates it is the training loss's range.
+    assert_eq!(loss_range(&train, &[], None), robust_range(&train, None));
+    assert_eq!(
+        loss_range(&train, &[f32::NAN], Some(-3.0)),
+        robust_range(&train, Some(-3.0))
+    );
 }
 
 #[test]

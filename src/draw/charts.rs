@@ -171,6 +171,18 @@ pub fn robust_range(values: &[f32], must: Option<f32>) -> (f32, f32) {
     (lo, hi)
 }
 
+/// The loss chart's y range: each series' own [`robust_range`], joined, so neither is
+/// drawn along an edge for being the other's outlier (reverse KL's training loss,
+/// `KL - ln Z`, can sit nats below the few estimates of `KL` beside it), with the floor.
+pub fn loss_range(train: &[f32], test: &[f32], floor: Option<f32>) -> (f32, f32) {
+    let (lo, hi) = robust_range(train, floor);
+    if test.iter().all(|v| !v.is_finite()) {
+        return (lo, hi);
+    }
+    let (a, b) = robust_range(test, None);
+    (lo.min(a), hi.max(b))
+}
+
 /// What the loss chart shows besides the history.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LossMarks<'a> {
@@ -200,8 +212,8 @@ pub fn loss<DB: DrawingBackend>(
     area.fill(&WHITE).map_err(err)?;
     let train = thin(history.loss.points(), 400);
     let test = thin(history.test.points(), 400);
-    let values: Vec<f32> = train.iter().chain(&test).map(|p| p.1).collect();
-    let (lo, top) = robust_range(&values, floor.map(|f| f as f32));
+    let values = |pts: &[(f32, f32)]| pts.iter().map(|p| p.1).collect::<Vec<_>>();
+    let (lo, top) = loss_range(&values(&train), &values(&test), floor.map(|f| f as f32));
     let pad = ((top - lo) * 0.08).max(0.05);
     let clamp = |pts: Vec<(f32, f32)>| -> Vec<(f32, f32)> {
         pts.into_iter()

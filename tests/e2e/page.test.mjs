@@ -60,6 +60,47 @@ test('play trains: the step count rises and the NLL falls (stalls and refresh ra
   await page.close();
 });
 
+/** Rows of `id` holding the model colour (the test metric's line and dots) in the left
+ * `share` of the canvas (the legend is at the upper right). */
+const modelRows = (page, id, share) => page.evaluate(([id, share]) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, Math.round(c.width * share), c.height);
+  const rows = new Set();
+  for (let i = 0; i < d.data.length; i += 4) {
+    const [r, g, b] = [d.data[i], d.data[i + 1], d.data[i + 2]];
+    if (Math.abs(r - 222) < 12 && Math.abs(g - 84) < 12 && Math.abs(b - 40) < 12) rows.add(Math.floor(i / 4 / d.width));
+  }
+  return { rows: [...rows].sort((a, b) => a - b), height: c.height };
+}, [id, share]);
+
+test('switched to reverse KL from the default page, the loss chart draws the KL estimate on its axis, not along the top edge (issue 29, item 2)', async () => {
+  const { page, errors } = await open();
+  await page.selectOption('#objective', 'reverse');
+  await settled(page);
+  await page.click('#play');
+  // The estimate falls from its start: then its line must fall on the chart too.
+  const kl = () => page.evaluate(() => Number(/KL estimate ([\d.]+)/.exec(document.getElementById('status').textContent)?.[1]));
+  await page.waitForFunction(() => /KL estimate \d/.test(document.getElementById('status').textContent), null, { polling: 100 });
+  const first = JSON.parse(await page.evaluate(() => window.arflowTest.app().read('status')));
+  await page.waitForFunction(() => {
+    const s = JSON.parse(window.arflowTest.app().read('status'));
+    return s.step >= 1500 && /KL estimate \d/.test(document.getElementById('status').textContent);
+  }, null, { polling: 250 });
+  await page.click('#play');
+  await page.evaluate(() => window.arflowTest.settle());
+  const now = await kl();
+  await page.evaluate(() => window.arflowTest.app().render('loss'));
+  const { rows, height } = await modelRows(page, 'loss', 0.6);
+  await page.locator('#panel-loss').screenshot({ path: `${ARTEFACTS}loss-switched-to-reverse.png` });
+  console.log(`# reverse KL after a switch: estimate ${first.metric_text} at step ${first.step}, ${now} now; the line spans rows ${rows[0]}-${rows[rows.length - 1]} of ${height}`);
+  assert.ok(rows.length > 0, 'the estimate is drawn');
+  // Drawn where its values are, it falls across a good part of the chart; clamped at the
+  // edge it would be a band a dot high.
+  assert.ok(rows[rows.length - 1] - rows[0] > height / 6, `the estimate's line spans ${rows[0]}-${rows[rows.length - 1]} of ${height} rows`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the portable SIMD128 build, for browsers without relaxed SIMD, draws and trains too', async () => {
   const { page, errors } = await open('?engine=simd128');
   assert.ok((await colours(page, 'heatmap')) > 50, 'the heatmap is drawn');
