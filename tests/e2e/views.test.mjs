@@ -137,6 +137,61 @@ test('arrow keys nudge the probe; dragging the white line moves the slice and it
   await page.close();
 });
 
+/** The longest run of model-coloured pixels in each of the `n` topmost and `n` lowest rows
+ * that hold any: where a line leaves a chart's frame. */
+const edgeRuns = (page, id, n) => page.evaluate(([id, n]) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  const model = (x, y) => {
+    const i = 4 * (y * d.width + x);
+    return Math.abs(d.data[i] - 222) < 12 && Math.abs(d.data[i + 1] - 84) < 12 && Math.abs(d.data[i + 2] - 40) < 12;
+  };
+  const runs = [];
+  for (let y = 0; y < d.height; y += 1) {
+    let [best, run] = [0, 0];
+    for (let x = 0; x < d.width; x += 1) {
+      run = model(x, y) ? run + 1 : 0;
+      best = Math.max(best, run);
+    }
+    if (best > 0) runs.push(best);
+  }
+  return [...runs.slice(0, n), ...runs.slice(-n)];
+}, [id, n]);
+
+test('an affine layer\'s map that leaves its frame is cut at the edge, not drawn flat along it (issue 29, item 3)', async () => {
+  const { page, errors } = await open();
+  await page.click('#play');
+  await page.waitForFunction(() => JSON.parse(window.arflowTest.app().read('status')).step >= 600, null, { polling: 200 });
+  await page.click('#play');
+  await page.evaluate(() => window.arflowTest.settle());
+  await page.mouse.click(...(await onMap(page, 1, -0.5)));
+  let checked = 0;
+  for (const layer of ['1', '2', '3', '4']) {
+    for (const coord of ['x1', 'x2']) {
+      await page.fill('#tlayer', layer);
+      await page.press('#tlayer', 'Enter');
+      await page.selectOption('#coord', coord);
+      await page.waitForFunction(([l, c]) => window.arflowTest.app().get('tlayer') === l && window.arflowTest.app().get('coord') === c, [layer, coord]);
+      // The straight line through the point at its slope, at the frame's two sides (the
+      // frame is [-6, 6]: the spline's interval [-5, 5] and one more).
+      const m = JSON.parse(await page.evaluate(() => window.arflowTest.app().render('transform')));
+      const k = Math.exp(m.log_slope);
+      const ends = [-6, 6].map((u) => m.point[1] + k * (u - m.point[0]));
+      if (k < 0.7 || Math.max(...ends.map(Math.abs)) < 6.3) continue;
+      checked += 1;
+      // A line of slope >= 0.7 crosses a row in a few pixels; clamped, it would run along
+      // the edge for (overshoot / slope) units, a dozen pixels and more.
+      const runs = await edgeRuns(page, 'transform-map', 3);
+      assert.ok(Math.max(...runs) < 10, `layer ${layer} ${coord}: slope ${k.toFixed(2)}, ends ${ends.map((v) => v.toFixed(2))}; runs at the edges ${runs}`);
+      await page.locator('#panel-transform').screenshot({ path: `${ARTEFACTS}views-map-${layer}-${coord}.png` });
+    }
+  }
+  assert.ok(checked > 0, 'some map of the trained flow leaves its frame');
+  console.log(`# ${checked} of 8 maps leave the frame; each is cut at its edge`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** The warm-up's JSON (drawing it again) and page coordinates of `[u, v]` on chart `i`. */
 async function warmupAt(page, i, [u, v]) {
   const m = JSON.parse(await page.evaluate(() => window.arflowTest.app().render('warmup')));
