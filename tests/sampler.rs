@@ -1,4 +1,5 @@
-//! Exact target samples against the target: each marginal of 50,000 draws against the
+//! Exact target samples against the target (the training's 1,024-cell grid and the
+//! display's 256): each marginal of 50,000 draws against the
 //! marginal CDF of `exp(-U - ln Z)` by an independent quadrature (another grid, the
 //! tabulated `ln Z`), the normalised density's mass, and the share of draws in the wall.
 
@@ -6,6 +7,7 @@ use arflow::data::sampler::GridSampler;
 use arflow::data::target::Target;
 use arflow::numeric::grid::{Grid, Window};
 use arflow::numeric::stats::sort_floats;
+use arflow::session::display::DISPLAY_SAMPLER_RES;
 use arflow::views::latent::column;
 use rand::{rngs::StdRng, SeedableRng};
 
@@ -31,8 +33,15 @@ fn the_normalised_targets_integrate_to_one() {
 
 #[test]
 fn target_draws_match_the_targets_marginals() {
-    for t in Target::ALL {
-        let sampler = GridSampler::target(t);
+    // The training's and read-outs' sampler, and the display's coarser one (the latent
+    // view's exact draws under reverse KL), against the same quadrature.
+    let samplers = Target::ALL.into_iter().flat_map(|t| {
+        [
+            (t, GridSampler::target(t)),
+            (t, GridSampler::target_at(t, DISPLAY_SAMPLER_RES)),
+        ]
+    });
+    for (t, sampler) in samplers {
         let n = 50_000;
         let x = sampler.sample(n, &mut StdRng::seed_from_u64(9));
         let (grid, p) = normalised(t, 4.5, 900);

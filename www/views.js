@@ -94,19 +94,12 @@ export function renderJacobian(why = 'asked') {
     + `for its logits x, and log p(y) = ${fmt(r.log_p_y)} nats with the pre-processing's log-det ${fmt(r.pre_log_det)}.`;
 }
 
-// What the latent panel maps: under reverse KL exact draws of the target, since the model's
-// own samples would map back to their latent draws whatever the model.
-function latentPoints() {
-  if (state.app.get('space') === 'digits') return 'held-out images';
-  return state.app.get('objective') === 'reverse' ? 'exact draws of the target' : 'data points';
-}
-
 // Draws the latent panel and writes its uniformity number.
 export function renderLatent() {
   const r = JSON.parse(state.app.render('latent'));
   const verdict = r.ks_max < r.threshold ? 'as uniform as uniform draws would be' : 'not uniform yet';
   $('latent-ks').textContent = `Largest Kolmogorov–Smirnov distance of u's marginals from uniform: ${fmt(r.ks_max)} `
-    + `over ${r.n} ${latentPoints()} (uniform draws stay under ${fmt(r.threshold)} 95% of the time): ${verdict}.`;
+    + `over ${r.n} ${r.mapped} (uniform draws stay under ${fmt(r.threshold)} 95% of the time): ${verdict}.`;
 }
 
 // Data coordinates of a pointer event over the heatmap's plot area, or null.

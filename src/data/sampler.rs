@@ -46,11 +46,17 @@ impl GridSampler {
 
     /// A sampler of a target's walled density.
     pub fn target(t: Target) -> GridSampler {
+        GridSampler::target_at(t, SAMPLER_RES)
+    }
+
+    /// A sampler of the energy target `t` on a grid of `res` cells a side (the same
+    /// window): coarser is cheaper to build, for a display's few draws.
+    pub fn target_at(t: Target, res: usize) -> GridSampler {
         let h = BOX + 6.0 * BOX_SOFTNESS;
         let grid = Grid {
             window: Window::square(h),
-            nx: SAMPLER_RES,
-            ny: SAMPLER_RES,
+            nx: res,
+            ny: res,
         };
         GridSampler::new(grid, &t.log_unnormalised(&grid.points()))
     }

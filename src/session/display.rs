@@ -3,6 +3,7 @@
 
 use crate::data::digits::{digits, DIM, LEVELS};
 use crate::data::points::PointSet;
+use crate::data::sampler::GridSampler;
 use crate::data::{flatten, DataSet};
 use crate::train::divergence::Truth;
 use crate::train::objective::Objective;
@@ -13,6 +14,24 @@ use std::sync::Arc;
 
 /// Points drawn for the samples panel and the data overlay.
 pub const DISPLAY_POINTS: usize = 1000;
+/// Cells a side of the grid an energy target's display draws come from: 256 (65,536
+/// energies, a few ms; the training's and read-outs' 1,024 take a million, over 100 ms,
+/// which the page would pay on every rebuild).
+pub const DISPLAY_SAMPLER_RES: usize = 256;
+
+/// What gives the exact target draws the latent view maps under a reverse or energy
+/// objective: the data set's own draws (reverse KL on data), or an energy's tabulated
+/// density on a [`DISPLAY_SAMPLER_RES`] grid; `None` for the others.
+pub fn display_truth(objective: Objective) -> Option<Truth> {
+    match objective {
+        Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => Some(Truth::Energy(
+            t,
+            GridSampler::target_at(t, DISPLAY_SAMPLER_RES),
+        )),
+        Objective::ReverseKlData(d) => Truth::data(d),
+        Objective::ForwardKl(_) | Objective::Digits => None,
+    }
+}
 /// Most of the user's points shown (every k-th beyond it).
 pub const MAX_SHOWN_POINTS: usize = 5000;
 /// Images drawn for the digits' samples panel, and as many of the held-out data.

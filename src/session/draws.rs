@@ -2,9 +2,8 @@
 //! latent draws (or from the GPU) and the composition trace, all bounded in cost for large
 //! flows.
 
-use super::display::DISPLAY_POINTS;
+use super::display::{display_truth, DISPLAY_POINTS};
 use super::lab::Lab;
-use crate::train::objective::Objective;
 use crate::Result;
 
 /// Points pushed through the layers for the composition view.
@@ -23,17 +22,10 @@ impl Lab {
 
     pub(super) fn redraw(&mut self) {
         let objective = self.settings.objective();
-        let needs_truth = matches!(
-            objective,
-            Objective::ReverseKl(_) | Objective::ReverseKlData(_) | Objective::ForwardKlEnergy(_)
-        );
-        if needs_truth {
-            self.trainer.truth_built();
-        }
-        let truth = self.trainer.truth().filter(|_| needs_truth);
+        let truth = display_truth(objective);
         let points = self.trainer.points();
         self.draws
-            .draw(self.settings.seed, objective, points, truth);
+            .draw(self.settings.seed, objective, points, truth.as_ref());
         self.images.clear();
     }
 

@@ -55,6 +55,30 @@ pub struct SliceView {
     pub data_marginal: Option<Curve>,
 }
 
+/// What the latent view maps: data, held-out images, or under a reverse or energy
+/// objective exact draws of the target, since the model's own samples would map back to
+/// their latent draws whatever the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mapped {
+    /// Display draws of the data set (forward KL).
+    DataPoints,
+    /// The digits' held-out images.
+    HeldOutImages,
+    /// Exact draws of the target (reverse KL, or an energy).
+    TargetDraws,
+}
+
+impl Mapped {
+    /// In words, for the caption.
+    pub fn words(self) -> &'static str {
+        match self {
+            Mapped::DataPoints => "data points",
+            Mapped::HeldOutImages => "held-out images",
+            Mapped::TargetDraws => "exact draws of the target",
+        }
+    }
+}
+
 impl Lab {
     /// The path of `x` through the layers.
     pub fn probe(&self, x: [f32; 2]) -> Probe {
@@ -168,6 +192,18 @@ impl Lab {
     /// The data (for reverse KL and an energy target, exact draws of the target: the model's own samples would map
     /// back to their latent draws whatever the model; for the digits, the held-out images
     /// with their fixed noise) seen in latent and uniform space.
+    /// What the latent view maps.
+    pub fn latent_mapped(&self) -> Mapped {
+        match self.settings.objective() {
+            Objective::ForwardKl(_) => Mapped::DataPoints,
+            Objective::Digits => Mapped::HeldOutImages,
+            Objective::ReverseKl(_)
+            | Objective::ReverseKlData(_)
+            | Objective::ForwardKlEnergy(_) => Mapped::TargetDraws,
+        }
+    }
+
+    /// The latent view of [`Self::latent_mapped`]'s points.
     pub fn latent_view(&self) -> LatentView {
         let flow = &self.trainer.flow;
         let n = self

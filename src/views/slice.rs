@@ -160,23 +160,17 @@ impl Line {
         }
     }
 
+    /// `n` equal cells over `[lo, hi]` with coarser tail cells past both ends.
     fn new(lo: f32, hi: f32, n: usize) -> Line {
-        let h = (hi - lo) / n as f32;
+        let middle = Line::plain(lo, hi, n);
         let tail = ((TAIL_WIDTHS * n as f32) as usize / TAIL_COARSENESS).max(1);
-        let wide = h * TAIL_COARSENESS as f32;
+        let wide = middle.width[0] as f32 * TAIL_COARSENESS as f32;
         let left = (0..tail).rev().map(|k| lo - (k as f32 + 0.5) * wide);
-        let middle = (0..n).map(|i| lo + (i as f32 + 0.5) * h);
         let right = (0..tail).map(|k| hi + (k as f32 + 0.5) * wide);
-        let at: Vec<f32> = left.chain(middle).chain(right).collect();
-        let width = (0..at.len())
-            .map(|i| {
-                if (tail..tail + n).contains(&i) {
-                    h as f64
-                } else {
-                    wide as f64
-                }
-            })
-            .collect();
+        let at: Vec<f32> = left.chain(middle.at).chain(right).collect();
+        let mut width = vec![wide as f64; tail];
+        width.extend(middle.width);
+        width.extend(vec![wide as f64; tail]);
         Line {
             at,
             width,

@@ -42,6 +42,7 @@ impl App {
         digits::latent(&root, &view, LATENT_IMAGES).map_err(js)?;
         Ok(json!({
             "n": view.x.len() / DIM,
+            "mapped": self.lab.latent_mapped().words(),
             "ks": view.ks,
             "ks_max": view.ks_max(),
             "threshold": view.ks_threshold(),

@@ -10,7 +10,7 @@ use crate::draw::composition::{composition, Stage};
 use crate::draw::{area, coordinate_map as draw_map, views};
 use crate::numeric::grid::Window;
 use crate::session::cost::{measure_both, Cost};
-use crate::train::objective::Objective;
+use crate::session::views::Mapped;
 use crate::views::coordinate_map::coordinate_map;
 use crate::views::probe::Probe;
 use serde_json::{json, Map, Value};
@@ -143,10 +143,11 @@ impl App {
         }
         let root = area(backend(canvas(LATENT)?)?);
         let view = self.lab.latent_view();
-        let target = matches!(self.lab.settings().objective(), Objective::ReverseKl(_));
-        views::latent(&root, &view, target).map_err(js)?;
+        let mapped = self.lab.latent_mapped();
+        views::latent(&root, &view, mapped == Mapped::TargetDraws).map_err(js)?;
         Ok(json!({
             "n": view.x.len() / 2,
+            "mapped": mapped.words(),
             "ks": view.ks,
             "ks_max": view.ks_max(),
             "threshold": view.ks_threshold(),
