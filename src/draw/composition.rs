@@ -117,9 +117,12 @@ pub fn composition<DB: DrawingBackend>(
             .chunks(2)
             .zip(&colours)
             .filter(|(p, _)| inside(p));
-        chart
-            .draw_series(pts.map(|(p, c)| Circle::new((p[0], p[1]), 2, c.filled())))
-            .map_err(err)?;
+        // Squares of 4 pixels, not circles: a canvas fills a rectangle far faster than an arc,
+        // and a panel has hundreds per stage.
+        let dot = |(p, c): (&[f32], &RGBAColor)| {
+            EmptyElement::at((p[0], p[1])) + Rectangle::new([(-2, -2), (1, 1)], c.filled())
+        };
+        chart.draw_series(pts.map(dot)).map_err(err)?;
         // The probe's trail through the stages so far, ringed where it is now.
         for seg in stage
             .probe

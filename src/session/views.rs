@@ -115,37 +115,43 @@ impl Lab {
         let axis = self.slice_axis();
         let window = Window::default();
         let flow = &self.trainer.flow;
-        // The tails add 3/4 of the view's cells (`slice.rs`).
-        let cells = (self.panel_points(flow.passes_per_density()) * 4 / 7).clamp(32, SLICE_CELLS);
+        // One panel's budget for the model's two curves: the conditional takes up to a third
+        // (the tails add 3/4 of the view's cells, `slice.rs`), the marginal the rest.
+        let budget = self.panel_points(flow.passes_per_density());
+        let cells = (budget * 4 / 21).clamp(32, SLICE_CELLS);
+        let marginal_budget = budget.saturating_sub(cells * 7 / 4);
         let model = conditional(window, axis, at, cells, |p| {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
         });
-        let truth = match self.settings.objective() {
-            Objective::ForwardKl(d) | Objective::ReverseKlData(d) if d.has_exact_density() => {
-                conditional(window, axis, at, cells, |p| d.exact_log_probs(p))
-            }
-            Objective::ForwardKl(_) | Objective::ReverseKlData(_) | Objective::Digits => None,
-            Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
-                conditional(window, axis, at, cells, |p| {
-                    t.log_unnormalised(p).into_iter().map(f64::from).collect()
-                })
-            }
-        };
+        // The truth does not change while the model trains: computed once per line.
+        let objective = self.settings.objective();
+        let truth = self
+            .marginals
+            .conditional((objective, axis, at, cells), || match objective {
+                Objective::ForwardKl(d) | Objective::ReverseKlData(d) if d.has_exact_density() => {
+                    conditional(window, axis, at, cells, |p| d.exact_log_probs(p))
+                }
+                Objective::ForwardKl(_) | Objective::ReverseKlData(_) | Objective::Digits => None,
+                Objective::ReverseKl(t) | Objective::ForwardKlEnergy(t) => {
+                    conditional(window, axis, at, cells, |p| {
+                        t.log_unnormalised(p).into_iter().map(f64::from).collect()
+                    })
+                }
+            });
         SliceView {
             axis,
             at,
             model,
             truth,
-            model_marginal: self.model_marginal(axis),
+            model_marginal: self.model_marginal(axis, marginal_budget),
             data_marginal: self.data_marginal(axis),
         }
     }
 
-    /// The model's marginal along `axis`, on as many cells as a panel's budget allows
-    /// (16 to [`MARGINAL_CELLS`]), each integrating the other coordinate over the whole line.
-    fn model_marginal(&self, axis: usize) -> Option<Curve> {
+    /// The model's marginal along `axis`, on as many cells as `budget` points allow (16 to
+    /// [`MARGINAL_CELLS`]), each integrating the other coordinate over the whole line.
+    fn model_marginal(&self, axis: usize, budget: usize) -> Option<Curve> {
         let flow = &self.trainer.flow;
-        let budget = self.panel_points(flow.passes_per_density());
         let n = (16..=MARGINAL_CELLS)
             .rev()
             .find(|&n| marginal_points(n) <= budget)
