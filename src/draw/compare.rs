@@ -3,7 +3,7 @@
 //! steps (log scale: a model that drops modes is tens of nats off on `KL(p* || q)`).
 
 use super::charts::{legend_and_present, Chart, PixelRect};
-use super::{err, Area, FONT, INK, TEXT, TITLE};
+use super::{err, square_dots, Area, FONT, INK, TEXT, TITLE};
 use crate::numeric::grid::{Density, Window};
 use crate::views::contour::contour;
 use plotters::prelude::*;
@@ -83,19 +83,16 @@ pub fn overlays<DB: DrawingBackend>(
     };
     for ((panel, title), (points, colour)) in panels(area).iter().zip(titles).zip(samples) {
         let mut chart = chart(panel, window, title)?;
-        for (k, segments) in lines.iter().enumerate() {
+        for (k, polylines) in lines.iter().enumerate() {
             let style = WHITE.mix(0.9 - 0.25 * k as f64).stroke_width(1);
-            let paths = segments
+            let paths = polylines
                 .iter()
-                .map(|seg| PathElement::new(seg.to_vec(), style));
+                .map(|line| PathElement::new(line.as_slice(), style));
             chart.draw_series(paths).map_err(err)?;
         }
-        let dots = points.chunks(2).filter(|p| inside(p));
         let style = colour.mix(0.85).filled();
-        // 4-pixel squares: a canvas fills rectangles far faster than arcs.
-        let dot =
-            |p: &[f32]| EmptyElement::at((p[0], p[1])) + Rectangle::new([(-2, -2), (1, 1)], style);
-        chart.draw_series(dots.map(dot)).map_err(err)?;
+        let dots = points.chunks(2).filter(|p| inside(p));
+        square_dots(&mut chart, dots.map(|p| ((p[0], p[1]), style)))?;
     }
     area.present().map_err(err)
 }

@@ -4,7 +4,7 @@
 //! stage.
 
 use super::heatmap::cells;
-use super::{err, Area, FONT, INK, TEXT, TITLE};
+use super::{err, square_dots, Area, FONT, INK, TEXT, TITLE};
 use crate::numeric::grid::{Density, Window};
 use plotters::prelude::*;
 
@@ -96,33 +96,27 @@ pub fn composition<DB: DrawingBackend>(
         if let Some(d) = stage.density {
             chart.draw_series(cells(d)).map_err(err)?;
         }
-        // Grid lines, cut where they leave the window (a segment is drawn only between two
-        // points inside, so nothing spills over the frame).
-        for line in stage.lines.chunks(2 * per_line.max(2)) {
-            let pts: Vec<(f32, f32)> = line.chunks(2).map(|p| (p[0], p[1])).collect();
-            for seg in pts
-                .windows(2)
-                .filter(|s| inside(&[s[0].0, s[0].1]) && inside(&[s[1].0, s[1].1]))
-            {
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        seg.to_vec(),
-                        line_colour.stroke_width(1),
-                    )))
-                    .map_err(err)?;
-            }
-        }
+        // Grid lines, cut where they leave the window: each run of points inside is one
+        // path (a segment is drawn only between two points inside, so nothing spills over
+        // the frame).
+        let runs = stage.lines.chunks(2 * per_line.max(2)).flat_map(|line| {
+            line.chunks(2)
+                .collect::<Vec<_>>()
+                .split(|p| !inside(p))
+                .filter(|run| run.len() > 1)
+                .map(|run| run.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        });
+        let style = line_colour.stroke_width(1);
+        chart
+            .draw_series(runs.map(|run| PathElement::new(run, style)))
+            .map_err(err)?;
         let pts = stage
             .points
             .chunks(2)
             .zip(&colours)
             .filter(|(p, _)| inside(p));
-        // Squares of 4 pixels, not circles: a canvas fills a rectangle far faster than an arc,
-        // and a panel has hundreds per stage.
-        let dot = |(p, c): (&[f32], &RGBAColor)| {
-            EmptyElement::at((p[0], p[1])) + Rectangle::new([(-2, -2), (1, 1)], c.filled())
-        };
-        chart.draw_series(pts.map(dot)).map_err(err)?;
+        square_dots(&mut chart, pts.map(|(p, c)| ((p[0], p[1]), c.filled())))?;
         // The probe's trail through the stages so far, ringed where it is now.
         for seg in stage
             .probe

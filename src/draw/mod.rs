@@ -28,6 +28,17 @@ pub fn area<'a, DB: DrawingBackend>(backend: DB) -> Area<'a, DB> {
 /// Data points drawn over the heatmap.
 pub const ON_HEATMAP: RGBAColor = RGBAColor(255, 255, 255, 0.7);
 
+/// Samples drawn as squares of 4 pixels over `chart`, each in its own style: a canvas
+/// fills a rectangle far faster than an arc, and a panel draws hundreds of them.
+fn square_dots<DB: DrawingBackend, S: Into<ShapeStyle>>(
+    chart: &mut charts::Chart<DB>,
+    dots: impl Iterator<Item = ((f32, f32), S)>,
+) -> Result<(), String> {
+    let square = |(at, style)| EmptyElement::at(at) + Rectangle::new([(-2, -2), (1, 1)], style);
+    chart.draw_series(dots.map(square)).map_err(err)?;
+    Ok(())
+}
+
 /// A plotters error as text (the shell turns it into a page message).
 pub fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
