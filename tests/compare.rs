@@ -248,3 +248,44 @@ fn the_compare_view_is_bounded_in_cost() {
     assert_eq!(view.samples[0].len(), 2 * 5);
     assert!(lab("data=moons").compare_view().is_none());
 }
+
+/// Each call brings one model's picture up to date, the older one, and keeps the other's,
+/// so a call costs one map, not two; a second call without a step makes both current, and
+/// equal to a fresh lab's pictures of the same parameters.
+#[test]
+fn the_compare_view_refreshes_one_model_a_call() {
+    let hash = "data=8gaussians&compare=1&layers=2&hidden=8,8";
+    let mut page = lab(hash);
+    let first = page.compare_view().unwrap();
+    assert!(first.current, "the first call makes both");
+    for _ in 0..5 {
+        page.step_once();
+    }
+    let mut refreshed = Vec::new();
+    for _ in 0..2 {
+        let view = page.compare_view().unwrap();
+        let maps = view.densities.as_ref().unwrap();
+        let changed: Vec<usize> = (0..2)
+            .filter(|&m| view.samples[m] != first.samples[m])
+            .collect();
+        for &m in &changed {
+            assert_ne!(maps[m].log_p, first.densities.as_ref().unwrap()[m].log_p);
+        }
+        refreshed.push((changed, view.current));
+    }
+    assert_eq!(refreshed, [(vec![0], false), (vec![0, 1], true)]);
+    let mut twin = lab(hash);
+    for _ in 0..5 {
+        twin.step_once();
+    }
+    let fresh = twin.compare_view().unwrap();
+    let now = page.compare_view().unwrap();
+    assert!(now.current);
+    assert_eq!(now.samples, fresh.samples);
+    for m in 0..2 {
+        assert_eq!(
+            now.densities.as_ref().unwrap()[m].log_p,
+            fresh.densities.as_ref().unwrap()[m].log_p
+        );
+    }
+}

@@ -54,4 +54,9 @@ export function renderCompare() {
   $('compare-note').hidden = view.mapped;
   $('compare-table').replaceChildren(table(view));
   $('compare-verdict').textContent = view.verdict;
+  // Each call brings one model's picture up to date: paused, the other follows next frame
+  // (training, the next turn brings it).
+  if (!view.current && !state.playing && !state.drawQueue.includes(renderCompare)) {
+    state.drawQueue.push(renderCompare);
+  }
 }

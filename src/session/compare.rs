@@ -32,13 +32,29 @@ pub struct CompareView {
     pub target: Density,
     /// The contour levels of [`CONTOUR_SHARES`], in `log p*`.
     pub levels: Vec<f32>,
+    /// Whether both models' pictures are of their current parameters (while training, one
+    /// of them is a view older: see [`Lab::compare_view`]).
+    pub current: bool,
+}
+
+/// One model's picture as the comparison keeps it: its map (if mapped) and samples, and
+/// the version of the lab's parameters they were computed at.
+#[derive(Debug, Clone)]
+pub(super) struct ModelPicture {
+    density: Option<Density>,
+    samples: Vec<f32>,
+    version: u64,
 }
 
 impl Lab {
-    /// The compare view's pictures, if the settings compare objectives.
+    /// The compare view's pictures, if the settings compare objectives. Each call brings
+    /// the picture of one model up to date, the older one (both on the first call), and
+    /// keeps the other's: a map and samples cost about a panel's budget each, so two per
+    /// call would be a long task while training. `current` says when both are up to date.
     pub fn compare_view(&mut self) -> Option<CompareView> {
         let window = Window::default();
         let objective = self.settings.objective();
+        let version = self.version();
         let flow = &self.trainer.flow;
         // Each map gets a panel's budget: in this view they are what the student watches.
         let cells = self.panel_points(flow.passes_per_density());
@@ -50,24 +66,52 @@ impl Lab {
         let latent = self.draws.latent();
         let latent = &latent[..2 * n.min(latent.len() / 2)];
         let comparison = self.comparison.as_mut()?;
-        let target = comparison.target_grid.get_or_insert_with(|| {
+        let (target, levels) = comparison.target_grid.get_or_insert_with(|| {
             let grid = Grid::new(window, TARGET_RES, TARGET_RES).expect("a valid grid");
-            objective
+            let target = objective
                 .target_density(&grid)
-                .expect("a compared target has a density")
+                .expect("a compared target has a density");
+            let levels = mass_levels(&target, &CONTOUR_SHARES);
+            (target, levels)
         });
-        let levels = mass_levels(target, &CONTOUR_SHARES);
-        let target = target.clone();
+        let (target, levels) = (target.clone(), levels.clone());
         let models = comparison.models(&self.trainer);
-        let densities = (res >= MIN_COMPARE_RES).then(|| {
-            let grid = Grid::new(window, res, res).expect("a valid grid");
-            models.map(|t| grid.tabulate(|p| t.flow.log_prob_points(p)))
-        });
+        let picture = |m: usize| {
+            let flow = &models[m].flow;
+            let density = (res >= MIN_COMPARE_RES).then(|| {
+                let grid = Grid::new(window, res, res).expect("a valid grid");
+                grid.tabulate(|p| flow.log_prob_points(p))
+            });
+            let samples = flow.to_data_points(latent).0;
+            ModelPicture {
+                density,
+                samples,
+                version,
+            }
+        };
+        let kept = &comparison.pictures;
+        let due: Vec<usize> = match kept {
+            [Some(a), Some(b)] if a.version == version && b.version == version => vec![],
+            [Some(a), Some(b)] => vec![usize::from(b.version < a.version)],
+            _ => vec![0, 1],
+        };
+        let fresh: Vec<_> = due.iter().map(|&m| (m, picture(m))).collect();
+        for (m, p) in fresh {
+            comparison.pictures[m] = Some(p);
+        }
+        let [Some(a), Some(b)] = &comparison.pictures else {
+            unreachable!("both pictures were just made")
+        };
+        let densities = match (&a.density, &b.density) {
+            (Some(da), Some(db)) => Some([da.clone(), db.clone()]),
+            _ => None,
+        };
         Some(CompareView {
             densities,
-            samples: models.map(|t| t.flow.to_data_points(latent).0),
+            samples: [a.samples.clone(), b.samples.clone()],
             target,
             levels,
+            current: a.version == version && b.version == version,
         })
     }
 }

@@ -54,8 +54,11 @@ pub struct Comparison {
     pub scores: Option<Scores>,
     /// Every score so far, `[m * 2 + k]` as in [`Scores::kl`].
     pub series: [Series; 4],
-    /// The target's `log p*` on the compare view's grid, computed once.
-    pub(super) target_grid: Option<crate::numeric::grid::Density>,
+    /// The target's `log p*` on the compare view's grid and its contour levels, computed
+    /// once.
+    pub(super) target_grid: Option<(crate::numeric::grid::Density, Vec<f32>)>,
+    /// Each model's latest picture in the compare view.
+    pub(super) pictures: [Option<super::compare::ModelPicture>; 2],
     /// How much of the series another lab has been sent.
     pub(super) sent: [Mark; 4],
     /// Milliseconds each has trained, `[the lab's trainer, the rival]`: the lab steps the
@@ -84,6 +87,7 @@ impl Comparison {
             series: Default::default(),
             sent: [Mark::default(); 4],
             target_grid: None,
+            pictures: [None, None],
             spent_ms: [0.0; 2],
             scored_ms: 0.0,
             seed: main.config().seed,

@@ -27,7 +27,8 @@ fn call(c: Call) -> Value {
 
 impl App {
     /// Draws the compare view and returns its table as JSON: `target`, `mapped` (false
-    /// for a flow too large to map live), and per model
+    /// for a flow too large to map live), `current` (false while one model's picture is
+    /// a call older than its parameters: call again), and per model
     /// (`[forward-KL model, reverse-KL model]`) its `steps`, `seconds`, `rollbacks`, `kl_pq` and
     /// `kl_qp` (`value`, `se`, `n`, `heavy`) and `modes` (8gaussians, else null); `wins`,
     /// the lower model of each divergence where the standard errors support a call (else
@@ -88,6 +89,7 @@ impl App {
         Ok(json!({
             "target": target,
             "mapped": mapped,
+            "current": view.current,
             "models": models,
             "wins": wins,
             "verdict": verdict,
