@@ -11,8 +11,9 @@ import { tickSequence } from './sequence.js';
 // Work per inline frame, in ms, shared between the density grid and training so that the
 // heatmap refreshes about 6 times a second; every task stays below 50 ms.
 const WORK_MS = 24;
-// With a worker this thread only draws: the grid gets most of each frame.
-const WORKER_GRID_MS = 28;
+// With a worker this thread only draws: the grid gets most of each frame (the browser's
+// own work on a frame, committing the page's changed canvases, takes about 10 ms more).
+const WORKER_GRID_MS = 22;
 const PAUSED_GRID_MS = 20;
 // Building a new flow, a layer at a time.
 const REBUILD_MS = 20;
@@ -29,6 +30,12 @@ function mode() {
   return state.worker ? 'worker' : 'inline';
 }
 
+// A grid is complete: the next frame draws it (a grid's slice and its drawing in one task
+// would come near 50 ms).
+const gridDone = () => {
+  if (!state.drawQueue.includes(heatmapDone)) state.drawQueue.push(heatmapDone);
+};
+
 const panelDue = () => performance.now() - state.lastPanels > PANEL_PERIOD;
 
 const frames = {
@@ -40,7 +47,7 @@ const frames = {
   },
   worker() {
     if (panelDue()) renderNextPanel();
-    else if (state.app.grid_work(TRAIN_RES, WORKER_GRID_MS, false)) heatmapDone();
+    else if (state.app.grid_work(TRAIN_RES, WORKER_GRID_MS, false)) gridDone();
   },
   inline() {
     if (panelDue()) {
@@ -48,7 +55,7 @@ const frames = {
       return;
     }
     const gridMs = WORK_MS * state.gridShare;
-    if (state.app.grid_work(TRAIN_RES, gridMs, false)) heatmapDone();
+    if (state.app.grid_work(TRAIN_RES, gridMs, false)) gridDone();
     state.app.train(WORK_MS - gridMs);
   },
   // The picture shown must be the current parameters': a grid of outdated ones starts again.
