@@ -1,7 +1,7 @@
 //! The transform panel: one layer's map of one coordinate at the probed point, a curve
 //! over the identity's diagonal, with the spline's knots and the point itself.
 
-use super::charts::framed;
+use super::charts::{framed, Chart};
 use super::{err, Area, INK, MODEL};
 use crate::flow::Direction;
 use crate::numeric::grid::Window;
@@ -9,7 +9,7 @@ use crate::views::coordinate_map::{CoordinateMap, RANGE};
 use plotters::prelude::*;
 
 /// Faint grey for the identity and the interval's edges.
-const GUIDE: RGBColor = RGBColor(175, 175, 175);
+pub(super) const GUIDE: RGBColor = RGBColor(175, 175, 175);
 
 /// `x1`, `x2`, ... or `z1`, ... as the axis names.
 fn name(letter: char, i: usize) -> String {
@@ -25,6 +25,56 @@ pub fn axis_names(m: &CoordinateMap) -> (String, String) {
     (name(from, m.coord), name(to, m.coord))
 }
 
+/// Over a map's square chart of `[-half, half]`: the identity (dashed grey) and the
+/// spline's interval `[-bound, bound]` (grey edges).
+pub(super) fn identity_and_edges<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    half: f32,
+    bound: f32,
+) -> Result<(), String> {
+    let style = GUIDE.stroke_width(1);
+    let diagonal = [(-half, -half), (half, half)];
+    chart
+        .draw_series(DashedLineSeries::new(diagonal, 4, 4, style))
+        .map_err(err)?;
+    for edge in [-bound, bound] {
+        let line = [(edge, -half), (edge, half)];
+        chart
+            .draw_series(LineSeries::new(line, style))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A map's curve (red), cut where it leaves the chart's `[-half, half]`: a straight map
+/// stays straight to the edge.
+pub(super) fn map_curve<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    points: &[[f32; 2]],
+    half: f32,
+) -> Result<(), String> {
+    for piece in clip_to_band(points, -half, half) {
+        chart
+            .draw_series(LineSeries::new(piece, MODEL.stroke_width(2)))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Dashed guides from the point `(u, y)` down and across to the axes at `lo`.
+pub(super) fn guides_to_axes<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    (u, y): (f32, f32),
+    lo: f32,
+) -> Result<(), String> {
+    for guide in [[(u, lo), (u, y)], [(lo, y), (u, y)]] {
+        chart
+            .draw_series(DashedLineSeries::new(guide, 3, 3, INK.stroke_width(1)))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
 /// Draws `m` on `area`: the identity (dashed grey), the interval `[-B, B]` (grey edges),
 /// the map (red), its knots (dots) and the point (ringed, with guides to both axes).
 pub fn coordinate_map<DB: DrawingBackend>(
@@ -37,29 +87,8 @@ pub fn coordinate_map<DB: DrawingBackend>(
     let caption = format!("{to} as a function of {from}, layer {}", m.layer);
     let mut chart = framed(area, window, &caption, (&from, &to))?;
     let lo = -RANGE;
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(lo, lo), (RANGE, RANGE)],
-            4,
-            4,
-            GUIDE.stroke_width(1),
-        ))
-        .map_err(err)?;
-    let b = crate::flow::transformer::SPLINE_BOUND;
-    for edge in [-b, b] {
-        chart
-            .draw_series(LineSeries::new(
-                [(edge, lo), (edge, RANGE)],
-                GUIDE.stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
-    // Cut where it leaves the frame: a straight map stays straight to the edge.
-    for piece in clip_to_band(&m.curve, lo, RANGE) {
-        chart
-            .draw_series(LineSeries::new(piece, MODEL.stroke_width(2)))
-            .map_err(err)?;
-    }
+    identity_and_edges(&mut chart, RANGE, crate::flow::transformer::SPLINE_BOUND)?;
+    map_curve(&mut chart, &m.curve, RANGE)?;
     chart
         .draw_series(
             m.knots
@@ -69,11 +98,7 @@ pub fn coordinate_map<DB: DrawingBackend>(
         .map_err(err)?;
     let [u, y] = m.point;
     if (lo..=RANGE).contains(&u) && (lo..=RANGE).contains(&y) {
-        for guide in [[(u, lo), (u, y)], [(lo, y), (u, y)]] {
-            chart
-                .draw_series(DashedLineSeries::new(guide, 3, 3, INK.stroke_width(1)))
-                .map_err(err)?;
-        }
+        guides_to_axes(&mut chart, (u, y), lo)?;
         chart
             .draw_series([Circle::new((u, y), 6, MODEL.stroke_width(2))])
             .map_err(err)?;

@@ -4,7 +4,7 @@
 //! lies, so the shell can turn a pointer into `z` or `x`.
 
 use super::charts::{framed, PixelRect};
-use super::coordinate_map::clip_to_band;
+use super::coordinate_map::{clip_to_band, guides_to_axes, identity_and_edges, map_curve, GUIDE};
 use super::views::three;
 use super::{err, Area, DATA, INK, MODEL};
 use crate::numeric::grid::Window;
@@ -12,8 +12,6 @@ use crate::views::warmup::{normal_pdf, span, Reading, Warmup, BINS, BOUND, VIEW}
 use plotters::prelude::*;
 use std::ops::Range;
 
-/// Faint grey for the identity, the spline's edges and the base density's ghost.
-const GUIDE: RGBColor = RGBColor(175, 175, 175);
 /// Points on each curve.
 const CURVE_POINTS: usize = 481;
 /// Radius of a knot the student can drag, in CSS pixels.
@@ -129,22 +127,7 @@ fn map<DB: DrawingBackend>(area: &Area<DB>, w: &Warmup, r: &Reading) -> Result<F
     let seen = |p: [f32; 2]| p.iter().all(|v| (-VIEW..=VIEW).contains(v));
     let mut chart = framed(area, window, "x = f(z) = t + e^s g(z)", ("z", "x"))?;
     let (lo, hi) = (-VIEW, VIEW);
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(lo, lo), (hi, hi)],
-            4,
-            4,
-            GUIDE.stroke_width(1),
-        ))
-        .map_err(err)?;
-    for edge in [-BOUND, BOUND] {
-        chart
-            .draw_series(LineSeries::new(
-                [(edge, lo), (edge, hi)],
-                GUIDE.stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
+    identity_and_edges(&mut chart, VIEW, BOUND)?;
     // The interval in z (up to the curve) and its image in x (across to the axis).
     let [za, zb] = r.z_interval.map(|v| v.clamp(lo as f64, hi as f64) as f32);
     let [xa, xb] = r.x_interval.map(|v| v.clamp(lo as f64, hi as f64) as f32);
@@ -161,18 +144,10 @@ fn map<DB: DrawingBackend>(area: &Area<DB>, w: &Warmup, r: &Reading) -> Result<F
         .zip(w.forward(&zs))
         .map(|(&z, (x, _))| [z as f32, x as f32])
         .collect();
-    for piece in clip_to_band(&line, lo, hi) {
-        chart
-            .draw_series(LineSeries::new(piece, MODEL.stroke_width(2)))
-            .map_err(err)?;
-    }
+    map_curve(&mut chart, &line, VIEW)?;
     let (z0, x0) = (r.z as f32, r.x as f32);
     if seen([z0, x0]) {
-        for guide in [[(z0, lo), (z0, x0)], [(lo, x0), (z0, x0)]] {
-            chart
-                .draw_series(DashedLineSeries::new(guide, 3, 3, INK.stroke_width(1)))
-                .map_err(err)?;
-        }
+        guides_to_axes(&mut chart, (z0, x0), lo)?;
         chart
             .draw_series([Circle::new((z0, x0), 5, INK.filled())])
             .map_err(err)?;
