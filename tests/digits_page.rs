@@ -194,3 +194,30 @@ fn only_a_fixed_training_set_can_be_overfitted() {
         assert!(!o.can_overfit(), "{o:?}");
     }
 }
+
+/// A budget that holds several images computes them as one batch (faster per image than
+/// one by one), sized by the time the last batch took per image, and the set is the same.
+#[test]
+fn the_models_images_come_in_batches_the_budget_holds() {
+    let mut lab = digits_lab("");
+    // A clock that ticks 1 ms a reading: a batch "takes" 1 ms whatever its size.
+    let mut clock = 0.0;
+    let mut tick = || {
+        clock += 1.0;
+        clock
+    };
+    let mut calls = 1;
+    while !lab.grid_work(128, 10.0, &mut tick, true) {
+        calls += 1;
+    }
+    let images = lab.model_images().unwrap().to_vec();
+    assert!(
+        calls <= 2,
+        "{calls} calls for {} images",
+        images.len() / DIM
+    );
+    assert_eq!(
+        images,
+        lab.trainer().flow.to_data_points(lab.display_latent()).0
+    );
+}

@@ -7,6 +7,9 @@
 pub struct Images {
     pub(super) job: Option<(Vec<f32>, u64)>,
     pub(super) done: Option<(Vec<f32>, u64)>,
+    /// Milliseconds an image took in the last batch (it sizes the next call's first batch;
+    /// a new flow starts again from one image).
+    pub(super) per_image_ms: Option<f64>,
 }
 
 impl Images {
