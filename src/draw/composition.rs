@@ -1,11 +1,11 @@
 //! The composition's small multiples: square panels on shared axes, the prior draws `z`
 //! and the lines of a regular grid in `z`, then both after each layer `T_1, ..., T_K`;
-//! optionally the density of each stage under them, and a probed point's trail to each
-//! stage.
+//! optionally the density of each stage under them (the shell puts each in its frame as an
+//! image), and a probed point's trail to each stage.
 
-use super::heatmap::cells;
+use super::charts::{Chart, PixelRect};
 use super::{err, square_dots, Area, FONT, INK, TEXT, TITLE};
-use crate::numeric::grid::{Density, Window};
+use crate::numeric::grid::Window;
 use plotters::prelude::*;
 
 /// What one stage of the composition shows.
@@ -15,8 +15,6 @@ pub struct Stage<'a> {
     pub points: &'a [f32],
     /// The grid lines after this stage (lines of `per_line` points, `x1, x2` pairs).
     pub lines: &'a [f32],
-    /// The density of this stage, if shown.
-    pub density: Option<&'a Density>,
     /// The probed point's path up to this stage (`z`, `T_1(z)`, ...), empty if none.
     pub probe: &'a [[f32; 2]],
 }
@@ -42,46 +40,52 @@ pub fn aspect(n: usize) -> f64 {
     cols.max(4) as f64 / rows as f64
 }
 
-/// Draws the stages (`[z, T_1(z), ..., x]`) in square panels on `window`, the first titled
-/// `base` (the base distribution); `per_line` is the number of points on each grid line.
-pub fn composition<DB: DrawingBackend>(
-    area: &Area<DB>,
-    window: Window,
-    (stages, base): (&[Stage], &str),
-    per_line: usize,
-) -> Result<(), String> {
-    area.fill(&WHITE).map_err(err)?;
-    let n = stages.len();
+/// The square panels of `n` stages on `area`, in rows of [`shape`].
+fn panels<'a, DB: DrawingBackend>(area: &Area<'a, DB>, n: usize) -> Vec<Area<'a, DB>> {
     let (cols, rows) = shape(n);
     let (w, h) = area.dim_in_pixel();
     let side = (w / cols as u32).min(h / rows as u32);
     let grid = area
         .margin(0, 0, 0, 0)
         .shrink((0, 0), (side * cols as u32, side * rows as u32));
-    let panels = grid.split_evenly((rows, cols));
-    let colours: Vec<RGBAColor> = stages[0].points.chunks(2).map(hue).collect();
-    let inside = |p: &[f32]| {
-        (window.x0..=window.x1).contains(&p[0]) && (window.y0..=window.y1).contains(&p[1])
+    grid.split_evenly((rows, cols))
+}
+
+/// The chart of stage `k` of `n` (the same layout for the frame and for what goes over
+/// it), the first titled `base`.
+fn chart<'a, DB: DrawingBackend>(
+    panel: &'a Area<DB>,
+    window: Window,
+    (k, n): (usize, usize),
+    base: &str,
+) -> Result<Chart<'a, DB>, String> {
+    let title = match k {
+        0 => base.to_string(),
+        k if k == n - 1 => format!("x = T{k}(\u{2026})"),
+        k => format!("after T{k}"),
     };
-    let dark = stages.iter().any(|s| s.density.is_some());
-    let line_colour = if dark {
-        WHITE.mix(0.45)
-    } else {
-        RGBColor(120, 120, 140).mix(0.55)
-    };
-    for (k, (panel, stage)) in panels.iter().zip(stages).enumerate() {
-        let title = match k {
-            0 => base.to_string(),
-            k if k == n - 1 => format!("x = T{k}(\u{2026})"),
-            k => format!("after T{k}"),
-        };
-        let mut chart = ChartBuilder::on(panel)
-            .margin(3)
-            .caption(title, (FONT, TITLE).into_font().color(&INK))
-            .x_label_area_size(18)
-            .y_label_area_size(18)
-            .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
-            .map_err(err)?;
+    ChartBuilder::on(panel)
+        .margin(3)
+        .caption(title, (FONT, TITLE).into_font().color(&INK))
+        .x_label_area_size(18)
+        .y_label_area_size(18)
+        .build_cartesian_2d(window.x0..window.x1, window.y0..window.y1)
+        .map_err(err)
+}
+
+/// Clears `area` and draws the axes and titles of `n` stages' panels on `window`, the
+/// first titled `base` (the base distribution); returns where each stage's plot lies (the
+/// shell puts the stage densities there, when shown, then calls [`composition`]).
+pub fn frames<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    n: usize,
+    base: &str,
+) -> Result<Vec<PixelRect>, String> {
+    area.fill(&WHITE).map_err(err)?;
+    let mut rects = Vec::with_capacity(n);
+    for (k, panel) in panels(area, n).iter().enumerate() {
+        let mut chart = chart(panel, window, (k, n), base)?;
         chart
             .configure_mesh()
             .disable_mesh()
@@ -93,9 +97,33 @@ pub fn composition<DB: DrawingBackend>(
             .axis_desc_style((FONT, TEXT).into_font().color(&INK))
             .draw()
             .map_err(err)?;
-        if let Some(d) = stage.density {
-            chart.draw_series(cells(d)).map_err(err)?;
-        }
+        rects.push(chart.plotting_area().get_pixel_range());
+    }
+    area.present().map_err(err)?;
+    Ok(rects)
+}
+
+/// Over the panels of [`frames`]: each stage's warped grid lines (white over `shaded`
+/// densities), draws and probe trail, and the plot's border; `per_line` is the number of
+/// points on each grid line.
+pub fn composition<DB: DrawingBackend>(
+    area: &Area<DB>,
+    window: Window,
+    (stages, base): (&[Stage], &str),
+    (per_line, shaded): (usize, bool),
+) -> Result<(), String> {
+    let n = stages.len();
+    let colours: Vec<RGBAColor> = stages[0].points.chunks(2).map(hue).collect();
+    let inside = |p: &[f32]| {
+        (window.x0..=window.x1).contains(&p[0]) && (window.y0..=window.y1).contains(&p[1])
+    };
+    let line_colour = if shaded {
+        WHITE.mix(0.45)
+    } else {
+        RGBColor(120, 120, 140).mix(0.55)
+    };
+    for (k, (panel, stage)) in panels(area, n).iter().zip(stages).enumerate() {
+        let mut chart = chart(panel, window, (k, n), base)?;
         // Grid lines, cut where they leave the window: each run of points inside is one
         // path (a segment is drawn only between two points inside, so nothing spills over
         // the frame).

@@ -24,26 +24,6 @@ pub fn rgba(density: &Density) -> Vec<u8> {
     out
 }
 
-/// A density as plotters cells in the heatmap's colours (brightness `p / max p`), for
-/// small maps drawn inside a chart (the composition's stages, the compare view).
-pub fn cells<'a>(d: &'a Density) -> impl Iterator<Item = Rectangle<(f32, f32)>> + 'a {
-    let g = d.grid;
-    let p: Vec<f64> = d.probabilities().collect();
-    let max = p.iter().cloned().fold(0.0, f64::max).max(1e-300);
-    (0..g.ny).flat_map(move |j| {
-        let p = p.clone();
-        (0..g.nx).map(move |i| {
-            let [red, green, blue] = colour(p[j * g.nx + i] / max);
-            let (x, y) = (g.x(i), g.y(j));
-            let (hx, hy) = (g.dx() / 2.0, g.dy() / 2.0);
-            Rectangle::new(
-                [(x - hx, y - hy), (x + hx, y + hy)],
-                RGBColor(red, green, blue).filled(),
-            )
-        })
-    })
-}
-
 /// Width of the colour bar beside the density map (gradient, ticks and labels).
 pub const BAR: u32 = 78;
 /// Where the colour bar has ticks: shares `t = p / max p` of the brightest cell.

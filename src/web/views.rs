@@ -3,10 +3,11 @@
 //! latent and uniform panel, the composition with its warped grid, and the MAF/IAF costs.
 
 use super::dom::canvases::{COMPOSITION, CONDITIONAL, LATENT, TRANSFORM_MAP};
-use super::dom::{backend, canvas, js, now};
+use super::dom::{backend, canvas, draw_image, js, now};
 use super::json::floats;
 use super::App;
-use crate::draw::composition::{composition, Stage};
+use crate::draw::composition::{composition, frames, Stage};
+use crate::draw::heatmap::rgba;
 use crate::draw::{area, coordinate_map as draw_map, views};
 use crate::numeric::grid::Window;
 use crate::session::cost::{measure_both, Cost};
@@ -158,7 +159,8 @@ impl App {
     /// Draws the composition on `#composition`: the draws and the warped grid after each
     /// layer, the stage densities when asked for, the probed point at each stage.
     pub(super) fn render_composition(&self) -> Result<(), JsError> {
-        let root = area(backend(canvas(COMPOSITION)?)?);
+        let c = canvas(COMPOSITION)?;
+        let root = area(backend(c.clone())?);
         let trace = self.lab.trace();
         let warped = self.lab.warped_grid();
         let densities = if self.lab.settings().stage_density {
@@ -174,7 +176,6 @@ impl App {
             .map(|(k, points)| Stage {
                 points,
                 lines: warped.as_ref().map_or(&[], |w| &w.stages[k]),
-                density: densities.get(k),
                 probe: &path[..(k + 1).min(path.len())],
             })
             .collect();
@@ -183,7 +184,13 @@ impl App {
             Some(_) => "z ~ N(μ, σ²)",
             None => "z ~ N(0, I)",
         };
-        composition(&root, Window::default(), (&stages, base), per_line).map_err(js)
+        let window = Window::default();
+        let rects = frames(&root, window, stages.len(), base).map_err(js)?;
+        for (d, rect) in densities.iter().zip(&rects) {
+            draw_image(&c, &rgba(d), d.grid.nx, rect)?;
+        }
+        let shaded = !densities.is_empty();
+        composition(&root, window, (&stages, base), (per_line, shaded)).map_err(js)
     }
 
     /// The composition canvas's CSS aspect ratio (`width / height`) for this flow's stages.
