@@ -27,10 +27,28 @@ impl DataSet {
             DataSet::Checkerboard => Some(checkerboard_log_prob(x)),
             DataSet::Rings => Some(blurred_rings_log_prob(x, &RINGS.0, RINGS.1)),
             DataSet::Circles => Some(blurred_rings_log_prob(x, &CIRCLES.0, CIRCLES.1)),
-            DataSet::Moons => Some(moons_log_prob(x)),
-            DataSet::SwissRoll => Some(swiss_roll_log_prob(x)),
+            DataSet::Moons => Some(moons_log_prob(x.map(Some))),
+            DataSet::SwissRoll => Some(swiss_roll_log_prob(x.map(Some))),
             _ => None,
         }
+    }
+
+    /// The exact marginal `log p*(x_axis = v)` at each of `values`, where it is a 1-D
+    /// integral of its own (moons and swissroll: the same quadrature along the curve with
+    /// the other coordinate integrated out), else `None` (a grid integrates the 2-D
+    /// density instead).
+    pub fn exact_marginal_log_probs(self, axis: usize, values: &[f32]) -> Option<Vec<f64>> {
+        let f: fn([Option<f64>; 2]) -> f64 = match self {
+            DataSet::Moons => moons_log_prob,
+            DataSet::SwissRoll => swiss_roll_log_prob,
+            _ => return None,
+        };
+        let at = |v: f32| {
+            let mut x = [None; 2];
+            x[axis] = Some(v as f64);
+            f(x)
+        };
+        Some(values.iter().map(|&v| at(v)).collect())
     }
 
     /// [`Self::exact_log_prob`] at row-major points `n x 2` (NaN where it is not known).
@@ -148,8 +166,10 @@ const PEAKS_WITHIN: f64 = 30.0;
 /// `log` of the mean over `t ~ U(t0, t1)` of `N(x; c(t), sigma^2 I)`: a curve blurred by
 /// isotropic noise, by Simpson's rule on `n` (even) intervals in log space, each panel of
 /// two intervals within [`NEAR`] nodes of a peak of the integrand [`REFINE`] times finer.
+/// A coordinate of `x` that is `None` is integrated out: the noise is independent per
+/// coordinate, so the marginal of the others is the same mean over their 1-D normals.
 fn along_curve(
-    x: [f64; 2],
+    x: [Option<f64>; 2],
     c: impl Fn(f64) -> [f64; 2],
     (t0, t1): (f64, f64),
     sigma: f64,
@@ -158,9 +178,10 @@ fn along_curve(
     let s2 = sigma * sigma;
     let log_n = |t: f64| {
         let p = c(t);
-        let (dx, dy) = (x[0] - p[0], x[1] - p[1]);
-        -(dx * dx + dy * dy) / (2.0 * s2)
+        let sq = |x: Option<f64>, c: f64| x.map_or(0.0, |x| (x - c) * (x - c));
+        -(sq(x[0], p[0]) + sq(x[1], p[1])) / (2.0 * s2)
     };
+    let dims = x.iter().flatten().count() as f64;
     let h = (t1 - t0) / n as f64;
     let at = |k: f64| t0 + h * k;
     let coarse: Vec<f64> = (0..=n).map(|k| log_n(at(k as f64))).collect();
@@ -187,7 +208,9 @@ fn along_curve(
             log_simpson(&coarse[k..=k + 2], h)
         }
     });
-    log_sum_exp(panels.collect::<Vec<_>>().into_iter()) - (t1 - t0).ln() - (2.0 * PI * s2).ln()
+    log_sum_exp(panels.collect::<Vec<_>>().into_iter())
+        - (t1 - t0).ln()
+        - dims / 2.0 * (2.0 * PI * s2).ln()
 }
 
 /// Simpson's rule in log space: `ln((h / 3) sum w_k exp(l_k))` over equally spaced values
@@ -207,7 +230,7 @@ fn log_simpson(l: &[f64], h: f64) -> f64 {
 }
 
 /// Half the mass on each moon: `2 arc(a) + (-1, -0.2)`, `a ~ U(0, pi)`, noise `2 * 0.1`.
-fn moons_log_prob(x: [f64; 2]) -> f64 {
+fn moons_log_prob(x: [Option<f64>; 2]) -> f64 {
     let arcs = [false, true].map(|inner| {
         let c = |a: f64| {
             let [cx, cy] = moon_arc(inner, a);
@@ -219,7 +242,7 @@ fn moons_log_prob(x: [f64; 2]) -> f64 {
 }
 
 /// The roll `(t cos t, t sin t) / 5`, `t ~ U(1.5 pi, 4.5 pi)`, noise `1 / 5`.
-fn swiss_roll_log_prob(x: [f64; 2]) -> f64 {
+fn swiss_roll_log_prob(x: [Option<f64>; 2]) -> f64 {
     let c = |t: f64| [t * t.cos() / 5.0, t * t.sin() / 5.0];
     along_curve(x, c, (1.5 * PI, 4.5 * PI), 0.2, ROLL_INTERVALS)
 }

@@ -205,6 +205,19 @@ pub fn marginal_points(n: usize) -> usize {
     n * Line::new(0.0, 1.0, n).at.len()
 }
 
+/// The marginal `p(x_a)` on `n` cells of `x_a` across `window` (and the tails) from a
+/// marginal log-density known in closed form or as a 1-D integral: one evaluation a cell.
+pub fn marginal_from(
+    window: Window,
+    axis: usize,
+    n: usize,
+    log_marginal: impl Fn(&[f32]) -> Vec<f64>,
+) -> Option<Curve> {
+    let (lo, hi) = range(window, axis);
+    let along = Line::new(lo, hi, n);
+    Curve::from_line(&along, &log_marginal(&along.at))
+}
+
 /// The marginal `p(x_a)` of a density on `n` cells of `x_a` across `window`, each
 /// integrating `x_b` over the whole line (`n` cells in view and the tails), so its mass is
 /// what the density puts at those `x_a` wherever `x_b` is: [`marginal_points`] evaluations.
