@@ -68,6 +68,18 @@ fn slices_are_normalised_with_the_truth_where_it_is_known() {
     }
 }
 
+/// The largest flow's slice keeps to its panel's budget: its model marginal (16 cells of
+/// a whole line each, hundreds of densities) would cost far more, so it has none; the
+/// conditional keeps its floor of 32 cells.
+#[test]
+fn the_largest_flows_slice_has_no_model_marginal() {
+    let mut l = lab("layers=12&hidden=256,256,256,256");
+    let s = l.slice(0.5);
+    assert!(s.model_marginal.is_none());
+    assert_eq!(s.model.as_ref().expect("a conditional").at.len(), 32);
+    assert!(lab("").slice(0.5).model_marginal.is_some());
+}
+
 #[test]
 fn the_map_value_under_a_probe_is_the_grids_cell() {
     let mut l = lab("flow=iaf");

@@ -149,13 +149,14 @@ impl Lab {
     }
 
     /// The model's marginal along `axis`, on as many cells as `budget` points allow (16 to
-    /// [`MARGINAL_CELLS`]), each integrating the other coordinate over the whole line.
+    /// [`MARGINAL_CELLS`]), each integrating the other coordinate over the whole line;
+    /// `None` for a flow so large that 16 cells cost more (the largest flow's took 250 ms
+    /// a frame).
     fn model_marginal(&self, axis: usize, budget: usize) -> Option<Curve> {
         let flow = &self.trainer.flow;
         let n = (16..=MARGINAL_CELLS)
             .rev()
-            .find(|&n| marginal_points(n) <= budget)
-            .unwrap_or(16);
+            .find(|&n| marginal_points(n) <= budget)?;
         marginal_of(Window::default(), axis, n, |p| {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
         })
