@@ -8,7 +8,7 @@ use arflow::flow::Direction;
 use arflow::numeric::grid::{Grid, Window};
 use arflow::session::cost::measure_both;
 use arflow::session::lab::Lab;
-use arflow::session::views::{GRID_LINES, STAGE_RES};
+use arflow::session::views::{GRID_LINES, MIN_SLICE_CELLS, STAGE_RES};
 use std::time::Instant;
 
 fn lab(hash: &str) -> Lab {
@@ -70,13 +70,14 @@ fn slices_are_normalised_with_the_truth_where_it_is_known() {
 
 /// The largest flow's slice keeps to its panel's budget: its model marginal (16 cells of
 /// a whole line each, hundreds of densities) would cost far more, so it has none; the
-/// conditional keeps its floor of 32 cells.
+/// conditional has its fewest cells.
 #[test]
 fn the_largest_flows_slice_has_no_model_marginal() {
     let mut l = lab("layers=12&hidden=256,256,256,256");
     let s = l.slice(0.5);
     assert!(s.model_marginal.is_none());
-    assert_eq!(s.model.as_ref().expect("a conditional").at.len(), 32);
+    let cells = s.model.as_ref().expect("a conditional").at.len();
+    assert_eq!(cells, MIN_SLICE_CELLS);
     assert!(lab("").slice(0.5).model_marginal.is_some());
 }
 
@@ -129,7 +130,7 @@ fn the_stage_densities_run_from_the_prior_to_the_model() {
     // The largest flow gets neither (each would cost seconds), and a coarse slice.
     let mut big = lab("layers=12&hidden=256,256,256,256");
     assert!(big.warped_grid().is_none() && big.stage_densities().is_none());
-    assert_eq!(big.slice(0.0).model.unwrap().p.len(), 32);
+    assert_eq!(big.slice(0.0).model.unwrap().p.len(), MIN_SLICE_CELLS);
     let mid = lab("layers=8&hidden=128,128");
     let w = mid.warped_grid().unwrap();
     assert!(w.per_line >= 5 && w.per_line < 41, "{}", w.per_line);

@@ -14,9 +14,11 @@ use crate::views::latent::{column, histogram, LatentView};
 use crate::views::probe::Probe;
 use crate::views::slice::{conditional, marginal_from, marginal_of, marginal_points, Curve};
 
-/// Cells across the slice (fewer, down to 32, where a flow is so large that 200 density
-/// evaluations would cost more than a sample panel).
+/// Cells across the slice (fewer, down to [`MIN_SLICE_CELLS`], where a flow is so large that
+/// 200 density evaluations would cost more than a sample panel).
 pub const SLICE_CELLS: usize = 200;
+/// The fewest cells across the slice (the largest flow's; 28 densities with the tails).
+pub const MIN_SLICE_CELLS: usize = 16;
 /// Lines of the warped grid in each direction, and points along each line (fewer for
 /// large flows, see [`Lab::warped_grid`]).
 pub const GRID_LINES: usize = 9;
@@ -118,7 +120,7 @@ impl Lab {
         // One panel's budget for the model's two curves: the conditional takes up to a third
         // (the tails add 3/4 of the view's cells, `slice.rs`), the marginal the rest.
         let budget = self.panel_points(flow.passes_per_density());
-        let cells = (budget * 4 / 21).clamp(32, SLICE_CELLS);
+        let cells = (budget * 4 / 21).clamp(MIN_SLICE_CELLS, SLICE_CELLS);
         let marginal_budget = budget.saturating_sub(cells * 7 / 4);
         let model = conditional(window, axis, at, cells, |p| {
             flow.log_prob_points(p).into_iter().map(f64::from).collect()
