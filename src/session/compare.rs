@@ -2,6 +2,7 @@
 //! latent draws pushed through both, so a point can be followed from one to the other),
 //! over the contours of the target's density that hold 50, 90 and 99 % of its mass.
 
+use super::comparison::ModelPicture;
 use super::display::DISPLAY_POINTS;
 use super::draws::MIN_DISPLAY_POINTS;
 use super::lab::Lab;
@@ -35,15 +36,6 @@ pub struct CompareView {
     /// Whether both models' pictures are of their current parameters (while training, one
     /// of them is a view older: see [`Lab::compare_view`]).
     pub current: bool,
-}
-
-/// One model's picture as the comparison keeps it: its map (if mapped) and samples, and
-/// the version of the lab's parameters they were computed at.
-#[derive(Debug, Clone)]
-pub(super) struct ModelPicture {
-    density: Option<Density>,
-    samples: Vec<f32>,
-    version: u64,
 }
 
 impl Lab {

@@ -39,6 +39,15 @@ pub struct Scores {
     pub modes: Option<[usize; 2]>,
 }
 
+/// One model's picture in the compare view as the comparison keeps it: its map (if
+/// mapped) and samples, and the version of the lab's parameters they were computed at.
+#[derive(Debug, Clone)]
+pub(super) struct ModelPicture {
+    pub(super) density: Option<crate::numeric::grid::Density>,
+    pub(super) samples: Vec<f32>,
+    pub(super) version: u64,
+}
+
 /// The rival trainer and what the two models scored (each series point at its own
 /// model's step).
 #[derive(Debug)]
@@ -58,7 +67,7 @@ pub struct Comparison {
     /// once.
     pub(super) target_grid: Option<(crate::numeric::grid::Density, Vec<f32>)>,
     /// Each model's latest picture in the compare view.
-    pub(super) pictures: [Option<super::compare::ModelPicture>; 2],
+    pub(super) pictures: [Option<ModelPicture>; 2],
     /// How much of the series another lab has been sent.
     pub(super) sent: [Mark; 4],
     /// Milliseconds each has trained, `[the lab's trainer, the rival]`: the lab steps the
