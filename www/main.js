@@ -74,13 +74,14 @@ function setPlaying(on) {
 function start(link) {
   const [hash, model] = splitModel(link);
   state.gen += 1;
+  let stored = '';
   if (!state.app) {
     state.app = new state.engine.module.App('');
-    restorePoints();
+    stored = restorePoints();
   }
   state.app.load(hash);
   toWorker('init', { hash: state.app.hash(), points: state.app.points() });
-  message(state.app.notes(), 'warn');
+  message([state.app.notes(), stored].filter(Boolean).join(' '), 'warn');
   writeHash();
   writeControls();
   state.rebuildDue = true;

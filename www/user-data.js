@@ -23,33 +23,72 @@ function spread() {
   return Number($('spread').value);
 }
 
-// Local storage may be off (private windows) or full: the points then last the session.
-function save() {
+// Local storage may be missing, may throw on every call (storage disabled, a sandboxed
+// frame, some private windows) or may be full. The points then last the session: the note
+// under them says so until a save succeeds, and the page says it once as a message.
+const kept = { unkept: '', told: false };
+
+// Removes the stored points, if storage lets us: a reload then brings back nothing older
+// than what the note says was kept.
+function forget() {
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(Array.from(state.app.points())));
+    localStorage.removeItem(STORAGE_KEY);
+  } catch { /* storage unavailable: nothing stored either */ }
+}
+
+// Notes that the points are not kept, under them; the first time, returns the message
+// that says so (else '').
+function notKept(reason) {
+  kept.unkept = `Not kept for your next visit: ${reason}; 'Points CSV' under Save and share keeps them.`;
+  if (kept.told) return '';
+  kept.told = true;
+  return `Your points will not be kept for your next visit: ${reason}. Everything else works.`;
+}
+
+function save() {
+  const points = state.app.points();
+  try {
+    if (points.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(Array.from(points)));
+    else localStorage.removeItem(STORAGE_KEY);
+    kept.unkept = '';
   } catch (e) {
-    $('points-note').textContent = `Your points could not be kept for the next visit (${e.message}).`;
+    forget();
+    const full = e && e.name === 'QuotaExceededError';
+    const told = notKept(full ? `the browser's storage for this page is full (${points.length / 2} points)` : `local storage is unavailable here (${e.message})`);
+    if (told) message(told, 'warn');
   }
 }
 
+// Brings back the points kept from the last visit; returns what the page should say about
+// them ('' when nothing went wrong), for the start-up message.
 export function restorePoints() {
+  let text = null;
+  let said = '';
   try {
-    const values = JSON.parse(localStorage.getItem(STORAGE_KEY) || '[]');
-    state.app.set_points(new Float32Array(values));
+    text = localStorage.getItem(STORAGE_KEY);
   } catch (e) {
-    localStorage.removeItem(STORAGE_KEY);
-    message(`Your saved points could not be read (${e.message}); they were cleared.`, 'warn');
+    said = notKept(`local storage is unavailable here (${e.message})`);
+  }
+  if (text) {
+    try {
+      state.app.set_points(new Float32Array(JSON.parse(text)));
+    } catch (e) {
+      forget();
+      said = `Your saved points could not be read (${e.message}); they were cleared.`;
+    }
   }
   describe();
+  return said;
 }
 
 function describe() {
   const [drawn, set] = state.app.points_count();
-  const note = $('points-note');
-  if (!drawn) note.textContent = 'No points yet: draw some on the density map, or import a CSV.';
-  else if (set === 0) note.textContent = `${drawn} points: ${MIN_POINTS - drawn} more and they become the data set "your points".`;
-  else if (drawn < MIN_POINTS) note.textContent = `${drawn} points: training keeps the last ${set} until there are ${MIN_POINTS}.`;
-  else note.textContent = `${drawn} points (a fifth held out for the test NLL; its entropy, the NLL's floor, is unknown).`;
+  let text;
+  if (!drawn) text = 'No points yet: draw some on the density map, or import a CSV.';
+  else if (set === 0) text = `${drawn} points: ${MIN_POINTS - drawn} more and they become the data set "your points".`;
+  else if (drawn < MIN_POINTS) text = `${drawn} points: training keeps the last ${set} until there are ${MIN_POINTS}.`;
+  else text = `${drawn} points (a fifth held out for the test NLL; its entropy, the NLL's floor, is unknown).`;
+  $('points-note').textContent = drawn && kept.unkept ? `${text} ${kept.unkept}` : text;
 }
 
 // The points came from elsewhere (a loaded model carries its own): keep and describe them.
