@@ -24,3 +24,23 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Whether `c` reorders or hides text around it: the bidirectional embeddings, overrides,
+/// isolates and marks, and control characters.
+fn hides_text(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || c.is_control()
+}
+
+/// A piece of the user's text (a value, a column name, a note from a file) as a message
+/// echoes it: without the characters that would reorder or hide the rest of the line
+/// (`#seed=%E2%80%AEevil` would reverse it), and at most `most` characters, then an
+/// ellipsis, so that no input can make a message long.
+pub fn echo(text: &str, most: usize) -> String {
+    let mut kept = text.chars().filter(|&c| !hides_text(c));
+    let mut out: String = kept.by_ref().take(most).collect();
+    if kept.next().is_some() {
+        out.push('…');
+    }
+    out
+}

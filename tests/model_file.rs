@@ -182,3 +182,17 @@ fn undo_brings_back_the_exact_model_a_change_threw_away() {
     fresh.import_model(&lab.model_json(true, true)).unwrap();
     assert!(fresh.undo_target().is_none());
 }
+
+/// A model file's event note is shown cut short and without the characters that reorder
+/// a line, whatever its length (issue 30, item 7).
+#[test]
+fn a_files_event_note_is_cut_short() {
+    let source = trained("layers=2&hidden=8,8", 10);
+    let mut v: serde_json::Value = serde_json::from_str(&source.model_json(true, true)).unwrap();
+    v["event"] = serde_json::Value::String("\u{202E}".to_string() + &"e".repeat(200_000));
+    let mut lab = trained("layers=2&hidden=8,8", 1);
+    lab.import_model(&v.to_string()).unwrap();
+    let event = lab.progress().event.clone().unwrap();
+    let cut = arflow::session::model_file::EVENT_CHARS;
+    assert_eq!(event, "e".repeat(cut) + "…");
+}

@@ -177,6 +177,32 @@ fn no_input_makes_a_long_message() {
     assert!(notes.iter().all(|n| n.chars().count() < 200), "{notes:?}");
 }
 
+/// A value with a right-to-left override (`#seed=%E2%80%AEevil`) or other characters that
+/// reorder or hide text is echoed without them, so the rest of the message line reads as
+/// written; the echo still names what was refused.
+#[test]
+fn no_input_reorders_a_message() {
+    for (hash, shown) in [
+        ("seed=%E2%80%AEevil", "'evil'"),
+        ("seed=%E2%81%A6x%E2%81%A9%E2%80%8F1%0D%0A", "'x1'"),
+        ("\u{202E}data=moons", "'data'"),
+    ] {
+        let (_, notes) = Settings::from_hash(hash);
+        assert_eq!(notes.len(), 1, "{hash}: {notes:?}");
+        let n = &notes[0];
+        assert!(n.contains(shown), "{hash}: {n}");
+        assert!(
+            !n.chars().any(|c| c.is_control()
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || c == '\u{200F}'),
+            "{hash}: {n:?}"
+        );
+    }
+    assert_eq!(arflow::error::echo("ab\u{202E}cdef", 3), "abc…");
+    assert_eq!(arflow::error::echo("abc", 3), "abc");
+}
+
 #[test]
 fn the_transform_settings_build_the_flow_they_name() {
     let (s, notes) =

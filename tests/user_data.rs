@@ -330,3 +330,29 @@ fn a_flow_learns_two_drawn_blobs_as_two_modes() {
     }
     assert!(at(-2.0, 1.0) > at(2.0, 1.0) + 1.0 && at(2.0, -1.0) > at(-2.0, -1.0) + 1.0);
 }
+
+/// A header's column names and a refused value are echoed cut short and without the
+/// characters that reorder a line: a 1 MB name makes no 1 MB message (issue 30, item 7).
+#[test]
+fn column_names_and_bad_values_are_echoed_short_and_plain() {
+    let mut lab = Lab::new(Settings::default()).unwrap();
+    let name = "\u{202E}".to_string() + &"n".repeat(1 << 20);
+    let rows: String = (0..30).map(|i| format!("{i},{}\n", i * 2)).collect();
+    let words = lab
+        .import_csv(format!("{name},y\n{rows}").as_bytes(), false, false)
+        .unwrap();
+    assert!(words.chars().count() < 200, "{} characters", words.len());
+    assert!(words.contains("'nnnn") && words.contains("…'") && !words.contains('\u{202E}'));
+    let err = lab
+        .import_csv(
+            format!("{rows}1,\u{202E}{}\n", "7".repeat(5000)).as_bytes(),
+            false,
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.chars().count() < 300 && !err.contains('\u{202E}'),
+        "{err}"
+    );
+}

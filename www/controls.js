@@ -4,10 +4,19 @@
 import { state, $ } from './state.js';
 import { showPresentation } from './present.js';
 
+// Characters that reorder or hide the text around them (bidirectional embeddings,
+// overrides, isolates and marks): a message shows none, whatever it quotes.
+const HIDING = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// The longest message shown: the engine cuts what it quotes, this is the last guard (a
+// browser's own error text can quote an input).
+const MESSAGE_CHARS = 1000;
+
 export function message(text, kind = 'note') {
   const box = $('messages');
   box.replaceChildren();
   if (!text) return;
+  text = text.replace(HIDING, '');
+  if (text.length > MESSAGE_CHARS) text = `${text.slice(0, MESSAGE_CHARS)}\u2026`;
   const p = document.createElement('p');
   p.className = kind;
   p.textContent = text;

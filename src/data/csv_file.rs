@@ -193,7 +193,7 @@ fn unquote(field: &str) -> &str {
 /// One field as a finite `f32`, or why not.
 fn number(field: &str) -> Result<f32, String> {
     let f = unquote(field);
-    let shown: String = f.chars().take(20).collect();
+    let shown = crate::error::echo(f, 20);
     if f.is_empty() {
         return Err("an empty field".to_string());
     }

@@ -18,6 +18,8 @@ use serde_json::{json, Value};
 pub const FORMAT: &str = "arflow-model";
 /// The schema this build writes and the newest it reads.
 pub const VERSION: u64 = 1;
+/// Most characters of a loaded file's event note that the page shows.
+pub const EVENT_CHARS: usize = 300;
 
 fn bad(why: String) -> Error {
     Error::Invalid("model file", why)
@@ -174,7 +176,10 @@ impl Lab {
             progress: Progress {
                 step,
                 metric: test.last().map(|t| t.1),
-                event: v["event"].as_str().map(str::to_string),
+                // The page's own notes are a sentence or two; a file may say anything.
+                event: v["event"]
+                    .as_str()
+                    .map(|e| crate::error::echo(e, EVENT_CHARS)),
                 ..Progress::default()
             },
             loss,

@@ -90,7 +90,8 @@ impl Lab {
         }
         let mut words = format!("Imported {} points", parsed.points.len());
         if let Some([a, b]) = &parsed.header {
-            words += &format!(" (columns '{a}' and '{b}')");
+            let [a, b] = [a, b].map(|n| super::values::quote(n));
+            words += &format!(" (columns {a} and {b})");
         }
         if parsed.skipped > 0 {
             words += &format!("; {} bad lines skipped", parsed.skipped);

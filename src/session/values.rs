@@ -97,12 +97,10 @@ options!(DEGREES: DegreeRule = [(DegreeRule::Deterministic, "deterministic", "de
 pub const QUOTED_CHARS: usize = 40;
 
 /// `value` for a message: at most [`QUOTED_CHARS`] characters, then an ellipsis, so that
-/// no input can make a message long.
+/// no input can make a message long, without characters that reorder the line
+/// ([`crate::error::echo`]).
 pub fn shorten(value: &str) -> String {
-    match value.char_indices().nth(QUOTED_CHARS) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.into(),
-    }
+    crate::error::echo(value, QUOTED_CHARS)
 }
 
 /// [`shorten`]ed `value` in quotes.
