@@ -135,6 +135,20 @@ fn bad_files_are_refused_and_change_nothing() {
         (("\"parameters\":[", "\"parameters\":[\"x\","), "entry 1"),
         (("\"m\":[", "\"m\":[0.5,"), "optimiser state"),
         (("\"step\":10", "\"step\":-1"), "step"),
+        // Absurd numbers (issue 30, item 5): one parameter of 1e30, a negative second
+        // moment, a step past the integers a page's number holds.
+        (
+            ("\"parameters\":[", "\"parameters\":[1e30,"),
+            "entry 1 is 1e30, and no trained model has a parameter beyond ±1e4",
+        ),
+        (
+            ("\"v\":[", "\"v\":[-1,"),
+            "'optimiser v' entry 1 is -1e0, and a second moment",
+        ),
+        (
+            ("\"step\":10", "\"step\":18446744073709551615"),
+            "step is not a whole number from 0 to 9007199254740991",
+        ),
     ];
     for ((from, to), want) in edits {
         assert!(good.contains(from), "{from}");

@@ -18,6 +18,12 @@ use serde_json::{json, Value};
 pub const FORMAT: &str = "arflow-model";
 /// The schema this build writes and the newest it reads.
 pub const VERSION: u64 = 1;
+/// The largest parameter a model file may hold, in absolute value: no trained flow comes
+/// near it (the guard rolls a diverging one back long before), and a flow with one of
+/// `1e30` computes nothing but overflows.
+pub const PARAMETER_BOUND: f32 = 1e4;
+/// The largest step a model file may hold: the largest integer a page's number holds exactly.
+pub const MAX_STEP: u64 = (1 << 53) - 1;
 /// Most characters of a loaded file's event note that the page shows.
 pub const EVENT_CHARS: usize = 300;
 
@@ -51,6 +57,19 @@ fn read_numbers(v: &Value, what: &str) -> Result<Vec<f32>> {
             ))),
         })
         .collect()
+}
+
+/// Refuses `numbers` (the list `what`) unless every one keeps to `rule`, naming the first
+/// that does not.
+fn keep_to(numbers: &[f32], what: &str, ok: impl Fn(f32) -> bool, rule: &str) -> Result<()> {
+    match numbers.iter().position(|&x| !ok(x)) {
+        Some(i) => Err(bad(format!(
+            "'{what}' entry {} is {:e}, and {rule}",
+            i + 1,
+            numbers[i]
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A list of `[x1, x2]` pairs.
@@ -167,9 +186,17 @@ impl Lab {
         if lab.comparison.is_some() {
             params.extend(read_numbers(&v["rival_parameters"], "rival_parameters")?);
         }
+        let plausible = |x: f32| x.abs() <= PARAMETER_BOUND;
+        let rule = format!("no trained model has a parameter beyond ±{PARAMETER_BOUND:e}");
+        keep_to(&params, "parameters", plausible, &rule)?;
         let step = v["step"]
             .as_u64()
-            .ok_or_else(|| bad("its step is not a whole number".into()))?;
+            .filter(|&s| s <= MAX_STEP)
+            .ok_or_else(|| {
+                bad(format!(
+                    "its step is not a whole number from 0 to {MAX_STEP}"
+                ))
+            })?;
         let loss = read_series(&v["history"]["loss"], "loss")?;
         let test = read_series(&v["history"]["test"], "test")?;
         let update = Update {
@@ -200,6 +227,10 @@ impl Lab {
                 v: read_numbers(&o["v"], "optimiser v")?,
             }),
         };
+        if let Some(o) = &optimiser {
+            let rule = "a second moment (a mean of squares) is never negative";
+            keep_to(&o.v, "optimiser v", |x| x >= 0.0, rule)?;
+        }
         lab.trainer
             .restore(step, optimiser.as_ref())
             .map_err(|e| bad(e.to_string()))?;
