@@ -169,6 +169,15 @@ fn quoted_fields_a_bom_and_windows_lines_read() {
     .unwrap();
     assert_eq!(p.points, vec![[1.5, -2.0], [0.03, 4.0]]);
     assert_eq!(p.separator, ';');
+    // A quoted name may hold the separator, and one that does not separate this file
+    // (issue 30, item 11: both were refused as "3 columns").
+    for text in [&b"\"x, cm\",\"y, cm\"\n1,2\n"[..], b"\"a;b\",c\n1,2\n"] {
+        let p = csv_file::parse(text, BadRows::Refuse).unwrap();
+        assert_eq!(p.points, vec![[1.0, 2.0]]);
+        assert_eq!(p.separator, ',');
+    }
+    let p = csv_file::parse(b"\"x, cm\",\"y\"\n1,2\n", BadRows::Refuse).unwrap();
+    assert_eq!(p.header.unwrap(), ["x, cm".to_string(), "y".to_string()]);
 }
 
 #[test]

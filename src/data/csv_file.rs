@@ -130,9 +130,10 @@ pub fn parse(bytes: &[u8], bad_rows: BadRows) -> Result<Parsed, CsvError> {
     let Some(&(first_no, first)) = lines.peek() else {
         return Err(CsvError::Empty);
     };
+    // The first that splits the first line outside quotes.
     let separator = ['\t', ';', ',']
         .into_iter()
-        .find(|&c| first.contains(c))
+        .find(|&c| fields(first, c).len() > 1)
         .unwrap_or(',');
     let header = match fields(first, separator)[..] {
         [a, b] if number(a).is_err() && number(b).is_err() => {
@@ -176,10 +177,20 @@ pub fn parse(bytes: &[u8], bad_rows: BadRows) -> Result<Parsed, CsvError> {
 /// What is trimmed around lines and fields (not tabs: a tab may separate an empty field).
 const SPACE: &[char] = &[' ', '\r'];
 
+/// The fields of `line`, split at each `separator` outside double quotes (a quoted column
+/// name may hold one).
 fn fields(line: &str, separator: char) -> Vec<&str> {
-    line.split(separator)
-        .map(|f| f.trim_matches(SPACE))
-        .collect()
+    let (mut out, mut start, mut quoted) = (Vec::new(), 0, false);
+    for (i, c) in line.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == separator && !quoted {
+            out.push(line[start..i].trim_matches(SPACE));
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(line[start..].trim_matches(SPACE));
+    out
 }
 
 fn unquote(field: &str) -> &str {
