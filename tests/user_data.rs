@@ -296,6 +296,14 @@ fn your_points_need_points_and_have_no_entropy_floor() {
     // Fewer than the minimum: the set to train on stays.
     lab.set_points(&[0.0; 10]).unwrap();
     assert_eq!(lab.drawn_counts(), (5, 150));
+    // Refusals count what they refuse: numbers that are not pairs, points past the cap.
+    let odd = lab.set_points(&[0.0; 7]).unwrap_err().to_string();
+    assert!(odd.contains("7 numbers, not pairs"), "{odd}");
+    let many = vec![0.5; 2 * (MAX_POINTS + 1)];
+    let too_many = lab.set_points(&many).unwrap_err().to_string();
+    let want = format!("{} points; at most {MAX_POINTS}", MAX_POINTS + 1);
+    assert!(too_many.contains(&want), "{too_many}");
+    assert_eq!(lab.drawn_counts(), (5, 150));
     // A link to someone's points falls back to moons with a note.
     let mut other = Lab::new(Settings::default()).unwrap();
     let notes = other.load(&lab.settings().to_hash());

@@ -33,8 +33,12 @@ impl Lab {
     /// they are not pairs of finite numbers or too many. From [`MIN_POINTS`] on they are
     /// the set a flow learning "your points" trains on, from its next step.
     pub fn set_points(&mut self, values: &[f32]) -> Result<()> {
-        if !values.len().is_multiple_of(2) || values.len() / 2 > MAX_POINTS {
-            let msg = format!("{} numbers; up to {MAX_POINTS} pairs", values.len());
+        if !values.len().is_multiple_of(2) {
+            let msg = format!("{} numbers, not pairs", values.len());
+            return Err(Error::Invalid("your points", msg));
+        }
+        if values.len() / 2 > MAX_POINTS {
+            let msg = format!("{} points; at most {MAX_POINTS}", values.len() / 2);
             return Err(Error::Invalid("your points", msg));
         }
         if values.iter().any(|v| !v.is_finite()) {
