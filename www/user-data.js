@@ -84,7 +84,8 @@ export function restorePoints() {
 function describe() {
   const [drawn, set] = state.app.points_count();
   let text;
-  if (!drawn) text = 'No points yet: draw some on the density map, or import a CSV.';
+  if (!drawn && set) text = `No points drawn: training keeps the last ${set} until there are ${MIN_POINTS}.`;
+  else if (!drawn) text = 'No points yet: draw some on the density map, or import a CSV.';
   else if (set === 0) text = `${drawn} points: ${MIN_POINTS - drawn} more and they become the data set "your points".`;
   else if (drawn < MIN_POINTS) text = `${drawn} points: training keeps the last ${set} until there are ${MIN_POINTS}.`;
   else text = `${drawn} points (a fifth held out for the test NLL; its entropy, the NLL's floor, is unknown).`;
