@@ -49,6 +49,10 @@ test('with storage that throws the page starts, says once that points are not ke
   const [drawn] = await count(page);
   assert.ok(drawn >= 20, `${drawn}`);
   assert.match(await page.textContent('#points-note'), new RegExp(`^${drawn} points .*Not kept for your next visit`));
+  // Cleared, the set trained on stays until there are 20 again, and the note says so.
+  await page.click('#clear-points');
+  assert.deepEqual(await count(page), [0, drawn]);
+  assert.match(await page.textContent('#points-note'), new RegExp(`^No points drawn: training keeps the last ${drawn} until there are 20`));
   assert.deepEqual(errors, []);
   await context.close();
 });
