@@ -84,3 +84,13 @@ test('a drawing too large for storage is not kept, says so until a save succeeds
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a link with a right-to-left override is echoed without it (issue 30, item 8)', async () => {
+  const context = await env.browser.newContext();
+  const { page, errors } = await openWith(context, () => {}, null, '#seed=%E2%80%AEevil');
+  const text = await page.textContent('#messages');
+  assert.match(text, /'evil'/);
+  assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
