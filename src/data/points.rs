@@ -18,6 +18,12 @@ pub const MAX_JITTER: f64 = 1.0;
 const HELD_OUT_EVERY: usize = 5;
 /// The seed of the split: the same points always split the same way.
 const SPLIT_SEED: u64 = 0x0005_B117;
+/// Largest coordinate a set may have. The view window is `[-4, 4]^2` and every flow starts
+/// near the identity on a standard normal; a file in other units is scaled into the view.
+pub const MAX_COORD: f32 = 1e3;
+/// Smallest standard deviation a set may have along each axis: below it the points are a
+/// spot or a line, with no area for a density (its NLL falls without bound).
+pub const MIN_SPREAD: f64 = 1e-3;
 
 /// A drawn or imported set of 2-D points, split into a training part and a held-out part.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +35,8 @@ pub struct PointSet {
 
 impl PointSet {
     /// The set of `points` (in the order given, which [`Self::points`] keeps); refused if
-    /// it has fewer than [`MIN_POINTS`] or more than [`MAX_POINTS`] or a value is not finite.
+    /// it has fewer than [`MIN_POINTS`] or more than [`MAX_POINTS`], a value is not finite
+    /// or beyond [`MAX_COORD`], or the points spread less than [`MIN_SPREAD`] along an axis.
     pub fn new(points: Vec<Point>) -> Result<PointSet> {
         if points.len() < MIN_POINTS {
             let msg = format!(
@@ -44,6 +51,27 @@ impl PointSet {
         }
         if let Some(i) = points.iter().position(|p| !p.iter().all(|v| v.is_finite())) {
             let msg = format!("point {} is not finite", i + 1);
+            return Err(Error::Invalid("your points", msg));
+        }
+        if let Some(i) = points
+            .iter()
+            .position(|p| p.iter().any(|v| v.abs() > MAX_COORD))
+        {
+            let [x, y] = points[i].map(|v| readable(v as f64));
+            let msg = format!(
+                "point {} at ({x}, {y}) lies beyond ±{MAX_COORD} (the view window is [-4, 4]); \
+                 scale the points into the view",
+                i + 1
+            );
+            return Err(Error::Invalid("your points", msg));
+        }
+        if let Some((axis, sd)) = thinnest(&points).filter(|&(_, sd)| sd < MIN_SPREAD) {
+            let msg = format!(
+                "the points do not spread along {} (standard deviation {}, under {MIN_SPREAD}): \
+                 a density needs an area to spread over",
+                ["x", "y"][axis],
+                readable(sd)
+            );
             return Err(Error::Invalid("your points", msg));
         }
         let mut order: Vec<usize> = (0..points.len()).collect();
@@ -85,6 +113,62 @@ impl PointSet {
                 p.map(|v| (v as f64 + jitter * rng.sample::<f64, _>(StandardNormal)) as f32)
             })
             .collect()
+    }
+}
+
+/// The axis along which `points` spread least, and their standard deviation along it.
+fn thinnest(points: &[Point]) -> Option<(usize, f64)> {
+    let n = points.len() as f64;
+    (0..2)
+        .map(|i| {
+            let mean = points.iter().map(|p| p[i] as f64).sum::<f64>() / n;
+            let var = points
+                .iter()
+                .map(|p| (p[i] as f64 - mean).powi(2))
+                .sum::<f64>()
+                / n;
+            (i, var.sqrt())
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// Most times its middle half's width the range of an imported set may be along an axis.
+/// A set beyond it, scaled into the view, would show its middle half as one spot.
+pub const MAX_RANGE_TO_MIDDLE: f64 = 100.0;
+
+/// The point that dominates the scale of `points`, if one does: where the range along an
+/// axis is over [`MAX_RANGE_TO_MIDDLE`] times the width of the middle half (the
+/// interquartile range), the point farthest from the median along it. Returns its index,
+/// the axis and the ratio.
+pub fn dominating(points: &[Point]) -> Option<(usize, usize, f64)> {
+    (0..2).find_map(|axis| {
+        let mut values: Vec<f64> = points.iter().map(|p| p[axis] as f64).collect();
+        let n = values.len();
+        let mut at = |q: usize| *values.select_nth_unstable_by(q, f64::total_cmp).1;
+        let (lo, median, hi) = (at(n / 4), at(n / 2), at(3 * n / 4));
+        let (min, max) = (at(0), at(n - 1));
+        let ratio = (max - min) / (hi - lo);
+        // A set with no spread at all is the spread check's to refuse.
+        if max == min || ratio <= MAX_RANGE_TO_MIDDLE {
+            return None;
+        }
+        let far = (0..n).max_by(|&i, &j| {
+            let d = |k: usize| (points[k][axis] as f64 - median).abs();
+            d(i).total_cmp(&d(j))
+        })?;
+        Some((far, axis, ratio))
+    })
+}
+
+/// `v` for a message, readable at any size: four decimals from 0.001 to 100,000, else
+/// three significant digits in exponent form (`3.000e38`, not 39 digits).
+pub fn readable(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if (1e-3..1e5).contains(&v.abs()) {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.3e}")
     }
 }
 

@@ -5,7 +5,7 @@
 use super::lab::Lab;
 use crate::data::csv_file::{self, BadRows};
 use crate::data::digits::images_csv;
-use crate::data::points::{erase, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
+use crate::data::points::{dominating, erase, readable, PointSet, Stamp, MAX_POINTS, MIN_POINTS};
 use crate::data::{flatten, unflatten, Point};
 use crate::{Error, Result};
 use rand::{rngs::StdRng, SeedableRng};
@@ -92,6 +92,18 @@ impl Lab {
             );
             return Err(Error::Invalid("CSV", msg));
         }
+        if let Some((i, axis, ratio)) = dominating(&parsed.points) {
+            let [x, y] = parsed.points[i].map(|v| readable(v as f64));
+            let msg = format!(
+                "point {} at ({x}, {y}) dominates the scale: along {} the points span {} times \
+                 their middle half (at most {}); remove it and import again",
+                i + 1,
+                ["x", "y"][axis],
+                readable(ratio),
+                crate::data::points::MAX_RANGE_TO_MIDDLE
+            );
+            return Err(Error::Invalid("CSV", msg));
+        }
         let mut words = format!("Imported {} points", parsed.points.len());
         if let Some([a, b]) = &parsed.header {
             let [a, b] = [a, b].map(|n| super::values::quote(n));
@@ -103,8 +115,10 @@ impl Lab {
         let points = if fit {
             let f = csv_file::fit(&parsed.points);
             words += &format!(
-                "; moved into the view: x' = (x - ({:.4}, {:.4})) x {:.4}",
-                f.centre[0], f.centre[1], f.factor
+                "; moved into the view: x' = (x - ({}, {})) x {}",
+                readable(f.centre[0] as f64),
+                readable(f.centre[1] as f64),
+                readable(f.factor as f64)
             );
             f.apply(&parsed.points)
         } else {

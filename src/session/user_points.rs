@@ -37,13 +37,15 @@ impl UserPoints {
         self.set.as_ref()
     }
 
-    /// Replaces the points; from [`MIN_POINTS`] on they are the new set, returned.
+    /// Replaces the points; from [`MIN_POINTS`] on they are the new set, returned. A set
+    /// [`PointSet::new`] refuses changes nothing.
     pub(super) fn replace(&mut self, drawn: Vec<Point>) -> Result<Option<Arc<PointSet>>> {
-        self.drawn = drawn;
-        if self.drawn.len() < MIN_POINTS {
+        if drawn.len() < MIN_POINTS {
+            self.drawn = drawn;
             return Ok(None);
         }
-        let set = Arc::new(PointSet::new(self.drawn.clone())?);
+        let set = Arc::new(PointSet::new(drawn.clone())?);
+        self.drawn = drawn;
         self.set = Some(set.clone());
         Ok(Some(set))
     }
