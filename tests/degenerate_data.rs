@@ -94,7 +94,10 @@ fn the_scaling_message_prints_readable_numbers_at_any_scale() {
         .map(|p| [p[0] * 1e5 + 2e7, p[1] * 1e5])
         .collect();
     let words = lab.import_csv(csv(&far).as_bytes(), false, true).unwrap();
-    assert!(words.contains("x' = (x - (2.001e7, -15093.9844)) x 1.311e-5."), "{words}");
+    assert!(
+        words.contains("x' = (x - (2.001e7, -15093.9844)) x 1.311e-5."),
+        "{words}"
+    );
     assert!(!words.contains("0.0000)") && words.len() < 200, "{words}");
     let [x, y] = [readable(3e38), readable(-2.5e-9)];
     assert_eq!((x.as_str(), y.as_str()), ("3.000e38", "-2.500e-9"));

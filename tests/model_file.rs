@@ -210,3 +210,20 @@ fn a_files_event_note_is_cut_short() {
     let cut = arflow::session::model_file::EVENT_CHARS;
     assert_eq!(event, "e".repeat(cut) + "…");
 }
+
+/// A link's model has no history: its test NLL is computed anew, the same as the lab that
+/// wrote it computes (it showed "test NLL –" until training ran; issue 30, item 11).
+#[test]
+fn a_links_model_gets_its_test_nll() {
+    let mut source = trained("layers=2&hidden=8,8", 20);
+    source.refresh_metric();
+    let expected = source.progress().metric.unwrap();
+    let mut lab = trained("layers=2&hidden=8,8", 1);
+    lab.import_model(&source.model_json(false, false)).unwrap();
+    assert_eq!(lab.progress().metric, None);
+    lab.evaluate();
+    assert_eq!(lab.progress().metric, Some(expected));
+    // A file with a test history shows its last value and computes nothing.
+    lab.import_model(&source.model_json(true, true)).unwrap();
+    assert!(lab.progress().metric.is_some());
+}

@@ -10,6 +10,9 @@ import { panelTitle } from './help.js';
 // Longest model blob a shared link carries (characters of base64url): links much longer
 // than this break in mail and chat programs.
 export const MAX_LINK_MODEL = 16000;
+// Most bytes a link's model may inflate to: a model that fits in a link inflates to a few
+// times its length, and a deflate bomb stops here, before the page holds more.
+export const MAX_LINK_TEXT = 1 << 20;
 const MODEL_KEY = '&model=';
 
 // `hooks.restart()` starts a new generation from the App as it now is (the worker is
@@ -183,7 +186,41 @@ export function importModel(text, name) {
   return true;
 }
 
-const fromBase64Url = (text) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+function fromBase64Url(text) {
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  } catch {
+    throw new Error('its data is not base64url text');
+  }
+}
+
+// `bytes` inflated (raw deflate) as UTF-8 text, refused past `most` bytes: the stream is
+// read a piece at a time and cancelled there, so a bomb never inflates whole.
+async function inflate(bytes, most) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    let r;
+    try {
+      r = await reader.read();
+    } catch {
+      throw new Error('its data is damaged or cut short');
+    }
+    if (r.done) break;
+    size += r.value.length;
+    if (size > most) {
+      reader.cancel().catch(() => {});
+      throw new Error(`it inflates to more than ${most} bytes, far more than a model a link holds`);
+    }
+    parts.push(r.value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(await new Blob(parts).arrayBuffer());
+  } catch {
+    throw new Error('its data is not text');
+  }
+}
 
 async function pipe(bytes, stream) {
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
@@ -207,7 +244,8 @@ export function splitModel(hash) {
 
 export async function loadLinkModel(blob) {
   try {
-    const text = new TextDecoder().decode(await pipe(fromBase64Url(blob), new DecompressionStream('deflate-raw')));
+    if (blob.length > MAX_LINK_MODEL) throw new Error(`it is ${blob.length} characters, more than a link the page writes holds (${MAX_LINK_MODEL})`);
+    const text = await inflate(fromBase64Url(blob), MAX_LINK_TEXT);
     importModel(text, 'the model in the link');
   } catch (e) {
     message(`The model in the link could not be read (${e.message}); the settings were loaded without it.`, 'warn');

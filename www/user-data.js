@@ -168,6 +168,13 @@ function wireBrush() {
 
 // A CSV file's points replace the user's; a refused file changes nothing.
 export async function importCsv(file) {
+  // Too large a file is refused before it is read: it never takes the page's memory.
+  const most = JSON.parse(state.app.read('limits')).csv_bytes;
+  if (file.size > most) {
+    const mb = (n) => (n / 1048576).toFixed(1);
+    message(`${file.name} was not imported: the file has ${mb(file.size)} MB; at most ${mb(most)} MB can be read. Your points are as they were.`, 'warn');
+    return;
+  }
   const bytes = new Uint8Array(await file.arrayBuffer());
   let words;
   try {

@@ -237,7 +237,8 @@ impl Lab {
         if let Some(d) = &mut lab.comparison {
             d.rival.resume_at(step);
         }
-        lab.metric_due = false;
+        // A file without a test history (a link's model) has its test NLL computed anew.
+        lab.metric_due = lab.progress.metric.is_none();
         self.replace_with(lab);
         Ok(())
     }

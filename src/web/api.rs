@@ -49,7 +49,8 @@ impl App {
     /// point's path, or `null`), `costs` (MAF and IAF measured, `[current, twin]`),
     /// `dimension-cost` (the same as `D` grows, with what it claims) or
     /// `model` (`order` of the chosen layer, the learned `base`'s caption, the
-    /// composition's `aspect`).
+    /// composition's `aspect`) or `limits` (the largest file each decoder takes, checked
+    /// before the file is read into the page).
     pub fn read(&self, what: &str) -> Result<String, JsError> {
         match what {
             "status" => Ok(self.status_json()),
@@ -62,6 +63,7 @@ impl App {
                 "aspect": self.composition_aspect(),
             })
             .to_string()),
+            "limits" => Ok(json!({"csv_bytes": crate::data::csv_file::MAX_BYTES}).to_string()),
             _ => Err(unknown("read-out", what)),
         }
     }
