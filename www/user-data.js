@@ -26,7 +26,7 @@ function spread() {
 // Local storage may be missing, may throw on every call (storage disabled, a sandboxed
 // frame, some private windows) or may be full. The points then last the session: the note
 // under them says so until a save succeeds, and the page says it once as a message.
-const kept = { unkept: '', told: false };
+const kept = { unkept: '', told: false, timer: null };
 
 // Removes the stored points, if storage lets us: a reload then brings back nothing older
 // than what the note says was kept.
@@ -45,10 +45,32 @@ function notKept(reason) {
   return `Your points will not be kept for your next visit: ${reason}. Everything else works.`;
 }
 
-function save() {
+// The points as storage keeps them: 'f32:' and the base64 of their 32-bit floats, a
+// tenth of the time JSON takes and a third of the room; JSON arrays (older pages) still read.
+function encode(points) {
+  const bytes = new Uint8Array(points.buffer, points.byteOffset, points.byteLength);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return `f32:${btoa(text)}`;
+}
+
+function decode(text) {
+  if (!text.startsWith('f32:')) {
+    const list = JSON.parse(text);
+    if (!Array.isArray(list)) throw new Error('not a list of numbers');
+    return new Float32Array(list);
+  }
+  const bytes = Uint8Array.from(atob(text.slice(4)), (c) => c.charCodeAt(0));
+  if (bytes.length % 4) throw new Error('the stored bytes are not 32-bit numbers');
+  return new Float32Array(bytes.buffer);
+}
+
+function saveNow() {
+  clearTimeout(kept.timer);
+  kept.timer = null;
   const points = state.app.points();
   try {
-    if (points.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(Array.from(points)));
+    if (points.length) localStorage.setItem(STORAGE_KEY, encode(points));
     else localStorage.removeItem(STORAGE_KEY);
     kept.unkept = '';
   } catch (e) {
@@ -57,6 +79,16 @@ function save() {
     const told = notKept(full ? `the browser's storage for this page is full (${points.length / 2} points)` : `local storage is unavailable here (${e.message})`);
     if (told) message(told, 'warn');
   }
+  describe();
+}
+
+// Strokes come many a second: the set is stored once drawing pauses (or the page is left),
+// so a stroke's cost does not grow with the set. Until then what storage holds is older than
+// the page's points, and nothing says they were kept.
+const SAVE_AFTER_MS = 300;
+function save() {
+  clearTimeout(kept.timer);
+  kept.timer = setTimeout(saveNow, SAVE_AFTER_MS);
 }
 
 // Brings back the points kept from the last visit; returns what the page should say about
@@ -71,7 +103,7 @@ export function restorePoints() {
   }
   if (text) {
     try {
-      state.app.set_points(new Float32Array(JSON.parse(text)));
+      state.app.set_points(decode(text));
     } catch (e) {
       forget();
       said = `Your saved points could not be read (${e.message}); they were cleared.`;
@@ -94,14 +126,14 @@ function describe() {
 
 // The points came from elsewhere (a loaded model carries its own): keep and describe them.
 export function pointsReplaced() {
-  save();
-  describe();
+  saveNow();
 }
 
 // After every change of the points: the worker learns them too, storage keeps them, and
 // once there are enough they become the data set.
 function changed() {
-  toWorker('points', { values: state.app.points() });
+  const values = state.app.points();
+  toWorker('points', { values }, [values.buffer]);
   save();
   describe();
   const [, set] = state.app.points_count();
@@ -190,6 +222,9 @@ export async function importCsv(file) {
 
 export function wireUserData(hooks) {
   brush.hooks = hooks;
+  const flush = () => { if (kept.timer) saveNow(); };
+  addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => { if (document.hidden) flush(); });
   wireBrush();
   $('import-csv').addEventListener('click', () => $('csv-file').click());
   $('csv-file').addEventListener('change', async () => {

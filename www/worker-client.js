@@ -21,8 +21,8 @@ const MAX_RESTARTS = 2;
 const watch = { lastHeard: 0, restarts: 0, timer: 0, hooks: null, here: false, pings: 0, waiting: new Map() };
 
 // Sends the message `type` (protocol.js) with `fields`, about the current flow.
-export function toWorker(type, fields = {}) {
-  if (state.worker) state.worker.postMessage(make(TO_WORKER, type, { gen: state.gen, ...fields }));
+export function toWorker(type, fields = {}, transfer = []) {
+  if (state.worker) state.worker.postMessage(make(TO_WORKER, type, { gen: state.gen, ...fields }), transfer);
 }
 
 // Resolves once the worker has answered everything sent before (its messages arrive in

@@ -17,6 +17,20 @@ impl Lab {
         flatten(self.points.drawn())
     }
 
+    /// At most `most` of the user's points to draw, row-major `n x 2`: all of them if there
+    /// are no more, else the newest `most / 2` (the strokes being drawn show in full) and an
+    /// even sample of the older ones. Drawing 200,000 points took a second a frame.
+    pub fn drawn_shown(&self, most: usize) -> Vec<f32> {
+        let drawn = self.points.drawn();
+        if drawn.len() <= most {
+            return flatten(drawn);
+        }
+        let (older, newest) = drawn.split_at(drawn.len() - most / 2);
+        let every = older.len().div_ceil(most - most / 2);
+        let sample = older.iter().step_by(every);
+        sample.chain(newest).flat_map(|p| *p).collect()
+    }
+
     /// The user's points as a set to train on, once there are enough.
     pub fn point_set(&self) -> Option<&Arc<PointSet>> {
         self.points.set()
@@ -37,15 +51,20 @@ impl Lab {
             let msg = format!("{} numbers, not pairs", values.len());
             return Err(Error::Invalid("your points", msg));
         }
-        if values.len() / 2 > MAX_POINTS {
-            let msg = format!("{} points; at most {MAX_POINTS}", values.len() / 2);
+        self.replace_points(unflatten(values))
+    }
+
+    /// [`Self::set_points`] for points as pairs.
+    fn replace_points(&mut self, points: Vec<Point>) -> Result<()> {
+        if points.len() > MAX_POINTS {
+            let msg = format!("{} points; at most {MAX_POINTS}", points.len());
             return Err(Error::Invalid("your points", msg));
         }
-        if values.iter().any(|v| !v.is_finite()) {
+        if points.iter().flatten().any(|v| !v.is_finite()) {
             let msg = "a value is not a finite number".to_string();
             return Err(Error::Invalid("your points", msg));
         }
-        if let Some(set) = self.points.replace(unflatten(values))? {
+        if let Some(set) = self.points.replace(points)? {
             self.marginals.clear();
             if self.trainer.set_points(set) {
                 self.metric_due = true;
@@ -66,12 +85,12 @@ impl Lab {
         let seed = (drawn.len() as u64) << 32 ^ u64::from(at[0].to_bits() ^ at[1].to_bits());
         let mut all = drawn.to_vec();
         all.extend(stamp.points(from, at, spread, &mut StdRng::seed_from_u64(seed)));
-        self.set_points(&flatten(&all))
+        self.replace_points(all)
     }
 
     /// Removes the user's points within `radius` of `at`.
     pub fn erase_points(&mut self, at: Point, radius: f32) -> Result<()> {
-        self.set_points(&flatten(&erase(self.points.drawn(), at, radius)))
+        self.replace_points(erase(self.points.drawn(), at, radius))
     }
 
     /// Replaces the user's points with a CSV file's (`bytes`), moved into the view window

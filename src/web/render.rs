@@ -13,6 +13,8 @@ use wasm_bindgen::prelude::*;
 
 /// Resolution of the target-density picture shown for reverse KL.
 const TARGET_RES: usize = 128;
+/// Most of the user's points the density map and the data panel draw while drawing.
+const SHOWN_POINTS: usize = 4000;
 
 impl App {
     /// Draws the density panel (axes, heatmap, optional data points) on `#heatmap`; only
@@ -31,7 +33,7 @@ impl App {
         draw_image(&c, &heatmap::rgba(density), density.grid.nx, &rect)?;
         let (xs, ys) = device_rect(&c, &rect);
         self.heatmap_rect.set([xs.start, xs.end, ys.start, ys.end]);
-        let drawn = self.drawing.then(|| self.lab.drawn_flat());
+        let drawn = self.drawing.then(|| self.lab.drawn_shown(SHOWN_POINTS));
         let points = drawn.as_deref().unwrap_or(self.lab.data_flat());
         if (self.lab.settings().overlay || self.drawing) && !points.is_empty() {
             charts::overlay(&map, window, "", points, ON_HEATMAP, 1).map_err(js)?;
@@ -59,11 +61,13 @@ impl App {
             _ if self.drawing => {
                 let data = area(backend(canvas(SAMPLES_DATA)?)?);
                 let (drawn, set) = self.lab.drawn_counts();
-                let caption = format!(
-                    "your points: {drawn}{}",
-                    if set == 0 { " (20 needed)" } else { "" }
-                );
-                let points = self.lab.drawn_flat();
+                let points = self.lab.drawn_shown(SHOWN_POINTS);
+                let shown = points.len() / 2;
+                let caption = match (set, shown < drawn) {
+                    (0, _) => format!("your points: {drawn} (20 needed)"),
+                    (_, true) => format!("your points: {drawn} ({shown} shown, the newest all)"),
+                    _ => format!("your points: {drawn}"),
+                };
                 charts::scatter(&data, window, &caption, &points, Dots::Data).map_err(js)?;
             }
             Objective::ForwardKl(d) | Objective::ReverseKlData(d) => {

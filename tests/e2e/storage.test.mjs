@@ -59,16 +59,19 @@ test('with storage that throws the page starts, says once that points are not ke
 
 test('a drawing too large for storage is not kept, says so until a save succeeds, and a reload brings back no older set', async () => {
   const context = await env.browser.newContext();
-  // Room for one blob's points, not two.
-  const { page, errors } = await openWith(context, small, 9000);
+  // Room for one blob's points, not two (8 bytes a point, in base64).
+  const { page, errors } = await openWith(context, small, 2500);
+  const stored = () => page.evaluate(() => atob((localStorage.getItem('arflow.points') || 'f32:').slice(4)).length / 8);
+  // Stored once drawing pauses.
+  const storedIs = (n) => page.waitForFunction((n) => atob((localStorage.getItem('arflow.points') || 'f32:').slice(4)).length / 8 === n, n);
   await blob(page, -1.5, 1);
   const [first] = await count(page);
-  const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('arflow.points') || '[]').length / 2);
-  assert.equal(await stored(), first);
+  await storedIs(first);
   assert.doesNotMatch(await page.textContent('#points-note'), /Not kept/);
   await blob(page, 1.5, -1);
   const [both] = await count(page);
   assert.ok(both > first, `${both} ${first}`);
+  await page.waitForFunction(() => /Not kept/.test(document.getElementById('points-note').textContent));
   assert.match(await page.textContent('#points-note'), /Not kept for your next visit: the browser's storage for this page is full/);
   assert.match(await page.textContent('#messages'), /will not be kept/);
   // What storage holds is not older than what the page said it kept: nothing.
@@ -79,7 +82,7 @@ test('a drawing too large for storage is not kept, says so until a save succeeds
   // A set that fits again is kept, and the note says nothing more.
   await blob(page, 0, 0);
   const [again] = await count(page);
-  assert.equal(await stored(), again);
+  await storedIs(again);
   assert.doesNotMatch(await page.textContent('#points-note'), /Not kept/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -93,4 +96,28 @@ test('a link with a right-to-left override is echoed without it (issue 30, item 
   assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('points stored by an older page come back, and unreadable ones are cleared with a message (issue 30, item 11)', async () => {
+  const once = (value) => {
+    if (sessionStorage.getItem('stored')) return;
+    sessionStorage.setItem('stored', '1');
+    localStorage.setItem('arflow.points', value);
+  };
+  const older = JSON.stringify(Array.from({ length: 80 }, (_, i) => Math.sin(i * 1.7)));
+  let context = await env.browser.newContext();
+  let { page, errors } = await openWith(context, once, older);
+  assert.deepEqual(await count(page), [40, 40]);
+  assert.deepEqual(errors, []);
+  await context.close();
+  for (const hostile of ['{"length":1e9}', '"unterminated', 'f32:###', 'f32:AAAAAA', '[1,2,3]', JSON.stringify(Array(80).fill(1e39))]) {
+    context = await env.browser.newContext();
+    ({ page, errors } = await openWith(context, once, hostile));
+    assert.match(await page.textContent('#messages'), /Your saved points could not be read \(.+\); they were cleared\./, hostile);
+    assert.equal(await page.evaluate(() => localStorage.getItem('arflow.points')), null);
+    assert.deepEqual(await count(page), [0, 0]);
+    assert.match(await page.textContent('#status'), /step 0/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
