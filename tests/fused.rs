@@ -128,7 +128,7 @@ fn steps_shared_with_helpers_give_the_same_trajectory_to_the_last_bit() {
                     h => {
                         let (loss, grad) = helpers[h - 1].compute(&theta, &batch, &[i]);
                         let (loss, grad) = (loss[0], grad.to_vec());
-                        shared.put_chunk(i, loss, &grad);
+                        assert!(shared.put_chunk(i, loss, &grad));
                     }
                 }
             }

@@ -42,9 +42,23 @@ impl Lab {
         self.trainer.compute_chunk(i);
     }
 
-    /// Chunk `i`'s loss and gradient from a helper.
-    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
-        self.trainer.put_chunk(i, loss, gradient);
+    /// Chunk `i`'s loss and gradient from a helper, which is not trusted: a gradient of the
+    /// wrong length or with a number that is not finite is dropped and the chunk computed
+    /// here. Returns what the helper did wrong, if it did: a wrong length always; numbers
+    /// that are not finite when this thread's own are (a diverging model makes them on
+    /// every thread, and that is the guard's to handle, not the helper's fault).
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) -> Option<String> {
+        if self.trainer.put_chunk(i, loss, gradient) {
+            return None;
+        }
+        self.trainer.compute_chunk(i);
+        let expected = self.trainer.chunk_gradient_len();
+        if gradient.len() != expected {
+            let got = gradient.len();
+            return Some(format!("a gradient of {got} numbers, not {expected}"));
+        }
+        let own = self.trainer.chunk_finite(i);
+        own.then(|| "a loss or gradient that is not a finite number".to_string())
     }
 
     /// Ends the shared step (every chunk computed or put).

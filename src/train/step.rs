@@ -96,10 +96,21 @@ impl Trainer {
         fused.compute(self.config.objective, &self.work.batch, i);
     }
 
-    /// Chunk `i`'s loss and gradient, computed by a helper.
-    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
+    /// Chunk `i`'s loss and gradient, computed by a helper; false (nothing kept) unless
+    /// the gradient has the flow's length and its numbers are finite.
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) -> bool {
         let fused = self.work.fused.as_mut().expect("a fused step began");
-        fused.put(i, loss, gradient);
+        fused.put(i, loss, gradient)
+    }
+
+    /// Whether chunk `i`, as computed or put, is finite.
+    pub fn chunk_finite(&self, i: usize) -> bool {
+        self.work.fused.as_ref().is_some_and(|f| f.finite(i))
+    }
+
+    /// The length of a chunk's gradient.
+    pub fn chunk_gradient_len(&self) -> usize {
+        self.work.fused.as_ref().map_or(0, |f| f.gradient_len())
     }
 
     /// The step's batch loss, with its gradient in `self.work.grad` (the flow's layout): summed

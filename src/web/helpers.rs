@@ -45,9 +45,11 @@ impl App {
         self.lab.compute_chunk(i);
     }
 
-    /// Chunk `i`'s loss and gradient from a helper.
-    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) {
-        self.lab.put_chunk(i, loss, gradient);
+    /// Chunk `i`'s loss and gradient from a helper; a wrong-sized or non-finite one is
+    /// computed here instead, and what the helper did wrong is returned (see
+    /// `Lab::put_chunk`).
+    pub fn put_chunk(&mut self, i: usize, loss: f64, gradient: &[f32]) -> Option<String> {
+        self.lab.put_chunk(i, loss, gradient)
     }
 
     /// Ends the begun step (every chunk computed or put).

@@ -78,12 +78,25 @@ impl Chunked {
         self.slots[i] = slot;
     }
 
-    /// Chunk `i`'s loss and gradient, computed elsewhere.
-    pub fn put(&mut self, i: usize, loss: f64, gradient: &[f32]) {
+    /// Chunk `i`'s loss and gradient, computed elsewhere; refused (false, nothing kept)
+    /// unless the gradient has this flow's length and every number is finite.
+    pub fn put(&mut self, i: usize, loss: f64, gradient: &[f32]) -> bool {
+        let finite = loss.is_finite() && gradient.iter().all(|v| v.is_finite());
+        if gradient.len() != self.step.gradient_len() || !finite {
+            return false;
+        }
         let mut slot = self.slot(i);
         slot.1.copy_from_slice(gradient);
         slot.0 = loss;
         self.slots[i] = slot;
+        true
+    }
+
+    /// Whether chunk `i`'s loss and gradient are finite numbers.
+    pub fn finite(&self, i: usize) -> bool {
+        self.slots
+            .get(i)
+            .is_some_and(|(l, g)| l.is_finite() && g.iter().all(|v| v.is_finite()))
     }
 
     /// Slot `i`'s buffers, taken out (its gradient sized).
