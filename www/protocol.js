@@ -26,7 +26,8 @@ export const TO_WORKER = {
 // Training worker -> page.
 export const FROM_WORKER = {
   // Progress (src/session/codec.rs's codec), parameters and the last rollback of flow gen.
-  state: ['gen', 'progress', 'event', 'params', 'memory', 'threads'],
+  // `threads` train now; `helpers` names the last helper replaced and why ('' if none).
+  state: ['gen', 'progress', 'event', 'params', 'memory', 'threads', 'helpers'],
   pong: ['id'],
   cost: ['gen', 'json'],
   dimensions: ['gen', 'values'], // MAF and IAF at D = 2..64 (src/session/dimension_cost.rs, flat)

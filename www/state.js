@@ -20,6 +20,7 @@ export const state = {
   workerMemory: 0, // the worker's wasm memory in bytes, as it last said
   threads: 1, // the threads asked to train (the Compute box), this worker's and its helpers
   trainThreads: 1, // the threads training, as the worker last said
+  helperNote: '', // the last helper the worker replaced, and why ('' if none)
   gpu: null, // the wasm Gpu handle while WebGPU draws the heatmap and samples, else null
   gpuDevice: null, // the connected Gpu handle, whether in use or not; null if none or failed
   gpuBusy: false, // a GPU job is running

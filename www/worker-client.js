@@ -61,7 +61,14 @@ function threadsFor(choice) {
 export function chooseThreads(choice) {
   state.threads = threadsFor(choice);
   toWorker('threads', { n: state.threads });
-  if (!watch.here) $('worker-note').textContent = `Training: in a background worker, on ${state.threads} thread${state.threads > 1 ? 's (each computes a share of every batch)' : ''}.`;
+  writeWorkerNote();
+}
+
+// The Compute box's note: the threads asked for, and the last helper replaced, if any.
+function writeWorkerNote() {
+  if (watch.here) return;
+  const base = `Training: in a background worker, on ${state.threads} thread${state.threads > 1 ? 's (each computes a share of every batch)' : ''}.`;
+  $('worker-note').textContent = state.helperNote ? `${base} ${capital(state.helperNote)}.` : base;
 }
 
 function deadline() {
@@ -85,6 +92,10 @@ const heard = {
   state(m) {
     state.workerMemory = m.memory;
     state.trainThreads = m.threads;
+    if (m.helpers !== state.helperNote) {
+      state.helperNote = m.helpers;
+      writeWorkerNote();
+    }
     if (m.gen !== state.gen) return;
     state.app.absorb(m.params, m.progress, m.event);
     watch.hooks.onState();

@@ -5,7 +5,7 @@
 // 'threads' message) it trains with N - 1 helper threads (threads.js).
 import { loadEngine } from './engine.js';
 import { dispatch, errorText, make, FROM_WORKER, TO_WORKER } from './protocol.js';
-import { setThreads, sharedStep, threadCount } from './threads.js';
+import { helperNote, setThreads, sharedStep, threadCount } from './threads.js';
 
 const CHUNK_MS = 40;
 const POST_EVERY_MS = 60;
@@ -25,8 +25,8 @@ function post() {
   const params = w.app.parameters();
   const event = w.app.event();
   const memory = w.engine.memory.buffer.byteLength;
-  const threads = threadCount();
-  postMessage(make(FROM_WORKER, 'state', { gen: w.gen, progress, event, params, memory, threads }), [params.buffer, progress.buffer]);
+  const [threads, helpers] = [threadCount(), helperNote()];
+  postMessage(make(FROM_WORKER, 'state', { gen: w.gen, progress, event, params, memory, threads, helpers }), [params.buffer, progress.buffer]);
   w.lastPost = performance.now();
 }
 

@@ -11,9 +11,16 @@ const TYPES = {
   '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
 };
 
-export async function serve() {
+// `overrides` maps a path (`/www/helper.js`) to a function giving the JavaScript served in
+// its place: a test's hostile stand-in for a file.
+export async function serve(overrides = {}) {
   const server = http.createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    if (overrides[path]) {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      res.end(overrides[path]());
+      return;
+    }
     const file = join(ROOT, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
