@@ -22,6 +22,7 @@ pub mod images;
 pub mod lab;
 pub mod marginals;
 pub mod model_file;
+pub mod model_numbers;
 pub mod rebuild;
 pub mod settings;
 pub mod space;

@@ -8,10 +8,12 @@
 
 use super::codec::{ComparisonUpdate, Progress, Update};
 use super::lab::Lab;
+use super::model_numbers::{Read, Written};
 use super::settings::Settings;
 use crate::data::Point;
 use crate::train::adam::Optimiser;
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// The `format` field of a model file.
@@ -24,6 +26,9 @@ pub const VERSION: u64 = 1;
 pub const PARAMETER_BOUND: f32 = 1e4;
 /// The largest step a model file may hold: the largest integer a page's number holds exactly.
 pub const MAX_STEP: u64 = (1 << 53) - 1;
+/// The largest model file the page reads, in bytes: twice the largest flow's own file (12
+/// layers of 256,256,256,256 with Adam's state: 118 MB). A larger one is refused unread.
+pub const MAX_FILE_BYTES: usize = 256 << 20;
 /// Most characters of a loaded file's event note that the page shows.
 pub const EVENT_CHARS: usize = 300;
 
@@ -31,8 +36,75 @@ fn bad(why: String) -> Error {
     Error::Invalid("model file", why)
 }
 
-fn numbers(values: &[f32]) -> Value {
-    Value::from(values.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())
+/// A model file as written, its fields in the order a JSON object's keys sort.
+#[derive(Serialize)]
+struct FileOut<'a> {
+    data: &'static str,
+    event: &'a Option<String>,
+    format: &'static str,
+    history: Option<Value>,
+    made_by: &'static str,
+    optimiser: Option<OptimiserOut<'a>>,
+    parameters: Written<'a>,
+    points: Option<Value>,
+    rival_parameters: Option<Written<'a>>,
+    settings: String,
+    step: u64,
+    version: u64,
+}
+
+#[derive(Serialize)]
+struct OptimiserOut<'a> {
+    m: Written<'a>,
+    t: i32,
+    v: Written<'a>,
+}
+
+/// A model file as read: the long lists straight into `f32`s, the rest as JSON values to
+/// check one by one (a field that is missing reads as `null`).
+#[derive(Deserialize)]
+struct FileIn {
+    #[serde(default)]
+    format: Value,
+    #[serde(default)]
+    version: Value,
+    #[serde(default)]
+    settings: Value,
+    #[serde(default)]
+    step: Value,
+    #[serde(default)]
+    parameters: Read,
+    #[serde(default)]
+    rival_parameters: Read,
+    #[serde(default)]
+    optimiser: Option<OptimiserIn>,
+    #[serde(default)]
+    history: Value,
+    #[serde(default)]
+    event: Value,
+    #[serde(default)]
+    points: Value,
+}
+
+#[derive(Deserialize)]
+struct OptimiserIn {
+    #[serde(default)]
+    t: Value,
+    #[serde(default)]
+    m: Read,
+    #[serde(default)]
+    v: Read,
+}
+
+/// The `f32`s of a list read, every one finite.
+fn numbers_of(read: Read, what: &str) -> Result<Vec<f32>> {
+    match read {
+        Read::Numbers(v) => Ok(v),
+        Read::BadEntry(i) => Err(bad(format!(
+            "'{what}' entry {i} is not a finite 32-bit number"
+        ))),
+        Read::NotAList => Err(bad(format!("'{what}' is not a list of numbers"))),
+    }
 }
 
 fn series(points: &[(u64, f64)]) -> Value {
@@ -120,8 +192,7 @@ impl Lab {
     pub fn model_json(&self, optimiser: bool, history: bool) -> String {
         let t = &self.trainer;
         let adam = (optimiser && t.step_count() == self.progress.step && t.step_count() > 0)
-            .then(|| t.optimiser())
-            .map(|o| json!({"t": o.t, "m": numbers(&o.m), "v": numbers(&o.v)}));
+            .then(|| t.optimiser());
         let points = t.points().map(|p| {
             let pairs = p.points().iter().map(|&[a, b]| json!([a as f64, b as f64]));
             Value::from(pairs.collect::<Vec<_>>())
@@ -129,21 +200,27 @@ impl Lab {
         let h = &t.history;
         let history = history
             .then(|| json!({"loss": series(h.loss.points()), "test": series(h.test.points())}));
-        json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "made_by": concat!("arflow ", env!("CARGO_PKG_VERSION")),
-            "settings": self.settings.to_hash(),
-            "data": self.settings.objective().target_name(),
-            "step": self.progress.step,
-            "parameters": numbers(&t.flow.parameters()),
-            "rival_parameters": self.comparison.as_ref().map(|d| numbers(&d.rival.flow.parameters())),
-            "optimiser": adam,
-            "history": history,
-            "event": self.progress.event,
-            "points": points,
-        })
-        .to_string()
+        let parameters = t.flow.parameters();
+        let rival = self.comparison.as_ref().map(|d| d.rival.flow.parameters());
+        let file = FileOut {
+            data: self.settings.objective().target_name(),
+            event: &self.progress.event,
+            format: FORMAT,
+            history,
+            made_by: concat!("arflow ", env!("CARGO_PKG_VERSION")),
+            optimiser: adam.as_ref().map(|o| OptimiserOut {
+                m: Written(&o.m),
+                t: o.t,
+                v: Written(&o.v),
+            }),
+            parameters: Written(&parameters),
+            points,
+            rival_parameters: rival.as_deref().map(Written),
+            settings: self.settings.to_hash(),
+            step: self.progress.step,
+            version: VERSION,
+        };
+        serde_json::to_string(&file).expect("a model file's fields all write as JSON")
     }
 
     /// Replaces the model with a file's ([`Self::model_json`]'s text): the same
@@ -151,17 +228,17 @@ impl Lab {
     /// training carries on as it would have; the model it replaces is kept for undo.
     /// Refused, with nothing changed, if the file is not one this build reads.
     pub fn import_model(&mut self, text: &str) -> Result<()> {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
+        let v: FileIn = serde_json::from_str(text).map_err(|e| {
             bad(format!(
                 "not a model file, or a damaged or truncated one ({e})"
             ))
         })?;
-        if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        if v.format.as_str() != Some(FORMAT) {
             return Err(bad(format!(
                 "not an arflow model (no \"format\": \"{FORMAT}\")"
             )));
         }
-        match v.get("version").and_then(Value::as_u64) {
+        match v.version.as_u64() {
             Some(n) if n > VERSION => {
                 let msg =
                     format!("made by a newer arflow (schema {n}; this page reads up to {VERSION})");
@@ -170,43 +247,39 @@ impl Lab {
             Some(1..) => {}
             _ => return Err(bad("its schema version is missing or wrong".into())),
         }
-        let hash = v["settings"]
+        let hash = v
+            .settings
             .as_str()
             .ok_or_else(|| bad("no settings".into()))?;
         let (settings, notes) = Settings::from_hash(hash);
         if let Some(note) = notes.first() {
             return Err(bad(format!("its settings do not read here ({note})")));
         }
-        let points = match &v["points"] {
+        let points = match &v.points {
             Value::Null => Vec::new(),
             p => read_pairs(p)?,
         };
         let mut lab = Lab::with_points(settings, &points)?;
-        let mut params = read_numbers(&v["parameters"], "parameters")?;
+        let mut params = numbers_of(v.parameters, "parameters")?;
         if lab.comparison.is_some() {
-            params.extend(read_numbers(&v["rival_parameters"], "rival_parameters")?);
+            params.extend(numbers_of(v.rival_parameters, "rival_parameters")?);
         }
         let plausible = |x: f32| x.abs() <= PARAMETER_BOUND;
         let rule = format!("no trained model has a parameter beyond ±{PARAMETER_BOUND:e}");
         keep_to(&params, "parameters", plausible, &rule)?;
-        let step = v["step"]
-            .as_u64()
-            .filter(|&s| s <= MAX_STEP)
-            .ok_or_else(|| {
-                bad(format!(
-                    "its step is not a whole number from 0 to {MAX_STEP}"
-                ))
-            })?;
-        let loss = read_series(&v["history"]["loss"], "loss")?;
-        let test = read_series(&v["history"]["test"], "test")?;
+        let step = v.step.as_u64().filter(|&s| s <= MAX_STEP).ok_or_else(|| {
+            bad(format!(
+                "its step is not a whole number from 0 to {MAX_STEP}"
+            ))
+        })?;
+        let loss = read_series(&v.history["loss"], "loss")?;
+        let test = read_series(&v.history["test"], "test")?;
         let update = Update {
             progress: Progress {
                 step,
                 metric: test.last().map(|t| t.1),
                 // The page's own notes are a sentence or two; a file may say anything.
-                event: v["event"]
-                    .as_str()
-                    .map(|e| crate::error::echo(e, EVENT_CHARS)),
+                event: v.event.as_str().map(|e| crate::error::echo(e, EVENT_CHARS)),
                 ..Progress::default()
             },
             loss,
@@ -216,15 +289,15 @@ impl Lab {
         };
         lab.absorb(&params, update)
             .map_err(|e| bad(format!("its numbers do not fit its flow ({e})")))?;
-        let optimiser = match &v["optimiser"] {
-            Value::Null => None,
-            o => Some(Optimiser {
-                t: o["t"]
+        let optimiser = match v.optimiser {
+            None => None,
+            Some(o) => Some(Optimiser {
+                t: o.t
                     .as_i64()
                     .and_then(|t| i32::try_from(t).ok())
                     .ok_or_else(|| bad("the optimiser's step is not a whole number".into()))?,
-                m: read_numbers(&o["m"], "optimiser m")?,
-                v: read_numbers(&o["v"], "optimiser v")?,
+                m: numbers_of(o.m, "optimiser m")?,
+                v: numbers_of(o.v, "optimiser v")?,
             }),
         };
         if let Some(o) = &optimiser {
