@@ -5,6 +5,7 @@
 import { state, $, status } from './state.js';
 import { message } from './controls.js';
 import { askWorker } from './worker-client.js';
+import { make, TO_CHECKER } from './protocol.js';
 import { panelTitle } from './help.js';
 
 // Longest model blob a shared link carries (characters of base64url): links much longer
@@ -173,13 +174,45 @@ async function exportModel() {
   download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, new Blob([json], { type: 'application/json' }));
 }
 
-// A model file's text replaces the model; a refused file changes nothing.
-export function importModel(text, name) {
+// Model files over this many characters are read first by a checker of their own
+// (model-check.js), off the page's thread and out of its memory.
+const CHECK_APART = 1 << 20;
+
+// Why the model file `text` does not read ('' if it does), from a checker worker.
+function check(text) {
+  return new Promise((done) => {
+    const checker = new Worker(new URL(`./model-check.js${location.search}`, import.meta.url), { type: 'module' });
+    const end = (why) => {
+      checker.terminate();
+      done(why);
+    };
+    checker.onmessage = ({ data }) => end(data.message);
+    checker.onerror = (e) => {
+      e.preventDefault();
+      end(`the checker failed (${e.message || 'its script did not load'})`);
+    };
+    checker.postMessage(make(TO_CHECKER, 'check', { text }));
+  });
+}
+
+// A model file's text replaces the model; a refused file changes nothing. Larger than
+// `limits.model_bytes` it is refused unread; larger than CHECK_APART it is checked apart
+// first, so that only a file that reads reaches the page's App.
+export async function importModel(text, name) {
+  const refuse = (why) => {
+    message(`${name} was not loaded: ${why}. Nothing changed.`, 'warn');
+    return false;
+  };
+  const most = JSON.parse(state.app.read('limits')).model_bytes;
+  if (text.length > most) return refuse(`it has ${text.length} characters; the page reads model files of up to ${most}`);
+  if (text.length > CHECK_APART) {
+    const why = await check(text);
+    if (why) return refuse(why);
+  }
   try {
     state.app.import_model(text);
   } catch (e) {
-    message(`${name} was not loaded: ${e.message}. Nothing changed.`, 'warn');
-    return false;
+    return refuse(e.message);
   }
   exp.hooks.restart({ model: text });
   message(`Loaded ${name}: step ${stepNow()} (Undo brings back the model you had).`);
@@ -242,11 +275,21 @@ export function splitModel(hash) {
   return at < 0 ? [hash, null] : [hash.slice(0, at), hash.slice(at + MODEL_KEY.length)];
 }
 
+// A model file chosen or dropped: one larger than any the page writes is refused unread.
+export async function openModelFile(file) {
+  const most = JSON.parse(state.app.read('limits')).model_bytes;
+  if (file.size > most) {
+    message(`${file.name} was not loaded: it has ${file.size} bytes; the page reads model files of up to ${most}. Nothing changed.`, 'warn');
+    return false;
+  }
+  return importModel(await file.text(), file.name);
+}
+
 export async function loadLinkModel(blob) {
   try {
     if (blob.length > MAX_LINK_MODEL) throw new Error(`it is ${blob.length} characters, more than a link the page writes holds (${MAX_LINK_MODEL})`);
     const text = await inflate(fromBase64Url(blob), MAX_LINK_TEXT);
-    importModel(text, 'the model in the link');
+    await importModel(text, 'the model in the link');
   } catch (e) {
     message(`The model in the link could not be read (${e.message}); the settings were loaded without it.`, 'warn');
   }
@@ -278,7 +321,7 @@ export function wireExport(hooks) {
   $('model-file').addEventListener('change', async () => {
     const file = $('model-file').files[0];
     $('model-file').value = '';
-    if (file) importModel(await file.text(), file.name);
+    if (file) await openModelFile(file);
   });
   $('copy-link').addEventListener('click', () => copy(location.href, 'Link to these settings'));
   $('copy-model-link').addEventListener('click', async () => {

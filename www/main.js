@@ -22,7 +22,7 @@ import { wireHelp, pageKey } from './help.js';
 import { wireTour } from './tour.js';
 import { wirePresentation, togglePresentation, resizePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
-import { wireExport, importModel, splitModel, loadLinkModel, undo } from './export.js';
+import { wireExport, openModelFile, splitModel, loadLinkModel, undo } from './export.js';
 import { wireSequence, restartSequence } from './sequence.js';
 import { wireWarmup } from './warmup.js';
 
@@ -93,7 +93,7 @@ async function dropped(e) {
   e.preventDefault();
   const file = e.dataTransfer.files[0];
   if (!file) return;
-  if (/\.json$/i.test(file.name)) importModel(await file.text(), file.name);
+  if (/\.json$/i.test(file.name)) await openModelFile(file);
   else await importCsv(file);
 }
 

@@ -48,7 +48,18 @@ export const FROM_HELPER = {
   failed: ['message'], // the engine did not load
 };
 
-const NAMES = new Map([[TO_WORKER, 'to the worker'], [FROM_WORKER, 'from the worker'], [TO_HELPER, 'to a helper'], [FROM_HELPER, 'from a helper']]);
+// Page -> a model file's checker (model-check.js), started for one large file.
+export const TO_CHECKER = {
+  check: ['text'], // read this model file as the page would
+};
+
+// Checker -> page.
+export const FROM_CHECKER = {
+  checked: ['message'], // '' if the file reads, else why not
+};
+
+const NAMES = new Map([[TO_WORKER, 'to the worker'], [FROM_WORKER, 'from the worker'], [TO_HELPER, 'to a helper'], [FROM_HELPER, 'from a helper'],
+  [TO_CHECKER, 'to a checker'], [FROM_CHECKER, 'from a checker']]);
 
 // The message `type` of `direction` (one of the tables above) with `fields`.
 export function make(direction, type, fields = {}) {

@@ -63,7 +63,11 @@ impl App {
                 "aspect": self.composition_aspect(),
             })
             .to_string()),
-            "limits" => Ok(json!({"csv_bytes": crate::data::csv_file::MAX_BYTES}).to_string()),
+            "limits" => Ok(json!({
+                "csv_bytes": crate::data::csv_file::MAX_BYTES,
+                "model_bytes": crate::session::model_file::MAX_FILE_BYTES,
+            })
+            .to_string()),
             _ => Err(unknown("read-out", what)),
         }
     }

@@ -122,3 +122,29 @@ test('CSV files: a megabyte-long column name is quoted short, data no flow can l
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('large model files: one that reads is checked apart and loads, a refused one of 100 MB leaves the page\'s memory as it was, one past the limit is not read', async () => {
+  const { page, errors } = await open('#layers=4&hidden=128,128');
+  const saved = await page.evaluate(() => window.arflowTest.app().export('model'));
+  assert.ok(saved.length > 1 << 20, `${saved.length} characters: checked apart`);
+  const { page: other } = await open();
+  const before = await memory(other);
+  const load = async (name, buffer) => {
+    await other.setInputFiles('#model-file', { name, mimeType: 'application/json', buffer });
+    await other.waitForFunction((n) => new RegExp(`(Loaded ${n}|${n} was not loaded)`).test(document.getElementById('messages').textContent), name.replace('.', '\\.'));
+    return messages(other);
+  };
+  // 100 MB of numbers that do not fit the flow its settings describe.
+  const file = JSON.parse(saved);
+  const big = Buffer.from(JSON.stringify({ ...file, optimiser: null, history: null, parameters: Array.from({ length: 5_500_000 }, (_, i) => (i % 1000) / 997 - 0.5) }));
+  assert.ok(big.length > 100 * MB, `${big.length} bytes`);
+  assert.match(await load('big.json', big), /big\.json was not loaded: model file: its numbers do not fit its flow/);
+  await withinMemory(other, before);
+  assert.match(await load('huge.json', Buffer.alloc(257 * MB, 32)), /huge\.json was not loaded: it has 269484032 bytes; the page reads model files of up to 268435456/);
+  await withinMemory(other, before);
+  assert.match(await load('model.json', Buffer.from(saved)), /Loaded model\.json/);
+  assert.deepEqual(await params(other), await params(page));
+  assert.deepEqual(errors, []);
+  await page.close();
+  await other.close();
+});
