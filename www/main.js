@@ -22,7 +22,8 @@ import { wireHelp, pageKey } from './help.js';
 import { wireTour } from './tour.js';
 import { wirePresentation, togglePresentation, resizePresentation } from './present.js';
 import { wireUserData, restorePoints, importCsv, pointsReplaced } from './user-data.js';
-import { wireExport, openModelFile, splitModel, loadLinkModel, undo } from './export.js';
+import { wireExport, undo } from './export.js';
+import { openModelFile, splitModel, loadLinkModel } from './model-io.js';
 import { wireSequence, restartSequence } from './sequence.js';
 import { wireWarmup } from './warmup.js';
 

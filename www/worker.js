@@ -114,7 +114,11 @@ const handlers = {
     postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.read('costs') }));
     sweep(m.gen);
   },
-  export: (m) => postMessage(make(FROM_WORKER, 'model', { id: m.id, json: w.app.export('model') })),
+  // The model file as UTF-8 bytes, transferred: the page never decodes a large string.
+  export(m) {
+    const bytes = new TextEncoder().encode(w.app.export('model'));
+    postMessage(make(FROM_WORKER, 'model', { id: m.id, bytes }), [bytes.buffer]);
+  },
   play(m) {
     w.playing = m.on;
     if (w.playing) loop(); else post();

@@ -37,7 +37,7 @@ test('a deflate bomb or damaged data in a model link is refused before it inflat
   ];
   for (const [blob, why] of cases) {
     const old = await params(page);
-    await page.evaluate(async (b) => (await import('./www/export.js')).loadLinkModel(b), blob);
+    await page.evaluate(async (b) => (await import('./www/model-io.js')).loadLinkModel(b), blob);
     const text = await messages(page);
     assert.match(text, /The model in the link could not be read/);
     assert.match(text, why);
@@ -57,7 +57,7 @@ test('a deflate bomb or damaged data in a model link is refused before it inflat
 
 test('a model link opened while paused shows its test NLL', async () => {
   const { page, errors } = await open('#layers=2&hidden=16,16');
-  const link = await page.evaluate(async () => (await import('./www/export.js')).modelLink());
+  const link = await page.evaluate(async () => (await import('./www/model-io.js')).modelLink());
   assert.ok(link.fits);
   const { page: other } = await open();
   await other.goto(link.link.replace('#', '?test#'));
@@ -85,7 +85,7 @@ test('a model file with absurd numbers is refused whole, naming the first', asyn
   for (const [change, why] of cases) {
     let text = JSON.stringify({ ...saved, ...change });
     text = text.replace('"18446744073709551615"', '18446744073709551615');
-    await page.evaluate(async (t) => (await import('./www/export.js')).importModel(t, 'absurd.json'), text);
+    await page.evaluate(async (t) => (await import('./www/model-io.js')).importModel(t, 'absurd.json'), text);
     const said = await messages(page);
     assert.match(said, /absurd.json was not loaded/);
     assert.match(said, why);

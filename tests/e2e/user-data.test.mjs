@@ -148,7 +148,7 @@ test('a saved model loads back with the same numbers, undo brings back a discard
   await other.waitForFunction(() => /cut.json was not loaded/.test(document.getElementById('messages').textContent));
   assert.deepEqual(await other.evaluate(() => Array.from(window.arflowTest.app().parameters())), params);
   // The model in a link: opened, it has the same parameters.
-  const link = await page.evaluate(async () => (await import('./www/export.js')).modelLink());
+  const link = await page.evaluate(async () => (await import('./www/model-io.js')).modelLink());
   assert.ok(link.fits, JSON.stringify(link).slice(0, 200));
   const third = (await open()).page;
   await third.goto(link.link.replace('#', '?test#'));

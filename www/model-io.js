@@ -1,0 +1,143 @@
+// Models in and out of the page: model files read (the large ones checked apart first, in
+// a worker of their own: model-check.js) and links that carry a model, written and read
+// within budgets. The App does the reading (src/session/model_file.rs); this moves text.
+import { state, status } from './state.js';
+import { message } from './controls.js';
+import { make, TO_CHECKER } from './protocol.js';
+
+// Longest model blob a shared link carries (characters of base64url): links much longer
+// than this break in mail and chat programs.
+export const MAX_LINK_MODEL = 16000;
+// Most bytes a link's model may inflate to: a model that fits in a link inflates to a few
+// times its length, and a deflate bomb stops here, before the page holds more.
+export const MAX_LINK_TEXT = 1 << 20;
+const MODEL_KEY = '&model=';
+
+// `io.hooks.restart()` starts a new generation from the App as it now is.
+const io = { hooks: null };
+const stepNow = () => status().step;
+
+export function wireModelIo(hooks) {
+  io.hooks = hooks;
+}
+
+// Model files over this many characters are read first by a checker of their own
+// (model-check.js), off the page's thread and out of its memory.
+const CHECK_APART = 1 << 20;
+
+// Why the model file `text` does not read ('' if it does), from a checker worker.
+function check(text) {
+  return new Promise((done) => {
+    const checker = new Worker(new URL(`./model-check.js${location.search}`, import.meta.url), { type: 'module' });
+    const end = (why) => {
+      checker.terminate();
+      done(why);
+    };
+    checker.onmessage = ({ data }) => end(data.message);
+    checker.onerror = (e) => {
+      e.preventDefault();
+      end(`the checker failed (${e.message || 'its script did not load'})`);
+    };
+    checker.postMessage(make(TO_CHECKER, 'check', { text }));
+  });
+}
+
+// A model file's text replaces the model; a refused file changes nothing. Larger than
+// `limits.model_bytes` it is refused unread; larger than CHECK_APART it is checked apart
+// first, so that only a file that reads reaches the page's App.
+export async function importModel(text, name) {
+  const refuse = (why) => {
+    message(`${name} was not loaded: ${why}. Nothing changed.`, 'warn');
+    return false;
+  };
+  const most = JSON.parse(state.app.read('limits')).model_bytes;
+  if (text.length > most) return refuse(`it has ${text.length} characters; the page reads model files of up to ${most}`);
+  if (text.length > CHECK_APART) {
+    const why = await check(text);
+    if (why) return refuse(why);
+  }
+  try {
+    state.app.import_model(text);
+  } catch (e) {
+    return refuse(e.message);
+  }
+  io.hooks.restart({ model: text });
+  message(`Loaded ${name}: step ${stepNow()} (Undo brings back the model you had).`);
+  return true;
+}
+
+function fromBase64Url(text) {
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  } catch {
+    throw new Error('its data is not base64url text');
+  }
+}
+
+// `bytes` inflated (raw deflate) as UTF-8 text, refused past `most` bytes: the stream is
+// read a piece at a time and cancelled there, so a bomb never inflates whole.
+async function inflate(bytes, most) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    let r;
+    try {
+      r = await reader.read();
+    } catch {
+      throw new Error('its data is damaged or cut short');
+    }
+    if (r.done) break;
+    size += r.value.length;
+    if (size > most) {
+      reader.cancel().catch(() => {});
+      throw new Error(`it inflates to more than ${most} bytes, far more than a model a link holds`);
+    }
+    parts.push(r.value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(await new Blob(parts).arrayBuffer());
+  } catch {
+    throw new Error('its data is not text');
+  }
+}
+
+async function pipe(bytes, stream) {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer());
+}
+
+// The settings and the model (no history) deflated into the link, where it fits.
+export async function modelLink() {
+  const packed = await pipe(new TextEncoder().encode(state.app.export('link-model')), new CompressionStream('deflate-raw'));
+  let blob = '';
+  for (let i = 0; i < packed.length; i += 8192) blob += String.fromCharCode(...packed.subarray(i, i + 8192));
+  blob = btoa(blob).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  if (blob.length > MAX_LINK_MODEL) return { fits: false, length: blob.length };
+  return { fits: true, link: `${location.origin}${location.pathname}#${state.app.hash()}${MODEL_KEY}${blob}` };
+}
+
+// A link's hash without its model, and the model's text (or null).
+export function splitModel(hash) {
+  const at = hash.indexOf(MODEL_KEY);
+  return at < 0 ? [hash, null] : [hash.slice(0, at), hash.slice(at + MODEL_KEY.length)];
+}
+
+// A model file chosen or dropped: one larger than any the page writes is refused unread.
+export async function openModelFile(file) {
+  const most = JSON.parse(state.app.read('limits')).model_bytes;
+  if (file.size > most) {
+    message(`${file.name} was not loaded: it has ${file.size} bytes; the page reads model files of up to ${most}. Nothing changed.`, 'warn');
+    return false;
+  }
+  return importModel(await file.text(), file.name);
+}
+
+export async function loadLinkModel(blob) {
+  try {
+    if (blob.length > MAX_LINK_MODEL) throw new Error(`it is ${blob.length} characters, more than a link the page writes holds (${MAX_LINK_MODEL})`);
+    const text = await inflate(fromBase64Url(blob), MAX_LINK_TEXT);
+    await importModel(text, 'the model in the link');
+  } catch (e) {
+    message(`The model in the link could not be read (${e.message}); the settings were loaded without it.`, 'warn');
+  }
+}
