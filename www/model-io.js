@@ -25,15 +25,16 @@ export function wireModelIo(hooks) {
 // (model-check.js), off the page's thread and out of its memory.
 const CHECK_APART = 1 << 20;
 
-// Why the model file `text` does not read ('' if it does), from a checker worker.
+// Whether the model file `text` reads, from a checker worker: `{ why }` ('' if it does)
+// and `lean`, the file without Adam's state, for the page.
 function check(text) {
   return new Promise((done) => {
     const checker = new Worker(new URL(`./model-check.js${location.search}`, import.meta.url), { type: 'module' });
-    const end = (why) => {
+    const end = (why, lean = '') => {
       checker.terminate();
-      done(why);
+      done({ why, lean });
     };
-    checker.onmessage = ({ data }) => end(data.message);
+    checker.onmessage = ({ data }) => end(data.message, new TextDecoder().decode(data.lean));
     checker.onerror = (e) => {
       e.preventDefault();
       end(`the checker failed (${e.message || 'its script did not load'})`);
@@ -52,12 +53,15 @@ export async function importModel(text, name) {
   };
   const most = JSON.parse(state.app.read('limits')).model_bytes;
   if (text.length > most) return refuse(`it has ${text.length} characters; the page reads model files of up to ${most}`);
+  let forPage = text;
   if (text.length > CHECK_APART) {
-    const why = await check(text);
+    const { why, lean } = await check(text);
     if (why) return refuse(why);
+    // Adam's state is the training worker's; a page that trains itself keeps it.
+    if (state.worker) forPage = lean;
   }
   try {
-    state.app.import_model(text);
+    state.app.import_model(forPage);
   } catch (e) {
     return refuse(e.message);
   }

@@ -55,7 +55,8 @@ export const TO_CHECKER = {
 
 // Checker -> page.
 export const FROM_CHECKER = {
-  checked: ['message'], // '' if the file reads, else why not
+  // '' if the file reads, else why not; the file without Adam's state (UTF-8) if it reads.
+  checked: ['message', 'lean'],
 };
 
 const NAMES = new Map([[TO_WORKER, 'to the worker'], [FROM_WORKER, 'from the worker'], [TO_HELPER, 'to a helper'], [FROM_HELPER, 'from a helper'],
