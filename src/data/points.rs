@@ -67,7 +67,7 @@ impl PointSet {
         }
         if let Some((axis, sd)) = thinnest(&points).filter(|&(_, sd)| sd < MIN_SPREAD) {
             let msg = format!(
-                "the points do not spread along {} (standard deviation {}, under {MIN_SPREAD}): \
+                "they do not spread along {} (standard deviation {}, under {MIN_SPREAD}): \
                  a density needs an area to spread over",
                 ["x", "y"][axis],
                 readable(sd)

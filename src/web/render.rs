@@ -65,7 +65,8 @@ impl App {
                 let shown = points.len() / 2;
                 let caption = match (set, shown < drawn) {
                     (0, _) => format!("your points: {drawn} (20 needed)"),
-                    (_, true) => format!("your points: {drawn} ({shown} shown, the newest all)"),
+                    // The newest all and an even sample of the rest (`drawn_shown`).
+                    (_, true) => format!("{shown} of your {drawn} points"),
                     _ => format!("your points: {drawn}"),
                 };
                 charts::scatter(&data, window, &caption, &points, Dots::Data).map_err(js)?;
