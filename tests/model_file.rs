@@ -227,3 +227,33 @@ fn a_links_model_gets_its_test_nll() {
     lab.import_model(&source.model_json(true, true)).unwrap();
     assert!(lab.progress().metric.is_some());
 }
+
+#[test]
+fn a_head_and_its_numbers_apart_read_as_the_whole_file() {
+    for hash in [
+        "layers=2&hidden=16,16&data=8gaussians",
+        "compare=1&data=8gaussians&layers=2&hidden=8,8",
+    ] {
+        let a = trained(hash, 40);
+        let head = a.model_head();
+        assert!(!head.contains("\"parameters\""), "{head}");
+        let (mut whole, mut apart) = (Lab::from_hash("").0, Lab::from_hash("").0);
+        whole.import_model(&a.model_json(false, true)).unwrap();
+        apart.import_model_with(&head, a.all_parameters()).unwrap();
+        assert_eq!(fingerprint(&apart), fingerprint(&whole), "{hash}");
+        assert_eq!(apart.all_parameters(), whole.all_parameters(), "{hash}");
+        assert_eq!(apart.comparison().is_some(), hash.contains("compare"));
+        assert_eq!(apart.model_json(false, true), a.model_json(false, true));
+        // The numbers apart are checked as the file's own would be.
+        let mut short = a.all_parameters();
+        short.pop();
+        let mut wild = a.all_parameters();
+        wild[3] = 1e30;
+        for (numbers, why) in [(short, "do not fit its flow"), (wild, "entry 4 is 1e30")] {
+            let before = fingerprint(&apart);
+            let e = apart.import_model_with(&head, numbers).unwrap_err();
+            assert!(e.to_string().contains(why), "{e}");
+            assert_eq!(fingerprint(&apart), before);
+        }
+    }
+}

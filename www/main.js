@@ -51,11 +51,11 @@ function setField(key, value) {
 }
 
 // A new generation from the App as it now is (a loaded model, an undo): the worker takes
-// the same model (`extra`: the model file, or the parameters and history), the panels
-// are redrawn.
-function restart(extra) {
+// the same model (`extra`: the model file, or the parameters and history; `transfer` the
+// buffers it hands over), the panels are redrawn.
+function restart(extra, transfer = []) {
   state.gen += 1;
-  toWorker('init', { hash: state.app.hash(), points: state.app.points(), ...extra });
+  toWorker('init', { hash: state.app.hash(), points: state.app.points(), ...extra }, transfer);
   pointsReplaced();
   writeHash();
   writeControls();

@@ -21,53 +21,78 @@ export function wireModelIo(hooks) {
   io.hooks = hooks;
 }
 
-// Model files over this many characters are read first by a checker of their own
+// Model files over this many bytes are read first by a checker of their own
 // (model-check.js), off the page's thread and out of its memory.
 const CHECK_APART = 1 << 20;
 
-// Whether the model file `text` reads, from a checker worker: `{ why }` ('' if it does)
-// and `lean`, the file without Adam's state, for the page.
-function check(text) {
+// Whether the model file `bytes` (UTF-8, transferred) reads, from a checker worker:
+// `{ why }` ('' if it does), what the page's App reads instead of the text (the file's
+// `head` without Adam's state, and its `parameters`) and the `bytes` handed back.
+function check(bytes) {
   return new Promise((done) => {
     const checker = new Worker(new URL(`./model-check.js${location.search}`, import.meta.url), { type: 'module' });
-    const end = (why, lean = '') => {
+    const end = (why, data = {}) => {
       checker.terminate();
-      done({ why, lean });
+      done({ why, head: data.head ? new TextDecoder().decode(data.head) : '', parameters: data.parameters, bytes: data.bytes });
     };
-    checker.onmessage = ({ data }) => end(data.message, new TextDecoder().decode(data.lean));
+    checker.onmessage = ({ data }) => end(data.message, data);
     checker.onerror = (e) => {
       e.preventDefault();
       end(`the checker failed (${e.message || 'its script did not load'})`);
     };
-    checker.postMessage(make(TO_CHECKER, 'check', { text }));
+    checker.postMessage(make(TO_CHECKER, 'check', { bytes }), [bytes.buffer]);
   });
 }
 
-// A model file's text replaces the model; a refused file changes nothing. Larger than
-// `limits.model_bytes` it is refused unread; larger than CHECK_APART it is checked apart
-// first, so that only a file that reads reaches the page's App.
-export async function importModel(text, name) {
-  const refuse = (why) => {
-    message(`${name} was not loaded: ${why}. Nothing changed.`, 'warn');
-    return false;
-  };
-  const most = JSON.parse(state.app.read('limits')).model_bytes;
-  if (text.length > most) return refuse(`it has ${text.length} characters; the page reads model files of up to ${most}`);
-  let forPage = text;
-  if (text.length > CHECK_APART) {
-    const { why, lean } = await check(text);
-    if (why) return refuse(why);
-    // Adam's state is the training worker's; a page that trains itself keeps it.
-    if (state.worker) forPage = lean;
-  }
-  try {
-    state.app.import_model(forPage);
-  } catch (e) {
-    return refuse(e.message);
-  }
-  io.hooks.restart({ model: text });
+const refuse = (name, why) => {
+  message(`${name} was not loaded: ${why}. Nothing changed.`, 'warn');
+  return false;
+};
+
+// The model `read()` put in the App goes to the training worker (`model`: the file's text
+// or UTF-8 bytes, transferred); the page says so.
+function loaded(name, model, transfer = []) {
+  io.hooks.restart({ model }, transfer);
   message(`Loaded ${name}: step ${stepNow()} (Undo brings back the model you had).`);
   return true;
+}
+
+// A model file's (or a link's) text replaces the model; a refused one changes nothing.
+export function importModel(text, name) {
+  if (text.length > CHECK_APART) return refuse(name, `it has ${text.length} characters; model files this large are read from a file`);
+  try {
+    state.app.import_model(text);
+  } catch (e) {
+    return refuse(name, e.message);
+  }
+  return loaded(name, text);
+}
+
+// A large model file's bytes: checked apart first, so that only a file that reads reaches
+// the page's App, which then takes the checker's numbers (no text to parse again) while
+// the training worker takes the bytes. The page never holds the file as a string.
+async function importLarge(file) {
+  const stop = reading(file.name, file.size);
+  const { why, head, parameters, bytes } = await check(new Uint8Array(await file.arrayBuffer())).finally(stop);
+  if (why) return refuse(file.name, why);
+  try {
+    // Adam's state is the training worker's; a page that trains itself keeps it.
+    if (state.worker) state.app.import_model_with(head, parameters);
+    else state.app.import_model(new TextDecoder().decode(bytes));
+  } catch (e) {
+    return refuse(file.name, e.message);
+  }
+  return loaded(file.name, bytes, [bytes.buffer]);
+}
+
+// A note that a large file is being read, with the seconds so far, until `stop()`.
+function reading(name, bytes) {
+  const started = performance.now();
+  const size = bytes < 1e7 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e6)} MB`;
+  const say = () => message(`Reading ${name} (${size}) apart from the page\u2026 ${Math.floor((performance.now() - started) / 1000)} s`);
+  say();
+  const timer = setInterval(say, 1000);
+  return () => clearInterval(timer);
 }
 
 function fromBase64Url(text) {
@@ -126,13 +151,12 @@ export function splitModel(hash) {
   return at < 0 ? [hash, null] : [hash.slice(0, at), hash.slice(at + MODEL_KEY.length)];
 }
 
-// A model file chosen or dropped: one larger than any the page writes is refused unread.
+// A model file chosen or dropped: one larger than any the page writes (the App's
+// `limits.model_bytes`) is refused unread, a large one is checked apart.
 export async function openModelFile(file) {
   const most = JSON.parse(state.app.read('limits')).model_bytes;
-  if (file.size > most) {
-    message(`${file.name} was not loaded: it has ${file.size} bytes; the page reads model files of up to ${most}. Nothing changed.`, 'warn');
-    return false;
-  }
+  if (file.size > most) return refuse(file.name, `it has ${file.size} bytes; the page reads model files of up to ${most}`);
+  if (file.size > CHECK_APART) return importLarge(file);
   return importModel(await file.text(), file.name);
 }
 

@@ -9,7 +9,8 @@
 // Page -> training worker.
 export const TO_WORKER = {
   // A new flow from the page's hash and points, carrying on from its parameters and
-  // whole history (progress, event) after a replaced worker or an undo, or from a model file.
+  // whole history (progress, event) after a replaced worker or an undo, or from a model file
+  // (`model`: its text, or its UTF-8 bytes transferred).
   init: ['hash', 'points', 'params', 'progress', 'event', 'model'],
   settings: ['hash'], // the page's settings whole, each value validated there once
   points: ['values'], // the user's points, row-major
@@ -50,13 +51,15 @@ export const FROM_HELPER = {
 
 // Page -> a model file's checker (model-check.js), started for one large file.
 export const TO_CHECKER = {
-  check: ['text'], // read this model file as the page would
+  check: ['bytes'], // read this model file (UTF-8, transferred) as the page would
 };
 
 // Checker -> page.
 export const FROM_CHECKER = {
-  // '' if the file reads, else why not; the file without Adam's state (UTF-8) if it reads.
-  checked: ['message', 'lean'],
+  // '' if the file reads, else why not; if it reads, the file's head without Adam's state
+  // (UTF-8 bytes) and its parameters (a Float32Array), for the page's App.import_model_with;
+  // and the file's bytes handed back (for the training worker).
+  checked: ['message', 'head', 'parameters', 'bytes'],
 };
 
 const NAMES = new Map([[TO_WORKER, 'to the worker'], [FROM_WORKER, 'from the worker'], [TO_HELPER, 'to a helper'], [FROM_HELPER, 'from a helper'],

@@ -127,7 +127,8 @@ const handlers = {
     w.sweeps = (w.sweeps || 0) + 1;
     w.app = new w.engine.module.App('');
     if (m.points) w.app.set_points(m.points);
-    if (m.model) w.app.import_model(m.model); else w.app.load(m.hash);
+    if (m.model) w.app.import_model(typeof m.model === 'string' ? m.model : new TextDecoder().decode(m.model));
+    else w.app.load(m.hash);
     if (m.params) {
       w.app.absorb(m.params, m.progress, m.event);
       w.app.resume();

@@ -23,6 +23,7 @@ pub mod lab;
 pub mod marginals;
 pub mod model_file;
 pub mod model_numbers;
+pub mod model_read;
 pub mod rebuild;
 pub mod settings;
 pub mod space;

@@ -6,14 +6,10 @@
 //! truncated one, or one whose numbers do not fit the flow its settings describe is
 //! refused with a message, and the lab stays as it was.
 
-use super::codec::{ComparisonUpdate, Progress, Update};
 use super::lab::Lab;
-use super::model_numbers::{Read, Written};
-use super::settings::Settings;
-use crate::data::Point;
-use crate::train::adam::Optimiser;
-use crate::{Error, Result};
-use serde::{Deserialize, Serialize};
+use super::model_numbers::Written;
+use crate::Error;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// The `format` field of a model file.
@@ -32,7 +28,7 @@ pub const MAX_FILE_BYTES: usize = 256 << 20;
 /// Most characters of a loaded file's event note that the page shows.
 pub const EVENT_CHARS: usize = 300;
 
-fn bad(why: String) -> Error {
+pub(super) fn bad(why: String) -> Error {
     Error::Invalid("model file", why)
 }
 
@@ -45,7 +41,8 @@ struct FileOut<'a> {
     history: Option<Value>,
     made_by: &'static str,
     optimiser: Option<OptimiserOut<'a>>,
-    parameters: Written<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<Written<'a>>,
     points: Option<Value>,
     rival_parameters: Option<Written<'a>>,
     settings: String,
@@ -60,53 +57,6 @@ struct OptimiserOut<'a> {
     v: Written<'a>,
 }
 
-/// A model file as read: the long lists straight into `f32`s, the rest as JSON values to
-/// check one by one (a field that is missing reads as `null`).
-#[derive(Deserialize)]
-struct FileIn {
-    #[serde(default)]
-    format: Value,
-    #[serde(default)]
-    version: Value,
-    #[serde(default)]
-    settings: Value,
-    #[serde(default)]
-    step: Value,
-    #[serde(default)]
-    parameters: Read,
-    #[serde(default)]
-    rival_parameters: Read,
-    #[serde(default)]
-    optimiser: Option<OptimiserIn>,
-    #[serde(default)]
-    history: Value,
-    #[serde(default)]
-    event: Value,
-    #[serde(default)]
-    points: Value,
-}
-
-#[derive(Deserialize)]
-struct OptimiserIn {
-    #[serde(default)]
-    t: Value,
-    #[serde(default)]
-    m: Read,
-    #[serde(default)]
-    v: Read,
-}
-
-/// The `f32`s of a list read, every one finite.
-fn numbers_of(read: Read, what: &str) -> Result<Vec<f32>> {
-    match read {
-        Read::Numbers(v) => Ok(v),
-        Read::BadEntry(i) => Err(bad(format!(
-            "'{what}' entry {i} is not a finite 32-bit number"
-        ))),
-        Read::NotAList => Err(bad(format!("'{what}' is not a list of numbers"))),
-    }
-}
-
 fn series(points: &[(u64, f64)]) -> Value {
     let pairs = points
         .iter()
@@ -114,82 +64,31 @@ fn series(points: &[(u64, f64)]) -> Value {
     Value::from(pairs.collect::<Vec<_>>())
 }
 
-/// The `f32`s of a list of numbers, every one finite.
-fn read_numbers(v: &Value, what: &str) -> Result<Vec<f32>> {
-    let list = v
-        .as_array()
-        .ok_or_else(|| bad(format!("'{what}' is not a list of numbers")))?;
-    list.iter()
-        .enumerate()
-        .map(|(i, x)| match x.as_f64().map(|x| x as f32) {
-            Some(x) if x.is_finite() => Ok(x),
-            _ => Err(bad(format!(
-                "'{what}' entry {} is not a finite 32-bit number",
-                i + 1
-            ))),
-        })
-        .collect()
-}
-
-/// Refuses `numbers` (the list `what`) unless every one keeps to `rule`, naming the first
-/// that does not.
-fn keep_to(numbers: &[f32], what: &str, ok: impl Fn(f32) -> bool, rule: &str) -> Result<()> {
-    match numbers.iter().position(|&x| !ok(x)) {
-        Some(i) => Err(bad(format!(
-            "'{what}' entry {} is {:e}, and {rule}",
-            i + 1,
-            numbers[i]
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// A list of `[x1, x2]` pairs.
-fn read_pairs(v: &Value) -> Result<Vec<Point>> {
-    let list = v
-        .as_array()
-        .ok_or_else(|| bad("'points' is not a list of pairs".into()))?;
-    list.iter()
-        .enumerate()
-        .map(|(i, q)| match read_numbers(q, "points")?[..] {
-            [a, b] => Ok([a, b]),
-            _ => Err(bad(format!("point {} is not a pair of numbers", i + 1))),
-        })
-        .collect()
-}
-
-fn read_series(v: &Value, what: &str) -> Result<Vec<(u64, f64)>> {
-    let wrong = || {
-        bad(format!(
-            "the history's '{what}' is not a list of [step, value] pairs"
-        ))
-    };
-    let Some(list) = v.as_array() else {
-        return if v.is_null() {
-            Ok(Vec::new())
-        } else {
-            Err(wrong())
-        };
-    };
-    if list.len() > crate::train::history::SERIES_CAP {
-        return Err(wrong());
-    }
-    list.iter()
-        .map(|p| match p.as_array().map(Vec::as_slice) {
-            Some([s, v]) => Ok((
-                s.as_u64().ok_or_else(wrong)?,
-                v.as_f64().unwrap_or(f64::NAN),
-            )),
-            _ => Err(wrong()),
-        })
-        .collect()
-}
-
 impl Lab {
     /// The model as a file's text: with its history if `history`, with Adam's state if
     /// `optimiser` and this lab trained the model itself (a page whose worker trains
     /// has only the parameters; the worker's own lab writes the whole file).
     pub fn model_json(&self, optimiser: bool, history: bool) -> String {
+        self.model_text(optimiser, history, true)
+    }
+
+    /// The model's file without its numbers: the head, which [`Lab::import_model_with`]
+    /// reads with the numbers of [`Lab::all_parameters`] handed over apart (as a list of
+    /// `f32`s, not as text to parse again). With the history, without Adam's state.
+    pub fn model_head(&self) -> String {
+        self.model_text(false, true, false)
+    }
+
+    /// Every parameter of the model, the rival's (in a comparison) after the flow's own.
+    pub fn all_parameters(&self) -> Vec<f32> {
+        let mut all = self.trainer.flow.parameters();
+        if let Some(d) = &self.comparison {
+            all.extend(d.rival.flow.parameters());
+        }
+        all
+    }
+
+    fn model_text(&self, optimiser: bool, history: bool, numbers: bool) -> String {
         let t = &self.trainer;
         let adam = (optimiser && t.step_count() == self.progress.step && t.step_count() > 0)
             .then(|| t.optimiser());
@@ -200,8 +99,9 @@ impl Lab {
         let h = &t.history;
         let history = history
             .then(|| json!({"loss": series(h.loss.points()), "test": series(h.test.points())}));
-        let parameters = t.flow.parameters();
-        let rival = self.comparison.as_ref().map(|d| d.rival.flow.parameters());
+        let parameters = numbers.then(|| t.flow.parameters());
+        let rival = self.comparison.as_ref().filter(|_| numbers);
+        let rival = rival.map(|d| d.rival.flow.parameters());
         let file = FileOut {
             data: self.settings.objective().target_name(),
             event: &self.progress.event,
@@ -213,7 +113,7 @@ impl Lab {
                 t: o.t,
                 v: Written(&o.v),
             }),
-            parameters: Written(&parameters),
+            parameters: parameters.as_deref().map(Written),
             points,
             rival_parameters: rival.as_deref().map(Written),
             settings: self.settings.to_hash(),
@@ -221,98 +121,5 @@ impl Lab {
             version: VERSION,
         };
         serde_json::to_string(&file).expect("a model file's fields all write as JSON")
-    }
-
-    /// Replaces the model with a file's ([`Self::model_json`]'s text): the same
-    /// parameters bit for bit, step, history and (if the file has it) Adam's state, so
-    /// training carries on as it would have; the model it replaces is kept for undo.
-    /// Refused, with nothing changed, if the file is not one this build reads.
-    pub fn import_model(&mut self, text: &str) -> Result<()> {
-        let v: FileIn = serde_json::from_str(text).map_err(|e| {
-            bad(format!(
-                "not a model file, or a damaged or truncated one ({e})"
-            ))
-        })?;
-        if v.format.as_str() != Some(FORMAT) {
-            return Err(bad(format!(
-                "not an arflow model (no \"format\": \"{FORMAT}\")"
-            )));
-        }
-        match v.version.as_u64() {
-            Some(n) if n > VERSION => {
-                let msg =
-                    format!("made by a newer arflow (schema {n}; this page reads up to {VERSION})");
-                return Err(bad(msg));
-            }
-            Some(1..) => {}
-            _ => return Err(bad("its schema version is missing or wrong".into())),
-        }
-        let hash = v
-            .settings
-            .as_str()
-            .ok_or_else(|| bad("no settings".into()))?;
-        let (settings, notes) = Settings::from_hash(hash);
-        if let Some(note) = notes.first() {
-            return Err(bad(format!("its settings do not read here ({note})")));
-        }
-        let points = match &v.points {
-            Value::Null => Vec::new(),
-            p => read_pairs(p)?,
-        };
-        let mut lab = Lab::with_points(settings, &points)?;
-        let mut params = numbers_of(v.parameters, "parameters")?;
-        if lab.comparison.is_some() {
-            params.extend(numbers_of(v.rival_parameters, "rival_parameters")?);
-        }
-        let plausible = |x: f32| x.abs() <= PARAMETER_BOUND;
-        let rule = format!("no trained model has a parameter beyond ±{PARAMETER_BOUND:e}");
-        keep_to(&params, "parameters", plausible, &rule)?;
-        let step = v.step.as_u64().filter(|&s| s <= MAX_STEP).ok_or_else(|| {
-            bad(format!(
-                "its step is not a whole number from 0 to {MAX_STEP}"
-            ))
-        })?;
-        let loss = read_series(&v.history["loss"], "loss")?;
-        let test = read_series(&v.history["test"], "test")?;
-        let update = Update {
-            progress: Progress {
-                step,
-                metric: test.last().map(|t| t.1),
-                // The page's own notes are a sentence or two; a file may say anything.
-                event: v.event.as_str().map(|e| crate::error::echo(e, EVENT_CHARS)),
-                ..Progress::default()
-            },
-            loss,
-            test,
-            comparison: lab.comparison.is_some().then(ComparisonUpdate::default),
-            ..Update::default()
-        };
-        lab.absorb(&params, update)
-            .map_err(|e| bad(format!("its numbers do not fit its flow ({e})")))?;
-        let optimiser = match v.optimiser {
-            None => None,
-            Some(o) => Some(Optimiser {
-                t: o.t
-                    .as_i64()
-                    .and_then(|t| i32::try_from(t).ok())
-                    .ok_or_else(|| bad("the optimiser's step is not a whole number".into()))?,
-                m: numbers_of(o.m, "optimiser m")?,
-                v: numbers_of(o.v, "optimiser v")?,
-            }),
-        };
-        if let Some(o) = &optimiser {
-            let rule = "a second moment (a mean of squares) is never negative";
-            keep_to(&o.v, "optimiser v", |x| x >= 0.0, rule)?;
-        }
-        lab.trainer
-            .restore(step, optimiser.as_ref())
-            .map_err(|e| bad(e.to_string()))?;
-        if let Some(d) = &mut lab.comparison {
-            d.rival.resume_at(step);
-        }
-        // A file without a test history (a link's model) has its test NLL computed anew.
-        lab.metric_due = lab.progress.metric.is_none();
-        self.replace_with(lab);
-        Ok(())
     }
 }

@@ -74,13 +74,15 @@ impl App {
 
     /// One file's text: `model` (the model with its optimiser and history), `page-model`
     /// (with its history but not Adam's state, which only a training worker needs),
-    /// `link-model` (the model alone, what a link carries), `points` (the user's points as
+    /// `link-model` (the model alone, what a link carries), `page-head` (`page-model`
+    /// without the parameters, which go apart: `model_parameters`), `points` (the user's points as
     /// CSV) or `samples` (the model samples on screen as CSV).
     pub fn export(&self, kind: &str) -> Result<String, JsError> {
         match kind {
             "model" => Ok(self.model_json(true, true)),
             "page-model" => Ok(self.model_json(false, true)),
             "link-model" => Ok(self.model_json(false, false)),
+            "page-head" => Ok(self.lab.model_head()),
             "points" => Ok(self.points_csv()),
             "samples" => Ok(self.samples_csv()),
             _ => Err(unknown("file", kind)),

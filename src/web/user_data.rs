@@ -86,6 +86,20 @@ impl App {
         Ok(())
     }
 
+    /// [`Self::import_model`] of a file's head (`export('page-head')`) and its numbers
+    /// apart ([`Self::model_parameters`]): what a checker worker that read a large file
+    /// hands the page, so the page never parses the numbers' text again.
+    pub fn import_model_with(&mut self, head: &str, parameters: Vec<f32>) -> Result<(), JsError> {
+        self.lab.import_model_with(head, parameters).map_err(js)?;
+        self.probe_cache.replace(None);
+        Ok(())
+    }
+
+    /// Every parameter of the model (a comparison's rival's after the flow's own).
+    pub fn model_parameters(&self) -> Vec<f32> {
+        self.lab.all_parameters()
+    }
+
     /// Brings back the model one step back; false if there is none.
     pub fn undo(&mut self) -> bool {
         self.probe_cache.replace(None);

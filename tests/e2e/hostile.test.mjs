@@ -132,6 +132,11 @@ test('large model files: one that reads is checked apart and loads, a refused on
   assert.ok(saved.length > 1 << 20, `${saved.length} characters: checked apart`);
   const { page: other } = await open();
   const before = await memory(other);
+  await other.evaluate(() => {
+    const box = document.getElementById('messages');
+    window.said = [];
+    new MutationObserver(() => window.said.push(box.textContent)).observe(box, { childList: true, subtree: true, characterData: true });
+  });
   // Playwright hands files over 50 MB only by path.
   const dir = await mkdtemp(join(tmpdir(), 'arflow-'));
   const load = async (name, buffer) => {
@@ -150,6 +155,9 @@ test('large model files: one that reads is checked apart and loads, a refused on
   assert.match(await load('huge.json', Buffer.alloc(257 * MB, 32)), /huge\.json was not loaded: it has 269484032 bytes; the page reads model files of up to 268435456/);
   await withinMemory(other, before);
   assert.match(await load('model.json', Buffer.from(saved)), /Loaded model\.json/);
+  // While the checker reads, the page says so; then it takes the checker's numbers.
+  const said = await other.evaluate(() => window.said);
+  assert.ok(said.some((t) => /^Reading model\.json \(\d+\.\d MB\) apart from the page\u2026 \d+ s$/.test(t)), said.join(' | '));
   assert.deepEqual(await params(other), await params(page));
   assert.deepEqual(errors, []);
   await rm(dir, { recursive: true });
