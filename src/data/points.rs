@@ -5,7 +5,7 @@
 
 use crate::data::Point;
 use crate::{Error, Result};
-use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use rand::{rngs::StdRng, Rng};
 use rand_distr::StandardNormal;
 
 /// Fewest points a set may have: 16 to train on and 4 held out.
@@ -38,52 +38,39 @@ impl PointSet {
     /// it has fewer than [`MIN_POINTS`] or more than [`MAX_POINTS`], a value is not finite
     /// or beyond [`MAX_COORD`], or the points spread less than [`MIN_SPREAD`] along an axis.
     pub fn new(points: Vec<Point>) -> Result<PointSet> {
-        if points.len() < MIN_POINTS {
-            let msg = format!(
-                "{} points; at least {MIN_POINTS} are needed (some are held out for the test NLL)",
-                points.len()
-            );
-            return Err(Error::Invalid("your points", msg));
+        check(&points, 0)?;
+        let mut set = PointSet {
+            points: Vec::new(),
+            train: Vec::new(),
+            test: Vec::new(),
+        };
+        set.push(&points);
+        Ok(set)
+    }
+
+    /// This set with `more` points after its own, refused as [`Self::new`] refuses: the
+    /// same set as `new` of them all, without redoing the split (each point's part never
+    /// changes as points come after it), so that a brush stroke on a large set costs
+    /// little more than copying it.
+    pub fn extended(&self, more: &[Point]) -> Result<PointSet> {
+        let mut all = Vec::with_capacity(self.points.len() + more.len());
+        all.extend_from_slice(&self.points);
+        all.extend_from_slice(more);
+        check(&all, self.points.len())?;
+        let mut set = self.clone();
+        set.push(more);
+        Ok(set)
+    }
+
+    /// Adds `more` after the points, each to its part.
+    fn push(&mut self, more: &[Point]) {
+        for (i, &p) in (self.points.len()..).zip(more) {
+            match held_out(i) {
+                true => self.test.push(p),
+                false => self.train.push(p),
+            }
         }
-        if points.len() > MAX_POINTS {
-            let msg = format!("{} points; at most {MAX_POINTS}", points.len());
-            return Err(Error::Invalid("your points", msg));
-        }
-        if let Some(i) = points.iter().position(|p| !p.iter().all(|v| v.is_finite())) {
-            let msg = format!("point {} is not finite", i + 1);
-            return Err(Error::Invalid("your points", msg));
-        }
-        if let Some(i) = points
-            .iter()
-            .position(|p| p.iter().any(|v| v.abs() > MAX_COORD))
-        {
-            let [x, y] = points[i].map(|v| readable(v as f64));
-            let msg = format!(
-                "point {} at ({x}, {y}) lies beyond ±{MAX_COORD} (the view window is [-4, 4]); \
-                 scale the points into the view",
-                i + 1
-            );
-            return Err(Error::Invalid("your points", msg));
-        }
-        if let Some((axis, sd)) = thinnest(&points).filter(|&(_, sd)| sd < MIN_SPREAD) {
-            let msg = format!(
-                "they do not spread along {} (standard deviation {}, under {MIN_SPREAD}): \
-                 a density needs an area to spread over",
-                ["x", "y"][axis],
-                readable(sd)
-            );
-            return Err(Error::Invalid("your points", msg));
-        }
-        let mut order: Vec<usize> = (0..points.len()).collect();
-        order.shuffle(&mut StdRng::seed_from_u64(SPLIT_SEED));
-        let held = points.len() / HELD_OUT_EVERY;
-        let test = order[..held].iter().map(|&i| points[i]).collect();
-        let train = order[held..].iter().map(|&i| points[i]).collect();
-        Ok(PointSet {
-            points,
-            train,
-            test,
-        })
+        self.points.extend_from_slice(more);
     }
 
     /// Every point, in the order given.
@@ -114,6 +101,62 @@ impl PointSet {
             })
             .collect()
     }
+}
+
+/// Refuses `points` as [`PointSet::new`] says, checking values from `new_from` on (the
+/// ones before were checked already).
+fn check(points: &[Point], new_from: usize) -> Result<()> {
+    if points.len() < MIN_POINTS {
+        let msg = format!(
+            "{} points; at least {MIN_POINTS} are needed (some are held out for the test NLL)",
+            points.len()
+        );
+        return Err(Error::Invalid("your points", msg));
+    }
+    if points.len() > MAX_POINTS {
+        let msg = format!("{} points; at most {MAX_POINTS}", points.len());
+        return Err(Error::Invalid("your points", msg));
+    }
+    let new = &points[new_from..];
+    if let Some(i) = new.iter().position(|p| !p.iter().all(|v| v.is_finite())) {
+        let msg = format!("point {} is not finite", new_from + i + 1);
+        return Err(Error::Invalid("your points", msg));
+    }
+    if let Some(i) = new
+        .iter()
+        .position(|p| p.iter().any(|v| v.abs() > MAX_COORD))
+    {
+        let [x, y] = new[i].map(|v| readable(v as f64));
+        let msg = format!(
+            "point {} at ({x}, {y}) lies beyond ±{MAX_COORD} (the view window is [-4, 4]); \
+             scale the points into the view",
+            new_from + i + 1
+        );
+        return Err(Error::Invalid("your points", msg));
+    }
+    if let Some((axis, sd)) = thinnest(points).filter(|&(_, sd)| sd < MIN_SPREAD) {
+        let msg = format!(
+            "they do not spread along {} (standard deviation {}, under {MIN_SPREAD}): \
+             a density needs an area to spread over",
+            ["x", "y"][axis],
+            readable(sd)
+        );
+        return Err(Error::Invalid("your points", msg));
+    }
+    Ok(())
+}
+
+/// Whether point `i` (from 0, in the order given) is held out: one in each run of
+/// [`HELD_OUT_EVERY`] points, at the place a seeded hash of the run picks (a mixer of
+/// SplitMix64's), so that no pattern in the order (a file sorted by cluster, say) lines up
+/// with the split, and a point's part depends on its place alone.
+fn held_out(i: usize) -> bool {
+    let run = (i / HELD_OUT_EVERY) as u64;
+    let mut z = (run ^ SPLIT_SEED).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    z % HELD_OUT_EVERY as u64 == (i % HELD_OUT_EVERY) as u64
 }
 
 /// The axis along which `points` spread least, and their standard deviation along it.

@@ -31,6 +31,12 @@ impl Lab {
         sample.chain(newest).flat_map(|p| *p).collect()
     }
 
+    /// The user's points after the first `from`, row-major.
+    pub fn drawn_since(&self, from: usize) -> Vec<f32> {
+        let drawn = self.points.drawn();
+        flatten(&drawn[from.min(drawn.len())..])
+    }
+
     /// The user's points as a set to train on, once there are enough.
     pub fn point_set(&self) -> Option<&Arc<PointSet>> {
         self.points.set()
@@ -56,22 +62,29 @@ impl Lab {
 
     /// [`Self::set_points`] for points as pairs.
     fn replace_points(&mut self, points: Vec<Point>) -> Result<()> {
-        if points.len() > MAX_POINTS {
-            let msg = format!("{} points; at most {MAX_POINTS}", points.len());
-            return Err(Error::Invalid("your points", msg));
-        }
-        if points.iter().flatten().any(|v| !v.is_finite()) {
-            let msg = "a value is not a finite number".to_string();
-            return Err(Error::Invalid("your points", msg));
-        }
-        if let Some(set) = self.points.replace(points)? {
+        usable(points.len(), &points)?;
+        let set = self.points.replace(points)?;
+        self.take_set(set);
+        Ok(())
+    }
+
+    /// Adds `more` after the user's points: the set's split is extended, not redone.
+    fn add_points(&mut self, more: &[Point]) -> Result<()> {
+        usable(self.points.drawn().len() + more.len(), more)?;
+        let set = self.points.extend(more)?;
+        self.take_set(set);
+        Ok(())
+    }
+
+    /// A new set of the user's points (if there is one) is the one to train on.
+    fn take_set(&mut self, set: Option<Arc<PointSet>>) {
+        if let Some(set) = set {
             self.marginals.clear();
             if self.trainer.set_points(set) {
                 self.metric_due = true;
                 self.redraw();
             }
         }
-        Ok(())
     }
 
     /// Adds one use of `stamp` at `at` (a line from `from`), `spread` the brush's size;
@@ -83,9 +96,7 @@ impl Lab {
         }
         let drawn = self.points.drawn();
         let seed = (drawn.len() as u64) << 32 ^ u64::from(at[0].to_bits() ^ at[1].to_bits());
-        let mut all = drawn.to_vec();
-        all.extend(stamp.points(from, at, spread, &mut StdRng::seed_from_u64(seed)));
-        self.replace_points(all)
+        self.add_points(&stamp.points(from, at, spread, &mut StdRng::seed_from_u64(seed)))
     }
 
     /// Removes the user's points within `radius` of `at`.
@@ -159,4 +170,17 @@ impl Lab {
         }
         csv_file::write(&unflatten(&self.samples()))
     }
+}
+
+/// Refuses points that would make `total` or that hold a value that is not finite.
+fn usable(total: usize, points: &[Point]) -> Result<()> {
+    if total > MAX_POINTS {
+        let msg = format!("{total} points; at most {MAX_POINTS}");
+        return Err(Error::Invalid("your points", msg));
+    }
+    if points.iter().flatten().any(|v| !v.is_finite()) {
+        let msg = "a value is not a finite number".to_string();
+        return Err(Error::Invalid("your points", msg));
+    }
+    Ok(())
 }

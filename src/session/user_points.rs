@@ -12,6 +12,9 @@ use std::sync::Arc;
 pub struct UserPoints {
     drawn: Vec<Point>,
     set: Option<Arc<PointSet>>,
+    /// Whether the set is the points as drawn, all of them (not the last set large
+    /// enough while there are too few).
+    whole: bool,
 }
 
 impl UserPoints {
@@ -23,6 +26,7 @@ impl UserPoints {
         };
         Ok(UserPoints {
             drawn: points.to_vec(),
+            whole: set.is_some(),
             set,
         })
     }
@@ -42,11 +46,27 @@ impl UserPoints {
     pub(super) fn replace(&mut self, drawn: Vec<Point>) -> Result<Option<Arc<PointSet>>> {
         if drawn.len() < MIN_POINTS {
             self.drawn = drawn;
+            self.whole = false;
             return Ok(None);
         }
         let set = Arc::new(PointSet::new(drawn.clone())?);
         self.drawn = drawn;
         self.set = Some(set.clone());
+        self.whole = true;
         Ok(Some(set))
+    }
+
+    /// Adds `more` after the points, as [`Self::replace`] with them all would: the set
+    /// extended ([`PointSet::extended`]) when it holds every point so far.
+    pub(super) fn extend(&mut self, more: &[Point]) -> Result<Option<Arc<PointSet>>> {
+        match &self.set {
+            Some(set) if self.whole => {
+                let set = Arc::new(set.extended(more)?);
+                self.drawn.extend_from_slice(more);
+                self.set = Some(set.clone());
+                Ok(Some(set))
+            }
+            _ => self.replace([&self.drawn[..], more].concat()),
+        }
     }
 }

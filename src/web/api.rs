@@ -18,7 +18,8 @@ fn drawn(r: Result<(), JsError>) -> Result<String, JsError> {
 
 #[wasm_bindgen]
 impl App {
-    /// Draws one panel on its canvas (`web/dom.rs` lists the canvases): `heatmap`,
+    /// Draws one panel on its canvas (`web/dom.rs` lists the canvases): `heatmap` (or
+    /// `stroke`: only the points a brush stroke added since),
     /// `samples`, `loss`, `slice`, `latent`, `composition`, `transform`, `compare`,
     /// `masks`, `explorer`, `dimension-cost`, `sequence`, `jacobian` or `warmup` (the digits'
     /// samples and latent panels are drawn by `samples` and `latent`). Returns the
@@ -28,6 +29,7 @@ impl App {
     pub fn render(&mut self, view: &str) -> Result<String, JsError> {
         match view {
             "heatmap" => drawn(self.render_heatmap()),
+            "stroke" => drawn(self.render_stroke()),
             "samples" => drawn(self.render_samples()),
             "loss" => drawn(self.render_loss()),
             "slice" => drawn(self.render_slice()),

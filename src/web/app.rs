@@ -27,6 +27,9 @@ pub struct App {
     pub(super) slice_at: std::cell::Cell<f32>,
     /// The brush is on: the data panel and the overlay show the user's points.
     pub(super) drawing: bool,
+    /// How many of the user's points there were when the density map was last drawn: a
+    /// stroke draws only the ones after them (`render.rs`).
+    pub(super) map_points: std::cell::Cell<usize>,
     /// The coordinate picked on a MADE's matrices: `(canvas, coordinate)` (`web/masks.rs`).
     pub(super) mask_pick: std::cell::Cell<Option<(usize, usize)>>,
     /// Where each MADE canvas's matrices can be picked.
@@ -60,6 +63,7 @@ impl App {
             probe_cache: std::cell::RefCell::new(None),
             slice_at: std::cell::Cell::new(0.0),
             drawing: false,
+            map_points: std::cell::Cell::new(0),
             mask_pick: std::cell::Cell::new(None),
             mask_zones: std::cell::RefCell::new([Vec::new(), Vec::new()]),
             sweep: None,

@@ -26,6 +26,21 @@ async function train(page, steps) {
   await settled(page);
 }
 
+// Pixels of the density map within 24 CSS pixels of the page point `at` that the points'
+// white dots made (every channel light; the colour map is never light in all three), once
+// two frames have been drawn.
+const whiteNear = (page, at) => page.evaluate(async ([px, py]) => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const c = document.getElementById('heatmap');
+  const r = c.getBoundingClientRect();
+  const k = c.width / r.width;
+  const h = Math.round(24 * k);
+  const d = c.getContext('2d').getImageData(Math.round((px - r.left) * k) - h, Math.round((py - r.top) * k) - h, 2 * h, 2 * h).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] > 175 && d[i + 1] > 175 && d[i + 2] > 175) n += 1;
+  return n;
+}, at);
+
 test('two blobs drawn with the mouse become two modes of the trained density', async () => {
   const { page, errors } = await open('#layers=4&hidden=32,32&lr=5e-3');
   await page.click('#brush');
@@ -33,11 +48,17 @@ test('two blobs drawn with the mouse become two modes of the trained density', a
   await page.selectOption('#tool', 'blob');
   await page.mouse.click(...(await onMap(page, -2, 1.5)));
   await page.mouse.click(...(await onMap(page, 2, -1.5)));
-  // A brush stroke adds a few points along the drag.
+  // A brush stroke adds a few points along the drag, drawn on the map as it goes (only
+  // the new ones, each frame), before the stroke ends.
   await page.selectOption('#tool', 'dab');
+  // Paused, once the new flow's map is drawn, nothing else draws on it during the stroke.
+  await page.evaluate(() => window.arflowTest.settle());
+  const before = await whiteNear(page, await onMap(page, -2.1, 1.5));
   await page.mouse.move(...(await onMap(page, -2.5, 1.5)));
   await page.mouse.down();
   for (const x of [-2.3, -2.1, -1.9, -1.7]) await page.mouse.move(...(await onMap(page, x, 1.5)));
+  const during = await whiteNear(page, await onMap(page, -2.1, 1.5));
+  assert.ok(during >= before + 5, `white pixels near the stroke: ${before}, then ${during}`);
   await page.mouse.up();
   const [drawn, set] = await count(page);
   assert.ok(drawn > 300 && set === drawn, `${drawn} ${set}`);
