@@ -162,8 +162,8 @@ function addPanelButtons() {
 
 async function exportModel() {
   // The worker has Adam's state; the page only the parameters.
-  const file = state.worker ? (await askWorker('export')).bytes : state.app.export('model');
-  download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, new Blob([file], { type: 'application/json' }));
+  const file = state.worker ? (await askWorker('export')).blob : new Blob([state.app.export('model')], { type: 'application/json' });
+  download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, file);
 }
 
 async function copy(text, what) {

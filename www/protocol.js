@@ -32,7 +32,7 @@ export const FROM_WORKER = {
   pong: ['id'],
   cost: ['gen', 'json'],
   dimensions: ['gen', 'values'], // MAF and IAF at D = 2..64 (src/session/dimension_cost.rs, flat)
-  model: ['id', 'bytes'], // the model file (UTF-8), Adam's state included
+  model: ['id', 'blob'], // the model file (a Blob, made here: the page copies nothing), Adam's state included
   error: ['message'], // training failed
   failed: ['message'], // the engine did not load
 };
