@@ -5,6 +5,7 @@
 
 use arflow::data::points::Stamp;
 use arflow::session::lab::Lab;
+use arflow::session::model_read::OpenedModel;
 use arflow::session::settings::Settings;
 
 fn trained(hash: &str, steps: usize) -> Lab {
@@ -239,7 +240,10 @@ fn a_head_and_its_numbers_apart_read_as_the_whole_file() {
         assert!(!head.contains("\"parameters\""), "{head}");
         let (mut whole, mut apart) = (Lab::from_hash("").0, Lab::from_hash("").0);
         whole.import_model(&a.model_json(false, true)).unwrap();
-        apart.import_model_with(&head, a.all_parameters()).unwrap();
+        let opened = OpenedModel::open(&head).unwrap();
+        apart
+            .import_opened(opened, Some(a.all_parameters()))
+            .unwrap();
         assert_eq!(fingerprint(&apart), fingerprint(&whole), "{hash}");
         assert_eq!(apart.all_parameters(), whole.all_parameters(), "{hash}");
         assert_eq!(apart.comparison().is_some(), hash.contains("compare"));
@@ -251,7 +255,8 @@ fn a_head_and_its_numbers_apart_read_as_the_whole_file() {
         wild[3] = 1e30;
         for (numbers, why) in [(short, "do not fit its flow"), (wild, "entry 4 is 1e30")] {
             let before = fingerprint(&apart);
-            let e = apart.import_model_with(&head, numbers).unwrap_err();
+            let opened = OpenedModel::open(&head).unwrap();
+            let e = apart.import_opened(opened, Some(numbers)).unwrap_err();
             assert!(e.to_string().contains(why), "{e}");
             assert_eq!(fingerprint(&apart), before);
         }

@@ -14,7 +14,8 @@ export const MAX_LINK_TEXT = 1 << 20;
 const MODEL_KEY = '&model=';
 
 // `io.hooks.restart()` starts a new generation from the App as it now is.
-const io = { hooks: null };
+// `io.opened` counts the large files whose head the App opened.
+const io = { hooks: null, opened: 0 };
 const stepNow = () => status().step;
 
 export function wireModelIo(hooks) {
@@ -76,9 +77,17 @@ async function importLarge(file) {
   const { why, head, parameters, bytes } = await check(new Uint8Array(await file.arrayBuffer())).finally(stop);
   if (why) return refuse(file.name, why);
   try {
-    // Adam's state is the training worker's; a page that trains itself keeps it.
-    if (state.worker) state.app.import_model_with(head, parameters);
-    else state.app.import_model(new TextDecoder().decode(bytes));
+    // Adam's state is the training worker's; a page that trains itself keeps it. The
+    // head and the numbers go in in two tasks (building the largest flow is half the work).
+    if (state.worker) {
+      const mine = ++io.opened;
+      state.app.open_model(head);
+      await new Promise((next) => setTimeout(next, 0));
+      if (io.opened !== mine) return refuse(file.name, 'another model file was opened meanwhile');
+      state.app.import_opened(parameters);
+    } else {
+      state.app.import_model(new TextDecoder().decode(bytes));
+    }
   } catch (e) {
     return refuse(file.name, e.message);
   }

@@ -133,22 +133,18 @@ fn read_series(v: &Value, what: &str) -> Result<Vec<(u64, f64)>> {
         .collect()
 }
 
-impl Lab {
-    /// Replaces the model with a file's ([`Self::model_json`]'s text): the same
-    /// parameters bit for bit, step, history and (if the file has it) Adam's state, so
-    /// training carries on as it would have; the model it replaces is kept for undo.
-    /// Refused, with nothing changed, if the file is not one this build reads.
-    pub fn import_model(&mut self, text: &str) -> Result<()> {
-        self.read_model(text, None)
-    }
+/// A model file opened: its fields read and a new lab built for its settings and points,
+/// which [`Lab::import_opened`] fills with the file's numbers. An import's two halves,
+/// which a page takes in two tasks: building the largest flow costs as much as the rest.
+pub struct OpenedModel {
+    file: FileIn,
+    lab: Lab,
+}
 
-    /// [`Self::import_model`] of a file's head ([`Lab::model_head`]) and its numbers apart
-    /// ([`Lab::all_parameters`]), checked as if they had been read from the file.
-    pub fn import_model_with(&mut self, head: &str, parameters: Vec<f32>) -> Result<()> {
-        self.read_model(head, Some(parameters))
-    }
-
-    fn read_model(&mut self, text: &str, given: Option<Vec<f32>>) -> Result<()> {
+impl OpenedModel {
+    /// The model file `text` (or a head, [`Lab::model_head`]) opened; refused as
+    /// [`Lab::import_model`] refuses it.
+    pub fn open(text: &str) -> Result<OpenedModel> {
         let v: FileIn = serde_json::from_str(text).map_err(|e| {
             bad(format!(
                 "not a model file, or a damaged or truncated one ({e})"
@@ -180,7 +176,25 @@ impl Lab {
             Value::Null => Vec::new(),
             p => read_pairs(p)?,
         };
-        let mut lab = Lab::with_points(settings, &points)?;
+        let lab = Lab::with_points(settings, &points)?;
+        Ok(OpenedModel { file: v, lab })
+    }
+}
+
+impl Lab {
+    /// Replaces the model with a file's ([`Self::model_json`]'s text): the same
+    /// parameters bit for bit, step, history and (if the file has it) Adam's state, so
+    /// training carries on as it would have; the model it replaces is kept for undo.
+    /// Refused, with nothing changed, if the file is not one this build reads.
+    pub fn import_model(&mut self, text: &str) -> Result<()> {
+        self.import_opened(OpenedModel::open(text)?, None)
+    }
+
+    /// [`Self::import_model`]'s second half: an opened file's numbers (or, `given`, all
+    /// its parameters apart, [`Lab::all_parameters`], for a head: checked as if they had
+    /// been read from the file) put in its lab, which replaces this one's model.
+    pub fn import_opened(&mut self, opened: OpenedModel, given: Option<Vec<f32>>) -> Result<()> {
+        let OpenedModel { file: v, mut lab } = opened;
         let params = match given {
             Some(all) => all,
             None => {

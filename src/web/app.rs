@@ -7,6 +7,7 @@ use crate::draw::heatmap;
 use crate::flow::Flow;
 use crate::session::fields::{Kind, FIELDS};
 use crate::session::lab::Lab;
+use crate::session::model_read::OpenedModel;
 use crate::session::values::number_text;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -30,6 +31,8 @@ pub struct App {
     /// How many of the user's points there were when the density map was last drawn: a
     /// stroke draws only the ones after them (`render.rs`).
     pub(super) map_points: std::cell::Cell<usize>,
+    /// A model file's head opened, waiting for its numbers (`user_data.rs`).
+    pub(super) opened: Option<OpenedModel>,
     /// The coordinate picked on a MADE's matrices: `(canvas, coordinate)` (`web/masks.rs`).
     pub(super) mask_pick: std::cell::Cell<Option<(usize, usize)>>,
     /// Where each MADE canvas's matrices can be picked.
@@ -64,6 +67,7 @@ impl App {
             slice_at: std::cell::Cell::new(0.0),
             drawing: false,
             map_points: std::cell::Cell::new(0),
+            opened: None,
             mask_pick: std::cell::Cell::new(None),
             mask_zones: std::cell::RefCell::new([Vec::new(), Vec::new()]),
             sweep: None,

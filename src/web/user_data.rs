@@ -4,6 +4,7 @@
 
 use super::App;
 use crate::data::points::Stamp;
+use crate::session::model_read::OpenedModel;
 use wasm_bindgen::prelude::*;
 
 fn js(e: crate::Error) -> JsError {
@@ -86,11 +87,25 @@ impl App {
         Ok(())
     }
 
-    /// [`Self::import_model`] of a file's head (`export('page-head')`) and its numbers
-    /// apart ([`Self::model_parameters`]): what a checker worker that read a large file
-    /// hands the page, so the page never parses the numbers' text again.
-    pub fn import_model_with(&mut self, head: &str, parameters: Vec<f32>) -> Result<(), JsError> {
-        self.lab.import_model_with(head, parameters).map_err(js)?;
+    /// The first half of taking a file's head (`export('page-head')`) and its numbers
+    /// apart, what a checker worker that read a large file hands the page (the page never
+    /// parses the numbers' text): the head read and its flow built. Refused as the file
+    /// would be, with a message.
+    pub fn open_model(&mut self, head: &str) -> Result<(), JsError> {
+        self.opened = Some(OpenedModel::open(head).map_err(js)?);
+        Ok(())
+    }
+
+    /// The second half, in a task of its own: the numbers, [`Self::model_parameters`]
+    /// of the file's model, put in the flow `open_model` built, which replaces the model.
+    pub fn import_opened(&mut self, parameters: Vec<f32>) -> Result<(), JsError> {
+        let opened = self
+            .opened
+            .take()
+            .ok_or_else(|| JsError::new("no model file is open"))?;
+        self.lab
+            .import_opened(opened, Some(parameters))
+            .map_err(js)?;
         self.probe_cache.replace(None);
         Ok(())
     }
