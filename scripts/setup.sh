@@ -6,7 +6,7 @@
 #   scripts/setup.sh serve   what building and serving the page needs: the wasm32 target,
 #                            the wasm-bindgen CLI (built once: the long step), npm's binaryen
 #   scripts/setup.sh test    that, and what the tests need: rustfmt and clippy, Debian's
-#                            Chromium and ChromeDriver, the crates of every platform
+#                            Chromium and ChromeDriver, NumPy, the crates of every platform
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,4 +60,12 @@ step "adding rustfmt and clippy" \
 # which comes with the wasm-bindgen CLI) and Playwright.
 step "installing Debian's chromium and chromium-driver" \
   "command -v chromium >/dev/null && command -v chromedriver >/dev/null" chromium_deb
+# NumPy, for running the exported Python files (tests/python_export.rs): from PyPI (about
+# 6 s), or Debian's package where this Python has no pip.
+numpy() {
+  python3 -m pip install --quiet --disable-pip-version-check numpy \
+    || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null; }
+}
+step "installing NumPy (the exported Python files' check)" \
+  "python3 -c 'import numpy' 2>/dev/null" numpy
 step "fetching the crates of every platform" "false" fetch

@@ -24,6 +24,7 @@ pub mod marginals;
 pub mod model_file;
 pub mod model_numbers;
 pub mod model_read;
+pub mod python;
 pub mod rebuild;
 pub mod settings;
 pub mod space;
