@@ -185,6 +185,12 @@ export function wireExport(hooks) {
   exp.hooks = hooks;
   wireModelIo(hooks);
   addPanelButtons();
+  for (const [id, notebook, ext, type] of [['export-python', false, 'py', 'text/x-python'], ['export-notebook', true, 'ipynb', 'application/x-ipynb+json']]) {
+    $(id).addEventListener('click', () => {
+      const text = state.app.python(`${location.origin}${location.pathname}`, notebook);
+      download(`arflow-${state.app.get('flow')}-${stamp()}.${ext}`, new Blob([text], { type }));
+    });
+  }
   $('export-png').addEventListener('click', () => savePicture([...document.querySelectorAll('section.panel')], 'dashboard', true));
   $('export-samples').addEventListener('click', () => download(`arflow-samples-${stamp()}.csv`, new Blob([state.app.export('samples')], { type: 'text/csv' })));
   $('export-points').addEventListener('click', () => download('arflow-points.csv', new Blob([state.app.export('points')], { type: 'text/csv' })));

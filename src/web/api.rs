@@ -74,6 +74,16 @@ impl App {
         }
     }
 
+    /// The trained flow as a Python file (or, `notebook`, a Jupyter notebook) that
+    /// rebuilds it in NumPy and PyTorch and checks itself against this page's numbers;
+    /// `link` is the page's address before the hash.
+    pub fn python(&self, link: &str, notebook: bool) -> String {
+        match notebook {
+            true => self.lab.notebook(link),
+            false => self.lab.python_script(link),
+        }
+    }
+
     /// One file's text: `model` (the model with its optimiser and history), `page-model`
     /// (with its history but not Adam's state, which only a training worker needs),
     /// `link-model` (the model alone, what a link carries), `page-head` (`page-model`
