@@ -24,6 +24,19 @@ export function message(text, kind = 'note') {
   toast(box, text, kind);
 }
 
+// A note of work under way, `text… N s` with the seconds so far, until `stop()` (the
+// returned function); a message said after that replaces it.
+export function ticking(text) {
+  const started = performance.now();
+  const say = () => message(`${text}\u2026 ${Math.floor((performance.now() - started) / 1000)} s`);
+  say();
+  const timer = setInterval(say, 1000);
+  return () => clearInterval(timer);
+}
+
+// Megabytes of `bytes` as the messages say them: '2.9 MB', '118 MB'.
+export const megabytes = (bytes) => (bytes < 1e7 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e6)} MB`);
+
 // A message box scrolled out of view (the user is down at the file buttons, say) is echoed
 // at the foot of the window for a few seconds, so an answer never lands off screen.
 let toastTimer = 0;

@@ -3,7 +3,7 @@
 // (src/session/model_file.rs) and back, a link with the model in it where it fits, and
 // undo. The App does the work; this moves files and links.
 import { state, $, status } from './state.js';
-import { message } from './controls.js';
+import { message, megabytes, ticking } from './controls.js';
 import { askWorker } from './worker-client.js';
 import { MAX_LINK_MODEL, modelLink, openModelFile, wireModelIo } from './model-io.js';
 import { panelTitle } from './help.js';
@@ -161,9 +161,19 @@ function addPanelButtons() {
 }
 
 async function exportModel() {
-  // The worker has Adam's state; the page only the parameters.
-  const file = state.worker ? (await askWorker('export')).blob : new Blob([state.app.export('model')], { type: 'application/json' });
-  download(`arflow-model-${state.app.get('flow')}-${stamp()}.json`, file);
+  // The worker has Adam's state (and writes the file off the page's thread); the page
+  // only the parameters.
+  let file;
+  if (state.worker) {
+    const stop = ticking('Writing the model file in the training worker');
+    file = await askWorker('export').finally(stop);
+    file = file.blob;
+  } else {
+    file = new Blob([state.app.export('model')], { type: 'application/json' });
+  }
+  const name = `arflow-model-${state.app.get('flow')}-${stamp()}.json`;
+  download(name, file);
+  message(`Saved ${name} (${megabytes(file.size)}).`);
 }
 
 async function copy(text, what) {

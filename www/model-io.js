@@ -2,7 +2,7 @@
 // a worker of their own: model-check.js) and links that carry a model, written and read
 // within budgets. The App does the reading (src/session/model_file.rs); this moves text.
 import { state, status } from './state.js';
-import { message } from './controls.js';
+import { message, megabytes, ticking } from './controls.js';
 import { make, TO_CHECKER } from './protocol.js';
 
 // Longest model blob a shared link carries (characters of base64url): links much longer
@@ -73,7 +73,7 @@ export function importModel(text, name) {
 // the page's App, which then takes the checker's numbers (no text to parse again) while
 // the training worker takes the bytes. The page never holds the file as a string.
 async function importLarge(file) {
-  const stop = reading(file.name, file.size);
+  const stop = ticking(`Reading ${file.name} (${megabytes(file.size)}) apart from the page`);
   const { why, head, parameters, bytes } = await check(new Uint8Array(await file.arrayBuffer())).finally(stop);
   if (why) return refuse(file.name, why);
   try {
@@ -92,16 +92,6 @@ async function importLarge(file) {
     return refuse(file.name, e.message);
   }
   return loaded(file.name, bytes, [bytes.buffer]);
-}
-
-// A note that a large file is being read, with the seconds so far, until `stop()`.
-function reading(name, bytes) {
-  const started = performance.now();
-  const size = bytes < 1e7 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e6)} MB`;
-  const say = () => message(`Reading ${name} (${size}) apart from the page\u2026 ${Math.floor((performance.now() - started) / 1000)} s`);
-  say();
-  const timer = setInterval(say, 1000);
-  return () => clearInterval(timer);
 }
 
 function fromBase64Url(text) {

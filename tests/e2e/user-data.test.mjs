@@ -138,6 +138,7 @@ test('a saved model loads back with the same numbers, undo brings back a discard
   const saved = JSON.parse(await readFile(file, 'utf8'));
   assert.equal(saved.format, 'arflow-model');
   assert.ok(saved.optimiser && saved.step >= 300, 'the worker writes Adam\'s state');
+  assert.match(await page.textContent('#messages'), new RegExp(`^Saved ${download.suggestedFilename().replace(/\./g, '\\.')} \\(\\d+\\.\\d MB\\)\\.$`));
   // A change throws the model away; Undo brings it back, parameters and history.
   const history = await page.evaluate(() => Array.from(window.arflowTest.app().history_len()));
   await page.fill('#hidden', '16');
