@@ -53,12 +53,9 @@ impl PointSet {
     /// changes as points come after it), so that a brush stroke on a large set costs
     /// little more than copying it.
     pub fn extended(&self, more: &[Point]) -> Result<PointSet> {
-        let mut all = Vec::with_capacity(self.points.len() + more.len());
-        all.extend_from_slice(&self.points);
-        all.extend_from_slice(more);
-        check(&all, self.points.len())?;
         let mut set = self.clone();
         set.push(more);
+        check(&set.points, self.points.len())?;
         Ok(set)
     }
 

@@ -20,14 +20,10 @@ impl Lab {
     /// model it would come back to instead of flickering between the two. In the compare
     /// view the rival's current parameters follow.
     pub fn shown_parameters(&self) -> Vec<f32> {
-        let mut out = match self.progress.event {
-            Some(_) => self.trainer.checkpoint_parameters().to_vec(),
-            None => self.trainer.flow.parameters(),
-        };
-        if let Some(comparison) = &self.comparison {
-            out.extend(comparison.rival.flow.parameters());
+        match self.progress.event {
+            Some(_) => self.with_rival(self.trainer.checkpoint_parameters().to_vec()),
+            None => self.all_parameters(),
         }
-        out
     }
 
     /// What the other lab lacks since the last call: the progress and the history points

@@ -72,20 +72,25 @@ impl Lab {
         self.model_text(optimiser, history, true)
     }
 
-    /// The model's file without its numbers: the head, which [`Lab::import_model_with`]
-    /// reads with the numbers of [`Lab::all_parameters`] handed over apart (as a list of
-    /// `f32`s, not as text to parse again). With the history, without Adam's state.
+    /// The model's file without its numbers: the head, which [`Lab::import_opened`]
+    /// reads (opened by [`super::model_read::OpenedModel::open`]) with the numbers of
+    /// [`Lab::all_parameters`] handed over apart (as `f32`s, not as text to parse again).
+    /// With the history, without Adam's state.
     pub fn model_head(&self) -> String {
         self.model_text(false, true, false)
     }
 
     /// Every parameter of the model, the rival's (in a comparison) after the flow's own.
     pub fn all_parameters(&self) -> Vec<f32> {
-        let mut all = self.trainer.flow.parameters();
+        self.with_rival(self.trainer.flow.parameters())
+    }
+
+    /// `main` (the flow's parameters), the rival's after them in a comparison.
+    pub(super) fn with_rival(&self, mut main: Vec<f32>) -> Vec<f32> {
         if let Some(d) = &self.comparison {
-            all.extend(d.rival.flow.parameters());
+            main.extend(d.rival.flow.parameters());
         }
-        all
+        main
     }
 
     fn model_text(&self, optimiser: bool, history: bool, numbers: bool) -> String {
