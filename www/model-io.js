@@ -4,6 +4,7 @@
 import { state, status } from './state.js';
 import { message, megabytes, ticking } from './controls.js';
 import { make, TO_CHECKER } from './protocol.js';
+import { fromBase64, toBase64 } from './base64.js';
 
 // Longest model blob a shared link carries (characters of base64url): links much longer
 // than this break in mail and chat programs.
@@ -96,7 +97,7 @@ async function importLarge(file) {
 
 function fromBase64Url(text) {
   try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return fromBase64(text, true);
   } catch {
     throw new Error('its data is not base64url text');
   }
@@ -137,9 +138,7 @@ async function pipe(bytes, stream) {
 // The settings and the model (no history) deflated into the link, where it fits.
 export async function modelLink() {
   const packed = await pipe(new TextEncoder().encode(state.app.export('link-model')), new CompressionStream('deflate-raw'));
-  let blob = '';
-  for (let i = 0; i < packed.length; i += 8192) blob += String.fromCharCode(...packed.subarray(i, i + 8192));
-  blob = btoa(blob).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const blob = toBase64(packed, true);
   if (blob.length > MAX_LINK_MODEL) return { fits: false, length: blob.length };
   return { fits: true, link: `${location.origin}${location.pathname}#${state.app.hash()}${MODEL_KEY}${blob}` };
 }
