@@ -4,11 +4,9 @@
 //! up to the layer's `log|det|`, a spline's curve passes through its knots, and the
 //! coordinate first in the ordering is conditioned on nothing.
 
-mod common;
-
+use crate::common::scramble;
 use arflow::flow::{Direction, Flow, FlowConfig, Transform};
 use arflow::views::coordinate_map::coordinate_map;
-use common::scramble;
 
 fn flow(direction: Direction, transform: Transform) -> Flow {
     let mut f = Flow::new(FlowConfig {

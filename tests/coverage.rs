@@ -2,7 +2,7 @@
 //! against a fine grid on trained reverse-KL models, and on a model that is exactly one of
 //! a target's two modes, where the ESS (which only sees the model's own samples) reads 100 %.
 
-mod common;
+use crate::common;
 
 use arflow::data::target::Target;
 use arflow::flow::{Flow, FlowConfig};

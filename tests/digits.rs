@@ -2,7 +2,7 @@
 //! pre-processing's log-det against finite differences, and the 64-D flow trained on them
 //! (the fused step against dfdx's tape, and the held-out NLL of `y` against its parts).
 
-mod common;
+use crate::common;
 
 use arflow::data::digits::{bits_per_dim, digits, from_logit, held_out, to_logit, DIM, LEVELS};
 use arflow::flow::{Flow, FlowConfig};

@@ -2,15 +2,15 @@
 //! plan and the lattice against dfdx's tensors (densities, samples, pass counts, grids).
 //! Its training step is held to dfdx's tape in `tests/fused.rs`.
 
-mod common;
+use crate::common;
 
+use crate::common::points;
 use arflow::eval::{Lattice, Plan};
 use arflow::flow::made::Kernels;
 use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig};
 use arflow::kernels::matmul_acc;
 use arflow::numeric::grid::{Grid, Window};
-use common::points;
 
 fn flow(direction: Direction, scale: Scale, hidden: &[usize], layers: usize) -> Flow {
     let mut f = common::flow(direction, scale, layers, hidden, 11);

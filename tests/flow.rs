@@ -1,15 +1,15 @@
 //! MAF and IAF layers and flows: exact inverses, log-determinants against finite-difference
 //! Jacobians, consistent densities in both directions, and the MADE pass counts.
 
-mod common;
+use crate::common;
 
+use crate::common::{jacobian_fd, log_abs_det, max_abs_diff, points, scramble};
 use arflow::flow::layer::Towards;
 use arflow::flow::made::Kernels;
 use arflow::flow::scale::Scale;
 use arflow::flow::{DegreeRule, Direction, Flow, FlowConfig, LayerOrder};
 use arflow::numeric::grid::{Grid, Window};
 use arflow::numeric::tensor::matrix;
-use common::{jacobian_fd, log_abs_det, max_abs_diff, points, scramble};
 
 const SCALES: [Scale; 3] = [Scale::Exp, Scale::Tanh, Scale::Softplus];
 const DIRECTIONS: [Direction; 2] = [Direction::Maf, Direction::Iaf];

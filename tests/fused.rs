@@ -3,8 +3,9 @@
 //! several widths and depths, forward and reverse KL) and the spline transform and the
 //! learnable base, in chunks of any size.
 
-mod common;
+use crate::common;
 
+use crate::common::{check_fused as check, points, scramble};
 use arflow::data::target::Target;
 use arflow::data::DataSet;
 use arflow::flow::made::Kernels;
@@ -13,7 +14,6 @@ use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
 use arflow::session::helpers::Helper;
 use arflow::session::settings::Settings;
 use arflow::train::objective::Objective;
-use common::{check_fused as check, points, scramble};
 
 const SHAPES: [(&[usize], usize); 4] = [
     (&[8], 1),

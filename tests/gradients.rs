@@ -1,15 +1,15 @@
 //! dfdx's gradients of both losses match central finite differences of the same loss on
 //! the same batch, for every parameter with a gradient large enough to measure in f32.
 
-mod common;
+use crate::common;
 
+use crate::common::points;
 use arflow::data::target::Target;
 use arflow::data::DataSet;
 use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow};
 use arflow::numeric::tensor::matrix;
 use arflow::train::objective::{forward_kl_loss, reverse_kl_data_loss, reverse_kl_loss, Scalar};
-use common::points;
 use dfdx::prelude::*;
 
 fn check(name: &str, mut f: Flow, loss: impl Fn(&Flow) -> Scalar) {

@@ -2,7 +2,7 @@
 //! the data, and far from it for an untrained flow on moons; the KS distance against a
 //! direct computation; the warped grid of an identity flow is the regular grid.
 
-mod common;
+use crate::common;
 
 use arflow::data::{flatten, DataSet};
 use arflow::flow::scale::Scale;

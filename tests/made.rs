@@ -2,13 +2,13 @@
 //! ordering, checked on the masks themselves and on the network's Jacobian (autodiff and
 //! finite differences).
 
-mod common;
+use crate::common;
 
+use crate::common::{jacobian_autodiff, jacobian_fd};
 use arflow::flow::made::Made;
 use arflow::flow::masks::{self, input_degrees, ordering, HiddenDegrees, Ordering};
 use arflow::numeric::tensor::{device, matrix};
 use arflow::numeric::tensor::{Dev, Mat};
-use common::{jacobian_autodiff, jacobian_fd};
 use dfdx::prelude::*;
 
 /// The MADE's whole output, `(n, P D)`.

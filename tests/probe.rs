@@ -5,15 +5,13 @@
 
 #![allow(clippy::needless_range_loop)]
 
-mod common;
-
+use crate::common::{jacobian_fd, log_abs_det, scramble};
 use arflow::flow::made::Kernels;
 use arflow::flow::scale::Scale;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder};
 use arflow::numeric::grid::{Grid, Window};
 use arflow::numeric::tensor::matrix;
 use arflow::views::probe::forced_zeros;
-use common::{jacobian_fd, log_abs_det, scramble};
 
 fn flows() -> Vec<(String, Flow)> {
     let mut out = Vec::new();

@@ -3,15 +3,15 @@
 //! approaches the truth as it trains; with the same order in every layer the first
 //! marginal stays exactly Gaussian.
 
-mod common;
+use crate::common;
 
+use crate::common::scramble;
 use arflow::data::{eight_gaussians_centres, DataSet, EIGHT_GAUSSIANS_SIGMA};
 use arflow::flow::{Flow, FlowConfig, LayerOrder};
 use arflow::numeric::grid::{Grid, Window};
 use arflow::train::objective::Objective;
 use arflow::train::{TrainConfig, Trainer};
 use arflow::views::slice::{conditional, marginal_of, Curve};
-use common::scramble;
 
 /// A curve normalised over the whole line: its CDF climbs from `F(lo)` by exactly the mass
 /// in view, never past 1; `in_view` is the mass the view should hold (to 1e-3).

@@ -4,8 +4,9 @@
 //! finite differences, unit mass, and an identity-initialised flow that leaves `N(0, I)`
 //! exactly as it is.
 
-mod common;
+use crate::common;
 
+use crate::common::{jacobian_fd, max_abs_diff, points, scramble};
 use arflow::data::target::Target;
 use arflow::flow::made::Kernels;
 use arflow::flow::{Direction, Flow, FlowConfig, LayerOrder, Transform};
@@ -14,7 +15,6 @@ use arflow::numeric::normal::log_normal_f64;
 use arflow::numeric::tensor::matrix;
 use arflow::train::objective::{forward_kl_loss, reverse_kl_loss};
 use arflow::views::probe::forced_zeros;
-use common::{jacobian_fd, max_abs_diff, points, scramble};
 
 const DIRECTIONS: [Direction; 2] = [Direction::Maf, Direction::Iaf];
 

@@ -1,11 +1,9 @@
 //! The energy targets equal their formulas (written out again here in f64 as the oracle),
 //! their gradients match finite differences, and the box wall applies to U2-U4 only.
 
-mod common;
-
+use crate::common::{jacobian_autodiff, jacobian_fd, points};
 use arflow::data::target::Target;
 use arflow::numeric::tensor::{device, matrix};
-use common::{jacobian_autodiff, jacobian_fd, points};
 use dfdx::prelude::*;
 
 fn lse(a: f64, b: f64) -> f64 {

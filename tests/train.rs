@@ -1,7 +1,7 @@
 //! Training lowers the test NLL on every data set and the KL on U1, and a diverging run is
 //! rolled back to the last good parameters without losing anything.
 
-mod common;
+use crate::common;
 
 use arflow::data::target::Target;
 use arflow::data::DataSet;
