@@ -206,3 +206,28 @@ fn files_stay_small_and_page_scripts_keep_little_global_state() {
         assert!(lets <= 3, "{} has {lets} top-level lets", path.display());
     }
 }
+
+/// The version in `name = "=X"` of a Cargo.toml, if it pins one.
+fn pinned(manifest: &str, name: &str) -> Option<String> {
+    let text = fs::read_to_string(manifest).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{name} = \"=")))?;
+    Some(line.split('"').nth(1)?.trim_start_matches('=').to_string())
+}
+
+#[test]
+fn the_bindings_tool_is_the_wasm_bindgen_the_crate_links() {
+    // The page's bindings must come from the wasm-bindgen library of the version the wasm
+    // links (its custom sections' schema changes between versions); scripts/setup.sh reads
+    // the CLI's version from the same line of Cargo.toml.
+    let crate_pin = pinned("Cargo.toml", "wasm-bindgen").expect("Cargo.toml pins wasm-bindgen");
+    let tool_pin = pinned("tools/bindgen/Cargo.toml", "wasm-bindgen-cli-support");
+    assert_eq!(tool_pin.as_deref(), Some(crate_pin.as_str()));
+    let lock = fs::read_to_string("tools/bindgen/Cargo.lock").unwrap();
+    let locked = format!("name = \"wasm-bindgen-cli-support\"\nversion = \"{crate_pin}\"");
+    assert!(
+        lock.contains(&locked),
+        "tools/bindgen/Cargo.lock locks {crate_pin}"
+    );
+}
