@@ -3,17 +3,22 @@
 # a browser or a prebuilt binary), and says how long each step took. Idempotent: a step
 # whose tool is already there is skipped, so a warm machine pays nothing.
 #
-#   scripts/setup.sh serve   what building and serving the page needs: the wasm32 target,
-#                            the wasm-bindgen CLI (built once: the long step), npm's binaryen
-#   scripts/setup.sh test    that, and what the tests need: rustfmt and clippy, Debian's
-#                            Chromium and ChromeDriver, NumPy, the crates of every platform
+#   scripts/setup.sh serve   what building and serving the page needs: the wasm32 target and
+#                            npm's binaryen (the page's bindings tool, tools/bindgen, is
+#                            built by scripts/build-web.sh beside the page's wasm)
+#   scripts/setup.sh test    that, and what the tests need: wasm-bindgen's CLI for its test
+#                            runner, rustfmt and clippy, Debian's Chromium and ChromeDriver,
+#                            NumPy, the crates of every platform
+# (scripts/test.sh runs `test-base`, all of `test` but the CLI, and builds the CLI (`runner`)
+# beside its native tests.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pinned in Cargo.toml
+# The wasm-bindgen that Cargo.toml pins (`wasm-bindgen = "=X"`): its CLI must be that version.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
 export PATH="$HOME/.cargo/bin:$PATH"
 MODE="${1:-test}"
-case "$MODE" in serve|test) ;; *) echo "usage: scripts/setup.sh serve|test" >&2; exit 2 ;; esac
+case "$MODE" in serve|test|test-base|runner) ;; *) echo "usage: scripts/setup.sh serve|test" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # step NAME CHECK INSTALL...: runs INSTALL unless CHECK succeeds, and times it.
@@ -28,17 +33,23 @@ step() {
 }
 
 wasm_target() { rustup target add wasm32-unknown-unknown; }
-bindgen() {
-  # --locked first; without it if a locked dependency has left the registry.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked \
-    || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+# wasm-bindgen's CLI, for its test runner (wasm-bindgen-test-runner): built unoptimised and
+# without TLS (the runner only talks to ChromeDriver on this machine), about 105 s of a cold
+# build on two cores where the default release build takes 300 s. --locked first; without it
+# if a locked dependency has left the registry.
+bindgen_cli() {
+  local how=(wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features --debug)
+  cargo install "${how[@]}" --locked 2>/dev/null || cargo install "${how[@]}"
 }
 npm_packages() { npm ci --no-audit --no-fund --loglevel=error; }
 
+if [ "$MODE" = runner ]; then
+  step "building wasm-bindgen's CLI $WASM_BINDGEN_VERSION, for its test runner (about 2 minutes, once)" \
+    "wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $WASM_BINDGEN_VERSION'" bindgen_cli
+  exit 0
+fi
 step "adding the wasm32-unknown-unknown target" \
   "rustup target list --installed | grep -qx wasm32-unknown-unknown" wasm_target
-step "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (several minutes, once)" \
-  "wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $WASM_BINDGEN_VERSION'" bindgen
 # npm packages from the lock file: binaryen's wasm-opt, playwright-core (no browser) and
 # axe-core (the tests' accessibility scan).
 step "npm ci (binaryen's wasm-opt, playwright-core, axe-core)" \
@@ -52,7 +63,10 @@ chromium_deb() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 # The crates of both platforms (native and wasm32), before the lints and tests need them.
-fetch() { cargo fetch --locked >/dev/null 2>&1 || cargo fetch >/dev/null; }
+fetch() {
+  cargo fetch --locked >/dev/null 2>&1 || cargo fetch >/dev/null
+  cargo fetch --locked --manifest-path tools/bindgen/Cargo.toml >/dev/null
+}
 
 step "adding rustfmt and clippy" \
   "rustup component list --installed | grep -q '^rustfmt' && rustup component list --installed | grep -q '^clippy'" linters
@@ -69,3 +83,5 @@ numpy() {
 step "installing NumPy (the exported Python files' check)" \
   "python3 -c 'import numpy' 2>/dev/null" numpy
 step "fetching the crates of every platform" "false" fetch
+[ "$MODE" = test ] && bash "$0" runner
+exit 0

@@ -1,38 +1,79 @@
 #!/usr/bin/env bash
-# Runs every check arflow has, in order: formatting, lints (native and wasm32), the native
-# tests, the in-browser wasm tests, the page build, and the end-to-end browser tests.
-# Sets up what is missing first.
+# Runs every check arflow has: formatting, lints (native and both wasm32 builds), the native
+# tests, the in-browser wasm tests of both builds, the page build, and the end-to-end browser
+# tests. Sets up what is missing first, and says how long each stage took.
+#
+# Two lanes share the two cores: the native lane (formatting, clippy, cargo test) in the
+# foreground and the wasm lane (wasm-bindgen's CLI, clippy on wasm32, the browser tests, the
+# page) beside it, its output kept in target/wasm-lane.log and shown when it ends. Neither
+# waits on the other's cargo lock: the native lane builds in target/debug, the wasm lane in
+# target/wasm32-unknown-unknown and target/web (its lints in target/wasm-lints). The
+# end-to-end tests follow both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-
-bash scripts/setup.sh test
-# The page's second build (scripts/build-web.sh): relaxed SIMD's fused multiply-add.
 source scripts/flags.sh
 
-echo "== cargo fmt --check"
-cargo fmt --all -- --check
-echo "== cargo clippy (native and wasm32)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
-  cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-echo "== cargo test (native)"
-cargo test
-# Only the crates that hold browser tests are compiled for wasm32 and run there (cargo runs
-# them through wasm-bindgen's test runner and Chromium's driver; `wasm-pack test` would build
-# every test crate for wasm32 first); the others are native tests (their wasm32 build is
-# checked by clippy above). webdriver.json holds Chromium's flags (WebGPU on SwiftShader).
-BROWSER_TESTS=(--test web --test gpu)
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=900
-echo "== in-browser tests (headless Chromium, WebGPU on SwiftShader)"
-cargo test --target wasm32-unknown-unknown --release "${BROWSER_TESTS[@]}"
-echo "== the same with relaxed SIMD (the build browsers that have it load)"
-RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed \
-  cargo test --target wasm32-unknown-unknown --release "${BROWSER_TESTS[@]}"
-echo "== build the page"
-bash scripts/build-web.sh
-echo "== end-to-end tests (Playwright, Debian's Chromium)"
-node --test --test-concurrency=1 --test-timeout=900000 tests/e2e/
-echo "== all checks passed"
+begin=$SECONDS
+# stage NAME COMMAND...: runs and times one check.
+stage() {
+  local name="$1" t=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - t)) s"
+}
+
+bash scripts/setup.sh test-base
+
+# The browser tests run through wasm-bindgen's test runner and Chromium's driver, as
+# `wasm-pack test --headless --chrome -- --test web --test gpu` runs them, in the page's own
+# profile (`web`), so the page's build after them reuses every dependency they built. Only
+# the crates that hold browser tests are built for wasm32 and run there (the native tests'
+# wasm32 build is checked by clippy). webdriver.json holds Chromium's flags (WebGPU on
+# SwiftShader).
+browser_tests() {
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=900 \
+    cargo test --target wasm32-unknown-unknown --profile web --test web --test gpu
+}
+# The relaxed build's own target directory (as in scripts/build-web.sh) keeps both warm.
+browser_tests_relaxed() { RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed browser_tests; }
+lints_wasm() {
+  CARGO_TARGET_DIR=target/wasm-lints \
+    cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+}
+lints_wasm_relaxed() {
+  RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/wasm-lints/relaxed \
+    cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+}
+wasm_lane() {
+  bash scripts/setup.sh runner
+  stage "clippy (wasm32)" lints_wasm
+  stage "clippy (wasm32, relaxed SIMD)" lints_wasm_relaxed
+  stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests
+  stage "the same with relaxed SIMD (the build browsers that have it load)" browser_tests_relaxed
+  stage "build the page (both builds)" bash scripts/build-web.sh
+}
+
+mkdir -p target
+wasm_lane > target/wasm-lane.log 2>&1 &
+lane=$!
+echo "== the wasm lane runs beside the native one (its output: target/wasm-lane.log)"
+
+stage "cargo fmt --check" cargo fmt --all -- --check
+stage "clippy (native)" cargo clippy --all-targets -- -D warnings
+stage "cargo test (native)" cargo test
+
+echo "== waiting for the wasm lane"
+lane_ok=0
+wait "$lane" || lane_ok=$?
+cat target/wasm-lane.log
+if [ "$lane_ok" != 0 ]; then
+  echo "== the wasm lane failed (exit $lane_ok): its output is above" >&2
+  exit "$lane_ok"
+fi
+
+stage "end-to-end tests (Playwright, Debian's Chromium)" \
+  node --test --test-concurrency=1 --test-timeout=900000 tests/e2e/
+echo "== all checks passed in $((SECONDS - begin)) s"
