@@ -7,8 +7,8 @@
 # foreground and the wasm lane (wasm-bindgen's CLI, clippy on wasm32, the browser tests, the
 # page) beside it, its output kept in target/wasm-lane.log and shown when it ends. Neither
 # waits on the other's cargo lock: the native lane builds in target/debug, the wasm lane in
-# target/wasm32-unknown-unknown and target/web (its lints in target/wasm-lints). The
-# end-to-end tests follow both.
+# target/browser-tests, target/wasm-lints and (the page) target/wasm32-unknown-unknown and
+# target/web. The end-to-end tests follow both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -28,17 +28,21 @@ bash scripts/setup.sh test-base
 
 # The browser tests run through wasm-bindgen's test runner and Chromium's driver, as
 # `wasm-pack test --headless --chrome -- --test web --test gpu` runs them, in the page's own
-# profile (`web`), so the page's build after them reuses every dependency they built. Only
-# the crates that hold browser tests are built for wasm32 and run there (the native tests'
-# wasm32 build is checked by clippy). webdriver.json holds Chromium's flags (WebGPU on
-# SwiftShader).
-browser_tests() {
+# profile (`web`). Only the crates that hold browser tests are built for wasm32 and run
+# there (the native tests' wasm32 build is checked by clippy). webdriver.json holds
+# Chromium's flags (WebGPU on SwiftShader). They build in directories of their own: in the
+# page's, the crate would be rebuilt at every switch between `cargo test` and the page's
+# `cargo build` (the test-only dependencies change its dependencies' features), four times
+# in a warm run.
+browser_tests() { # TARGET_DIR
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=900 \
+    CARGO_TARGET_DIR="$1" \
     cargo test --target wasm32-unknown-unknown --profile web --test web --test gpu
 }
-# The relaxed build's own target directory (as in scripts/build-web.sh) keeps both warm.
-browser_tests_relaxed() { RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/relaxed browser_tests; }
+browser_tests_relaxed() {
+  RUSTFLAGS="$RELAXED_RUSTFLAGS" browser_tests target/browser-tests/relaxed
+}
 lints_wasm() {
   CARGO_TARGET_DIR=target/wasm-lints \
     cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
@@ -51,7 +55,7 @@ wasm_lane() {
   bash scripts/setup.sh runner
   stage "clippy (wasm32)" lints_wasm
   stage "clippy (wasm32, relaxed SIMD)" lints_wasm_relaxed
-  stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests
+  stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests target/browser-tests
   stage "the same with relaxed SIMD (the build browsers that have it load)" browser_tests_relaxed
   stage "build the page (both builds)" bash scripts/build-web.sh
 }
