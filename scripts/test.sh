@@ -43,17 +43,13 @@ browser_tests() { # TARGET_DIR
 browser_tests_relaxed() {
   RUSTFLAGS="$RELAXED_RUSTFLAGS" browser_tests target/browser-tests/relaxed
 }
-lints_wasm() {
-  CARGO_TARGET_DIR=target/wasm-lints \
-    cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+lints_wasm() { # TARGET_DIR
+  CARGO_TARGET_DIR="$1" cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 }
-lints_wasm_relaxed() {
-  RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR=target/wasm-lints/relaxed \
-    cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-}
+lints_wasm_relaxed() { RUSTFLAGS="$RELAXED_RUSTFLAGS" lints_wasm target/wasm-lints/relaxed; }
 wasm_lane() {
   bash scripts/setup.sh runner
-  stage "clippy (wasm32)" lints_wasm
+  stage "clippy (wasm32)" lints_wasm target/wasm-lints
   stage "clippy (wasm32, relaxed SIMD)" lints_wasm_relaxed
   stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests target/browser-tests
   stage "the same with relaxed SIMD (the build browsers that have it load)" browser_tests_relaxed
