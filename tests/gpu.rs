@@ -2,9 +2,6 @@
 //! `--enable-unsafe-webgpu` from webdriver.json: SwiftShader gives a real adapter without a
 //! GPU): the shader's density grid and samples equal the CPU's for trained MAF and IAF
 //! flows of several shapes and every scale parameterisation.
-#![cfg(target_arch = "wasm32")]
-
-mod common;
 
 use arflow::data::DataSet;
 use arflow::flow::scale::Scale;
@@ -15,8 +12,6 @@ use arflow::numeric::grid::{Grid, Window};
 use arflow::train::objective::Objective;
 use arflow::train::{TrainConfig, Trainer};
 use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 /// Where the comparison of log-densities applies: log p > -20 (below that a cell carries
 /// no visible colour and f32 round-off dominates).
@@ -155,7 +150,7 @@ async fn the_gpu_density_grid_equals_the_cpu_grid_for_trained_flows() {
             "{name}: only {compared} cells above {FLOOR}"
         );
         // The same flow at arbitrary points (the point mode).
-        let x = common::points(300, 2, 4.0, 8);
+        let x = crate::common::points(300, 2, 4.0, 8);
         let cpu = flow.log_prob_points(&x);
         let job = Job::points(Mode::LogProb, 300);
         let out = gpu.run(&pack(&flow), job, &x).await.unwrap();
@@ -185,7 +180,7 @@ async fn gpu_samples_from_the_same_draws_equal_cpu_samples() {
         let (gx, gq) = out.split_at(2 * n);
         console_log!(
             "{name}: samples max |GPU - CPU| {:.2e}",
-            common::max_abs_diff(gx, &x)
+            crate::common::max_abs_diff(gx, &x)
         );
         for (i, (g, c)) in gx.iter().zip(&x).enumerate() {
             assert!(
@@ -208,7 +203,7 @@ async fn a_gpu_job_runs_again_after_the_flow_changes_shape() {
         let flow = trained(&Case { steps: 5, ..*case });
         let out = gpu.run(&pack(&flow), Job::grid(&grid), &[]).await.unwrap();
         let cpu = flow.density(&grid).log_p;
-        assert!(common::max_abs_diff(&out, &cpu) <= 1e-3);
+        assert!(crate::common::max_abs_diff(&out, &cpu) <= 1e-3);
     }
 }
 
@@ -224,8 +219,8 @@ async fn flows_built_to_overflow_give_zero_density_on_the_gpu_where_the_cpu_does
         (Direction::Maf, Scale::Tanh, 3000.0),
         (Direction::Iaf, Scale::Tanh, 3000.0),
     ] {
-        let mut flow = common::flow(direction, scale, 2, &[16], 7);
-        common::scramble(&mut flow, gain);
+        let mut flow = crate::common::flow(direction, scale, 2, &[16], 7);
+        crate::common::scramble(&mut flow, gain);
         let name = format!("{direction:?} {scale:?} x{gain}");
         let cpu = flow.density(&grid);
         let out = gpu.run(&pack(&flow), Job::grid(&grid), &[]).await.unwrap();

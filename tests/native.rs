@@ -1,7 +1,7 @@
 //! The native tests, as one test crate: one build and one link instead of one per file, and
 //! every test of every file shares the cores while it runs. Each file of `tests/` is one
 //! module; `cargo test --test native data::` runs one file's tests. The browser's tests
-//! (`web.rs`, `gpu.rs`) are their own crates, built for wasm32 only.
+//! (`web.rs`, `gpu.rs`) are the crate `browser.rs`, built for wasm32 only.
 
 #[path = "common/mod.rs"]
 mod common;

@@ -1,8 +1,5 @@
 //! In the browser (`wasm-pack test --headless --chrome`): the App trains, every canvas gets
 //! a real picture, and the heatmap's pixels are the core's density grid for the same seed.
-#![cfg(target_arch = "wasm32")]
-
-mod common;
 
 use arflow::draw::heatmap;
 use arflow::numeric::grid::{Density, Grid, Window};
@@ -12,8 +9,6 @@ use arflow::web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const CANVASES: [(&str, u32, u32); 14] = [
     ("heatmap", 420, 420),
@@ -338,14 +333,14 @@ fn the_fast_engines_densities_match_dfdx_in_the_browser() {
             seed: 4,
             ..FlowConfig::default()
         };
-        let x = common::points(256, 2, 3.0, 9);
+        let x = crate::common::points(256, 2, 3.0, 9);
         let mut f = Flow::new(config).unwrap();
         f.kernels = Kernels::Dfdx;
         let reference = f.log_prob_points(&x);
         f.kernels = Kernels::Fast;
         let fast = f.log_prob_points(&x);
         assert!(
-            common::max_abs_diff(&fast, &reference) < 1e-4,
+            crate::common::max_abs_diff(&fast, &reference) < 1e-4,
             "{direction:?}: densities differ"
         );
     }
@@ -373,12 +368,12 @@ fn the_fused_training_step_matches_dfdx_in_the_browser() {
             ..FlowConfig::default()
         })
         .unwrap();
-        common::scramble(&mut f, 3.0);
+        crate::common::scramble(&mut f, 3.0);
         let name = format!("{direction:?} {transform:?} {scale:?}");
-        let x = common::points(256, 2, 3.0, 9);
-        common::check_fused(&name, &f, Objective::ForwardKl(DataSet::Moons), &x, 64);
-        let z = common::points(256, 2, 2.0, 5);
-        common::check_fused(&name, &f, Objective::ReverseKl(Target::U1), &z, 64);
+        let x = crate::common::points(256, 2, 3.0, 9);
+        crate::common::check_fused(&name, &f, Objective::ForwardKl(DataSet::Moons), &x, 64);
+        let z = crate::common::points(256, 2, 2.0, 5);
+        crate::common::check_fused(&name, &f, Objective::ReverseKl(Target::U1), &z, 64);
     }
 }
 
