@@ -231,3 +231,22 @@ fn the_bindings_tool_is_the_wasm_bindgen_the_crate_links() {
         "tools/bindgen/Cargo.lock locks {crate_pin}"
     );
 }
+
+#[test]
+fn relaxed_simd_changes_only_the_library() {
+    // scripts/test.sh lints the relaxed-SIMD build's library only, and every target on
+    // SIMD128: that covers all the code the relaxed build changes while no file outside the
+    // library (its binaries, the tests, the tools) has a cfg on relaxed SIMD.
+    let cfg = format!("target_feature = \"{}\"", "relaxed-simd");
+    let has_cfg = |p: &PathBuf| fs::read_to_string(p).unwrap().contains(&cfg);
+    let (library, outside): (Vec<_>, Vec<_>) = ["src", "tests", "tools"]
+        .iter()
+        .flat_map(|d| files(Path::new(d), "rs"))
+        .filter(has_cfg)
+        .partition(|p| p.starts_with("src") && !p.starts_with("src/bin"));
+    assert!(
+        outside.is_empty(),
+        "a cfg on relaxed SIMD outside the library: {outside:?}"
+    );
+    assert!(!library.is_empty(), "the library has its relaxed-SIMD code");
+}
