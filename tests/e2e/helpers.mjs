@@ -56,10 +56,13 @@ export async function openPage(browser, server, path = '') {
   return { page, errors, loadMs: Date.now() - start };
 }
 
-/** Waits until the heatmap shown is the full picture of the current parameters and the
- * status has the test metric (from the worker, or the page's own evaluation). */
+/** Waits until a new flow is built (the page builds one a layer a frame, from the frame
+ * after a change), the heatmap shown is the full picture of its parameters and the status
+ * has the test metric (from the worker, or the page's own evaluation). */
 export async function settled(page) {
-  await page.waitForFunction(() => window.arflowTest.app().grid_settled(256)
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.waitForFunction(() => !window.arflowTest.app().rebuilding()
+    && window.arflowTest.app().grid_settled(256)
     && !/(NLL|estimate) –/.test(document.getElementById('status').textContent), null, { polling: 50 });
 }
 

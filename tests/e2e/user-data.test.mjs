@@ -51,8 +51,10 @@ test('two blobs drawn with the mouse become two modes of the trained density', a
   // A brush stroke adds a few points along the drag, drawn on the map as it goes (only
   // the new ones, each frame), before the stroke ends.
   await page.selectOption('#tool', 'dab');
-  // Paused, once the new flow's map is drawn, nothing else draws on it during the stroke.
+  // Paused, once the new flow's map is drawn, nothing else draws on it during the stroke
+  // (on a busy machine the blobs' flow can still be building when the worker answers).
   await page.evaluate(() => window.arflowTest.settle());
+  await settled(page);
   const before = await whiteNear(page, await onMap(page, -2.1, 1.5));
   await page.mouse.move(...(await onMap(page, -2.5, 1.5)));
   await page.mouse.down();
