@@ -17,13 +17,31 @@ export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/flags.sh
 
 begin=$SECONDS
-# stage NAME COMMAND...: runs and times one check.
+# cpu_used: sets CPU to the CPU time, in whole seconds, used so far by the commands this
+# shell has waited for (the second line of bash's `times`, "XmY.YYYs XmY.YYYs": its
+# children's user and system time). It runs in this shell, not in a subshell (whose count
+# starts at zero). Each lane is a shell of its own, with a file of its own, so a stage's CPU
+# is the difference across it, whichever lane runs it.
+times_dir=$(mktemp -d)
+trap 'rm -rf "$times_dir"' EXIT
+cpu_used() {
+  local f="$times_dir/$BASHPID"
+  times > "$f"
+  CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) {
+      split($i, t, "m"); sub(/s$/, "", t[2]); sub(",", ".", t[2]); s += 60 * t[1] + t[2] } }
+    END { printf "%d", s + 0.5 }' "$f")
+}
+# stage NAME COMMAND...: runs one check and says how long it took and how much CPU it used
+# (two cores give two CPU seconds a second).
 stage() {
-  local name="$1" t=$SECONDS
+  local name="$1" t=$SECONDS c
+  cpu_used
+  c=$CPU
   shift
   echo "== $name"
   "$@"
-  echo "== $name: $((SECONDS - t)) s"
+  cpu_used
+  echo "== $name: $((SECONDS - t)) s ($((CPU - c)) s of CPU)"
 }
 
 bash scripts/setup.sh test-base
@@ -80,4 +98,5 @@ fi
 
 stage "end-to-end tests (Playwright, Debian's Chromium)" \
   node --test --test-concurrency=1 --test-timeout=900000 tests/e2e/
-echo "== all checks passed in $((SECONDS - begin)) s"
+cpu_used
+echo "== all checks passed in $((SECONDS - begin)) s, using $CPU s of CPU (two cores give $((2 * (SECONDS - begin))) s in that time)"
