@@ -17,31 +17,34 @@ export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/flags.sh
 
 begin=$SECONDS
-# cpu_used: sets CPU to the CPU time, in whole seconds, used so far by the commands this
-# shell has waited for (the second line of bash's `times`, "XmY.YYYs XmY.YYYs": its
-# children's user and system time). It runs in this shell, not in a subshell (whose count
-# starts at zero). Each lane is a shell of its own, with a file of its own, so a stage's CPU
-# is the difference across it, whichever lane runs it.
-times_dir=$(mktemp -d)
-trap 'rm -rf "$times_dir"' EXIT
-cpu_used() {
-  local f="$times_dir/$BASHPID"
-  times > "$f"
-  CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) {
-      split($i, t, "m"); sub(/s$/, "", t[2]); sub(",", ".", t[2]); s += 60 * t[1] + t[2] } }
-    END { printf "%d", s + 0.5 }' "$f")
+# busy_cpu: sets BUSY to the CPU time, in seconds, this machine's cores have spent on work
+# since boot (user, nice, system and interrupt time in /proc/stat; idle, I/O wait and time
+# stolen by a hypervisor left out), counting every process: Chromium's, which the test
+# harnesses do not wait for, too. Empty where there is no /proc/stat.
+busy_cpu() {
+  BUSY=$(awk '$1 == "cpu" { printf "%d", ($2 + $3 + $4 + $7 + $8) / '"$(getconf CLK_TCK)"' }' \
+    /proc/stat 2>/dev/null || true)
 }
-# stage NAME COMMAND...: runs one check and says how long it took and how much CPU it used
-# (two cores give two CPU seconds a second).
+cores=$(nproc 2>/dev/null || echo 1)
+# usage SINCE_SECONDS SINCE_BUSY: " (the cores busy B s of the C s they had)": whether a
+# stage or the whole command had the machine's cores to itself or left them idle. The lanes
+# run side by side, so a stage's figure includes the other lane's work.
+usage() {
+  busy_cpu
+  [ -n "$BUSY" ] && [ -n "$2" ] && echo " (the cores busy $((BUSY - $2)) s of the $((cores * (SECONDS - $1))) s they had)"
+  return 0
+}
+busy_cpu
+begin_busy=$BUSY
+# stage NAME COMMAND...: runs one check and says how long it took.
 stage() {
-  local name="$1" t=$SECONDS c
-  cpu_used
-  c=$CPU
+  local name="$1" t=$SECONDS b
+  busy_cpu
+  b=$BUSY
   shift
   echo "== $name"
   "$@"
-  cpu_used
-  echo "== $name: $((SECONDS - t)) s ($((CPU - c)) s of CPU)"
+  echo "== $name: $((SECONDS - t)) s$(usage "$t" "$b")"
 }
 
 bash scripts/setup.sh test-base
@@ -98,5 +101,4 @@ fi
 
 stage "end-to-end tests (Playwright, Debian's Chromium)" \
   node --test --test-concurrency=1 --test-timeout=900000 tests/e2e/
-cpu_used
-echo "== all checks passed in $((SECONDS - begin)) s, using $CPU s of CPU (two cores give $((2 * (SECONDS - begin))) s in that time)"
+echo "== all checks passed in $((SECONDS - begin)) s$(usage "$begin" "$begin_busy")"
