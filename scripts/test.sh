@@ -17,34 +17,37 @@ export PATH="$HOME/.cargo/bin:$PATH"
 source scripts/flags.sh
 
 begin=$SECONDS
-# busy_cpu: sets BUSY to the CPU time, in seconds, this machine's cores have spent on work
-# since boot (user, nice, system and interrupt time in /proc/stat; idle, I/O wait and time
-# stolen by a hypervisor left out), counting every process: Chromium's, which the test
-# harnesses do not wait for, too. Empty where there is no /proc/stat.
-busy_cpu() {
-  BUSY=$(awk '$1 == "cpu" { printf "%d", ($2 + $3 + $4 + $7 + $8) / '"$(getconf CLK_TCK)"' }' \
-    /proc/stat 2>/dev/null || true)
+# clock: sets NOW to the time since boot and BUSY to the CPU time this machine's cores have
+# spent on work since then, both in hundredths of a second (/proc/uptime; user, nice,
+# system and interrupt time in /proc/stat, leaving out idle, I/O wait and time stolen by a
+# hypervisor). BUSY counts every process: Chromium's too, which the test harnesses do not
+# wait for. Both are empty where there is no /proc.
+clock() {
+  NOW=$(awk '{ printf "%d", $1 * 100 }' /proc/uptime 2>/dev/null || true)
+  BUSY=$(awk -v hz="$(getconf CLK_TCK)" \
+    '$1 == "cpu" { printf "%d", ($2 + $3 + $4 + $7 + $8) * 100 / hz }' /proc/stat 2>/dev/null || true)
 }
 cores=$(nproc 2>/dev/null || echo 1)
-# usage SINCE_SECONDS SINCE_BUSY: " (the cores busy B s of the C s they had)": whether a
-# stage or the whole command had the machine's cores to itself or left them idle. The lanes
-# run side by side, so a stage's figure includes the other lane's work.
+# usage SINCE_NOW SINCE_BUSY: " (the cores busy B s of the C s they had)": whether a stage
+# or the whole command had the machine's cores to itself or left them idle. The lanes run
+# side by side, so a stage's figure includes the other lane's work.
 usage() {
-  busy_cpu
-  [ -n "$BUSY" ] && [ -n "$2" ] && echo " (the cores busy $((BUSY - $2)) s of the $((cores * (SECONDS - $1))) s they had)"
+  clock
+  [ -n "$NOW" ] && [ -n "$BUSY" ] && [ -n "$1" ] && [ -n "$2" ] &&
+    echo " (the cores busy $(((BUSY - $2 + 50) / 100)) s of the $(((cores * (NOW - $1) + 50) / 100)) s they had)"
   return 0
 }
-busy_cpu
-begin_busy=$BUSY
+clock
+begin_now=$NOW begin_busy=$BUSY
 # stage NAME COMMAND...: runs one check and says how long it took.
 stage() {
-  local name="$1" t=$SECONDS b
-  busy_cpu
-  b=$BUSY
+  local name="$1" t=$SECONDS n b
+  clock
+  n=$NOW b=$BUSY
   shift
   echo "== $name"
   "$@"
-  echo "== $name: $((SECONDS - t)) s$(usage "$t" "$b")"
+  echo "== $name: $((SECONDS - t)) s$(usage "$n" "$b")"
 }
 
 bash scripts/setup.sh test-base
@@ -101,4 +104,4 @@ fi
 
 stage "end-to-end tests (Playwright, Debian's Chromium)" \
   node --test --test-concurrency=1 --test-timeout=900000 tests/e2e/
-echo "== all checks passed in $((SECONDS - begin)) s$(usage "$begin" "$begin_busy")"
+echo "== all checks passed in $((SECONDS - begin)) s$(usage "$begin_now" "$begin_busy")"
