@@ -70,7 +70,10 @@ impl Lab {
     }
 
     /// Takes over training progress made elsewhere (a lab with the same settings): its
-    /// parameters and its [`Self::take_update`]. A rebuild still due is done first.
+    /// parameters and its [`Self::take_update`]. A rebuild still due is done first. The
+    /// same parameters as this lab's (the worker's first evaluation of a flow the page has
+    /// built too, or its message at a pause with no step since) keep the grid: a large
+    /// flow's picture is many seconds of the page's work.
     pub fn absorb(&mut self, params: &[f32], update: Update) -> Result<()> {
         self.apply();
         let main = self.trainer.flow.parameters_len();
@@ -79,6 +82,7 @@ impl Lab {
             let msg = format!("{} parameters for {models} flows of {main}", params.len());
             return Err(crate::Error::Invalid("worker message", msg));
         }
+        let changed = self.all_parameters() != params;
         match (&mut self.comparison, update.comparison) {
             (Some(comparison), Some(sent)) => {
                 comparison.rival.flow.set_parameters(&params[main..])?;
@@ -99,7 +103,9 @@ impl Lab {
         h.test.replace_from(update.test_from, &update.test);
         self.progress = update.progress;
         self.metric_due = false;
-        self.heatmap.parameters_changed();
+        if changed {
+            self.heatmap.parameters_changed();
+        }
         Ok(())
     }
 
