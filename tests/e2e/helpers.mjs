@@ -61,9 +61,38 @@ export async function openPage(browser, server, path = '') {
  * has the test metric (from the worker, or the page's own evaluation). */
 export async function settled(page) {
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-  await page.waitForFunction(() => !window.arflowTest.app().rebuilding()
+  await waitFor(page, () => !window.arflowTest.app().rebuilding()
     && window.arflowTest.app().grid_settled(256)
     && !/(NLL|estimate) –/.test(document.getElementById('status').textContent), null, { polling: 50 });
+}
+
+/** How often a long wait says what the page shows. */
+const REPORT_MS = 60000;
+
+/** `page.waitForFunction(fn, arg, options)`, which says every minute while it lasts what
+ * the page shows (its status line, messages, whether it rebuilds and whether its grid is
+ * settled): a wait that never ends leaves in the log where the page stood. */
+export async function waitFor(page, fn, arg, options) {
+  const start = Date.now();
+  const timer = setInterval(() => {
+    page.evaluate(() => {
+      const app = window.arflowTest?.app();
+      return {
+        status: document.getElementById('status')?.textContent,
+        messages: document.getElementById('messages')?.textContent.slice(-400),
+        rebuilding: app?.rebuilding(),
+        gridSettled: app?.grid_settled(256),
+      };
+    }).then(
+      (shown) => console.log(`# still waiting after ${Math.round((Date.now() - start) / 1000)} s: ${JSON.stringify(shown)}`),
+      () => {},
+    );
+  }, REPORT_MS);
+  try {
+    return await page.waitForFunction(fn, arg, options);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The status line, with its step count and test NLL read out, and the backend (in the

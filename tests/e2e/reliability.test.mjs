@@ -4,14 +4,14 @@
 // cannot widen the page; no Content-Security-Policy violation anywhere.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, ARTEFACTS, openPage, settled, status, colours } from './helpers.mjs';
+import { useBrowser, ARTEFACTS, openPage, settled, status, colours, waitFor } from './helpers.mjs';
 
 const env = useBrowser();
 
 const open = (path = '') => openPage(env.browser, env.server, path);
 
 /** Waits until the status says at least `n` steps. */
-const stepsAtLeast = (page, n) => page.waitForFunction((n) => {
+const stepsAtLeast = (page, n) => waitFor(page, (n) => {
   const step = Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]);
   return step >= n;
 }, n, { polling: 100 });
@@ -133,7 +133,7 @@ test('a huge flow loads, rebuilds once for a burst of changes, and reports slow 
   const rebuild = await page.evaluate(() => Math.max(0, ...window.longTasks));
   await page.keyboard.press('Space');
   await stepsAtLeast(page, 2);
-  await page.waitForFunction(() => /[1-9]\d* steps\/s|0\.\d+ steps\/s/.test(document.getElementById('status').textContent));
+  await waitFor(page, () => /[1-9]\d* steps\/s|0\.\d+ steps\/s/.test(document.getElementById('status').textContent));
   const s = await status(page);
   await page.keyboard.press('Space');
   assert.match(s.text, /(0\.\d+|[1-9]\d*(\.\d)?) steps\/s/);
