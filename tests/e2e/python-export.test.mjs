@@ -28,6 +28,9 @@ test('a trained flow saved as a Python file checks itself in Python, and as a no
   await page.waitForFunction(() => Number(/step (\d+)/.exec(document.getElementById('status').textContent)?.[1]) >= 200, null, { polling: 100 });
   await page.click('#play');
   await page.evaluate(() => window.arflowTest.settle());
+  // The worker's last state is in; the status line shows it from the next panel drawn.
+  await page.waitForFunction(() => document.getElementById('status').textContent
+    .startsWith(`step ${JSON.parse(window.arflowTest.app().read('status')).step} `), null, { polling: 50 });
   const step = (await status(page)).step;
   await page.locator('#save').screenshot({ path: `${ARTEFACTS}save-python.png` });
   const dir = await mkdtemp(join(tmpdir(), 'arflow-py-'));
