@@ -11,7 +11,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-source scripts/flags.sh
 WHICH="${1:-both}"
 case "$WHICH" in both|simd128|relaxed) ;; *) echo "usage: scripts/build-web.sh [both|simd128|relaxed]" >&2; exit 2 ;; esac
 
@@ -22,12 +21,13 @@ TOOLS_DIR="${CARGO_TARGET_DIR:-target}/tools"
 BINDGEN="$TOOLS_DIR/debug/arflow-bindgen"
 tool() { cargo build --quiet --manifest-path tools/bindgen/Cargo.toml --target-dir "$TOOLS_DIR"; }
 
-# build OUT: the wasm for OUT (with the RUSTFLAGS of the caller), its bindings, and
+# build OUT [CARGO_ARGS...]: the wasm for OUT (cargo's build with CARGO_ARGS), its bindings, and
 # binaryen's -O1, which takes 1.75 MB to 1.48 MB in 12 s (-Oz reaches 1.43 MB in 46 s).
 # Written beside OUT and moved in whole, so a page never loads half a build.
 build() {
   local out="$1" target_dir="${CARGO_TARGET_DIR:-target}"
-  cargo build --lib --target wasm32-unknown-unknown --profile web
+  shift
+  cargo build --lib --target wasm32-unknown-unknown --profile web "$@"
   wait_tool
   local new="$out.new"
   rm -rf "$new"
@@ -49,8 +49,7 @@ tool & tool_pid=$!
 wait_tool() { if [ -n "$tool_pid" ]; then wait "$tool_pid"; tool_pid=""; fi; }
 
 if [ "$WHICH" != relaxed ]; then build pkg; fi
-# Its own target directory keeps both builds' caches warm.
-if [ "$WHICH" != simd128 ]; then
-  RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/relaxed" build pkg/relaxed
-fi
+# The relaxed build is this crate's feature (Cargo.toml): it shares the first build's
+# dependencies and rebuilds only this crate.
+if [ "$WHICH" != simd128 ]; then build pkg/relaxed --features relaxed-simd; fi
 wait_tool

@@ -8,13 +8,12 @@
 # page) beside it, its output kept in target/wasm-lane.log and shown when it ends. Neither
 # waits on the other's cargo lock: the native lane builds in target/debug, the wasm lane in
 # target/browser-tests, target/wasm-lints and (the page) target/wasm32-unknown-unknown and
-# target/web. The end-to-end tests follow both, alone: their pages draw by the clock, so
+# target/tools (its bindings tool). The end-to-end tests follow both, alone: their pages draw by the clock, so
 # beside the lanes they cost more CPU, not less time (run as a third lane, from the moment
 # the page was built, they took 1,750 s instead of about 950, and the command 2,193 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-source scripts/flags.sh
 
 begin=$SECONDS
 # clock: sets NOW to the time since boot and BUSY to the CPU time this machine's cores have
@@ -59,28 +58,26 @@ bash scripts/setup.sh test-base
 # at every switch between them: the test-only dependencies change its dependencies'
 # features). Only that crate is built for wasm32 and run there (the native tests' wasm32
 # build is checked by clippy). webdriver.json holds Chromium's flags (WebGPU on SwiftShader).
-browser_tests() { # TARGET_DIR
+# The relaxed-SIMD build is this crate's feature `relaxed-simd` (Cargo.toml): it shares the
+# SIMD128 build's dependencies, so each pair of stages shares a build directory.
+browser_tests() { # CARGO_ARGS...
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=900 \
-    CARGO_TARGET_DIR="$1" \
-    cargo test --target wasm32-unknown-unknown --profile browser-tests --test browser
+    CARGO_TARGET_DIR=target/browser-tests \
+    cargo test --target wasm32-unknown-unknown --profile browser-tests --test browser "$@"
 }
-browser_tests_relaxed() {
-  RUSTFLAGS="$RELAXED_RUSTFLAGS" browser_tests target/browser-tests/relaxed
-}
-lints_wasm() { # TARGET_DIR WHICH_TARGETS
-  CARGO_TARGET_DIR="$1" cargo clippy "$2" --target wasm32-unknown-unknown -- -D warnings
+lints_wasm() { # CARGO_ARGS...
+  CARGO_TARGET_DIR=target/wasm-lints cargo clippy --target wasm32-unknown-unknown "$@" -- -D warnings
 }
 # Relaxed SIMD changes only the library's code (src/kernels/register_block.rs is the one
 # place with a cfg on it), so the relaxed build's lint is of the library; every target is
 # linted on wasm32 with SIMD128.
-lints_wasm_relaxed() { RUSTFLAGS="$RELAXED_RUSTFLAGS" lints_wasm target/wasm-lints/relaxed --lib; }
 wasm_lane() {
   bash scripts/setup.sh runner
-  stage "clippy (wasm32)" lints_wasm target/wasm-lints --all-targets
-  stage "clippy (wasm32, relaxed SIMD)" lints_wasm_relaxed
-  stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests target/browser-tests
-  stage "the same with relaxed SIMD (the build browsers that have it load)" browser_tests_relaxed
+  stage "clippy (wasm32)" lints_wasm --all-targets
+  stage "clippy (wasm32, relaxed SIMD)" lints_wasm --lib --features relaxed-simd
+  stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests
+  stage "the same with relaxed SIMD (the build browsers that have it load)" browser_tests --features relaxed-simd
   stage "build the page (both builds)" bash scripts/build-web.sh
 }
 

@@ -1,6 +1,7 @@
 //! The register block of [`crate::kernels`]' products, `c (4 x m) += panel . b` with the
 //! rows of `a` packed four at a time: plain loops that LLVM vectorises, or relaxed SIMD's
-//! fused multiply-add in the page's second wasm build.
+//! fused multiply-add in the page's second wasm build (the `relaxed-simd` feature: only the
+//! register block is compiled for relaxed SIMD, so only it uses the instructions).
 
 /// Rows per register block.
 pub(super) const MR: usize = 4;
@@ -12,7 +13,7 @@ pub(super) use kernel::block;
 /// accumulators: four would wait on each other's latency), then 8, then 4. With the
 /// `fma` target feature (a native build for the host, `scripts/bench-native.sh`) each
 /// multiply-add is one fused instruction; without it, a multiply and an add.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "relaxed-simd")))]
+#[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
 mod kernel {
     use super::MR;
 
@@ -71,17 +72,19 @@ mod kernel {
 /// browsers that have it: one instruction per four multiply-adds instead of two. Whether
 /// it rounds once or twice is the engine's choice; the tests hold it to dfdx at 1e-5.
 /// Strips of 8 columns (two `f32x4` per row), then one of 4.
-#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
 mod kernel {
     use super::MR;
     use core::arch::wasm32::{f32x4, f32x4_extract_lane, f32x4_relaxed_madd, f32x4_splat, v128};
 
-    #[inline(always)]
+    #[inline]
+    #[target_feature(enable = "relaxed-simd")]
     fn load(v: &[f32]) -> v128 {
         f32x4(v[0], v[1], v[2], v[3])
     }
 
-    #[inline(always)]
+    #[inline]
+    #[target_feature(enable = "relaxed-simd")]
     fn lanes(v: v128) -> [f32; 4] {
         [
             f32x4_extract_lane::<0>(v),
@@ -92,7 +95,8 @@ mod kernel {
     }
 
     /// Columns `c0 .. c0 + 4 V` of the block, `V` vectors per row.
-    #[inline(always)]
+    #[inline]
+    #[target_feature(enable = "relaxed-simd")]
     fn strip<const V: usize>(panel: &[f32], b: &[f32], c: &mut [f32], m: usize, c0: usize) {
         let mut acc = [[f32x4_splat(0.0); V]; MR];
         for (av, brow) in panel.chunks_exact(MR).zip(b.chunks_exact(m)) {
@@ -112,7 +116,10 @@ mod kernel {
         }
     }
 
-    #[inline(always)]
+    /// Compiled for relaxed SIMD, as is everything it calls (which inlines into it): one
+    /// call a block of `k x m` multiply-adds, as a function with a target feature its
+    /// callers lack is not inlined into them.
+    #[target_feature(enable = "relaxed-simd")]
     pub fn block(panel: &[f32], b: &[f32], c: &mut [f32], m: usize) {
         let mut c0 = 0;
         while c0 + 8 <= m {

@@ -1,6 +1,7 @@
 // End-to-end: the served page in Debian's Chromium, driven like a person would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { useBrowser, ARTEFACTS, openPage, settled, status, colours } from './helpers.mjs';
 
 const env = useBrowser();
@@ -19,6 +20,14 @@ test('the default view shows a density at once, with no errors', async () => {
   assert.equal(s.step, 0);
   // Chromium has relaxed SIMD, so the page loads that build (www/engine.js).
   assert.match(s.backend, /backend CPU \(SIMD128 \+ relaxed FMA\)/);
+  // It has the fused multiply-add (`f32x4.relaxed_madd`, 0xfd 0x105: the register block's
+  // twelve, a strip of eight columns and one of four, four rows each), the other build none.
+  const madds = async (build) => {
+    const wasm = await readFile(new URL(`../../pkg/${build}arflow_bg.wasm`, import.meta.url));
+    return wasm.reduce((n, b, i) => n + (b === 0xfd && wasm[i + 1] === 0x85 && wasm[i + 2] === 0x02), 0);
+  };
+  assert.ok((await madds('relaxed/')) >= 12, `${await madds('relaxed/')} relaxed multiply-adds`);
+  assert.equal(await madds(''), 0);
   // No --enable-unsafe-webgpu here, so no adapter: the CPU computes, and says so.
   assert.ok(await page.isDisabled('#cpu-only'));
   assert.match(await page.textContent('#backend-note'), /no WebGPU adapter/);
