@@ -129,6 +129,8 @@ test('controls write the hash, and the hash restores the controls', async () => 
   await page.fill('#layers', '6');
   await page.press('#layers', 'Enter');
   await page.locator('#layers').blur();
+  // The page writes the hash once it has taken the change in (a frame later on a busy machine).
+  await page.waitForFunction(() => /layers=6/.test(location.hash));
   const hash = await page.evaluate(() => location.hash);
   assert.match(hash, /data=checkerboard/);
   assert.match(hash, /flow=iaf/);
