@@ -4,8 +4,8 @@
 # tests. Sets up what is missing first, and says how long each stage took.
 #
 # Two lanes share the two cores: the native lane (formatting, clippy, cargo test) in the
-# foreground and the wasm lane (wasm-bindgen's CLI, clippy on wasm32, the browser tests, the
-# page) beside it, its output kept in target/wasm-lane.log and shown when it ends. Neither
+# foreground and the wasm lane (the page, wasm-bindgen's CLI, clippy on wasm32, the browser
+# tests) beside it, its output kept in target/wasm-lane.log and shown when it ends. Neither
 # waits on the other's cargo lock: the native lane builds in target/debug, the wasm lane in
 # target/browser-tests, target/wasm-lints and (the page) target/wasm32-unknown-unknown and
 # target/tools (its bindings tool). The end-to-end tests follow both, alone: their pages
@@ -75,12 +75,14 @@ lints_wasm() { # CARGO_ARGS...
 # place with a cfg on it), so the relaxed build's lint is of the library; every target is
 # linted on wasm32 with SIMD128.
 wasm_lane() {
+  # The page first: its link (whole-program, one codegen unit) and wasm-opt leave a core
+  # idle, which the native lane's build fills (last, they left 50 core-seconds idle).
+  stage "build the page (both builds)" bash scripts/build-web.sh
   bash scripts/setup.sh runner
   stage "clippy (wasm32)" lints_wasm --all-targets
   stage "clippy (wasm32, relaxed SIMD)" lints_wasm --lib --features relaxed-simd
   stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests
   stage "the same with relaxed SIMD (the build browsers that have it load)" browser_tests --features relaxed-simd
-  stage "build the page (both builds)" bash scripts/build-web.sh
 }
 
 mkdir -p target
