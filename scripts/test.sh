@@ -12,7 +12,7 @@
 # draw by the clock, so beside the lanes they cost more CPU, not less time (run as a third
 # lane, from the moment the page was built, they took 1,750 s instead of about 950, and the
 # command 2,193 s). Two of their files run at a time: one at a time left the cores 15% idle
-# (page loads, timers), and the stage took 475 s where two take 422 s.
+# (page loads, timers); two at a time took 422 and 473 s where one took 475 and 486 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -71,14 +71,14 @@ browser_tests() { # CARGO_ARGS...
 lints_wasm() { # CARGO_ARGS...
   CARGO_TARGET_DIR=target/wasm-lints cargo clippy --target wasm32-unknown-unknown "$@" -- -D warnings
 }
-# Relaxed SIMD changes only the library's code (src/kernels/register_block.rs is the one
-# place with a cfg on it), so the relaxed build's lint is of the library; every target is
-# linted on wasm32 with SIMD128.
 wasm_lane() {
   # The page first: its link (whole-program, one codegen unit) and wasm-opt leave a core
   # idle, which the native lane's build fills (last, they left 50 core-seconds idle).
   stage "build the page (both builds)" bash scripts/build-web.sh
   bash scripts/setup.sh runner
+  # Relaxed SIMD changes only the library's code (src/kernels/register_block.rs is the one
+  # place with a cfg on it), so the relaxed build's lint is of the library; every target is
+  # linted on wasm32 with SIMD128.
   stage "clippy (wasm32)" lints_wasm --all-targets
   stage "clippy (wasm32, relaxed SIMD)" lints_wasm --lib --features relaxed-simd
   stage "in-browser tests (headless Chromium, WebGPU on SwiftShader)" browser_tests
