@@ -20,6 +20,8 @@ mod contour;
 mod coordinate_map;
 #[path = "coverage.rs"]
 mod coverage;
+#[path = "curves.rs"]
+mod curves;
 #[path = "data.rs"]
 mod data;
 #[path = "degenerate_data.rs"]

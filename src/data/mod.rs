@@ -6,6 +6,7 @@
 //! smooth at every batch size).
 
 pub mod csv_file;
+mod curve;
 pub mod digits;
 pub mod exact;
 pub mod points;

@@ -124,9 +124,10 @@ pub fn reverse_kl_loss(flow: &Flow, target: Target, z: Mat) -> Scalar {
 }
 
 /// Reverse KL against a data set's normalised density: `mean_i [log q(x_i) - log p*(x_i)]`,
-/// `x_i = T(z_i)`. `log p*` is computed off the tape (in f64, [`DataSet::exact_log_prob`]):
-/// its gradient at the samples (central differences) enters as the linear term `-g_i . x_i`,
-/// whose gradient is the true one, and a constant restores the loss's value.
+/// `x_i = T(z_i)`. `log p*` is computed off the tape (in f64,
+/// [`DataSet::exact_log_prob_gradient`]): its gradient at the samples enters as the linear
+/// term `-g_i . x_i`, whose gradient is the true one, and a constant restores the loss's
+/// value.
 pub fn reverse_kl_data_loss(flow: &Flow, d: DataSet, z: Mat) -> Scalar {
     let (x, log_q) = flow.to_data(z.leaky_traced());
     let points = values(&x);
@@ -144,7 +145,7 @@ pub fn reverse_kl_data_loss(flow: &Flow, d: DataSet, z: Mat) -> Scalar {
 }
 
 /// A data set's `-log p*` at row-major points `n x 2` (f64, NaN where it has none) and
-/// its gradient (central differences, [`DataSet::exact_log_prob_gradient`]).
+/// its gradient ([`DataSet::exact_log_prob_gradient`]).
 fn data_energy(d: DataSet, points: &[f32]) -> (Vec<f64>, Vec<f32>) {
     let (mut e, mut grad) = (
         Vec::with_capacity(points.len() / 2),
