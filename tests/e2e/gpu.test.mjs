@@ -9,6 +9,11 @@ const env = useBrowser(['--enable-unsafe-webgpu']);
 
 // SwiftShader is a software adapter, which the page offers but does not use unless asked.
 const FORCED = '?backend=gpu';
+// The tests of what the page does around the GPU (training beside it, a failure, a flow the
+// shader cannot draw) use a small flow: SwiftShader takes seconds for the default flow's
+// grid (the second test times it), and a test waits for up to three of them. The shader's
+// numbers, for flows of every shape, are the in-browser tests' (tests/gpu.rs).
+const SMALL = 'layers=2&hidden=16,16';
 
 /** Waits until the page has finished `n` GPU grids in all. */
 async function gpuGrids(page, n) {
@@ -56,7 +61,7 @@ test('with WebGPU the status names the adapter and the heatmap comes from the GP
 });
 
 test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no stalls', async () => {
-  const { page, errors } = await openPage(env.browser, env.server, FORCED);
+  const { page, errors } = await openPage(env.browser, env.server, `${FORCED}#${SMALL}`);
   await gpuGrids(page, 1);
   const before = await page.evaluate(() => window.arflowTest.stats.gpuGridMs.length);
   await page.evaluate(() => { window.longTasks = []; });
@@ -73,7 +78,7 @@ test('training with WebGPU: steps rise and the GPU heatmap keeps refreshing, no 
 });
 
 test('a GPU failure falls back to the CPU for the session, with a message and a picture', async () => {
-  const { page, errors } = await openPage(env.browser, env.server, `${FORCED}#data=8gaussians`);
+  const { page, errors } = await openPage(env.browser, env.server, `${FORCED}#data=8gaussians&${SMALL}`);
   await gpuGrids(page, 1);
   await page.evaluate(() => window.arflowTest.gpu().simulate_failure());
   await page.click('#resample');
@@ -89,7 +94,7 @@ test('a GPU failure falls back to the CPU for the session, with a message and a 
 
 test('a spline flow or a learned base is drawn by the CPU, and the status says why', async () => {
   for (const hash of ['#transform=spline', '#learnbase=1']) {
-    const { page, errors } = await openPage(env.browser, env.server, FORCED + hash);
+    const { page, errors } = await openPage(env.browser, env.server, `${FORCED}${hash}&${SMALL}`);
     await page.waitForFunction(() => /grid mass \d/.test(document.getElementById('status').textContent));
     const s = await status(page);
     assert.match(s.backend, /backend CPU \(.*; the WebGPU shader computes affine flows on N\(0, I\) only\)/, hash);
