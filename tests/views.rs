@@ -159,3 +159,35 @@ fn the_cost_panel_measures_a_twin_of_the_other_direction() {
         maf.density_ms, iaf.density_ms, maf.sample_ms, iaf.sample_ms, maf.steps_per_second, iaf.steps_per_second
     );
 }
+
+/// The worker measures the costs a piece at a time, between its messages: where a training
+/// step takes longer than a piece may (a clock of 100 ms a reading: every step), each piece
+/// holds one step at most, and the time between pieces (a second each here) is not counted.
+#[test]
+fn the_costs_are_measured_in_pieces_of_at_most_one_long_step() {
+    use arflow::session::cost::CostJob;
+    let l = lab("layers=2&hidden=8,8");
+    let t = std::cell::Cell::new(0.0);
+    let mut tick = || {
+        t.set(t.get() + 100.0);
+        t.get()
+    };
+    let mut job = CostJob::new(l.settings(), l.point_set());
+    let mut pieces = 0;
+    while !job.work(&mut tick).unwrap() {
+        pieces += 1;
+        assert!(job.result().is_none(), "no result before the last piece");
+        t.set(t.get() + 1000.0);
+    }
+    // Per flow and round: its evaluations, the untimed step, then one timed step a piece.
+    assert_eq!(pieces + 1, 2 * 2 * 4);
+    let [maf, iaf] = job.result().unwrap();
+    assert_eq!(
+        (maf.direction, iaf.direction),
+        (Direction::Maf, Direction::Iaf)
+    );
+    for c in [maf, iaf] {
+        // Two steps of 100 ms each.
+        assert_eq!(c.steps_per_second, 10.0, "{c:?}");
+    }
+}

@@ -211,7 +211,7 @@ export function nudgeProbe(key, shift) {
   return true;
 }
 
-// The cost table from App.read('costs') as the worker measured it ([current, twin]), or a
+// The cost table from App.costs_result() as the worker measured it ([current, twin]), or a
 // note when there is no worker (null).
 export function showCosts(json) {
   if (json === null) {

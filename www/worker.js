@@ -88,19 +88,18 @@ async function loop() {
 // messages already queued have run.
 const CHANGED = true;
 
-// MAF against IAF as D grows: measured a block of a few ms at a time, between training
-// chunks, then sent. A newer measurement (or a new App) stops an older one.
-function sweep(gen) {
-  w.app.sweep_start();
-  const run = w.sweeps = (w.sweeps || 0) + 1;
+// Runs `work()` a piece at a time, between messages and training chunks, until it says it
+// is done, then `done()`. A newer measurement (or a new App) stops an older one.
+function measure(work, done) {
+  const run = w.measuring = (w.measuring || 0) + 1;
   const next = () => {
-    if (w.sweeps !== run) return;
+    if (w.measuring !== run) return;
     try {
-      if (!w.app.sweep_work()) {
+      if (!work()) {
         setTimeout(next, 0);
         return;
       }
-      postMessage(make(FROM_WORKER, 'dimensions', { gen, values: w.app.sweep_result() }));
+      done();
     } catch (e) {
       fail(e);
     }
@@ -108,11 +107,23 @@ function sweep(gen) {
   setTimeout(next, 0);
 }
 
+// MAF against IAF on this flow and its twin, then as D grows: each measured a piece at a
+// time (a training step of the largest flow takes a second or more) and sent.
+function measureCosts(gen) {
+  w.app.costs_start();
+  measure(() => w.app.costs_work(), () => {
+    postMessage(make(FROM_WORKER, 'cost', { gen, json: w.app.costs_result() }));
+    w.app.sweep_start();
+    measure(() => w.app.sweep_work(), () => {
+      postMessage(make(FROM_WORKER, 'dimensions', { gen, values: w.app.sweep_result() }));
+    });
+  });
+}
+
 const handlers = {
   ping: (m) => postMessage(make(FROM_WORKER, 'pong', { id: m.id })),
   cost(m) {
-    postMessage(make(FROM_WORKER, 'cost', { gen: m.gen, json: w.app.read('costs') }));
-    sweep(m.gen);
+    measureCosts(m.gen);
   },
   // The model file as a Blob made here: the page never copies a large file (a Blob of
   // the largest flow's 118 MB made on the page was a 150 ms task there).
@@ -125,7 +136,7 @@ const handlers = {
     if (w.playing) loop(); else post();
   },
   init(m) {
-    w.sweeps = (w.sweeps || 0) + 1;
+    w.measuring = (w.measuring || 0) + 1;
     w.app = new w.engine.module.App('');
     if (m.points) w.app.set_points(m.points);
     if (m.model) w.app.import_model(typeof m.model === 'string' ? m.model : new TextDecoder().decode(m.model));

@@ -41,30 +41,127 @@ pub struct Cost {
     pub steps_per_second: f64,
 }
 
-/// The settings' flow and its twin of the other direction, in that order.
+/// The settings' flow and its twin of the other direction, in that order, measured in one
+/// go (see [`CostJob`] for the measurement a piece at a time).
 pub fn measure_both(
     settings: &Settings,
     points: Option<&Arc<PointSet>>,
     now: &mut dyn FnMut() -> f64,
 ) -> Result<[Cost; 2]> {
-    let mut twin = settings.clone();
-    twin.direction = match settings.direction {
-        Direction::Maf => Direction::Iaf,
-        Direction::Iaf => Direction::Maf,
-    };
-    // Two rounds, the best of each counts: a page's first round runs code the browser has
-    // not optimised yet, which would flatter whichever flow is timed second.
-    let mut best = [
-        measure(settings, points, now)?,
-        measure(&twin, points, now)?,
-    ];
-    for (b, s) in best.iter_mut().zip([settings, &twin]) {
-        let again = measure(s, points, now)?;
-        b.density_ms = b.density_ms.min(again.density_ms);
-        b.sample_ms = b.sample_ms.min(again.sample_ms);
-        b.steps_per_second = b.steps_per_second.max(again.steps_per_second);
+    let mut job = CostJob::new(settings, points);
+    while !job.work(now)? {}
+    Ok(job.result().expect("a finished measurement has a result"))
+}
+
+/// Work a piece of a [`CostJob`] may take before it returns (ms), past one training step: a
+/// training step of the largest flow takes seconds, which in one piece kept the worker from
+/// its messages for 20 s.
+const PIECE_MS: f64 = 50.0;
+/// Rounds of measurements of both flows.
+const ROUNDS: usize = 2;
+
+/// The measurement of both directions, a piece at a time ([`CostJob::work`]), so that the
+/// worker that measures answers its messages in between. Two rounds, the best of each
+/// counts: a page's first round runs code the browser has not optimised yet, which would
+/// flatter whichever flow is timed second.
+pub struct CostJob {
+    /// `[the settings, their twin]`.
+    settings: [Settings; 2],
+    points: Option<Arc<PointSet>>,
+    /// Measurements begun: round `begun / 2`, flow `begun % 2`.
+    begun: usize,
+    /// The training of the measurement under way, once its evaluations are timed.
+    training: Option<Training>,
+    /// Each flow's best figures so far.
+    best: [Option<Cost>; 2],
+}
+
+/// A measurement's training, timed in pieces: only the steps count, not the time between.
+struct Training {
+    trainer: Trainer,
+    cost: Cost,
+    /// Whether the untimed first step is done.
+    warm: bool,
+    steps: usize,
+    ms: f64,
+}
+
+impl CostJob {
+    /// A measurement of `settings`' flow and its twin, training on the user's points when
+    /// the settings learn them.
+    pub fn new(settings: &Settings, points: Option<&Arc<PointSet>>) -> CostJob {
+        let mut twin = settings.clone();
+        twin.direction = match settings.direction {
+            Direction::Maf => Direction::Iaf,
+            Direction::Iaf => Direction::Maf,
+        };
+        CostJob {
+            settings: [settings.clone(), twin],
+            points: points.cloned(),
+            begun: 0,
+            training: None,
+            best: [None, None],
+        }
     }
-    Ok(best)
+
+    /// Does the next piece (a flow's evaluations timed, or its training steps for up to
+    /// [`PIECE_MS`], or one step where a step takes longer); true once all is measured.
+    pub fn work(&mut self, now: &mut dyn FnMut() -> f64) -> Result<bool> {
+        let Some(t) = &mut self.training else {
+            if self.begun == 2 * ROUNDS {
+                return Ok(true);
+            }
+            let s = &self.settings[self.begun % 2];
+            self.training = Some(start(s, self.points.as_ref(), now)?);
+            self.begun += 1;
+            return Ok(false);
+        };
+        let start = now();
+        if !t.warm {
+            // The first step pays for allocations the others reuse.
+            t.trainer.step();
+            t.warm = true;
+            if now() - start >= PIECE_MS {
+                return Ok(false);
+            }
+        }
+        let begin = now();
+        loop {
+            t.trainer.step();
+            t.steps += 1;
+            let spent = now() - begin;
+            if t.steps >= 2 && t.ms + spent >= TRAIN_MS {
+                t.ms += spent;
+                break;
+            }
+            if now() - start >= PIECE_MS {
+                t.ms += spent;
+                return Ok(false);
+            }
+        }
+        let mut cost = t.cost;
+        cost.steps_per_second = t.steps as f64 / (t.ms / 1000.0);
+        let m = (self.begun - 1) % 2;
+        self.best[m] = Some(match self.best[m] {
+            None => cost,
+            Some(b) => Cost {
+                density_ms: b.density_ms.min(cost.density_ms),
+                sample_ms: b.sample_ms.min(cost.sample_ms),
+                steps_per_second: b.steps_per_second.max(cost.steps_per_second),
+                ..b
+            },
+        });
+        self.training = None;
+        Ok(self.begun == 2 * ROUNDS)
+    }
+
+    /// The figures `[the settings' flow, its twin]` once [`Self::work`] said it is done.
+    pub fn result(&self) -> Option<[Cost; 2]> {
+        match (self.training.is_none(), self.best) {
+            (true, [Some(a), Some(b)]) if self.begun == 2 * ROUNDS => Some([a, b]),
+            _ => None,
+        }
+    }
 }
 
 /// The time of one run of `work` in ms: the fastest of [`REPEATS`] rounds, each running it
@@ -85,13 +182,13 @@ fn fastest(now: &mut dyn FnMut() -> f64, mut work: impl FnMut() -> usize) -> f64
     best
 }
 
-/// Times `settings`' flow with the fast kernels (the page's), training on the user's
-/// points when the settings learn them.
-pub fn measure(
+/// Times `settings`' flow's evaluations with the fast kernels (the page's) and sets up its
+/// training, on the user's points when the settings learn them.
+fn start(
     settings: &Settings,
     user_points: Option<&Arc<PointSet>>,
     now: &mut dyn FnMut() -> f64,
-) -> Result<Cost> {
+) -> Result<Training> {
     let mut flow = Flow::new(settings.flow_config())?;
     flow.kernels = Kernels::Fast;
     let (passes_density, passes_sample) = (flow.passes_per_density(), flow.passes_per_sample());
@@ -108,20 +205,20 @@ pub fn measure(
     let m = points(passes_sample);
     let z: Vec<f32> = flow.draw_latent(m).as_vec();
     let sample_ms = fastest(now, || flow.to_data_points(&z).0.len()) / m as f64 * 1000.0;
-    let mut trainer = Trainer::on_points(flow, settings.train_config(), user_points.cloned())?;
-    trainer.step();
-    let (t2, mut steps) = (now(), 0);
-    while steps < 2 || now() - t2 < TRAIN_MS {
-        trainer.step();
-        steps += 1;
-    }
-    Ok(Cost {
-        direction: settings.direction,
-        passes_density,
-        passes_sample,
-        products,
-        density_ms,
-        sample_ms,
-        steps_per_second: steps as f64 / ((now() - t2) / 1000.0),
+    let trainer = Trainer::on_points(flow, settings.train_config(), user_points.cloned())?;
+    Ok(Training {
+        trainer,
+        cost: Cost {
+            direction: settings.direction,
+            passes_density,
+            passes_sample,
+            products,
+            density_ms,
+            sample_ms,
+            steps_per_second: 0.0,
+        },
+        warm: false,
+        steps: 0,
+        ms: 0.0,
     })
 }

@@ -48,8 +48,8 @@ impl App {
     }
 
     /// One read-out as JSON: `status` (the status line's numbers), `probe` (the probed
-    /// point's path, or `null`), `costs` (MAF and IAF measured, `[current, twin]`),
-    /// `dimension-cost` (the same as `D` grows, with what it claims) or
+    /// point's path, or `null`), `dimension-cost` (MAF and IAF measured as `D` grows, with
+    /// what it claims) or
     /// `model` (`order` of the chosen layer, the learned `base`'s caption, the
     /// composition's `aspect`) or `limits` (the largest file each decoder takes, checked
     /// before the file is read into the page).
@@ -57,7 +57,6 @@ impl App {
         match what {
             "status" => Ok(self.status_json()),
             "probe" => Ok(self.probe_json()),
-            "costs" => self.costs_json(),
             "dimension-cost" => Ok(self.dimension_cost_json()),
             "model" => Ok(json!({
                 "order": self.layer_order(),

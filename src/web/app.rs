@@ -40,6 +40,8 @@ pub struct App {
     /// MAF against IAF as `D` grows: the measurement under way (the worker's App) and the
     /// figures shown (the page's), see `dimension_cost.rs`.
     pub(super) sweep: Option<crate::session::dimension_cost::Sweep>,
+    /// MAF against IAF on this flow: the measurement under way (the worker's App, `costs.rs`).
+    pub(super) costs: Option<crate::session::cost::CostJob>,
     pub(super) dimension_costs: Option<Vec<crate::session::dimension_cost::DimensionCost>>,
     /// The digits' sequential view: its two paths and the pass count shown (`digits.rs`).
     pub(super) sequence: std::cell::RefCell<Option<[crate::views::sampling::Path; 2]>>,
@@ -71,6 +73,7 @@ impl App {
             mask_pick: std::cell::Cell::new(None),
             mask_zones: std::cell::RefCell::new([Vec::new(), Vec::new()]),
             sweep: None,
+            costs: None,
             dimension_costs: None,
             sequence: std::cell::RefCell::new(None),
             sequence_at: std::cell::Cell::new(0),

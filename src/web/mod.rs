@@ -12,7 +12,8 @@
 //!   (`warmup_set`, in `warmup.rs`);
 //! - files: `export(kind)`, `import_model`, `import_csv`, and the user's points
 //!   (`points`, `set_points`, `points_count`, `stamp`, `erase`, `set_drawing`);
-//! - MAF against IAF as `D` grows (`dimension_cost.rs`: `sweep_start`, `sweep_work`,
+//! - MAF against IAF on this flow (`costs.rs`: `costs_start`, `costs_work`, `costs_result`
+//!   in the worker) and as `D` grows (`dimension_cost.rs`: `sweep_start`, `sweep_work`,
 //!   `sweep_result` in the worker, `take_dimension_costs` on the page);
 //! - the training worker's hand-off (`progress.rs`) and the step shared with helper
 //!   threads (`helpers.rs`, and its `Helper`);
@@ -24,6 +25,7 @@ mod api;
 mod app;
 mod bench;
 mod compare;
+mod costs;
 mod digits;
 mod dimension_cost;
 mod dom;

@@ -1,16 +1,15 @@
 //! The mechanism views in the page: the probed point (its path as JSON for the probe
 //! table, drawn over the heatmap and the composition), the slice line and its panel, the
-//! latent and uniform panel, the composition with its warped grid, and the MAF/IAF costs.
+//! latent and uniform panel, and the composition with its warped grid.
 
 use super::dom::canvases::{COMPOSITION, CONDITIONAL, LATENT, TRANSFORM_MAP};
-use super::dom::{backend, canvas, draw_image, js, now};
+use super::dom::{backend, canvas, draw_image, js};
 use super::json::floats;
 use super::App;
 use crate::draw::composition::{composition, frames, Stage};
 use crate::draw::heatmap::rgba;
 use crate::draw::{area, coordinate_map as draw_map, views};
 use crate::numeric::grid::Window;
-use crate::session::cost::{measure_both, Cost};
 use crate::session::views::Mapped;
 use crate::views::coordinate_map::coordinate_map;
 use crate::views::probe::Probe;
@@ -48,19 +47,6 @@ fn probe_fields(p: &Probe) -> Map<String, Value> {
         Value::Object(map) => map,
         _ => unreachable!("a JSON object"),
     }
-}
-
-fn cost_json(c: &Cost) -> Value {
-    json!({
-        "flow": format!("{:?}", c.direction).to_uppercase(),
-        "passes_density": c.passes_density,
-        "passes_sample": c.passes_sample,
-        "products_density": c.products[0],
-        "products_sample": c.products[1],
-        "density_ms": c.density_ms,
-        "sample_ms": c.sample_ms,
-        "steps_per_second": c.steps_per_second,
-    })
 }
 
 #[wasm_bindgen]
@@ -243,14 +229,5 @@ impl App {
             "probed": x.is_some(),
         })
         .to_string())
-    }
-
-    /// Measures the current flow and its twin of the other direction (see
-    /// `session::cost`) as JSON `[current, twin]`.
-    pub(super) fn costs_json(&self) -> Result<String, JsError> {
-        let points = self.lab.point_set();
-        let costs = measure_both(self.lab.settings(), points, &mut now)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(json!([cost_json(&costs[0]), cost_json(&costs[1])]).to_string())
     }
 }

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+import { serve, CHROMIUM_ARGS } from './serve.mjs';
+const server = await serve();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+const t0 = Date.now();
+page.on('console', m => { if (/FLUSH|MSG|COST|SWEEP/.test(m.text())) console.log(((Date.now()-t0)/1000).toFixed(1), m.text()); });
+await page.goto(server.url + '?test#layers=12&hidden=256,256,256,256&batch=4096');
+await page.waitForSelector('body[data-ready="1"][data-gpu]');
+await new Promise(r => setTimeout(r, 12000));
+console.log('burst');
+await page.evaluate(() => { const el = document.getElementById('hidden'); for (let i = 0; i < 50; i++) { el.value = i % 2 ? '256,256,256' : '256,256,256,256'; el.dispatchEvent(new Event('change')); } });
+await new Promise(r => setTimeout(r, 25000));
+await browser.close(); server.close();
