@@ -82,6 +82,7 @@ struct Training {
     cost: Cost,
     /// Whether the untimed first step is done.
     warm: bool,
+    /// Timed steps, and the milliseconds they took.
     steps: usize,
     ms: f64,
 }
@@ -116,12 +117,12 @@ impl CostJob {
             self.begun += 1;
             return Ok(false);
         };
-        let start = now();
+        let piece = now();
         if !t.warm {
             // The first step pays for allocations the others reuse.
             t.trainer.step();
             t.warm = true;
-            if now() - start >= PIECE_MS {
+            if now() - piece >= PIECE_MS {
                 return Ok(false);
             }
         }
@@ -134,7 +135,7 @@ impl CostJob {
                 t.ms += spent;
                 break;
             }
-            if now() - start >= PIECE_MS {
+            if now() - piece >= PIECE_MS {
                 t.ms += spent;
                 return Ok(false);
             }
