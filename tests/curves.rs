@@ -53,22 +53,48 @@ fn curve_oracles() -> Vec<(DataSet, Oracle)> {
     ]
 }
 
+/// Where the tests probe a data set: `draws` of its samples (seeded), then an `n`-by-`n` grid
+/// from `from` in steps of `step`, over the view and into the tails where a model's samples
+/// can land.
+fn probes(
+    d: DataSet,
+    draws: usize,
+    seed: u64,
+    n: usize,
+    from: [f64; 2],
+    step: f64,
+) -> Vec<[f64; 2]> {
+    let samples = d.sample_seeded(draws, seed);
+    let grid = (0..n)
+        .flat_map(|i| (0..n).map(move |j| [from[0] + step * i as f64, from[1] + step * j as f64]));
+    samples
+        .iter()
+        .map(|p| [p[0] as f64, p[1] as f64])
+        .chain(grid)
+        .collect()
+}
+
+/// The largest `off(x)` over `points`, and where (a NaN counts as the largest: it fails).
+fn largest(points: Vec<[f64; 2]>, off: impl Fn([f64; 2]) -> f64) -> (f64, [f64; 2]) {
+    points
+        .into_iter()
+        .map(|x| (off(x), x))
+        .fold((0.0, [0.0; 2]), |w, o| {
+            if w.0.is_nan() || o.0 <= w.0 {
+                w
+            } else {
+                o
+            }
+        })
+}
+
 #[test]
 fn curve_densities_match_a_fine_quadrature() {
     for (d, oracle) in curve_oracles() {
-        // 20,000 draws, and every point of a grid over the view and past it, where a
-        // model's samples can land (the tails: up to 4 noise widths... and 20 beyond).
-        let draws = d.sample_seeded(20_000, 4);
-        let grid = (0..=45)
-            .flat_map(|i| (0..=45).map(move |j| [-4.5 + 0.2 * i as f64, -4.5 + 0.2 * j as f64]));
-        let points = draws.iter().map(|p| [p[0] as f64, p[1] as f64]).chain(grid);
-        let (mut worst, mut at) = (0.0f64, [0.0; 2]);
-        for x in points {
-            let off = (d.exact_log_prob(x).unwrap() - oracle(x)).abs();
-            if off > worst {
-                (worst, at) = (off, x);
-            }
-        }
+        // 20,000 draws, and a grid over the view and past it (up to 4 noise widths... and
+        // 20 beyond).
+        let points = probes(d, 20_000, 4, 46, [-4.5, -4.5], 0.2);
+        let (worst, at) = largest(points, |x| (d.exact_log_prob(x).unwrap() - oracle(x)).abs());
         println!(
             "{d:?}: log-density within {worst:.1e} of the 20,000-node quadrature (worst at {at:?})"
         );
@@ -82,23 +108,16 @@ fn curve_densities_match_a_fine_quadrature() {
 fn curve_density_gradients_match_central_differences_of_a_fine_quadrature() {
     const H: f64 = 1e-4;
     for (d, oracle) in curve_oracles() {
-        let draws = d.sample_seeded(400, 5);
-        let grid = (0..=15)
-            .flat_map(|i| (0..=15).map(move |j| [-4.4 + 0.55 * i as f64, -4.3 + 0.55 * j as f64]));
-        let points = draws.iter().map(|p| [p[0] as f64, p[1] as f64]).chain(grid);
-        let (mut worst, mut at) = (0.0f64, [0.0; 2]);
-        for x in points {
+        let points = probes(d, 400, 5, 16, [-4.4, -4.3], 0.55);
+        let (worst, at) = largest(points, |x| {
             let (_, g) = d.exact_log_prob_gradient(x).unwrap();
             let fd = [[H, 0.0], [0.0, H]].map(|[a, b]| {
                 (oracle([x[0] + a, x[1] + b]) - oracle([x[0] - a, x[1] - b])) / (2.0 * H)
             });
-            let off = (0..2)
+            (0..2)
                 .map(|i| (g[i] - fd[i]).abs() / fd[i].abs().max(1.0))
-                .fold(0.0, f64::max);
-            if off > worst {
-                (worst, at) = (off, x);
-            }
-        }
+                .fold(0.0, f64::max)
+        });
         println!("{d:?}: gradient within {worst:.1e} (relative) of the fine quadrature's (worst at {at:?})");
         assert!(worst < 5e-3, "{d:?}: gradient off by {worst} at {at:?}");
     }
