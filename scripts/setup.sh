@@ -33,14 +33,15 @@ step() {
 }
 
 wasm_target() { rustup target add wasm32-unknown-unknown; }
-# wasm-bindgen's CLI, for its test runner (wasm-bindgen-test-runner) alone: built
-# unoptimised, without debug info and without TLS (the runner only talks to ChromeDriver on
-# this machine), 40 s of a build on a quiet two-core machine where the default release
-# build takes 300 s (with debug info and the CLI's two other programs, 48 s). --locked
-# first; without it if a locked dependency has left the registry.
+# wasm-bindgen's CLI, for its test runner (wasm-bindgen-test-runner) and `wasm-bindgen`
+# beside it (`wasm-pack test --mode no-install` checks that one's version and takes the
+# runner from its folder; 2 s more of a build): unoptimised, without debug info and without
+# TLS (the runner only talks to ChromeDriver on this machine), 34 s of a build on a quiet
+# two-core machine where the default release build takes 300 s. --locked first; without it
+# if a locked dependency has left the registry.
 bindgen_cli() {
   local how=(wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features --debug
-    --bin wasm-bindgen-test-runner)
+    --bin wasm-bindgen --bin wasm-bindgen-test-runner)
   CARGO_PROFILE_DEV_DEBUG=0 cargo install "${how[@]}" --locked 2>/dev/null \
     || CARGO_PROFILE_DEV_DEBUG=0 cargo install "${how[@]}"
 }
@@ -48,7 +49,7 @@ npm_packages() { npm ci --no-audit --no-fund --loglevel=error; }
 
 if [ "$MODE" = runner ]; then
   step "building wasm-bindgen's CLI $WASM_BINDGEN_VERSION, for its test runner (about a minute, once)" \
-    "wasm-bindgen-test-runner --version 2>/dev/null | grep -qx 'wasm-bindgen-test-runner $WASM_BINDGEN_VERSION'" bindgen_cli
+    "wasm-bindgen-test-runner --version 2>/dev/null | grep -qx 'wasm-bindgen-test-runner $WASM_BINDGEN_VERSION' && wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $WASM_BINDGEN_VERSION'" bindgen_cli
   exit 0
 fi
 step "adding the wasm32-unknown-unknown target" \
