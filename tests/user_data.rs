@@ -292,7 +292,7 @@ fn your_points_need_points_and_have_no_entropy_floor() {
         t += 1.0;
         t
     };
-    arflow::session::cost::measure_both(lab.settings(), lab.point_set(), &mut clock).unwrap();
+    crate::common::costs(&lab, &mut clock);
     // Fewer than the minimum: the set to train on stays.
     lab.set_points(&[0.0; 10]).unwrap();
     assert_eq!(lab.drawn_counts(), (5, 150));

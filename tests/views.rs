@@ -6,7 +6,6 @@
 
 use arflow::flow::Direction;
 use arflow::numeric::grid::{Grid, Window};
-use arflow::session::cost::measure_both;
 use arflow::session::lab::Lab;
 use arflow::session::views::{GRID_LINES, MIN_SLICE_CELLS, STAGE_RES};
 use std::time::Instant;
@@ -139,7 +138,7 @@ fn the_stage_densities_run_from_the_prior_to_the_model() {
 #[test]
 fn the_cost_panel_measures_a_twin_of_the_other_direction() {
     let l = lab("layers=3");
-    let [maf, iaf] = measure_both(l.settings(), l.point_set(), &mut clock()).unwrap();
+    let [maf, iaf] = crate::common::costs(&l, &mut clock());
     assert_eq!(
         (maf.direction, iaf.direction),
         (Direction::Maf, Direction::Iaf)

@@ -41,18 +41,6 @@ pub struct Cost {
     pub steps_per_second: f64,
 }
 
-/// The settings' flow and its twin of the other direction, in that order, measured in one
-/// go (see [`CostJob`] for the measurement a piece at a time).
-pub fn measure_both(
-    settings: &Settings,
-    points: Option<&Arc<PointSet>>,
-    now: &mut dyn FnMut() -> f64,
-) -> Result<[Cost; 2]> {
-    let mut job = CostJob::new(settings, points);
-    while !job.work(now)? {}
-    Ok(job.result().expect("a finished measurement has a result"))
-}
-
 /// Work a piece of a [`CostJob`] may take before it returns (ms), past one training step: a
 /// training step of the largest flow takes seconds, which in one piece kept the worker from
 /// its messages for 20 s.

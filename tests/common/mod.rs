@@ -252,3 +252,14 @@ pub fn gaussian_map(m: [f32; 2], s: [f32; 2]) -> Flow {
     out.bias.copy_from(&bias);
     f
 }
+
+/// MAF against IAF on `lab`'s flow and its twin (`[the flow, its twin]`), measured to the end
+/// in one go: the worker runs the same job a piece at a time between its messages.
+pub fn costs(
+    lab: &arflow::session::lab::Lab,
+    now: &mut dyn FnMut() -> f64,
+) -> [arflow::session::cost::Cost; 2] {
+    let mut job = arflow::session::cost::CostJob::new(lab.settings(), lab.point_set());
+    while !job.work(now).unwrap() {}
+    job.result().expect("a finished measurement has a result")
+}
