@@ -39,17 +39,25 @@ wasm_target() { rustup target add wasm32-unknown-unknown; }
 # TLS (the runner only talks to ChromeDriver on this machine), 34 s of a build on a quiet
 # two-core machine where the default release build takes 300 s. --locked first; without it
 # if a locked dependency has left the registry.
+BINDGEN_BINS=(wasm-bindgen wasm-bindgen-test-runner)
 bindgen_cli() {
-  local how=(wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features --debug
-    --bin wasm-bindgen --bin wasm-bindgen-test-runner)
+  local how=(wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features --debug)
+  for b in "${BINDGEN_BINS[@]}"; do how+=(--bin "$b"); done
   CARGO_PROFILE_DEV_DEBUG=0 cargo install "${how[@]}" --locked 2>/dev/null \
     || CARGO_PROFILE_DEV_DEBUG=0 cargo install "${how[@]}"
+}
+# Whether each of those is on the PATH at the pinned version.
+bindgen_cli_present() {
+  local b
+  for b in "${BINDGEN_BINS[@]}"; do
+    "$b" --version 2>/dev/null | grep -qx "$b $WASM_BINDGEN_VERSION" || return 1
+  done
 }
 npm_packages() { npm ci --no-audit --no-fund --loglevel=error; }
 
 if [ "$MODE" = runner ]; then
   step "building wasm-bindgen's CLI $WASM_BINDGEN_VERSION, for its test runner (about a minute, once)" \
-    "wasm-bindgen-test-runner --version 2>/dev/null | grep -qx 'wasm-bindgen-test-runner $WASM_BINDGEN_VERSION' && wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $WASM_BINDGEN_VERSION'" bindgen_cli
+    bindgen_cli_present bindgen_cli
   exit 0
 fi
 step "adding the wasm32-unknown-unknown target" \
